@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from toolkit.cli import main
+
+from .conftest import REPO, SEED_RAW
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for name, cmd in sorted(group.commands.items()):
+        found.append((*prefix, name))
+        if isinstance(cmd, click.Group):
+            found += _commands(cmd, (*prefix, name))
+    return found
+
+
+ALL_COMMANDS = _commands(main)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project's data folders, so commands never write into the working tree."""
+    for folder in ("schemas", "seeds"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    return tmp_path
+
+
+def test_top_level_help_lists_every_command() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for name in main.commands:
+        assert name in result.output
+    assert {"schema", "seeds", "ls", "demo"} <= set(main.commands)
+
+
+@pytest.mark.parametrize("path", ALL_COMMANDS, ids=" ".join)
+def test_every_command_has_help(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(main, [*path, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+    cmd: click.Command = main
+    for name in path:
+        assert isinstance(cmd, click.Group)
+        cmd = cmd.commands[name]
+    assert cmd.help and cmd.get_short_help_str(), f"{' '.join(path)} has no help text"
+
+
+def test_schema_check(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["schema", "check"])
+    assert result.exit_code == 0
+    assert "id-news-er 1.0.0" in result.output and "9 entity types" in result.output
+    as_json = CliRunner().invoke(main, ["schema", "check", "--json"])
+    assert json.loads(as_json.output)["schema_version"] == "1.0.0"
+
+
+def test_schema_error_is_one_line_without_traceback(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    path = project / "schemas" / "schema.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('hotkey: "2"', 'hotkey: "1"'), encoding="utf-8")
+    result = CliRunner().invoke(main, ["schema", "check"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: schemas/schema.yaml: invalid schema: hotkey '1' is used by ['PER', 'ORG']")
+    assert "Traceback" not in result.output and result.output.count("\n") == 1
+
+
+def test_schema_config_prints_and_writes(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    printed = CliRunner().invoke(main, ["schema", "config"])
+    assert printed.exit_code == 0
+    assert printed.output == (REPO / "schemas" / "label_config.xml").read_text(encoding="utf-8")
+    written = CliRunner().invoke(main, ["schema", "config", "--out", "out/config.xml"])
+    assert written.exit_code == 0
+    assert (project / "out" / "config.xml").read_text(encoding="utf-8") == printed.output
+
+
+def test_seeds_ingest_and_list(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    (project / "seeds" / "articles.jsonl").unlink()
+    result = CliRunner().invoke(main, ["seeds", "ingest", str(SEED_RAW)])
+    assert result.exit_code == 0, result.output
+    assert "added article 17365b39809f3515 (2416 characters" in result.output
+    assert "seeds/articles.jsonl: 1 article(s) (added 1" in result.output
+    assert "warning:" in result.output  # the Kamis/Wednesday dateline mismatch
+    again = CliRunner().invoke(main, ["seeds", "ingest", str(SEED_RAW), "--json"])
+    report = json.loads(again.output)
+    assert report["counts"]["unchanged"] == 1 and report["files"][0]["status"] == "unchanged"
+    listed = CliRunner().invoke(main, ["seeds", "list"])
+    assert listed.exit_code == 0 and "17365b39809f3515  2017-11-08" in listed.output
+
+
+def test_seeds_ingest_bad_file(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    (project / "empty.txt").write_bytes(b"")
+    before = (project / "seeds" / "articles.jsonl").read_bytes()
+    result = CliRunner().invoke(main, ["seeds", "ingest", "empty.txt"])
+    assert result.exit_code == 1
+    assert result.output == "Error: empty.txt: the file is empty; scrape the page again\n"
+    assert (project / "seeds" / "articles.jsonl").read_bytes() == before
+
+
+def test_ls_tasks(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["ls", "tasks", "--out", "t/tasks.json"])
+    assert result.exit_code == 0
+    assert result.output == "wrote 1 task(s) (2416 characters) to t/tasks.json\n"
+    assert (project / "t" / "tasks.json").read_bytes() == (REPO / "tests" / "golden" / "seed_tasks.json").read_bytes()
+    (project / "seeds" / "articles.jsonl").unlink()
+    empty = CliRunner().invoke(main, ["ls", "tasks"])
+    assert empty.exit_code == 1 and "no articles; run `toolkit seeds ingest PAGE...` first" in empty.output
+
+
+def test_demo_runs_end_to_end(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    committed = {p: p.read_bytes() for p in (project / "seeds").rglob("*") if p.is_file()}
+    result = CliRunner().invoke(main, ["demo", "--out", "build/demo"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "[1/4] schema" in out and "9 entity types" in out
+    assert "matches the committed seeds/articles.jsonl: yes" in out
+    assert "committed schemas/label_config.xml in sync: yes" in out
+    assert "1 task(s), 2416 characters to annotate" in out
+    assert (project / "build" / "demo" / "labelstudio" / "tasks.json").exists()
+    assert {p: p.read_bytes() for p in (project / "seeds").rglob("*") if p.is_file()} == committed

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from toolkit.errors import SeedError
+from toolkit.seeds import (
+    ARTICLES_FILE,
+    article_id,
+    clean_page,
+    ingest,
+    load_articles,
+    load_profiles,
+    normalise,
+)
+
+from .conftest import REPO, SEED_RAW
+
+PROFILES = load_profiles(REPO / "seeds" / "outlets.yaml")
+FIRST_SENTENCE = "Indonesia mendorong Organisasi Buruh Internasional (ILO) untuk memperbaiki tata kelola"
+LAST_SENTENCE = "memiliki mandat untuk memutuskan kebijakan, anggaran, dan program-program ILO."
+
+
+def test_seed_body_is_kept_exactly_and_chrome_cut() -> None:
+    raw = SEED_RAW.read_bytes()
+    page = clean_page(raw, SEED_RAW.name, PROFILES)
+    assert page.profile == "suara.com" and page.outlet == "Suara.com"
+    assert page.body.startswith(FIRST_SENTENCE)
+    assert page.body.endswith(LAST_SENTENCE)
+    # the body is the raw text between the outlet prefix and the first chrome heading, untouched
+    raw_text = raw.decode("utf-8")
+    expected = raw_text[len("Suara.com - ") : raw_text.index("\nBerita Terkait\n")]
+    assert page.body == expected
+    assert page.body.count("\n") == 8  # nine paragraphs
+    for chrome in ("Berita Terkait", "Terpopuler", "Pilihan", "Terkini", "Suara.com", "Innova"):
+        assert chrome not in page.body
+    assert page.cut == {
+        "prefix_chars": 12,
+        "chrome_lines:Berita Terkait": 11,
+        "chrome_lines:Pilihan": 11,
+        "chrome_lines:Terkini": 21,
+        "chrome_lines:Terpopuler": 6,
+    }
+    assert page.dateline == "Kamis (8/11/2017)" and page.date == "2017-11-08"
+    assert len(page.related_headlines) == 5
+    assert page.related_headlines[0].startswith("Kementerian P2MI Apresiasi Malaysia")
+    # 8 November 2017 was a Wednesday: the mismatch is reported, the date kept as written
+    assert any("says Kamis but 2017-11-08 is a Wednesday" in w for w in page.warnings)
+
+
+def test_ingest_copies_raw_and_is_idempotent(tmp_path: Path) -> None:
+    first = ingest([SEED_RAW], tmp_path, PROFILES)
+    store = tmp_path / ARTICLES_FILE
+    before = store.read_bytes()
+    assert first.counts["added"] == 1 and first.articles_total == 1
+    assert (tmp_path / "raw" / SEED_RAW.name).read_bytes() == SEED_RAW.read_bytes()
+    second = ingest([SEED_RAW], tmp_path, PROFILES)
+    assert second.counts["unchanged"] == 1 and second.counts["added"] == 0
+    assert store.read_bytes() == before
+    (doc,) = load_articles(store)
+    assert doc.id == article_id(doc.text) == first.files[0].article_id
+    assert doc.metadata["source"]["sha256"] == "bc5151500d8ddbbb058d055fa5f27b285e1d6ea47ea96792cb1346c7852fdbec"
+    assert doc.metadata["source"]["file"] == SEED_RAW.name
+
+
+def test_committed_store_matches_a_fresh_ingest(tmp_path: Path) -> None:
+    ingest([SEED_RAW], tmp_path, PROFILES)
+    assert (tmp_path / ARTICLES_FILE).read_bytes() == (REPO / "seeds" / ARTICLES_FILE).read_bytes()
+
+
+def test_id_is_stable_and_text_derived() -> None:
+    raw = SEED_RAW.read_bytes()
+    a = clean_page(raw, "a.txt", PROFILES)
+    b = clean_page(raw.replace(b"\n", b"\r\n"), "b.txt", PROFILES)  # line endings do not change the id
+    assert a.body == b.body and article_id(a.body) == article_id(b.body) == "17365b39809f3515"
+
+
+def test_changed_page_is_refused_then_replaced(tmp_path: Path) -> None:
+    src = tmp_path / "in" / SEED_RAW.name
+    src.parent.mkdir()
+    shutil.copyfile(SEED_RAW, src)
+    store_dir = tmp_path / "store"
+    ingest([src], store_dir, PROFILES)
+    before = (store_dir / ARTICLES_FILE).read_bytes()
+    src.write_bytes(SEED_RAW.read_bytes().replace(b"281 pusat", b"282 pusat"))
+    with pytest.raises(SeedError, match=r"changed since it was ingested as article 17365b39809f3515.*--replace"):
+        ingest([src], store_dir, PROFILES)
+    assert (store_dir / ARTICLES_FILE).read_bytes() == before
+    report = ingest([src], store_dir, PROFILES, replace=True)
+    assert report.counts["replaced"] == 1 and report.articles_total == 1
+    (doc,) = load_articles(store_dir / ARTICLES_FILE)
+    assert "282 pusat" in doc.text
+
+
+def test_same_text_under_another_name_is_a_counted_duplicate(tmp_path: Path) -> None:
+    other = tmp_path / "copy.txt"
+    shutil.copyfile(SEED_RAW, other)
+    report = ingest([SEED_RAW, other], tmp_path / "store", PROFILES)
+    assert report.counts == {"added": 1, "unchanged": 0, "updated": 0, "replaced": 0, "duplicate": 1}
+    assert report.articles_total == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", r"the file is empty"),
+        (b"   \n\r\n", r"the file is empty"),
+        (b"Suara.com - abc\x00def" * 30, r"binary data \(NUL byte at offset 15\)"),
+        (b"Suara.com - caf\xe9 " * 30, r"not UTF-8 \(invalid byte 0xe9 at offset 15\)"),
+        (b"\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c" * 3, r"looks binary"),
+        (b"Suara.com - Singkat.\nBerita Terkait\n-\nLain\n", r"no recognisable article body \(8 characters"),
+    ],
+)
+def test_bad_pages_are_refused_and_nothing_written(tmp_path: Path, content: bytes, message: str) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    with pytest.raises(SeedError, match=r"^bad\.txt: " + message):
+        ingest([SEED_RAW, bad], tmp_path / "store", PROFILES)
+    assert not (tmp_path / "store").exists()
+
+
+def test_generic_profile_keeps_the_whole_page() -> None:
+    text = "Jakarta - " + "Kalimat berita yang cukup panjang. " * 10 + "\nBaca juga: lain"
+    page = clean_page(text.encode(), "g.txt", PROFILES)
+    assert page.profile == "generic" and page.outlet is None
+    assert page.body == normalise(text)
+
+
+def test_bom_is_removed() -> None:
+    page = clean_page(b"\xef\xbb\xbf" + SEED_RAW.read_bytes(), "bom.txt", PROFILES)
+    assert page.body.startswith(FIRST_SENTENCE)
+
+
+def test_store_records_are_json_lines_sorted_by_id(tmp_path: Path) -> None:
+    other = tmp_path / "other.txt"
+    other.write_text("Suara.com - " + "Berita lain tentang Jakarta. " * 10, encoding="utf-8")
+    ingest([other, SEED_RAW], tmp_path / "store", PROFILES)
+    lines = (tmp_path / "store" / ARTICLES_FILE).read_text(encoding="utf-8").splitlines()
+    ids = [json.loads(line)["id"] for line in lines]
+    assert ids == sorted(ids) and len(ids) == 2
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_normalise_is_idempotent(text: str) -> None:
+    once = normalise(text)
+    assert normalise(once) == once
+    assert "\r" not in once
+    assert all(line == line.rstrip() for line in once.split("\n"))
+
+
+@given(st.lists(st.text(alphabet="abc éü\t", max_size=10), max_size=6), st.sampled_from(["\n", "\r\n", "\r"]))
+def test_normalise_never_changes_words(lines: list[str], eol: str) -> None:
+    text = eol.join(lines)
+    assert normalise(text).split() == normalise(text.replace(eol, "\n")).split() == text.split()

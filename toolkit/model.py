@@ -1,0 +1,142 @@
+"""The canonical model every stage speaks: documents, spans, relations, layers.
+
+Offsets are Python code points, half-open ``[start, end)``: the text of a span
+is ``document.text[span.start:span.end]``. Token and BIO views are derived
+from these offsets, never the reverse. Values are frozen; "changing" one means
+building a new one (``dataclasses.replace``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
+
+from toolkit.errors import ModelError
+
+JSONValue = Any
+"""A value that ``json.dumps`` accepts (kept loose on purpose: metadata is free-form)."""
+
+LayerKind = Literal["annotation", "prediction", "gold"]
+
+
+def _frozen_mapping(value: Mapping[str, JSONValue]) -> Mapping[str, JSONValue]:
+    return MappingProxyType(dict(value))
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One article: a stable id, its cleaned text and free-form metadata."""
+
+    id: str
+    text: str
+    metadata: Mapping[str, JSONValue] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise ModelError("a document needs a non-empty id")
+        object.__setattr__(self, "metadata", _frozen_mapping(self.metadata))
+
+    def span_text(self, span: Span) -> str:
+        """The text a span covers, after checking it lies inside this document."""
+        if span.end > len(self.text):
+            raise ModelError(
+                f"document {self.id}: span {span.id} [{span.start}, {span.end}) ends past "
+                f"the text ({len(self.text)} code points); fix the span's offsets"
+            )
+        return self.text[span.start : span.end]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A labelled character span, half-open ``[start, end)`` in code points."""
+
+    id: str
+    start: int
+    end: int
+    label: str
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise ModelError("a span needs a non-empty id")
+        if isinstance(self.start, bool) or isinstance(self.end, bool):
+            raise ModelError(f"span {self.id}: offsets must be integers, not booleans")
+        if not 0 <= self.start < self.end:
+            raise ModelError(
+                f"span {self.id}: offsets [{self.start}, {self.end}) are not a non-empty "
+                "half-open range; start must be >= 0 and < end"
+            )
+        if not self.label:
+            raise ModelError(f"span {self.id}: empty label")
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A labelled relation from a head span to a tail span (ids of spans in the same layer)."""
+
+    id: str
+    head: str
+    tail: str
+    label: str
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise ModelError("a relation needs a non-empty id")
+        if not self.label:
+            raise ModelError(f"relation {self.id}: empty label")
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a layer came from: the export file and the Label Studio ids inside it."""
+
+    source: str
+    source_sha256: str = ""
+    task_id: int | None = None
+    annotation_id: int | None = None
+    model_version: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """One annotation layer: the spans and relations one annotator (or model) made on a document."""
+
+    document_id: str
+    annotator: str
+    created_at: str
+    spans: tuple[Span, ...]
+    relations: tuple[Relation, ...]
+    provenance: Provenance
+    kind: LayerKind = "annotation"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "spans", tuple(self.spans))
+        object.__setattr__(self, "relations", tuple(self.relations))
+        where = f"document {self.document_id}, annotator {self.annotator}"
+        span_ids = [s.id for s in self.spans]
+        if len(set(span_ids)) != len(span_ids):
+            dupes = sorted({i for i in span_ids if span_ids.count(i) > 1})
+            raise ModelError(f"{where}: duplicate span ids {dupes}; give each region its own id")
+        known = set(span_ids)
+        for rel in self.relations:
+            for end_name, ref in (("head", rel.head), ("tail", rel.tail)):
+                if ref not in known:
+                    raise ModelError(
+                        f"{where}: relation {rel.id} {end_name} {ref!r} is not a span of this "
+                        "layer; draw relations between existing regions only"
+                    )
+
+    def span(self, span_id: str) -> Span:
+        """The span with this id."""
+        for s in self.spans:
+            if s.id == span_id:
+                return s
+        raise ModelError(f"document {self.document_id}: no span with id {span_id!r}")
+
+    def check_against(self, document: Document) -> None:
+        """Raise :class:`ModelError` unless every span lies inside ``document.text``."""
+        if document.id != self.document_id:
+            raise ModelError(f"layer for document {self.document_id} checked against document {document.id}")
+        for s in self.spans:
+            document.span_text(s)

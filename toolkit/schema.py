@@ -1,0 +1,215 @@
+"""The entity/relation schema: load and validate it, derive Label Studio's config and BIO names.
+
+The schema file (``schemas/schema.yaml``) is declared once and every stage reads
+it: the Label Studio config, import validation, dataset features and scoring.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, ValidationError, model_validator
+
+from toolkit.errors import SchemaError
+
+DEFAULT_SCHEMA_PATH = Path("schemas/schema.yaml")
+
+# Names of the control and object tags in the generated Label Studio config.
+# Import validation checks ``from_name``/``to_name`` of every region against them.
+LABELS_NAME = "label"
+TEXT_NAME = "text"
+TEXT_FIELD = "text"
+
+SpanOverlap = Literal["forbid", "nested", "allow"]
+"""``forbid``: no two spans share a character; ``nested``: one span may lie wholly inside
+another; ``allow``: any overlap."""
+
+_Label = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^\S(.*\S)?$")]
+_Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+_Hotkey = Annotated[str, StringConstraints(pattern=r"^[0-9a-z]$")]
+_SemVer = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class EntityType(_Strict):
+    """An entity type: what annotators mark as a span."""
+
+    label: _Label
+    definition: Annotated[str, StringConstraints(min_length=1)]
+    color: _Colour
+    hotkey: _Hotkey
+
+
+class RelationType(_Strict):
+    """A relation type with the entity types allowed at its head and tail.
+
+    Label Studio's ``<Relation>`` tag has no hotkey attribute, so relations carry a
+    colour and a definition only.
+    """
+
+    label: _Label
+    definition: Annotated[str, StringConstraints(min_length=1)]
+    color: _Colour
+    head: Annotated[tuple[_Label, ...], Field(min_length=1)]
+    tail: Annotated[tuple[_Label, ...], Field(min_length=1)]
+    directed: StrictBool
+
+    def allows(self, head_label: str, tail_label: str) -> bool:
+        """Whether a relation of this type may link these two entity types (either way if symmetric)."""
+        if head_label in self.head and tail_label in self.tail:
+            return True
+        return not self.directed and tail_label in self.head and head_label in self.tail
+
+
+class Schema(_Strict):
+    """The whole annotation schema."""
+
+    schema_version: _SemVer
+    name: _Label
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+    description: str = ""
+    span_overlap: SpanOverlap
+    entities: Annotated[tuple[EntityType, ...], Field(min_length=1)]
+    relations: tuple[RelationType, ...] = ()
+
+    @model_validator(mode="after")
+    def _check_consistency(self) -> Schema:
+        problems: list[str] = []
+        ent_labels = [e.label for e in self.entities]
+        rel_labels = [r.label for r in self.relations]
+        for kind, labels in (("entity", ent_labels), ("relation", rel_labels)):
+            for label, n in Counter(labels).items():
+                if n > 1:
+                    problems.append(f"duplicate {kind} label {label!r} ({n} times)")
+        for label in sorted(set(ent_labels) & set(rel_labels)):
+            problems.append(f"label {label!r} is both an entity and a relation type")
+        known = set(ent_labels)
+        for rel in self.relations:
+            for end, types in (("head", rel.head), ("tail", rel.tail)):
+                for t in types:
+                    if t not in known:
+                        problems.append(f"relation {rel.label!r} {end} names unknown entity type {t!r}")
+        all_types: tuple[EntityType | RelationType, ...] = (*self.entities, *self.relations)
+        colours = Counter(t.color.lower() for t in all_types)
+        for colour, n in sorted(colours.items()):
+            if n > 1:
+                owners = [t.label for t in all_types if t.color.lower() == colour]
+                problems.append(f"colour {colour} is used by {len(owners)} types {owners}")
+        hotkeys = Counter(e.hotkey for e in self.entities)
+        for key, n in sorted(hotkeys.items()):
+            if n > 1:
+                owners = [e.label for e in self.entities if e.hotkey == key]
+                problems.append(f"hotkey {key!r} is used by {owners}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # --- derived views -------------------------------------------------------------------
+    @property
+    def entity_labels(self) -> tuple[str, ...]:
+        return tuple(e.label for e in self.entities)
+
+    @property
+    def relation_labels(self) -> tuple[str, ...]:
+        return tuple(r.label for r in self.relations)
+
+    def relation(self, label: str) -> RelationType:
+        for rel in self.relations:
+            if rel.label == label:
+                return rel
+        raise SchemaError(f"schema {self.name}: no relation type {label!r}")
+
+    def bio_names(self) -> tuple[str, ...]:
+        """ClassLabel names for the BIO view: ``O`` then ``B-X``, ``I-X`` per entity type."""
+        names = ["O"]
+        for label in self.entity_labels:
+            names += [f"B-{label}", f"I-{label}"]
+        return tuple(names)
+
+
+def _location(loc: tuple[int | str, ...], data: object) -> str:
+    """Render a pydantic error location, naming list items by their label where possible."""
+    parts: list[str] = []
+    node: object = data
+    for key in loc:
+        label = None
+        if isinstance(node, dict):
+            node = node.get(key) if isinstance(key, str) else None
+        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]
+            label = node.get("label") if isinstance(node, dict) else None
+        else:
+            node = None
+        parts.append(f"{key}" + (f" ({label})" if isinstance(label, str) else ""))
+    return ".".join(parts)
+
+
+def parse_schema(data: object, *, source: str) -> Schema:
+    """Validate already-parsed schema data; ``source`` names the file in error messages."""
+    if not isinstance(data, dict):
+        raise SchemaError(f"{source}: the schema must be a mapping with schema_version, entities, ...")
+    try:
+        return Schema.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            where = _location(tuple(err["loc"]), data)
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":
+                msg = "unknown key (check its spelling against schemas/schema.yaml)"
+            elif err["type"] == "value_error":
+                msg = msg.removeprefix("Value error, ")
+            lines.append(f"{where}: {msg}" if err["loc"] else msg)
+        raise SchemaError(f"{source}: invalid schema: " + "; ".join(lines)) from None
+
+
+def load_schema(path: Path = DEFAULT_SCHEMA_PATH) -> Schema:
+    """Read and validate a schema YAML file."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SchemaError(f"{path}: cannot read the schema ({exc.strerror}); pass --schema PATH") from exc
+    try:
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SchemaError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SchemaError(f"{path}: not valid YAML{where}: {problem}") from None
+    return parse_schema(data, source=str(path))
+
+
+def label_config_tree(schema: Schema) -> ET.Element:
+    """The Label Studio labelling config as an XML tree (escaping is ElementTree's job)."""
+    view = ET.Element("View")
+    ET.SubElement(
+        view,
+        "Header",
+        value=f"{schema.name} {schema.schema_version}: mark entities, then relations (see GUIDELINES.md)",
+    )
+    labels = ET.SubElement(view, "Labels", name=LABELS_NAME, toName=TEXT_NAME, choice="single", showInline="true")
+    for ent in schema.entities:
+        ET.SubElement(labels, "Label", value=ent.label, background=ent.color, hotkey=ent.hotkey, hint=ent.definition)
+    if schema.relations:
+        relations = ET.SubElement(view, "Relations", choice="single")
+        for rel in schema.relations:
+            ET.SubElement(relations, "Relation", value=rel.label, background=rel.color)
+    ET.SubElement(view, "Text", name=TEXT_NAME, value=f"${TEXT_FIELD}")
+    return view
+
+
+def label_config(schema: Schema) -> str:
+    """The Label Studio labelling config as XML text, indented, ending in a newline."""
+    tree = label_config_tree(schema)
+    ET.indent(tree, space="  ")
+    return ET.tostring(tree, encoding="unicode") + "\n"
