@@ -1,0 +1,153 @@
+"""Connecting to a Label Studio server with the SDK 2.x client, and turning its failures into
+one-line :class:`LabelStudioError` messages that name the URL and never the API key.
+
+Retries: the SDK retries connection errors, 408/409/429 and 5xx answers with exponential
+backoff (1 s, 2 s, 4 s, ... with jitter) up to ``max_retries`` times; we set that bound.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+from label_studio_sdk import LabelStudio
+from label_studio_sdk.core.api_error import ApiError
+
+from toolkit.errors import LabelStudioError
+
+URL_ENV = "LABEL_STUDIO_URL"
+KEY_ENV = "LABEL_STUDIO_API_KEY"
+DEFAULT_RETRIES = 3
+DEFAULT_TIMEOUT = 60.0
+
+T = TypeVar("T")
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``; the CLI renders it, the library only calls it."""
+
+
+def public_url(url: str) -> str:
+    """The URL without any user:password part, safe to print and record."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), "", ""))
+
+
+@dataclass(frozen=True)
+class Connection:
+    """A configured client plus what is safe to show about it."""
+
+    client: LabelStudio
+    url: str  # public form, for messages
+    _key: str
+
+    def redact(self, text: str) -> str:
+        return text.replace(self._key, "***") if self._key else text
+
+
+def connect(
+    url: str | None = None,
+    api_key: str | None = None,
+    *,
+    retries: int = DEFAULT_RETRIES,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> Connection:
+    """A client for ``url`` (default ``$LABEL_STUDIO_URL``) with ``api_key`` (default ``$LABEL_STUDIO_API_KEY``)."""
+    url = url or os.environ.get(URL_ENV, "")
+    api_key = api_key or os.environ.get(KEY_ENV, "")
+    if not url:
+        raise LabelStudioError(f"no Label Studio URL: set {URL_ENV} (for example http://127.0.0.1:8080)")
+    if not api_key:
+        raise LabelStudioError(
+            f"no API key for {public_url(url)}: set {KEY_ENV} (Label Studio: Account & Settings > Access Token)"
+        )
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise LabelStudioError(f"{URL_ENV} must start with http:// or https://, got {public_url(url)!r}")
+    # The SDK's constructor is unannotated; its methods are typed.
+    client = LabelStudio(  # type: ignore[no-untyped-call]
+        base_url=url.rstrip("/"), api_key=api_key, timeout=timeout, max_retries=retries
+    )
+    return Connection(client, public_url(url), api_key)
+
+
+def _api_detail(exc: ApiError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        errors = body.get("validation_errors") or body.get("detail") or body
+        return str(errors)
+    return str(body)[:300] if body else ""
+
+
+@contextmanager
+def translate_errors(conn: Connection, action: str) -> Iterator[None]:
+    """Turn SDK and network exceptions raised inside the block into :class:`LabelStudioError`."""
+    try:
+        yield
+    except LabelStudioError:
+        raise
+    except ApiError as exc:
+        status = exc.status_code
+        if status in (401, 403):
+            msg = (
+                f"{conn.url} refused the API key while trying to {action} (HTTP {status}); "
+                f"check {KEY_ENV} (Label Studio: Account & Settings > Access Token)"
+            )
+        elif status == 404:
+            msg = f"{conn.url}: not found while trying to {action} (HTTP 404); check the project id or title"
+        elif status is not None and status >= 500:
+            msg = (
+                f"{conn.url} kept failing while trying to {action} (HTTP {status} after retries); check the server log"
+            )
+        else:
+            msg = f"{conn.url} rejected the request to {action} (HTTP {status}): {_api_detail(exc)}"
+        raise LabelStudioError(conn.redact(msg)) from None
+    except httpx.TimeoutException:
+        raise LabelStudioError(
+            f"{conn.url} did not answer in time while trying to {action}; check that the server is not overloaded"
+        ) from None
+    except (httpx.TransportError, ConnectionError) as exc:
+        raise LabelStudioError(
+            conn.redact(
+                f"cannot reach Label Studio at {conn.url} while trying to {action} ({type(exc).__name__}); "
+                f"check that the server is running and {URL_ENV} is right"
+            )
+        ) from None
+
+
+def call(conn: Connection, action: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call an SDK method with error translation."""
+    with translate_errors(conn, action):
+        return fn(*args, **kwargs)
+
+
+def find_project(conn: Connection, *, project_id: int | None = None, title: str | None = None) -> Any | None:
+    """The project with this id, or else the one with this exact title (None if there is none)."""
+    if project_id is not None:
+        return call(conn, f"get project {project_id}", conn.client.projects.get, id=project_id)
+    matches: list[Any] = []
+    project: Any
+    with translate_errors(conn, "list projects"):
+        for project in conn.client.projects.list():
+            if project.title == title:
+                matches.append(project)
+    if len(matches) > 1:
+        ids = sorted(p.id for p in matches)
+        raise LabelStudioError(
+            f"{conn.url}: {len(matches)} projects are titled {title!r} (ids {ids}); pass --project-id"
+        )
+    return matches[0] if matches else None
+
+
+def require_project(conn: Connection, *, project_id: int | None, title: str) -> Any:
+    project = find_project(conn, project_id=project_id, title=title)
+    if project is None:
+        raise LabelStudioError(
+            f"{conn.url}: no project titled {title!r}; run `toolkit ls push` first or pass --project-id"
+        )
+    return project

@@ -1,0 +1,157 @@
+"""``toolkit ls push``: create or update the project, import articles as tasks, attach predictions.
+
+Idempotent: tasks are matched to articles by ``data.article_id``; an article already on the
+server is not imported again, and one whose text changed since it was pushed is refused
+(before anything is imported). Predictions are attached once per task and model version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from toolkit.errors import LabelStudioError
+from toolkit.labelstudio.client import Connection, Progress, call, find_project, translate_errors
+from toolkit.labelstudio.results import layer_to_result
+from toolkit.labelstudio.tasks import build_task, text_sha256
+from toolkit.model import Annotation, Document
+from toolkit.schema import TEXT_FIELD, Schema, label_config
+
+BATCH = 100
+
+
+@dataclass(frozen=True)
+class PushReport:
+    url: str
+    project_id: int
+    title: str
+    project_created: bool
+    config_updated: bool
+    tasks_imported: int
+    tasks_already_there: int
+    predictions_attached: int
+    predictions_already_there: int
+
+
+def _existing_tasks(conn: Connection, project_id: int) -> dict[str, Any]:
+    """Tasks on the server by article id."""
+    found: dict[str, Any] = {}
+    task: Any
+    with translate_errors(conn, f"list the tasks of project {project_id}"):
+        for task in conn.client.tasks.list(project=project_id, fields="all"):
+            article = (task.data or {}).get("article_id")
+            if isinstance(article, str):
+                found[article] = task
+    return found
+
+
+def _check_unchanged(conn: Connection, docs: Sequence[Document], existing: dict[str, Any]) -> None:
+    for doc in docs:
+        task = existing.get(doc.id)
+        if task is None:
+            continue
+        server_text = (task.data or {}).get(TEXT_FIELD)
+        if server_text != doc.text:
+            raise LabelStudioError(
+                f"{conn.url}: task {task.id} holds article {doc.id} with a different text "
+                f"(server sha256 {text_sha256(str(server_text))[:12]}..., local {text_sha256(doc.text)[:12]}...); "
+                "the article changed since it was pushed: annotations on the old text would not match. "
+                "Re-ingest it as a new article (new file name) or push to a new project (--title)"
+            )
+
+
+def push(
+    conn: Connection,
+    schema: Schema,
+    docs: Sequence[Document],
+    *,
+    title: str,
+    project_id: int | None = None,
+    predictions: Sequence[Annotation] = (),
+    progress: Progress | None = None,
+) -> PushReport:
+    """Bring the server's project in line with the schema and the articles."""
+    config = label_config(schema)
+    by_id = {d.id: d for d in docs}
+    for layer in predictions:
+        if layer.document_id not in by_id:
+            raise LabelStudioError(
+                f"{layer.provenance.source}: prediction for article {layer.document_id!r}, "
+                "which is not among the articles being pushed; check the file or run `toolkit seeds list`"
+            )
+        for span in layer.spans:
+            by_id[layer.document_id].span_text(span)
+            if span.label not in schema.entity_labels:
+                raise LabelStudioError(
+                    f"{layer.provenance.source}: article {layer.document_id}, span {span.id}: "
+                    f"label {span.label!r} is not in the schema {list(schema.entity_labels)}"
+                )
+
+    project: Any = find_project(conn, project_id=project_id, title=title)
+    created = updated = False
+    if project is None:
+        project = call(
+            conn,
+            f"create project {title!r}",
+            conn.client.projects.create,
+            title=title,
+            label_config=config,
+            description=f"{schema.name} {schema.schema_version} (created by toolkit ls push)",
+        )
+        created = True
+    elif (project.label_config or "").strip() != config.strip():
+        call(
+            conn,
+            f"update the config of project {project.id}",
+            conn.client.projects.update,
+            id=project.id,
+            label_config=config,
+        )
+        updated = True
+
+    pid = int(project.id)
+    existing = _existing_tasks(conn, pid)
+    _check_unchanged(conn, docs, existing)
+    new_docs = sorted((d for d in docs if d.id not in existing), key=lambda d: d.id)
+    total = len(new_docs) + len(predictions)
+    done = 0
+    for start in range(0, len(new_docs), BATCH):
+        batch = [build_task(d) for d in new_docs[start : start + BATCH]]
+        call(
+            conn,
+            f"import tasks into project {project.id}",
+            conn.client.projects.import_tasks,
+            id=project.id,
+            request=batch,
+        )
+        done += len(batch)
+        if progress:
+            progress(done, total)
+    if new_docs:
+        existing = _existing_tasks(conn, pid)
+
+    attached = already = 0
+    for layer in sorted(predictions, key=lambda p: (p.document_id, p.annotator)):
+        task = existing[layer.document_id]
+        with translate_errors(conn, f"list the predictions of task {task.id}"):
+            versions = {p.model_version for p in conn.client.predictions.list(task=task.id)}
+        if layer.annotator in versions:
+            already += 1
+        else:
+            result = layer_to_result(layer, by_id[layer.document_id].text, schema)
+            call(
+                conn,
+                f"attach a prediction to task {task.id}",
+                conn.client.predictions.create,
+                task=task.id,
+                result=result,
+                model_version=layer.annotator,
+            )
+            attached += 1
+        done += 1
+        if progress:
+            progress(done, total)
+    return PushReport(
+        conn.url, pid, title, created, updated, len(new_docs), len(docs) - len(new_docs), attached, already
+    )
