@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint clean label-studio
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,13 +16,17 @@ demo: $(STAMP)
 	$(BIN)/toolkit demo --out build/demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check toolkit tests
-	$(BIN)/ruff format --check toolkit tests
+	$(BIN)/ruff check toolkit tests annotations benchmarks
+	$(BIN)/ruff format --check toolkit tests annotations benchmarks
 	$(BIN)/mypy
 
 # pytest exits 5 when it collects no test; that is not a failure of the build.
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+
+# A local Label Studio for annotators (installs label-studio into ~/.cache/toolkit-ls once).
+label-studio: $(STAMP)
+	$(BIN)/toolkit ls serve --port $${PORT:-8080}
 
 clean:
 	rm -rf build .mypy_cache .pytest_cache .ruff_cache

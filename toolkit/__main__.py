@@ -1,0 +1,5 @@
+"""``python -m toolkit`` runs the CLI."""
+
+from toolkit.cli import main
+
+main()
