@@ -28,7 +28,7 @@ ALL_COMMANDS = _commands(main)
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the project's data folders, so commands never write into the working tree."""
-    for folder in ("schemas", "seeds"):
+    for folder in ("schemas", "seeds", "annotations"):
         shutil.copytree(REPO / folder, tmp_path / folder)
     return tmp_path
 
@@ -124,9 +124,69 @@ def test_demo_runs_end_to_end(project: Path, monkeypatch: pytest.MonkeyPatch) ->
     result = CliRunner().invoke(main, ["demo", "--out", "build/demo"])
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "[1/4] schema" in out and "9 entity types" in out
+    assert "[1/7] schema" in out and "9 entity types" in out
     assert "matches the committed seeds/articles.jsonl: yes" in out
     assert "committed schemas/label_config.xml in sync: yes" in out
     assert "1 task(s), 2416 characters to annotate" in out
     assert (project / "build" / "demo" / "labelstudio" / "tasks.json").exists()
+    assert "1/1 tasks, 1 annotations (0 skipped), 50 regions, 21 relations, 0 errors" in out
+    assert "no document has two annotators (annotated by one annotator): no agreement figure" in out
+    assert "1 gold documents (single annotator 1): 50 spans, 21 relations, 0 disagreements" in out
     assert {p: p.read_bytes() for p in (project / "seeds").rglob("*") if p.is_file()} == committed
+
+
+GOLDEN_EXPORT = REPO / "tests" / "golden" / "export_two_annotators.json"
+
+
+def test_annotations_import_agree_gold(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    runner = CliRunner()
+    imported = runner.invoke(main, ["annotations", "import", str(GOLDEN_EXPORT), "--out", "layers"])
+    assert imported.exit_code == 0, imported.output
+    assert (
+        "annotations        6 in       5 written       1 skipped (cancelled (skipped by the annotator): 1)"
+        in imported.output
+    )
+    assert "repairs: UTF-16 offsets converted: 4, literal \\n in value.text: 1" in imported.output
+    assert "warning: " in imported.output and "region a1: offsets [21, 29) count UTF-16 units" in imported.output
+    layers = "layers/export_two_annotators.jsonl"
+    agreed = runner.invoke(main, ["annotations", "agree", layers])
+    assert agreed.exit_code == 0, agreed.output
+    assert "2 documents with 2+ annotators (1 skipped)" in agreed.output
+    assert "span_exact         0.625     0.625" in agreed.output
+    as_json = json.loads(runner.invoke(main, ["annotations", "agree", layers, "--json"]).output)
+    assert as_json["overall"]["span_overlap"]["f1_pooled"] == 0.75
+    gold = runner.invoke(main, ["annotations", "gold", layers, "--out", "gold", "--review-tasks", "review.json"])
+    assert gold.exit_code == 0, gold.output
+    assert (
+        "3 documents adjudicated (0 without annotations): ground_truth 1, majority 1, single annotator 1" in gold.output
+    )
+    assert "wrote 2 review task(s) to review.json" in gold.output
+
+
+def test_annotations_import_fails_on_errors_and_writes_nothing(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    data = json.loads(GOLDEN_EXPORT.read_text(encoding="utf-8"))
+    data[0]["annotations"][1]["result"][0]["value"]["labels"] = ["PERSON"]
+    Path("bad.json").write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(main, ["annotations", "import", "bad.json", "--out", "layers"])
+    assert result.exit_code == 1
+    assert "error: bad.json: task 1, annotation 12, region b1: label 'PERSON' is not in the schema" in result.output
+    assert (
+        "Error: bad.json: 1 error(s), nothing written; first: bad.json: task 1, annotation 12, region b1"
+        in result.output
+    )
+    assert "Traceback" not in result.output
+    assert not Path("layers").exists() or not any(Path("layers").iterdir())
+    skipped = CliRunner().invoke(main, ["annotations", "import", "bad.json", "--out", "layers", "--skip-invalid"])
+    assert skipped.exit_code == 0
+    assert "regions           21 in      20 written       1 skipped (invalid region: 1)" in skipped.output
+
+
+def test_agree_on_single_annotator_layers(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    snap = next(p for p in Path("annotations/snapshots").glob("*.json") if p.name != "index.json")
+    assert CliRunner().invoke(main, ["annotations", "import", str(snap), "--out", "l"]).exit_code == 0
+    result = CliRunner().invoke(main, ["annotations", "agree", f"l/{snap.stem}.jsonl"])
+    assert result.exit_code == 0
+    assert "no document has two or more annotators (1 with fewer); no agreement figure can be given" in result.output

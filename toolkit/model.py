@@ -96,6 +96,7 @@ class Provenance:
     task_id: int | None = None
     annotation_id: int | None = None
     model_version: str | None = None
+    ground_truth: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,3 +141,40 @@ class Annotation:
             raise ModelError(f"layer for document {self.document_id} checked against document {document.id}")
         for s in self.spans:
             document.span_text(s)
+
+
+def layer_to_dict(layer: Annotation) -> dict[str, JSONValue]:
+    """A layer as plain JSON-ready data (the normalised layers file format)."""
+    p = layer.provenance
+    return {
+        "document_id": layer.document_id,
+        "annotator": layer.annotator,
+        "kind": layer.kind,
+        "created_at": layer.created_at,
+        "spans": [{"id": s.id, "start": s.start, "end": s.end, "label": s.label} for s in layer.spans],
+        "relations": [{"id": r.id, "head": r.head, "tail": r.tail, "label": r.label} for r in layer.relations],
+        "provenance": {
+            "source": p.source,
+            "source_sha256": p.source_sha256,
+            "task_id": p.task_id,
+            "annotation_id": p.annotation_id,
+            "model_version": p.model_version,
+            "ground_truth": p.ground_truth,
+        },
+    }
+
+
+def layer_from_dict(data: Mapping[str, JSONValue]) -> Annotation:
+    """Inverse of :func:`layer_to_dict`; raises :class:`ModelError` on malformed data."""
+    try:
+        return Annotation(
+            document_id=data["document_id"],
+            annotator=data["annotator"],
+            created_at=data.get("created_at", ""),
+            spans=tuple(Span(s["id"], s["start"], s["end"], s["label"]) for s in data["spans"]),
+            relations=tuple(Relation(r["id"], r["head"], r["tail"], r["label"]) for r in data["relations"]),
+            provenance=Provenance(**data["provenance"]),
+            kind=data.get("kind", "annotation"),
+        )
+    except (KeyError, TypeError) as exc:
+        raise ModelError(f"not a layer record: {exc}") from None

@@ -10,9 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit._io import atomic_write_text
+from toolkit.annotations.agreement import agreement
+from toolkit.annotations.gold import write_gold
+from toolkit.annotations.importer import import_export
+from toolkit.annotations.layers import read_layers
 from toolkit.errors import ToolkitError
 from toolkit.labelstudio.tasks import write_tasks
-from toolkit.schema import label_config, load_schema
+from toolkit.schema import Schema, label_config, load_schema
 from toolkit.seeds import ARTICLES_FILE, RAW_DIR, ingest, load_articles, load_profiles
 
 
@@ -87,4 +91,59 @@ def run_demo(root: Path, out_dir: Path) -> DemoReport:
             (tasks.path,),
         )
     )
+    steps += _annotation_steps(root, out_dir, schema, report.store)
     return DemoReport(out_dir, tuple(steps))
+
+
+def _annotation_steps(root: Path, out_dir: Path, schema: Schema, store: Path) -> list[Step]:
+    """Import the committed seed snapshot, measure agreement, adjudicate gold."""
+    snapshots = sorted((root / "annotations" / "snapshots").glob("*.json"))
+    snapshots = [p for p in snapshots if p.name != "index.json"]
+    if not snapshots:
+        return [Step("annotations", ("no committed snapshot under annotations/snapshots/; skipped",))]
+    seeds = {d.id: d for d in load_articles(store)}
+    layers_dir = out_dir / "annotations" / "layers"
+    lines: list[str] = []
+    outputs: list[Path] = []
+    layer_files = []
+    for snap in snapshots:
+        rep = import_export(snap, schema, out_dir=layers_dir, seeds=seeds)
+        c = rep.counts
+        lines.append(
+            f"{snap.name}: {c['tasks']['written']}/{c['tasks']['in']} tasks, "
+            f"{c['annotations']['written']} annotations ({c['annotations']['skipped']} skipped), "
+            f"{c['regions']['written']} regions, {c['relations']['written']} relations, "
+            f"{len(rep.errors)} errors, {len(rep.problems) - len(rep.errors)} warnings"
+        )
+        layer_files.append(Path(str(rep.output)))
+        outputs.append(Path(str(rep.output)))
+    steps = [Step("annotations import", tuple(lines), tuple(outputs))]
+
+    agree_lines = []
+    for lf in layer_files:
+        ag = agreement(read_layers(lf), schema, resamples=200)
+        if ag.documents:
+            o = ag.overall
+            agree_lines.append(
+                f"{lf.name}: {ag.documents} documents with 2+ annotators: span F1 exact "
+                f"{o['span_exact']['f1_pooled']:.3f}, overlap {o['span_overlap']['f1_pooled']:.3f}, "
+                f"relation {o['relation']['f1_pooled']:.3f}"
+            )
+        else:
+            agree_lines.append(
+                f"{lf.name}: no document has two annotators (annotated by one annotator): no agreement figure"
+            )
+    steps.append(Step("agreement", tuple(agree_lines)))
+
+    gold_lines = []
+    gold_outputs = []
+    for lf in layer_files:
+        summary = write_gold(lf, out_dir / "annotations" / "gold", schema_path=root / "schemas" / "schema.yaml")
+        gold_lines.append(
+            f"{lf.name}: {summary['documents']} gold documents "
+            f"({', '.join(f'{k} {v}' for k, v in summary['policies'].items())}): "
+            f"{summary['spans']} spans, {summary['relations']} relations, {summary['disagreements']} disagreements"
+        )
+        gold_outputs.append(Path(summary["output"]))
+    steps.append(Step("gold", tuple(gold_lines), tuple(gold_outputs)))
+    return steps

@@ -35,3 +35,28 @@ def layer_to_result(layer: Annotation, text: str, schema: Schema) -> list[dict[s
         for r in layer.relations
     ]
     return result
+
+
+def export_task(
+    task_id: int, text: str, layers: list[Annotation], schema: Schema, extra_data: dict[str, Any]
+) -> dict[str, Any]:
+    """A task in Label Studio's full-export shape holding these layers (annotations and predictions)."""
+    annotations, predictions = [], []
+    for n, layer in enumerate(layers, 1):
+        item: dict[str, Any] = {
+            "id": layer.provenance.annotation_id or task_id * 1000 + n,
+            "result": layer_to_result(layer, text, schema),
+            "created_at": layer.created_at,
+        }
+        if layer.kind == "prediction":
+            item["model_version"] = layer.annotator
+            predictions.append(item)
+        else:
+            who = layer.annotator.removeprefix("user:")
+            item.update(
+                completed_by=int(who) if who.isdigit() else who,
+                was_cancelled=False,
+                ground_truth=layer.provenance.ground_truth,
+            )
+            annotations.append(item)
+    return {"id": task_id, "data": {"text": text, **extra_data}, "annotations": annotations, "predictions": predictions}

@@ -1,0 +1,229 @@
+"""Adjudication: one gold layer per document, by a declared policy.
+
+Policy, in order:
+1. ``ground_truth``: an annotation marked ground truth in Label Studio wins (if several are,
+   the one with the highest annotation id, and the conflict is listed);
+2. ``majority``: spans (same offsets and label) and relations (same argument spans, label and
+   direction; symmetric types either way) that more than half of the annotators made.
+Ties and minority items are listed as disagreements for review. Every gold item records which
+annotators had it. A document with one annotator gets that annotator's layer (majority of one).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from toolkit.model import Annotation, Document, Provenance, Relation, Span
+from toolkit.schema import Schema
+
+SpanKey = tuple[int, int, str]
+RelKey = tuple[SpanKey, SpanKey, str]
+
+
+@dataclass(frozen=True)
+class GoldDocument:
+    document: Document
+    gold: Annotation
+    policy: str
+    span_support: dict[str, list[str]]
+    relation_support: dict[str, list[str]]
+    disagreements: tuple[dict[str, Any], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        from toolkit.model import layer_to_dict
+
+        return {
+            "document": {"id": self.document.id, "text": self.document.text, "metadata": dict(self.document.metadata)},
+            "gold": layer_to_dict(self.gold),
+            "policy": self.policy,
+            "support": {"spans": self.span_support, "relations": self.relation_support},
+            "disagreements": list(self.disagreements),
+        }
+
+
+def _span_key(s: Span) -> SpanKey:
+    return (s.start, s.end, s.label)
+
+
+def _rel_keys(layer: Annotation, symmetric: set[str]) -> dict[RelKey, Relation]:
+    spans = {s.id: _span_key(s) for s in layer.spans}
+    keys = {}
+    for r in layer.relations:
+        h, t = spans[r.head], spans[r.tail]
+        if r.label in symmetric and t < h:
+            h, t = t, h
+        keys[(h, t, r.label)] = r
+    return keys
+
+
+def _support(
+    layers: Sequence[Annotation], symmetric: set[str]
+) -> tuple[dict[SpanKey, list[str]], dict[RelKey, list[str]]]:
+    spans: dict[SpanKey, list[str]] = defaultdict(list)
+    rels: dict[RelKey, list[str]] = defaultdict(list)
+    for layer in layers:
+        for key in {_span_key(s) for s in layer.spans}:
+            spans[key].append(layer.annotator)
+        for rkey in _rel_keys(layer, symmetric):
+            rels[rkey].append(layer.annotator)
+    return spans, rels
+
+
+def adjudicate(document: Document, layers: Sequence[Annotation], schema: Schema) -> GoldDocument | None:
+    """The gold layer of one document from its human layers (None if it has none)."""
+    humans = sorted(
+        (x for x in layers if x.kind == "annotation"), key=lambda x: (x.provenance.annotation_id or 0, x.annotator)
+    )
+    if not humans:
+        return None
+    symmetric = {r.label for r in schema.relations if not r.directed}
+    span_sup, rel_sup = _support(humans, symmetric)
+    n = len(humans)
+    text = document.text
+    disagreements: list[dict[str, Any]] = []
+    truth = [x for x in humans if x.provenance.ground_truth]
+    if truth:
+        chosen = truth[-1]
+        policy = "ground_truth"
+        if len(truth) > 1:
+            disagreements.append(
+                {
+                    "kind": "ground_truth_conflict",
+                    "reason": f"{len(truth)} annotations are marked ground truth; used annotation "
+                    f"{chosen.provenance.annotation_id} ({chosen.annotator})",
+                }
+            )
+        keep_spans = {_span_key(s) for s in chosen.spans}
+        keep_rels = set(_rel_keys(chosen, symmetric))
+        reason = "not in the ground-truth annotation"
+    else:
+        policy = "majority" if n > 1 else "single annotator"
+        keep_spans = {k for k, who in span_sup.items() if 2 * len(who) > n}
+        keep_rels = {k for k, who in rel_sup.items() if 2 * len(who) > n and k[0] in keep_spans and k[1] in keep_spans}
+        reason = ""
+    for key, who in sorted(span_sup.items()):
+        if key not in keep_spans:
+            why = reason or ("tie" if 2 * len(who) == n else "minority")
+            disagreements.append(
+                {
+                    "kind": "span",
+                    "start": key[0],
+                    "end": key[1],
+                    "label": key[2],
+                    "text": text[key[0] : key[1]],
+                    "annotators": sorted(who),
+                    "of": n,
+                    "reason": why,
+                }
+            )
+    for rkey, who in sorted(rel_sup.items()):
+        if rkey not in keep_rels:
+            why = reason or ("tie" if 2 * len(who) == n else "minority" if 2 * len(who) < n else "argument not in gold")
+            disagreements.append(
+                {
+                    "kind": "relation",
+                    "head": list(rkey[0]),
+                    "tail": list(rkey[1]),
+                    "label": rkey[2],
+                    "annotators": sorted(who),
+                    "of": n,
+                    "reason": why,
+                }
+            )
+    ordered = sorted(keep_spans)
+    ids = {key: f"g{i}" for i, key in enumerate(ordered, 1)}
+    spans = tuple(Span(ids[k], k[0], k[1], k[2]) for k in ordered)
+    relations = tuple(Relation(f"gr{i}", ids[h], ids[t], label) for i, (h, t, label) in enumerate(sorted(keep_rels), 1))
+    gold = Annotation(
+        document.id,
+        "gold",
+        "",
+        spans,
+        relations,
+        Provenance(humans[0].provenance.source, humans[0].provenance.source_sha256, humans[0].provenance.task_id),
+        "gold",
+    )
+    return GoldDocument(
+        document,
+        gold,
+        policy,
+        {ids[k]: sorted(span_sup.get(k, [])) for k in ordered},
+        {f"gr{i}": sorted(rel_sup.get(k, [])) for i, k in enumerate(sorted(keep_rels), 1)},
+        tuple(disagreements),
+    )
+
+
+def adjudicate_all(
+    docs: Iterable[tuple[Document, Sequence[Annotation]]], schema: Schema
+) -> tuple[list[GoldDocument], int]:
+    """Gold for every document with at least one human layer; also the number without any."""
+    out, without = [], 0
+    for doc, layers in docs:
+        g = adjudicate(doc, layers, schema)
+        if g is None:
+            without += 1
+        else:
+            out.append(g)
+    return out, without
+
+
+def review_tasks_for(
+    golds: Iterable[GoldDocument], layers_by_doc: dict[str, Sequence[Annotation]], schema: Schema
+) -> list[dict[str, Any]]:
+    """Label Studio tasks for documents with disagreements: each annotator's layer and the gold as predictions."""
+    from toolkit.lsresults import layer_to_result
+
+    tasks = []
+    for g in golds:
+        if not g.disagreements:
+            continue
+        preds = [{"model_version": "gold:" + g.policy, "result": layer_to_result(g.gold, g.document.text, schema)}]
+        for layer in layers_by_doc.get(g.document.id, []):
+            if layer.kind == "annotation":
+                preds.append(
+                    {
+                        "model_version": f"candidate:{layer.annotator}",
+                        "result": layer_to_result(layer, g.document.text, schema),
+                    }
+                )
+        tasks.append(
+            {
+                "data": {"text": g.document.text, "article_id": g.document.id, "disagreements": len(g.disagreements)},
+                "predictions": preds,
+            }
+        )
+    return tasks
+
+
+def write_gold(
+    layers_path: Path, out_dir: Path, *, review_tasks: Path | None = None, schema_path: Path | None = None
+) -> dict[str, Any]:
+    """Adjudicate a layers file into ``out_dir/<name>`` (JSONL); optionally a review task file."""
+    from toolkit._io import atomic_write_text, dumps, jsonl_text
+    from toolkit.annotations.layers import read_layers
+    from toolkit.schema import DEFAULT_SCHEMA_PATH, load_schema
+
+    schema = load_schema(schema_path or DEFAULT_SCHEMA_PATH)
+    docs = list(read_layers(layers_path))
+    golds, without = adjudicate_all(docs, schema)
+    out = Path(out_dir) / Path(layers_path).name
+    atomic_write_text(out, jsonl_text(g.to_dict() for g in golds))
+    summary: dict[str, Any] = {
+        "output": str(out),
+        "documents": len(golds),
+        "without_annotations": without,
+        "policies": dict(sorted(Counter(g.policy for g in golds).items())),
+        "spans": sum(len(g.gold.spans) for g in golds),
+        "relations": sum(len(g.gold.relations) for g in golds),
+        "disagreements": sum(len(g.disagreements) for g in golds),
+        "documents_with_disagreements": sum(1 for g in golds if g.disagreements),
+    }
+    if review_tasks is not None:
+        tasks = review_tasks_for(golds, {d.id: layers for d, layers in docs}, schema)
+        atomic_write_text(Path(review_tasks), dumps(tasks, indent=1) + "\n")
+        summary["review_tasks"] = len(tasks)
+    return summary
