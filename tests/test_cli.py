@@ -124,7 +124,7 @@ def test_demo_runs_end_to_end(project: Path, monkeypatch: pytest.MonkeyPatch) ->
     result = CliRunner().invoke(main, ["demo", "--out", "build/demo"])
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "[1/7] schema" in out and "9 entity types" in out
+    assert "[1/8] schema" in out and "9 entity types" in out
     assert "matches the committed seeds/articles.jsonl: yes" in out
     assert "committed schemas/label_config.xml in sync: yes" in out
     assert "1 task(s), 2416 characters to annotate" in out
@@ -132,6 +132,11 @@ def test_demo_runs_end_to_end(project: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert "1/1 tasks, 1 annotations (0 skipped), 50 regions, 21 relations, 0 errors" in out
     assert "no document has two annotators (annotated by one annotator): no agreement figure" in out
     assert "1 gold documents (single annotator 1): 50 spans, 21 relations, 0 disagreements" in out
+    assert "released: id-news-er-demo 0.1.0" in out and "files verified against the manifest" in out
+    assert "50 entities, 21 relations; 5 nested entities outside the BIO view" in out
+    assert "1 annotator(s); no document annotated twice, so no agreement figure" in out
+    again = CliRunner().invoke(main, ["demo", "--out", "build/demo"])
+    assert again.exit_code == 0 and "unchanged (identical content): id-news-er-demo 0.1.0" in again.output
     assert {p: p.read_bytes() for p in (project / "seeds").rglob("*") if p.is_file()} == committed
 
 
@@ -190,3 +195,37 @@ def test_agree_on_single_annotator_layers(project: Path, monkeypatch: pytest.Mon
     result = CliRunner().invoke(main, ["annotations", "agree", f"l/{snap.stem}.jsonl"])
     assert result.exit_code == 0
     assert "no document has two or more annotators (1 with fewer); no agreement figure can be given" in result.output
+
+
+def test_dataset_commands(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    runner = CliRunner()
+    snap = next(p for p in Path("annotations/snapshots").glob("*.json") if p.name != "index.json")
+    assert runner.invoke(main, ["annotations", "import", str(snap)]).exit_code == 0
+    assert runner.invoke(main, ["annotations", "gold", f"annotations/layers/{snap.stem}.jsonl"]).exit_code == 0
+    built = runner.invoke(main, ["dataset", "build", "--out", "ds"])
+    assert built.exit_code == 0, built.output
+    assert "entities: 50 (DATE 4, EVENT 4, GPE 13, ORG 20, PER 5, QUANTITY 2, ROLE 2)" in built.output
+    assert "nested entities kept out of the BIO view: 5; entities misaligned with tokens: 0" in built.output
+    assert (project / "ds" / "build_report.json").exists()
+    released = runner.invoke(main, ["dataset", "release", "--version", "1.0.0", "--releases-dir", "rel"])
+    assert released.exit_code == 0, released.output
+    assert "released rel/id-news-er/1.0.0" in released.output
+    bad = runner.invoke(main, ["dataset", "release", "--version", "v1", "--releases-dir", "rel"])
+    assert bad.exit_code == 1 and "Error: version 'v1' is not semantic (MAJOR.MINOR.PATCH, e.g. 1.0.0)" in bad.output
+    second = runner.invoke(
+        main,
+        ["dataset", "release", "--version", "1.0.1", "--releases-dir", "rel", "--previous", "rel/id-news-er/1.0.0"],
+    )
+    assert second.exit_code == 0, second.output
+    diff = runner.invoke(main, ["dataset", "diff", "rel/id-news-er/1.0.0", "rel/id-news-er/1.0.1"])
+    assert diff.exit_code == 0
+    assert "- entities: 0 added, 0 removed, 0 relabelled" in diff.output
+    verified = runner.invoke(main, ["dataset", "verify", "rel/id-news-er/1.0.0"])
+    assert verified.exit_code == 0 and "files match the manifest" in verified.output
+    no_token = runner.invoke(main, ["dataset", "push", "rel/id-news-er/1.0.0", "--repo-id", "me/x", "--dry-run"])
+    assert no_token.exit_code == 1 and "no Hugging Face token: set HF_TOKEN" in no_token.output
+    monkeypatch.setenv("HF_TOKEN", "hf_cli_secret_000000000000000")
+    dry = runner.invoke(main, ["dataset", "push", "rel/id-news-er/1.0.0", "--repo-id", "me/x", "--dry-run"])
+    assert dry.exit_code == 0 and "would push to me/x and tag v1.0.0" in dry.output
+    assert "hf_cli_secret" not in dry.output

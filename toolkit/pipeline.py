@@ -14,10 +14,13 @@ from toolkit.annotations.agreement import agreement
 from toolkit.annotations.gold import write_gold
 from toolkit.annotations.importer import import_export
 from toolkit.annotations.layers import read_layers
+from toolkit.dataset.release import release, verify
 from toolkit.errors import ToolkitError
 from toolkit.labelstudio.tasks import write_tasks
 from toolkit.schema import Schema, label_config, load_schema
 from toolkit.seeds import ARTICLES_FILE, RAW_DIR, ingest, load_articles, load_profiles
+
+DEMO_VERSION = "0.1.0"
 
 
 @dataclass(frozen=True)
@@ -146,4 +149,34 @@ def _annotation_steps(root: Path, out_dir: Path, schema: Schema, store: Path) ->
         )
         gold_outputs.append(Path(summary["output"]))
     steps.append(Step("gold", tuple(gold_lines), tuple(gold_outputs)))
+    steps.append(_release_step(root, out_dir, schema, store, gold_outputs, snapshots))
     return steps
+
+
+def _release_step(
+    root: Path, out_dir: Path, schema: Schema, store: Path, gold: list[Path], snapshots: list[Path]
+) -> Step:
+    """Build and release a demo version into ``out_dir/releases`` and summarise its card."""
+    result = release(
+        name="id-news-er-demo",
+        version=DEMO_VERSION,
+        schema=schema,
+        seeds_path=store,
+        gold_paths=gold,
+        snapshot_paths=snapshots,
+        guidelines_path=root / "schemas" / "GUIDELINES.md",
+        releases_dir=out_dir / "releases",
+    )
+    verified = verify(result.path)
+    s = result.summary
+    lines = (
+        f"{'released' if result.status == 'created' else 'unchanged (identical content)'}: "
+        f"id-news-er-demo {DEMO_VERSION}, {verified['files']} files verified against the manifest",
+        "card: " + ", ".join(f"{k} {v}" for k, v in s["documents"].items()) + f" documents; {s['entities']} entities, "
+        f"{s['relations']} relations; {s['nested_dropped_from_bio']} nested entities outside the BIO view; "
+        f"{s['misaligned']} misaligned",
+        f"card: {s['annotators']} annotator(s); "
+        + ("agreement figures included" if s["agreement"] else "no document annotated twice, so no agreement figure"),
+        f"load it with: datasets.load_dataset({str(result.path)!r})",
+    )
+    return Step("dataset release", lines, (result.path / "README.md", result.path / "manifest.json"))

@@ -2,7 +2,8 @@
 
 Tokens are ``(start, end)`` code-point spans into the text; ``text[start:end]`` is the token.
 Every non-space character belongs to exactly one token. Rules, tried in order at each position:
-dates ("8/11/2017"), numbers with dot/comma groups ("1.000,50", "3,5"), words with
+dates ("8/11/2017"), a currency sign before an amount ("Rp" in "Rp60.000"), numbers with
+dot/comma groups ("1.000,50", "3,5"), words with
 hyphenated parts (reduplication "pekerja-pekerja", "ke-331", clitics "ILO-nya"), and any other
 single character (punctuation, symbols, emoji).
 """
@@ -14,6 +15,7 @@ import re
 _TOKEN = re.compile(
     r"""
     \d{1,2}/\d{1,2}/\d{2,4}(?!\d)     # dates: 8/11/2017
+    | (?:Rp|US\$|\$)(?=\d)             # currency before an amount: Rp60.000
     | \d+(?:[.,]\d+)*                 # numbers: 281, 1.000, 3,5, 1.000,50
     | [^\W_]+(?:-[^\W_]+)*            # words, with hyphenated parts
     | \S                              # anything else, one character at a time

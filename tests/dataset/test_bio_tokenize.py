@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from toolkit.dataset.bio import bio_to_spans, spans_to_bio
+from toolkit.model import Span
+from toolkit.tokenize import tokenize
+
+from ..conftest import REPO
+
+
+def words(text: str) -> list[str]:
+    return [text[a:b] for a, b in tokenize(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hak-hak pekerja-pekerja migran", ["hak-hak", "pekerja-pekerja", "migran"]),
+        ("program-program ILO.", ["program-program", "ILO", "."]),
+        ("bukunya dan ILO-nya", ["bukunya", "dan", "ILO-nya"]),
+        ("Kementerian Ketenagakerjaan RI, PBB", ["Kementerian", "Ketenagakerjaan", "RI", ",", "PBB"]),
+        ("Kamis (8/11/2017).", ["Kamis", "(", "8/11/2017", ")", "."]),
+        ("Rp1.000.000 atau 3,5 persen", ["Rp", "1.000.000", "atau", "3,5", "persen"]),
+        ("Rp60 Jutaan", ["Rp", "60", "Jutaan"]),
+        ("352 ribu dan 1.000,50", ["352", "ribu", "dan", "1.000,50"]),
+        (
+            'sesi ke-331 "Governing Body (GB) ILO"',
+            ["sesi", "ke-331", '"', "Governing", "Body", "(", "GB", ")", "ILO", '"'],
+        ),
+        ("30 Oktober- 9 November", ["30", "Oktober", "-", "9", "November"]),
+        ("Warga 😀🎉 Jakarta", ["Warga", "😀", "🎉", "Jakarta"]),
+    ],
+)
+def test_indonesian_tokenizer_cases(text: str, expected: list[str]) -> None:
+    assert words(text) == expected
+
+
+def test_seed_text_tokens_cover_every_character() -> None:
+    from toolkit.seeds import ARTICLES_FILE, load_articles
+
+    (doc,) = load_articles(REPO / "seeds" / ARTICLES_FILE)
+    tokens = tokenize(doc.text)
+    covered = "".join(doc.text[a:b] for a, b in tokens)
+    assert covered == "".join(doc.text.split())
+    assert all(a < b for a, b in tokens) and all(b <= c for (_, b), (c, _) in itertools.pairwise(tokens))
+
+
+@given(st.text(max_size=80))
+def test_tokenizer_never_loses_a_character(text: str) -> None:
+    tokens = tokenize(text)
+    assert "".join(text[a:b] for a, b in tokens) == "".join(ch for ch in text if not ch.isspace()) or all(
+        not text[a:b].isspace() for a, b in tokens
+    )
+    assert all(text[a:b].strip() == text[a:b] and a < b for a, b in tokens)
+
+
+LABELS = ["PER", "ORG", "GPE"]
+
+
+@st.composite
+def text_and_spans(draw: st.DrawFn) -> tuple[str, list[Span]]:
+    toks = draw(
+        st.lists(
+            st.sampled_from(["Jakarta", "ILO", "di", ",", "pekerja-pekerja", "8/11/2017", "😀", "RI"]),
+            min_size=1,
+            max_size=15,
+        )
+    )
+    text = " ".join(toks)
+    offsets = tokenize(text)
+    spans, k, n = [], 0, 0
+    while k < len(offsets):
+        length = draw(st.integers(0, 3))
+        if length and k + length <= len(offsets):
+            n += 1
+            spans.append(Span(f"s{n}", offsets[k][0], offsets[k + length - 1][1], draw(st.sampled_from(LABELS))))
+            k += length
+        k += 1
+    return text, spans
+
+
+@given(text_and_spans())
+def test_bio_round_trip_on_token_aligned_spans(case: tuple[str, list[Span]]) -> None:
+    text, spans = case
+    tokens = tokenize(text)
+    bio = spans_to_bio(tokens, spans)
+    assert not bio.misaligned and not bio.dropped_nested
+    back = bio_to_spans(tokens, bio.tags)
+    assert [(s.start, s.end, s.label) for s in back] == [(s.start, s.end, s.label) for s in spans]
+
+
+def test_nested_keeps_outermost_and_misaligned_is_widened() -> None:
+    text = "Wakil Tetap RI untuk PBB dan ILO-nya"
+    tokens = tokenize(text)
+    role, gpe = Span("r", 0, 24, "ROLE"), Span("g", 12, 14, "GPE")
+    ilo = Span("i", 29, 32, "ORG")  # inside the token "ILO-nya"
+    bio = spans_to_bio(tokens, [gpe, role, ilo])
+    assert bio.dropped_nested == ["g"] and bio.misaligned == ["i"]
+    assert bio.tags == ["B-ROLE", "I-ROLE", "I-ROLE", "I-ROLE", "I-ROLE", "O", "B-ORG"]
+
+
+def test_stray_inside_tag_starts_a_span() -> None:
+    tokens = tokenize("a b c")
+    assert [(s.start, s.end, s.label) for s in bio_to_spans(tokens, ["I-PER", "I-ORG", "O"])] == [
+        (0, 1, "PER"),
+        (2, 3, "ORG"),
+    ]

@@ -1,0 +1,83 @@
+"""The token/BIO view, derived from character spans (never the reverse).
+
+Rules, declared here and reported by the builder:
+- nested spans: the BIO view keeps the outermost span (longest, then earliest); the inner spans
+  stay in ``entities`` and are counted as dropped from the BIO view;
+- crossing spans (only possible with ``span_overlap: allow``): the earlier span wins;
+- misaligned spans (a boundary inside a token, like spaCy's W030): the BIO view widens the span
+  to the enclosing token boundaries; the span keeps its exact offsets in ``entities`` and is
+  counted and listed as misaligned.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from toolkit.model import Span
+
+Token = tuple[int, int]
+
+
+@dataclass
+class BioResult:
+    tags: list[str]
+    dropped_nested: list[str] = field(default_factory=list)
+    misaligned: list[str] = field(default_factory=list)
+    no_token: list[str] = field(default_factory=list)
+
+
+def token_range(starts: Sequence[int], ends: Sequence[int], start: int, end: int) -> tuple[int, int]:
+    """Indices ``[i, j)`` of the tokens (by starts and ends) sharing a character with ``[start, end)``."""
+    i = bisect.bisect_right(ends, start)
+    j = bisect.bisect_left(starts, end)
+    return i, j
+
+
+def spans_to_bio(tokens: Sequence[Token], spans: Sequence[Span]) -> BioResult:
+    """BIO tags (``B-X``/``I-X``/``O``) for tokens, under the rules in the module docstring."""
+    out = BioResult(["O"] * len(tokens))
+    taken = [False] * len(tokens)
+    starts = [s for s, _ in tokens]
+    ends = [e for _, e in tokens]
+    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start, s.label, s.id)):
+        i, j = token_range(starts, ends, span.start, span.end)
+        if i >= j:
+            out.no_token.append(span.id)
+            continue
+        if any(taken[i:j]):
+            out.dropped_nested.append(span.id)
+            continue
+        if tokens[i][0] != span.start or tokens[j - 1][1] != span.end:
+            out.misaligned.append(span.id)
+        out.tags[i] = f"B-{span.label}"
+        for k in range(i + 1, j):
+            out.tags[k] = f"I-{span.label}"
+        for k in range(i, j):
+            taken[k] = True
+    return out
+
+
+def bio_to_spans(tokens: Sequence[Token], tags: Sequence[str]) -> list[Span]:
+    """Character spans from IOB2 tags; an ``I-X`` that does not continue an ``X`` starts a new span."""
+    spans: list[Span] = []
+    current: tuple[int, int, str] | None = None  # (first token, last token, label)
+
+    def close() -> None:
+        if current is not None:
+            a, b, label = current
+            spans.append(Span(f"t{len(spans) + 1}", tokens[a][0], tokens[b][1], label))
+
+    for k, tag in enumerate(tags):
+        prefix, _, label = tag.partition("-")
+        if prefix == "B" or (prefix == "I" and (current is None or current[2] != label)):
+            close()
+            current = (k, k, label)
+        elif prefix == "I" and current is not None:
+            current = (current[0], k, label)
+        else:
+            close()
+            current = None
+    close()
+    return spans

@@ -1,0 +1,153 @@
+"""The dataset card (README.md with Hub YAML metadata), generated from the data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import yaml
+from datasets import Features
+
+from toolkit.schema import Schema
+
+
+def size_category(n: int) -> str:
+    for limit, name in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")):
+        if n < limit:
+            return name
+    return "n>1M"
+
+
+def card_metadata(
+    name: str, schema: Schema, features: Features, splits: Mapping[str, int], license_id: str
+) -> dict[str, Any]:
+    present = [s for s, n in splits.items() if n]
+    return {
+        "pretty_name": f"{name} (Indonesian news entities and relations)",
+        "language": [schema.language],
+        "license": license_id,
+        "task_categories": ["token-classification"],
+        "task_ids": ["named-entity-recognition"],
+        "annotations_creators": ["expert-generated"],
+        "language_creators": ["found"],
+        "multilinguality": ["monolingual"],
+        "source_datasets": ["original"],
+        "size_categories": [size_category(sum(splits.values()))],
+        "configs": [
+            {"config_name": "default", "data_files": [{"split": s, "path": f"data/{s}.parquet"} for s in present]}
+        ],
+        "dataset_info": {
+            "features": features._to_yaml_list(),
+            "splits": [{"name": s, "num_examples": splits[s]} for s in present],
+        },
+    }
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def render_card(
+    *,
+    name: str,
+    version: str,
+    schema: Schema,
+    features: Features,
+    report: Mapping[str, Any],
+    per_split_labels: Mapping[str, Mapping[str, int]],
+    per_split_relations: Mapping[str, Mapping[str, int]],
+    guidelines_sha256: str,
+    agreement: Mapping[str, Any] | None,
+    annotators: int,
+    license_id: str,
+    changelog: str,
+) -> str:
+    splits = report["documents"]
+    meta = card_metadata(name, schema, features, splits, license_id)
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
+    present = [s for s in splits if splits[s]]
+    split_rows = [
+        (s, splits[s], sum(per_split_labels.get(s, {}).values()), sum(per_split_relations.get(s, {}).values()))
+        for s in splits
+    ]
+    labels = sorted({lab for s in per_split_labels.values() for lab in s})
+    rels = sorted({lab for s in per_split_relations.values() for lab in s})
+    if agreement and agreement.get("documents"):
+        o = agreement["overall"]
+
+        def fig(m: str) -> str:
+            ci = o[m]["ci95"]
+            return f"{o[m]['f1_pooled']:.3f}" + (f" (95% CI {ci['low']:.3f}-{ci['high']:.3f})" if ci else "")
+
+        agree = (
+            f"Inter-annotator agreement on {agreement['documents']} doubly annotated documents: span F1 exact "
+            f"{fig('span_exact')}, overlap {fig('span_overlap')}, relation F1 {fig('relation')}; token Cohen's kappa "
+            f"{o['kappa']['mean_over_pairs']:.3f}."
+        )
+    else:
+        agree = (
+            f"Annotated by {annotators} annotator{'s' if annotators != 1 else ''} per document; no document was "
+            "annotated twice, so **no agreement figure can be given** for this version."
+        )
+    body = f"""
+# {name} {version}
+
+Entities and relations in Indonesian news articles, annotated in Label Studio with the
+`{schema.name}` schema {schema.schema_version} and adjudicated into one gold layer per document.
+Character offsets are Python code points, half-open `[start, end)`: `text[start:end]` is the
+entity text. The token/BIO view (`tokens`, `token_starts`, `token_ends`, `ner_tags`) is derived
+from the entities; nested entities are all in `entities` but only the outermost is in `ner_tags`.
+
+```python
+from datasets import load_dataset
+ds = load_dataset("path/or/hub-id")          # or load_dataset("parquet", data_dir=".../data")
+ds["{present[0] if present else "train"}"].features["ner_tags"].feature.names
+```
+
+## Splits
+
+{_table(["split", "documents", "entities", "relations"], split_rows)}
+
+Splits are assigned per document by a seeded hash; near-duplicate documents (MinHash over word
+3-shingles) share a split ({len(report["near_duplicate_groups"])} near-duplicate groups). Entity
+surfaces of validation/test also seen in train: {report["surface_overlap_with_train"]}.
+
+## Entity types
+
+{_table(["label", *present], [(lab, *(per_split_labels.get(s, {}).get(lab, 0) for s in present)) for lab in labels])}
+
+## Relation types
+
+{_table(["label", *present], [(lab, *(per_split_relations.get(s, {}).get(lab, 0) for s in present)) for lab in rels])}
+
+## Annotation
+
+{agree}
+Guidelines: `schemas/GUIDELINES.md` (sha256 `{guidelines_sha256}`); schema version {schema.schema_version}.
+Gold policy: an annotation marked ground truth wins, else the majority of annotators; every gold
+entity and relation lists the annotators who made it (`annotators`).
+Tokens: {report["tokens"]}; entities whose boundaries fall inside a token: {len(report["misaligned"])}
+(widened to token boundaries in the BIO view only); nested entities left out of the BIO view:
+{report["nested_dropped_from_bio"]}.
+
+## Licence
+
+Annotations: {license_id}. Article texts remain the property of their publishers.
+
+## Citation
+
+```bibtex
+@misc{{{name.replace("-", "_")}_{version.replace(".", "_")},
+  title  = {{{name}: Indonesian news entities and relations, version {version}}},
+  year   = {{2026}},
+  note   = {{Dataset version {version}, schema {schema.name} {schema.schema_version}}}
+}}
+```
+
+## Changelog
+
+{changelog}
+"""
+    return f"---\n{front}---\n{body}"

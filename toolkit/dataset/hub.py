@@ -1,0 +1,60 @@
+"""Publishing a release to the Hugging Face Hub (token from ``HF_TOKEN``, never printed)."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.dataset.release import MANIFEST, ReleaseError, verify
+
+
+@dataclass(frozen=True)
+class PushPlan:
+    repo_id: str
+    folder: Path
+    version: str
+    tag: str
+    files: int
+
+
+def plan_push(release_dir: Path, repo_id: str) -> PushPlan:
+    """Everything up to the upload: the release verifies, the repo id is sane, a token is there."""
+    if repo_id.count("/") != 1 or any(not part for part in repo_id.split("/")):
+        raise ReleaseError(f"--repo-id must be OWNER/NAME, got {repo_id!r}")
+    checked = verify(release_dir)
+    version = json.loads((Path(release_dir) / MANIFEST).read_text(encoding="utf-8"))["version"]
+    if not os.environ.get("HF_TOKEN"):
+        raise ReleaseError("no Hugging Face token: set HF_TOKEN (a write token from huggingface.co/settings/tokens)")
+    return PushPlan(repo_id, Path(release_dir), version, f"v{version}", int(checked["files"]))
+
+
+def push(plan: PushPlan) -> str:
+    """Upload the release folder as one commit and tag it ``v<version>``; returns the commit URL."""
+    from huggingface_hub import HfApi
+    from huggingface_hub.errors import HfHubHTTPError
+
+    token = os.environ["HF_TOKEN"]
+    api = HfApi(token=token)
+    try:
+        api.create_repo(plan.repo_id, repo_type="dataset", exist_ok=True)
+        info = api.upload_folder(
+            repo_id=plan.repo_id,
+            repo_type="dataset",
+            folder_path=plan.folder,
+            commit_message=f"Release {plan.version}",
+        )
+        api.create_tag(plan.repo_id, tag=plan.tag, repo_type="dataset", tag_message=f"Release {plan.version}")
+    except HfHubHTTPError as exc:
+        status = exc.response.status_code if exc.response is not None else "?"
+        raise ReleaseError(
+            f"the Hub refused the upload to {plan.repo_id} (HTTP {status}); check that HF_TOKEN may write there "
+            "and that the tag does not exist yet"
+        ) from None
+    except Exception as exc:  # the Hub client's transport errors (httpx, httpx2, requests) vary by version
+        msg = str(exc).replace(token, "***")
+        raise ReleaseError(
+            f"cannot reach the Hugging Face Hub to push {plan.repo_id} ({type(exc).__name__}: {msg[:200]})"
+        ) from None
+    return str(getattr(info, "commit_url", info))

@@ -1,0 +1,237 @@
+"""Immutable, versioned dataset releases: build, write, verify.
+
+A release folder ``<releases>/<name>/<version>/`` holds ``data/<split>.parquet``, the card
+``README.md``, ``CHANGELOG.md``, ``build_report.json`` and ``manifest.json`` (sha256 of every
+other file, toolkit and schema versions, input checksums). It is built in a temporary folder and
+renamed into place; an existing version is never changed: releasing it again with identical
+content is a no-op, with different content an error. The same inputs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from toolkit._io import dumps, sha256_bytes, sha256_file
+from toolkit.dataset.build import BuildReport, build_rows, input_checksums, plan_for, read_gold
+from toolkit.dataset.card import render_card
+from toolkit.dataset.diff import changelog_entry, diff_releases
+from toolkit.dataset.features import dataset_features
+from toolkit.dataset.splits import SPLITS
+from toolkit.errors import OutputError, ToolkitError
+from toolkit.schema import Schema
+from toolkit.seeds import load_articles
+
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+MANIFEST = "manifest.json"
+
+
+class ReleaseError(ToolkitError):
+    """A release cannot be made or does not verify."""
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    path: Path
+    status: str  # created | unchanged
+    summary: dict[str, Any]
+
+
+def check_name_version(name: str, version: str) -> None:
+    if not NAME.match(name) or ".." in name:
+        raise ReleaseError(f"dataset name {name!r} must be lower-case letters, digits, '.', '_' or '-' (no paths)")
+    if not SEMVER.match(version):
+        raise ReleaseError(f"version {version!r} is not semantic (MAJOR.MINOR.PATCH, e.g. 1.0.0)")
+
+
+def _write_parquet(path: Path, rows: list[dict[str, Any]], features: Any) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pylist(rows, schema=features.arrow_schema)
+    pq.write_table(table, path, compression="zstd", write_statistics=False)
+
+
+def release(
+    *,
+    name: str,
+    version: str,
+    schema: Schema,
+    seeds_path: Path,
+    gold_paths: Sequence[Path],
+    snapshot_paths: Sequence[Path] = (),
+    guidelines_path: Path,
+    releases_dir: Path = Path("releases"),
+    ratios: Sequence[float] = (0.8, 0.1, 0.1),
+    seed: int = 0,
+    license_id: str = "cc-by-4.0",
+    previous: Path | None = None,
+    agreement: Mapping[str, Any] | None = None,
+) -> ReleaseResult:
+    """Build and write a release (see the module docstring)."""
+    from toolkit import __version__
+
+    check_name_version(name, version)
+    seeds = {d.id: d for d in load_articles(seeds_path)}
+    golds = read_gold(gold_paths, seeds, schema)
+    if not golds:
+        raise ReleaseError("no gold documents in the inputs; run `toolkit annotations gold` first")
+    plan = plan_for(golds, ratios, seed)
+    report = BuildReport()
+    rows = build_rows(golds, schema, plan, report)
+    report.inputs = input_checksums([seeds_path, *gold_paths, *snapshot_paths])
+    features = dataset_features(schema)
+    annotators = {a for g in golds for who in g.span_support.values() for a in who}
+
+    target = Path(releases_dir) / name / version
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{version}.", suffix=".tmp", dir=target.parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write under {releases_dir}: {exc.strerror}; choose --releases-dir") from exc
+    try:
+        (tmp / "data").mkdir()
+        per_split_labels: dict[str, dict[str, int]] = {}
+        per_split_rels: dict[str, dict[str, int]] = {}
+        for split in SPLITS:
+            if rows[split]:
+                _write_parquet(tmp / "data" / f"{split}.parquet", rows[split], features)
+            per_split_labels[split] = _count(rows[split], "entities", list(schema.entity_labels))
+            per_split_rels[split] = _count(rows[split], "relations", list(schema.relation_labels))
+        diff = diff_releases(previous, tmp) if previous else None
+        entry = changelog_entry(version, diff, f"{previous.name}" if previous else None)
+        older = (previous / "CHANGELOG.md").read_text(encoding="utf-8") if previous else ""
+        changelog = entry + ("\n" + older if older else "")
+        (tmp / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
+        if diff is not None:
+            (tmp / "diff.json").write_text(dumps(diff, indent=1) + "\n", encoding="utf-8")
+        report_dict = report.to_dict()
+        (tmp / "build_report.json").write_text(dumps(report_dict, indent=1) + "\n", encoding="utf-8")
+        guidelines_sha = sha256_file(guidelines_path)
+        card = render_card(
+            name=name,
+            version=version,
+            schema=schema,
+            features=features,
+            report=report_dict,
+            per_split_labels=per_split_labels,
+            per_split_relations=per_split_rels,
+            guidelines_sha256=guidelines_sha,
+            agreement=agreement,
+            annotators=len(annotators),
+            license_id=license_id,
+            changelog=changelog,
+        )
+        (tmp / "README.md").write_text(card, encoding="utf-8")
+        manifest = {
+            "name": name,
+            "version": version,
+            "toolkit_version": __version__,
+            "schema": {"name": schema.name, "version": schema.schema_version},
+            "guidelines_sha256": guidelines_sha,
+            "split": {"ratios": list(ratios), "seed": seed},
+            "inputs": report.inputs,
+            "files": {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()},
+        }
+        (tmp / MANIFEST).write_text(dumps(manifest, indent=1) + "\n", encoding="utf-8")
+        summary = {
+            "documents": report.documents,
+            "entities": sum(report.entities.values()),
+            "relations": sum(report.relations.values()),
+            "misaligned": len(report.misaligned),
+            "nested_dropped_from_bio": report.nested_dropped_from_bio,
+            "annotators": len(annotators),
+            "agreement": bool(agreement and agreement.get("documents")),
+        }
+        if target.exists():
+            if _same_tree(tmp, target):
+                return ReleaseResult(target, "unchanged", summary)
+            raise ReleaseError(
+                f"{target} already exists with different content; releases are immutable: release a new version"
+            )
+        tmp.rename(target)
+        return ReleaseResult(target, "created", summary)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+
+
+def _count(rows: list[dict[str, Any]], column: str, names: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in rows:
+        for item in row[column]:
+            counts[names[item["label"]]] = counts.get(names[item["label"]], 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def _same_tree(a: Path, b: Path) -> bool:
+    files_a = {p.relative_to(a) for p in a.rglob("*") if p.is_file()}
+    files_b = {p.relative_to(b) for p in b.rglob("*") if p.is_file()}
+    return files_a == files_b and all((a / f).read_bytes() == (b / f).read_bytes() for f in files_a)
+
+
+def verify(path: Path) -> dict[str, Any]:
+    """Check a release folder against its manifest; raises :class:`ReleaseError` listing every mismatch."""
+    path = Path(path)
+    try:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        listed: dict[str, str] = manifest["files"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise ReleaseError(f"{path}: no readable {MANIFEST} ({exc}); is this a release folder?") from None
+    problems = []
+    for rel, digest in sorted(listed.items()):
+        f = path / rel
+        if not f.is_file():
+            problems.append(f"{rel}: missing")
+        elif sha256_file(f) != digest:
+            problems.append(f"{rel}: sha256 differs from the manifest")
+    present = {str(p.relative_to(path)) for p in path.rglob("*") if p.is_file()} - {MANIFEST}
+    problems += [f"{extra}: not in the manifest" for extra in sorted(present - set(listed))]
+    if problems:
+        raise ReleaseError(f"{path}: does not match its manifest: " + "; ".join(problems))
+    return {"path": str(path), "files": len(listed), "manifest_sha256": sha256_bytes((path / MANIFEST).read_bytes())}
+
+
+def build_draft(
+    *,
+    schema: Schema,
+    seeds_path: Path,
+    gold_paths: Sequence[Path],
+    out_dir: Path,
+    ratios: Sequence[float] = (0.8, 0.1, 0.1),
+    seed: int = 0,
+) -> dict[str, Any]:
+    """``toolkit dataset build``: the splits as parquet plus the build report, replacing ``out_dir``."""
+    seeds = {d.id: d for d in load_articles(seeds_path)}
+    golds = read_gold(gold_paths, seeds, schema)
+    plan = plan_for(golds, ratios, seed)
+    report = BuildReport()
+    rows = build_rows(golds, schema, plan, report)
+    report.inputs = input_checksums([seeds_path, *gold_paths])
+    features = dataset_features(schema)
+    out_dir = Path(out_dir)
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write {out_dir}: {exc.strerror}") from exc
+    try:
+        (tmp / "data").mkdir()
+        for split in SPLITS:
+            if rows[split]:
+                _write_parquet(tmp / "data" / f"{split}.parquet", rows[split], features)
+        (tmp / "build_report.json").write_text(dumps(report.to_dict(), indent=1) + "\n", encoding="utf-8")
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        tmp.rename(out_dir)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    return report.to_dict()
