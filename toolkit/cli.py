@@ -214,11 +214,19 @@ project_options = [
 ]
 
 
-def _project_opts(func: F) -> F:
-    decorated: Any = func
-    for option in reversed(project_options):
-        decorated = option(decorated)
-    return decorated  # type: ignore[no-any-return]  # click options keep the callable's type
+def _options(options: list[Callable[[Any], Any]]) -> Callable[[F], F]:
+    """Apply a declared group of click options, in order."""
+
+    def apply(func: F) -> F:
+        decorated: Any = func
+        for option in reversed(options):
+            decorated = option(decorated)
+        return decorated  # type: ignore[no-any-return]  # click options keep the callable's type
+
+    return apply
+
+
+_project_opts = _options(project_options)
 
 
 @ls_group.command("push")
@@ -549,11 +557,7 @@ def _ratios(text: str) -> list[float]:
         raise ToolkitError(f"--ratios must be three numbers like 0.8,0.1,0.1, got {text!r}") from None
 
 
-def _split_opts(func: F) -> F:
-    decorated: Any = func
-    for option in reversed(split_options):
-        decorated = option(decorated)
-    return decorated  # type: ignore[no-any-return]  # click options keep the callable's type
+_split_opts = _options(split_options)
 
 
 @main.group("dataset")

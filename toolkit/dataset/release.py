@@ -59,6 +59,47 @@ def _write_parquet(path: Path, rows: list[dict[str, Any]], features: Any) -> Non
     pq.write_table(table, path, compression="zstd", write_statistics=False)
 
 
+@dataclass(frozen=True)
+class _Built:
+    golds: list[Any]
+    rows: dict[str, list[dict[str, Any]]]
+    report: BuildReport
+    features: Any
+
+
+def _build(
+    schema: Schema,
+    seeds_path: Path,
+    gold_paths: Sequence[Path],
+    inputs: Sequence[Path],
+    ratios: Sequence[float],
+    seed: int,
+) -> _Built:
+    seeds = {d.id: d for d in load_articles(seeds_path)}
+    golds = read_gold(gold_paths, seeds, schema)
+    if not golds:
+        raise ReleaseError("no gold documents in the inputs; run `toolkit annotations gold` first")
+    report = BuildReport()
+    rows = build_rows(golds, schema, plan_for(golds, ratios, seed), report)
+    report.inputs = input_checksums(inputs)
+    return _Built(golds, rows, report, dataset_features(schema))
+
+
+def _temp_dir_beside(target: Path) -> Path:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write under {target.parent}: {exc.strerror}; choose another folder") from exc
+
+
+def _write_splits(tmp: Path, built: _Built) -> None:
+    (tmp / "data").mkdir()
+    for split in SPLITS:
+        if built.rows[split]:
+            _write_parquet(tmp / "data" / f"{split}.parquet", built.rows[split], built.features)
+
+
 def release(
     *,
     name: str,
@@ -79,30 +120,16 @@ def release(
     from toolkit import __version__
 
     check_name_version(name, version)
-    seeds = {d.id: d for d in load_articles(seeds_path)}
-    golds = read_gold(gold_paths, seeds, schema)
-    if not golds:
-        raise ReleaseError("no gold documents in the inputs; run `toolkit annotations gold` first")
-    plan = plan_for(golds, ratios, seed)
-    report = BuildReport()
-    rows = build_rows(golds, schema, plan, report)
-    report.inputs = input_checksums([seeds_path, *gold_paths, *snapshot_paths])
-    features = dataset_features(schema)
-    annotators = {a for g in golds for who in g.span_support.values() for a in who}
-
+    built = _build(schema, seeds_path, gold_paths, [seeds_path, *gold_paths, *snapshot_paths], ratios, seed)
+    rows, report, features = built.rows, built.report, built.features
+    annotators = {a for g in built.golds for who in g.span_support.values() for a in who}
     target = Path(releases_dir) / name / version
+    tmp = _temp_dir_beside(target)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{version}.", suffix=".tmp", dir=target.parent))
-    except OSError as exc:
-        raise OutputError(f"cannot write under {releases_dir}: {exc.strerror}; choose --releases-dir") from exc
-    try:
-        (tmp / "data").mkdir()
+        _write_splits(tmp, built)
         per_split_labels: dict[str, dict[str, int]] = {}
         per_split_rels: dict[str, dict[str, int]] = {}
         for split in SPLITS:
-            if rows[split]:
-                _write_parquet(tmp / "data" / f"{split}.parquet", rows[split], features)
             per_split_labels[split] = _count(rows[split], "entities", list(schema.entity_labels))
             per_split_rels[split] = _count(rows[split], "relations", list(schema.relation_labels))
         diff = diff_releases(previous, tmp) if previous else None
@@ -209,24 +236,12 @@ def build_draft(
     seed: int = 0,
 ) -> dict[str, Any]:
     """``toolkit dataset build``: the splits as parquet plus the build report, replacing ``out_dir``."""
-    seeds = {d.id: d for d in load_articles(seeds_path)}
-    golds = read_gold(gold_paths, seeds, schema)
-    plan = plan_for(golds, ratios, seed)
-    report = BuildReport()
-    rows = build_rows(golds, schema, plan, report)
-    report.inputs = input_checksums([seeds_path, *gold_paths])
-    features = dataset_features(schema)
+    built = _build(schema, seeds_path, gold_paths, [seeds_path, *gold_paths], ratios, seed)
+    report = built.report
     out_dir = Path(out_dir)
+    tmp = _temp_dir_beside(out_dir)
     try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
-    except OSError as exc:
-        raise OutputError(f"cannot write {out_dir}: {exc.strerror}") from exc
-    try:
-        (tmp / "data").mkdir()
-        for split in SPLITS:
-            if rows[split]:
-                _write_parquet(tmp / "data" / f"{split}.parquet", rows[split], features)
+        _write_splits(tmp, built)
         (tmp / "build_report.json").write_text(dumps(report.to_dict(), indent=1) + "\n", encoding="utf-8")
         if out_dir.exists():
             shutil.rmtree(out_dir)
