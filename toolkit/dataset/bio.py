@@ -59,8 +59,13 @@ def spans_to_bio(tokens: Sequence[Token], spans: Sequence[Span]) -> BioResult:
     return out
 
 
-def bio_to_spans(tokens: Sequence[Token], tags: Sequence[str]) -> list[Span]:
-    """Character spans from IOB2 tags; an ``I-X`` that does not continue an ``X`` starts a new span."""
+def bio_to_spans(tokens: Sequence[Token], tags: Sequence[str], *, strict: bool = False) -> list[Span]:
+    """Character spans from BIO tags.
+
+    Lenient (conlleval, seqeval's default): an ``I-X`` that does not continue an ``X`` starts a
+    new span. ``strict`` (seqeval ``mode="strict", scheme=IOB2``): such an ``I-X`` is invalid and
+    belongs to no span.
+    """
     spans: list[Span] = []
     current: tuple[int, int, str] | None = None  # (first token, last token, label)
 
@@ -71,7 +76,10 @@ def bio_to_spans(tokens: Sequence[Token], tags: Sequence[str]) -> list[Span]:
 
     for k, tag in enumerate(tags):
         prefix, _, label = tag.partition("-")
-        if prefix == "B" or (prefix == "I" and (current is None or current[2] != label)):
+        if prefix == "I" and strict and (current is None or current[2] != label):
+            close()
+            current = None
+        elif prefix == "B" or (prefix == "I" and (current is None or current[2] != label)):
             close()
             current = (k, k, label)
         elif prefix == "I" and current is not None:

@@ -1,0 +1,126 @@
+"""Our scorer equals seqeval (default and strict IOB2) and nervaluate on real data, to the last digit."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from nervaluate import Evaluator
+from seqeval.metrics import classification_report, f1_score
+from seqeval.scheme import IOB2
+
+from toolkit.corpus import read_conll
+from toolkit.dataset.bio import bio_to_spans
+from toolkit.evaluate import score_entities
+from toolkit.model import Span
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "idner-news-2k"
+LABELS = ["PER", "ORG", "LOC"]
+
+
+def perturb(tags: list[str], rng: random.Random) -> list[str]:
+    """Realistic tagger errors: wrong type, shifted or cut boundaries, misses, spurious, stray I- tags."""
+    out = list(tags)
+    for k in range(len(out)):
+        r = rng.random()
+        if out[k] != "O" and r < 0.08:
+            out[k] = out[k][:2] + rng.choice(LABELS)
+        elif out[k] != "O" and r < 0.14:
+            out[k] = "O"
+        elif out[k] == "O" and r < 0.03:
+            out[k] = rng.choice(["B-", "I-"]) + rng.choice(LABELS)
+        elif out[k].startswith("I-") and r < 0.18:
+            out[k] = "B-" + out[k][2:]
+    return out
+
+
+@pytest.fixture(scope="module")
+def corpus() -> tuple[list[list[str]], list[list[str]]]:
+    if not DATA.exists():
+        pytest.skip(f"{DATA} is not here")
+    rng = random.Random(13)
+    sentences = [s for f in ("dev.txt", "test.txt") for s in read_conll(DATA / f)]
+    gold = [list(s.tags) for s in sentences]
+    return gold, [perturb(g, rng) for g in gold]
+
+
+def token_spans(tags: list[str], strict: bool = False) -> list[Span]:
+    """Spans in token units (start = first token index, end = last + 1)."""
+    return bio_to_spans([(i, i + 1) for i in range(len(tags))], tags, strict=strict)
+
+
+def test_equals_seqeval_default(corpus: tuple[list[list[str]], list[list[str]]]) -> None:
+    gold, pred = corpus
+    ours = score_entities([token_spans(t) for t in gold], [token_spans(t) for t in pred])
+    ref = classification_report(gold, pred, output_dict=True, digits=10)
+    micro = ours.overall("strict")
+    assert micro["precision"] == pytest.approx(ref["micro avg"]["precision"], abs=1e-12)
+    assert micro["recall"] == pytest.approx(ref["micro avg"]["recall"], abs=1e-12)
+    assert micro["f1"] == pytest.approx(ref["micro avg"]["f1-score"], abs=1e-12)
+    assert micro["f1"] == pytest.approx(f1_score(gold, pred), abs=1e-12)
+    for label, row in ours.by_label("strict").items():
+        assert row["f1"] == pytest.approx(ref[label]["f1-score"], abs=1e-12), label
+        assert row["correct"] + row["incorrect"] + row["missed"] == ref[label]["support"]
+    assert ours.macro_f1("strict") == pytest.approx(ref["macro avg"]["f1-score"], abs=1e-12)
+    assert 0.5 < micro["f1"] < 0.95  # the perturbation is neither trivial nor destructive
+
+
+def test_equals_seqeval_strict_iob2(corpus: tuple[list[list[str]], list[list[str]]]) -> None:
+    gold, pred = corpus
+    ours = score_entities([token_spans(t, strict=True) for t in gold], [token_spans(t, strict=True) for t in pred])
+    ref = classification_report(gold, pred, output_dict=True, mode="strict", scheme=IOB2, digits=10)
+    assert ours.overall("strict")["f1"] == pytest.approx(ref["micro avg"]["f1-score"], abs=1e-12)
+    assert ours.macro_f1("strict") == pytest.approx(ref["macro avg"]["f1-score"], abs=1e-12)
+    for label, row in ours.by_label("strict").items():
+        assert row["precision"] == pytest.approx(ref[label]["precision"], abs=1e-12), label
+        assert row["recall"] == pytest.approx(ref[label]["recall"], abs=1e-12), label
+
+
+@pytest.mark.parametrize("mode", ["strict", "exact", "partial", "ent_type"])
+def test_equals_nervaluate_token_level(corpus: tuple[list[list[str]], list[list[str]]], mode: str) -> None:
+    gold, pred = corpus
+    ours = score_entities([token_spans(t) for t in gold], [token_spans(t) for t in pred])
+    ref = Evaluator(gold, pred, tags=LABELS, loader="list").evaluate()
+    r = ref["overall"][mode]
+    o = ours.overall(mode)
+    assert (o["correct"], o["incorrect"], o["partial"], o["missed"], o["spurious"]) == (
+        r.correct,
+        r.incorrect,
+        r.partial,
+        r.missed,
+        r.spurious,
+    )
+    assert (o["precision"], o["recall"], o["f1"]) == pytest.approx((r.precision, r.recall, r.f1), abs=1e-12)
+    for label, row in ours.by_label(mode).items():
+        e = ref["entities"][label][mode]
+        assert (row["correct"], row["incorrect"], row["partial"], row["missed"], row["spurious"]) == (
+            e.correct,
+            e.incorrect,
+            e.partial,
+            e.missed,
+            e.spurious,
+        ), label
+        assert row["f1"] == pytest.approx(e.f1, abs=1e-12)
+
+
+def test_equals_nervaluate_on_character_spans(corpus: tuple[list[list[str]], list[list[str]]]) -> None:
+    gold, pred = corpus
+    sentences = [s for f in ("dev.txt", "test.txt") for s in read_conll(DATA / f)]
+
+    def char_spans(tokens: tuple[str, ...], tags: list[str]) -> list[Span]:
+        offsets, pos = [], 0
+        for tok in tokens:
+            offsets.append((pos, pos + len(tok)))
+            pos += len(tok) + 1
+        return bio_to_spans(offsets, tags)
+
+    g = [char_spans(s.tokens, t) for s, t in zip(sentences, gold, strict=True)]
+    p = [char_spans(s.tokens, t) for s, t in zip(sentences, pred, strict=True)]
+    def dicts(docs: list[list[Span]]) -> list[list[dict[str, object]]]:
+        return [[{"label": x.label, "start": x.start, "end": x.end - 1} for x in doc] for doc in docs]
+
+    ref = Evaluator(dicts(g), dicts(p), tags=LABELS, loader="dict").evaluate()
+    ours = score_entities(g, p)
+    for mode in ("strict", "exact", "partial", "ent_type"):
+        assert ours.overall(mode)["f1"] == pytest.approx(ref["overall"][mode].f1, abs=1e-12), mode

@@ -1,0 +1,147 @@
+"""External corpora in CoNLL/BIO format -> the canonical model.
+
+One token per line (tab or space separated; the first column is the token, the last the tag,
+columns between - POS and the like - are ignored), blank lines between sentences, optional
+``-DOCSTART-`` lines, CRLF or LF. Tags in IOB2 or IOB1 (``--scheme``), mapped to the schema's
+labels by a label map. Each sentence becomes a document whose text is the tokens joined by single
+spaces, so every token has character offsets and the usual build and scoring path serves it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.errors import ToolkitError
+from toolkit.model import Annotation, Document, Provenance, Span
+
+SCHEMES = ("iob2", "iob1")
+_TAG = re.compile(r"^(O|[BI]-\S+)$")
+
+
+class CorpusError(ToolkitError):
+    """A CoNLL file is malformed."""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    tokens: tuple[str, ...]
+    tags: tuple[str, ...]
+    line: int  # line number of the first token
+
+
+def read_conll(path: Path) -> Iterator[Sentence]:
+    """Sentences of a CoNLL file; errors name the file and line."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read ({exc.strerror})") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{path}: not UTF-8 (byte {exc.start}); convert it first") from None
+    tokens: list[str] = []
+    tags: list[str] = []
+    first = 0
+    columns: int | None = None
+    for lineno, line in enumerate(re.split(r"\r\n|\r|\n", text), 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("-DOCSTART-"):
+            if tokens:
+                yield Sentence(tuple(tokens), tuple(tags), first)
+                tokens, tags = [], []
+            continue
+        parts = stripped.split("\t") if "\t" in stripped else stripped.split()
+        if len(parts) < 2:
+            raise CorpusError(f"{path}, line {lineno}: {len(parts)} column(s) in {stripped!r}; expected TOKEN ... TAG")
+        if columns is None:
+            columns = len(parts)
+        elif len(parts) != columns:
+            raise CorpusError(f"{path}, line {lineno}: {len(parts)} columns where earlier lines have {columns}")
+        tag = parts[-1]
+        if not _TAG.match(tag):
+            raise CorpusError(f"{path}, line {lineno}: tag {tag!r} is not O, B-X or I-X")
+        if not tokens:
+            first = lineno
+        tokens.append(parts[0])
+        tags.append(tag)
+    if tokens:
+        yield Sentence(tuple(tokens), tuple(tags), first)
+
+
+def tags_to_token_spans(tags: tuple[str, ...], scheme: str, where: str) -> list[tuple[int, int, str]]:
+    """Token spans ``[i, j)`` with labels. IOB2: an ``I-X`` must continue an ``X`` (else an error).
+    IOB1: ``I-X`` continues or starts an ``X``; ``B-X`` only separates two adjacent ``X``."""
+    if scheme not in SCHEMES:
+        raise CorpusError(f"unknown scheme {scheme!r}; use one of {SCHEMES}")
+    spans: list[tuple[int, int, str]] = []
+    cur: list[int | str] | None = None
+    for k, tag in enumerate(tags):
+        prefix, _, label = tag.partition("-")
+        if prefix == "O":
+            cur = None
+            continue
+        continues = cur is not None and cur[2] == label and cur[1] == k
+        if prefix == "I" and not continues and scheme == "iob2":
+            raise CorpusError(
+                f"{where}: token {k + 1} has {tag} without a preceding B-{label} or I-{label} (IOB2); "
+                "use --scheme iob1 if the file is IOB1"
+            )
+        if prefix == "B" or not continues:
+            cur = [k, k + 1, label]
+            spans.append((k, k + 1, label))
+        else:
+            assert cur is not None
+            cur[1] = k + 1
+            spans[-1] = (int(cur[0]), k + 1, label)
+    return spans
+
+
+def sentence_document(
+    sentence: Sentence,
+    doc_id: str,
+    scheme: str,
+    label_map: Mapping[str, str],
+    where: str,
+    metadata: Mapping[str, object],
+) -> tuple[Document, Annotation]:
+    text = " ".join(sentence.tokens)
+    starts, pos = [], 0
+    for tok in sentence.tokens:
+        starts.append(pos)
+        pos += len(tok) + 1
+    spans = []
+    for n, (i, j, label) in enumerate(tags_to_token_spans(sentence.tags, scheme, where), 1):
+        mapped = label_map.get(label, label)
+        spans.append(Span(f"s{n}", starts[i], starts[j - 1] + len(sentence.tokens[j - 1]), mapped))
+    doc = Document(doc_id, text, dict(metadata))
+    layer = Annotation(doc_id, "gold", "", tuple(spans), (), Provenance(str(metadata.get("source_file", ""))), "gold")
+    return doc, layer
+
+
+def read_corpus(
+    path: Path,
+    *,
+    split: str,
+    scheme: str = "iob2",
+    label_map: Mapping[str, str] | None = None,
+    prefix: str | None = None,
+) -> list[tuple[Document, Annotation]]:
+    """Every sentence of a CoNLL file as a (document, gold layer) pair; ``split`` goes into the metadata."""
+    path = Path(path)
+    prefix = prefix or path.stem
+    out = []
+    for n, sentence in enumerate(read_conll(path), 1):
+        where = f"{path}, line {sentence.line}"
+        meta = {
+            "outlet": None,
+            "date": None,
+            "source": {"file": path.name, "line": sentence.line},
+            "split": split,
+            "source_file": path.name,
+        }
+        out.append(sentence_document(sentence, f"{prefix}-{n:05d}", scheme, label_map or {}, where, meta))
+    return out
