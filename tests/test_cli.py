@@ -124,7 +124,7 @@ def test_demo_runs_end_to_end(project: Path, monkeypatch: pytest.MonkeyPatch) ->
     result = CliRunner().invoke(main, ["demo", "--out", "build/demo"])
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "[1/8] schema" in out and "9 entity types" in out
+    assert "[1/9] schema" in out and "9 entity types" in out
     assert "matches the committed seeds/articles.jsonl: yes" in out
     assert "committed schemas/label_config.xml in sync: yes" in out
     assert "1 task(s), 2416 characters to annotate" in out
@@ -135,6 +135,8 @@ def test_demo_runs_end_to_end(project: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert "released: id-news-er-demo 0.1.0" in out and "files verified against the manifest" in out
     assert "50 entities, 21 relations; 5 nested entities outside the BIO view" in out
     assert "1 annotator(s); no document annotated twice, so no agreement figure" in out
+    assert "[9/9] benchmarks" in out and "| rules |" in out
+    assert "skipped: the CRF needs training documents; the train split is empty" in out
     again = CliRunner().invoke(main, ["demo", "--out", "build/demo"])
     assert again.exit_code == 0 and "unchanged (identical content): id-news-er-demo 0.1.0" in again.output
     assert {p: p.read_bytes() for p in (project / "seeds").rglob("*") if p.is_file()} == committed
@@ -229,3 +231,67 @@ def test_dataset_commands(project: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     dry = runner.invoke(main, ["dataset", "push", "rel/id-news-er/1.0.0", "--repo-id", "me/x", "--dry-run"])
     assert dry.exit_code == 0 and "would push to me/x and tag v1.0.0" in dry.output
     assert "hf_cli_secret" not in dry.output
+
+
+def test_corpus_bench_predict_score(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    runner = CliRunner()
+    Path("train.txt").write_text(
+        "Hasan B-PER\nKleib I-PER\ndi O\nILO B-ORG\n\nAni B-PER\nke O\nSolo B-LOC\n", encoding="utf-8"
+    )
+    Path("test.txt").write_text("Hasan B-PER\nKleib I-PER\nke O\nSolo B-LOC\n\nILO B-ORG\nbaru O\n", encoding="utf-8")
+    imported = runner.invoke(main, ["corpus", "import-conll", "train.txt", "test.txt", "--out", "c"])
+    assert imported.exit_code == 0, imported.output
+    assert "train: 2 sentences, 7 tokens, 4 entities" in imported.output
+    bad_map = runner.invoke(main, ["corpus", "import-conll", "train.txt", "--out", "c2", "--label-map", "LOC"])
+    assert bad_map.exit_code == 1 and "--label-map takes FROM=TO" in bad_map.output
+    released = runner.invoke(
+        main,
+        [
+            "dataset",
+            "release",
+            "--name",
+            "tiny",
+            "--version",
+            "1.0.0",
+            "--seeds-dir",
+            "c",
+            "--gold",
+            "c/gold.jsonl",
+            "--split-by",
+            "metadata",
+            "--releases-dir",
+            "rel",
+        ],
+    )
+    assert released.exit_code == 0, released.output
+    benched = runner.invoke(
+        main,
+        [
+            "bench",
+            "rel/tiny/1.0.0",
+            "--baseline",
+            "gazetteer",
+            "--baseline",
+            "rules",
+            "--out",
+            "b",
+            "--resamples",
+            "50",
+        ],
+    )
+    assert benched.exit_code == 0, benched.output
+    assert "## tiny 1.0.0" in benched.output and "| gazetteer | 1.0000 | - | 1.0000" in benched.output
+    unknown = runner.invoke(main, ["bench", "rel/tiny/1.0.0", "--baseline", "bert"])
+    assert unknown.exit_code == 1 and "unknown baseline(s) ['bert']" in unknown.output
+    predicted = runner.invoke(main, ["predict", "gazetteer", "--release", "rel/tiny/1.0.0", "--out", "p.jsonl"])
+    assert predicted.exit_code == 0, predicted.output
+    assert "wrote 2 document(s) of predictions by gazetteer@tiny-1.0.0 to p.jsonl" in predicted.output
+    scored = runner.invoke(main, ["score", "rel/tiny/1.0.0", "p.jsonl", "--resamples", "50"])
+    assert scored.exit_code == 0, scored.output
+    assert "strict    1.0000 / 1.0000 / 1.0000" in scored.output
+    as_json = json.loads(runner.invoke(main, ["score", "rel/tiny/1.0.0", "p.jsonl", "--json"]).output)
+    assert as_json["entities"]["strict"]["micro"]["f1"] == 1.0
+    Path("junk.jsonl").write_text("{not json}\n", encoding="utf-8")
+    broken = runner.invoke(main, ["score", "rel/tiny/1.0.0", "junk.jsonl"])
+    assert broken.exit_code == 1 and "junk.jsonl, line 1: not JSON" in broken.output

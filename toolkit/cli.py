@@ -547,6 +547,13 @@ gold_option = click.option(
 split_options = [
     click.option("--ratios", default="0.8,0.1,0.1", show_default=True, help="train,validation,test ratios."),
     click.option("--split-seed", default=0, show_default=True, help="Seed of the split hash."),
+    click.option(
+        "--split-by",
+        type=click.Choice(["hash", "metadata"]),
+        default="hash",
+        show_default=True,
+        help="Seeded hash splits, or the split each document records (a corpus's official one).",
+    ),
 ]
 
 
@@ -581,6 +588,7 @@ def dataset_build(
     gold_paths: tuple[Path, ...],
     ratios: str,
     split_seed: int,
+    split_by: str,
     out: Path,
     as_json: bool,
 ) -> None:
@@ -596,6 +604,7 @@ def dataset_build(
         out_dir=out,
         ratios=_ratios(ratios),
         seed=split_seed,
+        split_by=split_by,
     )
     if as_json:
         _echo_json(report)
@@ -652,6 +661,7 @@ def dataset_release(
     gold_paths: tuple[Path, ...],
     ratios: str,
     split_seed: int,
+    split_by: str,
     releases_dir: Path,
     previous: Path | None,
     license_id: str,
@@ -678,6 +688,7 @@ def dataset_release(
         license_id=license_id,
         previous=previous,
         agreement=agreement,
+        split_by=split_by,
     )
     if as_json:
         _echo_json({"path": result.path, "status": result.status, **result.summary})
@@ -734,6 +745,204 @@ def dataset_push(release_dir: Path, repo_id: str, dry_run: bool) -> None:
         return
     url = push(plan)
     click.echo(f"pushed: {url}")
+
+
+# --- corpora, baselines, scores ----------------------------------------------------------------
+
+
+@main.group("corpus")
+def corpus_group() -> None:
+    """Import external corpora (CoNLL/BIO) into the canonical model."""
+
+
+@corpus_group.command("import-conll")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder for articles.jsonl (documents) and gold.jsonl (gold layers).",
+)
+@click.option("--scheme", type=click.Choice(["iob2", "iob1"]), default="iob2", show_default=True)
+@click.option("--label-map", "label_map", multiple=True, help="FROM=TO, e.g. LOC=GPE. Repeatable.")
+@click.option("--split", help="Split of all the files (default: from each file name: train/dev/test).")
+@json_option
+@_friendly
+def corpus_import(
+    files: tuple[Path, ...], out: Path, scheme: str, label_map: tuple[str, ...], split: str | None, as_json: bool
+) -> None:
+    """Read CoNLL files (tokens, tags; extra columns ignored) as documents with gold spans."""
+    from toolkit.corpus import write_corpus
+
+    mapping = {}
+    for item in label_map:
+        src, sep, dst = item.partition("=")
+        if not sep or not src or not dst:
+            raise ToolkitError(f"--label-map takes FROM=TO, got {item!r}")
+        mapping[src] = dst
+    summary = write_corpus(list(files), out, scheme=scheme, label_map=mapping, split=split)
+    if as_json:
+        _echo_json(summary)
+        return
+    for name, c in summary["splits"].items():  # type: ignore[attr-defined]
+        click.echo(f"{name}: {c['documents']} sentences, {c['tokens']} tokens, {c['entities']} entities")
+    click.echo(
+        f"wrote {out}/articles.jsonl and {out}/gold.jsonl (build it with --seeds-dir {out} --gold "
+        f"{out}/gold.jsonl --split-by metadata)"
+    )
+
+
+@main.command("bench")
+@click.argument("releases", nargs=-1, required=True, type=click.Path(path_type=Path, file_okay=False))
+@schema_option
+@click.option("--baseline", "baselines", multiple=True, help="Entity baselines to run (default: all).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("benchmarks"), show_default=True)
+@click.option("--seed", default=0, show_default=True)
+@click.option("--resamples", default=1000, show_default=True, help="Bootstrap resamples for the intervals.")
+@_friendly
+def bench(
+    releases: tuple[Path, ...], schema_path: Path, baselines: tuple[str, ...], out: Path, seed: int, resamples: int
+) -> None:
+    """Train and score every baseline on dataset releases; regenerate the leaderboard and plots."""
+    from toolkit.baselines import ENTITY_EXTRACTORS
+    from toolkit.benchmarks import run
+    from toolkit.leaderboard import regenerate
+    from toolkit.schema import load_schema
+
+    unknown = sorted(set(baselines) - set(ENTITY_EXTRACTORS))
+    if unknown:
+        raise ToolkitError(f"unknown baseline(s) {unknown}; choose from {sorted(ENTITY_EXTRACTORS)}")
+    schema_obj = load_schema(schema_path)
+    for release_dir in releases:
+        run(
+            release_dir,
+            schema_obj,
+            out_root=out,
+            baselines=baselines or tuple(ENTITY_EXTRACTORS),
+            seed=seed,
+            resamples=resamples,
+            progress=lambda msg: click.echo(f"  {msg}", err=True),
+        )
+    board = regenerate(out)
+    click.echo(board.read_text(encoding="utf-8"))
+    click.echo(f"wrote {board}")
+
+
+@main.command("predict")
+@click.argument("baseline")
+@click.option(
+    "--release",
+    "release_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Release whose train split the baseline learns from.",
+)
+@click.option("--split", default="test", show_default=True, help="Split to predict, or 'articles' with --articles.")
+@click.option(
+    "--articles", type=click.Path(path_type=Path, dir_okay=False), help="Predict these seed articles instead."
+)
+@click.option("--relations", "relation_baseline", help="Also predict relations with this relation baseline.")
+@click.option("--save-model", type=click.Path(path_type=Path, file_okay=False), help="Keep the trained model here.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Prediction JSONL.")
+@schema_option
+@_friendly
+def predict(
+    baseline: str,
+    release_dir: Path,
+    split: str,
+    articles: Path | None,
+    relation_baseline: str | None,
+    save_model: Path | None,
+    out: Path,
+    schema_path: Path,
+) -> None:
+    """Train a baseline on a release and write predictions (JSONL: pre-annotations or scoring input)."""
+    from toolkit.baselines import ENTITY_EXTRACTORS, RELATION_EXTRACTORS
+    from toolkit.baselines.base import as_layer
+    from toolkit.benchmarks import load_release
+    from toolkit.predictions import write_predictions
+    from toolkit.schema import load_schema
+    from toolkit.seeds import load_articles
+
+    if baseline not in ENTITY_EXTRACTORS:
+        raise ToolkitError(f"unknown baseline {baseline!r}; choose from {sorted(ENTITY_EXTRACTORS)}")
+    if relation_baseline and relation_baseline not in RELATION_EXTRACTORS:
+        raise ToolkitError(
+            f"unknown relation baseline {relation_baseline!r}; choose from {sorted(RELATION_EXTRACTORS)}"
+        )
+    schema_obj = load_schema(schema_path)
+    rel = load_release(release_dir)
+    model = ENTITY_EXTRACTORS[baseline]()
+    model.fit(rel.splits["train"], schema_obj)
+    rmodel = RELATION_EXTRACTORS[relation_baseline]() if relation_baseline else None
+    if rmodel is not None:
+        rmodel.fit(rel.splits["train"], schema_obj)
+    if save_model:
+        model.save(save_model)
+    docs = load_articles(articles) if articles else [d for d, _ in rel.splits.get(split, [])]
+    if not docs:
+        raise ToolkitError(f"nothing to predict: split {split!r} of {release_dir} is empty; pass --split or --articles")
+    version = f"{baseline}@{rel.name}-{rel.version}"
+    layers = []
+    for doc in docs:
+        spans = model.predict_spans(doc)
+        relations = rmodel.predict_relations(doc, spans) if rmodel is not None else []
+        layers.append(as_layer(doc, version, spans, relations))
+    n = write_predictions(layers, out)
+    click.echo(f"wrote {n} document(s) of predictions by {version} to {out}")
+
+
+@main.command("score")
+@click.argument("gold", type=click.Path(path_type=Path))
+@click.argument("pred", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--split", default="test", show_default=True, help="Split of GOLD when it is a release folder.")
+@click.option(
+    "--compare", type=click.Path(path_type=Path, dir_okay=False), help="A second system's predictions: paired test."
+)
+@click.option("--resamples", default=1000, show_default=True)
+@click.option("--seed", default=0, show_default=True)
+@schema_option
+@json_option
+@_friendly
+def score(
+    gold: Path,
+    pred: Path,
+    split: str,
+    compare: Path | None,
+    resamples: int,
+    seed: int,
+    schema_path: Path,
+    as_json: bool,
+) -> None:
+    """Score predictions (JSONL) against gold (a release folder, or JSONL in the same format)."""
+    from toolkit.schema import load_schema
+    from toolkit.scorefiles import score_files
+
+    report = score_files(
+        gold, pred, load_schema(schema_path), split=split, compare=compare, resamples=resamples, seed=seed
+    )
+    if as_json:
+        _echo_json(report)
+        return
+    click.echo(f"{report['documents']} documents; entity scores (micro P / R / F1, macro F1, 95% CI of micro F1):")
+    for mode, block in report["entities"].items():
+        m, ci = block["micro"], block["ci95"]
+        ci_text = f"[{ci['low']:.4f}, {ci['high']:.4f}]" if ci else "(needs 2+ documents)"
+        click.echo(
+            f"  {mode:<9} {m['precision']:.4f} / {m['recall']:.4f} / {m['f1']:.4f}  "
+            f"macro {block['macro_f1']:.4f}  {ci_text}"
+        )
+    for label, row in report["entities"]["strict"]["per_label"].items():
+        click.echo(f"    {label:<10} P {row['precision']:.4f} R {row['recall']:.4f} F1 {row['f1']:.4f}")
+    for mode, block in report["relations"].items():
+        m = block["micro"]
+        click.echo(
+            f"  relations {mode:<10} {m['precision']:.4f} / {m['recall']:.4f} / {m['f1']:.4f}  "
+            f"macro {block['macro_f1']:.4f}"
+        )
+    if "paired" in report:
+        t = report["paired"]
+        click.echo(f"paired {t['method']}: F1 difference {t['difference']:+.4f}, p = {t['p_value']:.4f}")
 
 
 # --- demo --------------------------------------------------------------------------------------

@@ -117,7 +117,8 @@ def sentence_document(
     for n, (i, j, label) in enumerate(tags_to_token_spans(sentence.tags, scheme, where), 1):
         mapped = label_map.get(label, label)
         spans.append(Span(f"s{n}", starts[i], starts[j - 1] + len(sentence.tokens[j - 1]), mapped))
-    doc = Document(doc_id, text, dict(metadata))
+    offsets = [[a, a + len(tok)] for a, tok in zip(starts, sentence.tokens, strict=True)]
+    doc = Document(doc_id, text, {**metadata, "token_offsets": offsets})
     layer = Annotation(doc_id, "gold", "", tuple(spans), (), Provenance(str(metadata.get("source_file", ""))), "gold")
     return doc, layer
 
@@ -145,3 +146,53 @@ def read_corpus(
         }
         out.append(sentence_document(sentence, f"{prefix}-{n:05d}", scheme, label_map or {}, where, meta))
     return out
+
+
+def split_of(path: Path) -> str:
+    """train / validation / test from a file name (train.txt, dev.txt, test.conll, ...)."""
+    stem = Path(path).stem.lower()
+    for key, split in (("train", "train"), ("dev", "validation"), ("valid", "validation"), ("test", "test")):
+        if key in stem:
+            return split
+    raise CorpusError(f"{path}: cannot tell its split from the name; name it train/dev/test or pass --split")
+
+
+def write_corpus(
+    paths: list[Path],
+    out_dir: Path,
+    *,
+    scheme: str = "iob2",
+    label_map: Mapping[str, str] | None = None,
+    split: str | None = None,
+) -> dict[str, object]:
+    """Import CoNLL files as seed articles (``articles.jsonl``) and gold layers (``gold.jsonl``) under ``out_dir``."""
+    from toolkit._io import atomic_write_text, jsonl_text
+    from toolkit.model import layer_to_dict
+    from toolkit.seeds import document_to_record
+
+    records, golds = [], []
+    counts: dict[str, dict[str, int]] = {}
+    for path in paths:
+        which = split or split_of(path)
+        pairs = read_corpus(path, split=which, scheme=scheme, label_map=label_map)
+        c = counts.setdefault(which, {"documents": 0, "tokens": 0, "entities": 0})
+        for doc, layer in pairs:
+            records.append(document_to_record(doc))
+            golds.append(
+                {
+                    "document": {"id": doc.id, "text": doc.text, "metadata": {"split": which}},
+                    "gold": layer_to_dict(layer),
+                    "policy": "corpus",
+                    "support": {"spans": {s.id: ["corpus"] for s in layer.spans}, "relations": {}},
+                    "disagreements": [],
+                }
+            )
+            c["documents"] += 1
+            c["tokens"] += len(doc.metadata["token_offsets"])
+            c["entities"] += len(layer.spans)
+    ids = [r["id"] for r in records]
+    if len(set(ids)) != len(ids):
+        raise CorpusError("two input files share a name stem, so their sentence ids collide; rename one")
+    atomic_write_text(Path(out_dir) / "articles.jsonl", jsonl_text(sorted(records, key=lambda r: r["id"])))
+    atomic_write_text(Path(out_dir) / "gold.jsonl", jsonl_text(sorted(golds, key=lambda r: r["document"]["id"])))
+    return {"out": str(out_dir), "splits": counts}

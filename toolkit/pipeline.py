@@ -14,9 +14,12 @@ from toolkit.annotations.agreement import agreement
 from toolkit.annotations.gold import write_gold
 from toolkit.annotations.importer import import_export
 from toolkit.annotations.layers import read_layers
+from toolkit.benchmarks import run
+from toolkit.corpus import write_corpus
 from toolkit.dataset.release import release, verify
 from toolkit.errors import ToolkitError
 from toolkit.labelstudio.tasks import write_tasks
+from toolkit.leaderboard import regenerate
 from toolkit.schema import Schema, label_config, load_schema
 from toolkit.seeds import ARTICLES_FILE, RAW_DIR, ingest, load_articles, load_profiles
 
@@ -149,8 +152,42 @@ def _annotation_steps(root: Path, out_dir: Path, schema: Schema, store: Path) ->
         )
         gold_outputs.append(Path(summary["output"]))
     steps.append(Step("gold", tuple(gold_lines), tuple(gold_outputs)))
-    steps.append(_release_step(root, out_dir, schema, store, gold_outputs, snapshots))
+    release_step = _release_step(root, out_dir, schema, store, gold_outputs, snapshots)
+    steps.append(release_step)
+    steps.append(_bench_step(root, out_dir, schema, release_step.outputs[0].parent))
     return steps
+
+
+def _bench_step(root: Path, out_dir: Path, schema: Schema, seed_release: Path) -> Step:
+    """Benchmarks on the seed release and on idner-news-2k (imported, released and scored here)."""
+    lines = []
+    releases = [seed_release]
+    corpus = root.resolve().parent / "shared" / "data" / "idner-news-2k"
+    if corpus.exists():
+        files = [corpus / f for f in ("train.txt", "dev.txt", "test.txt")]
+        imported = out_dir / "corpora" / "idner-news-2k"
+        write_corpus(files, imported)
+        res = release(
+            name="idner-news-2k",
+            version="1.0.0",
+            schema=schema,
+            seeds_path=imported / "articles.jsonl",
+            gold_paths=[imported / "gold.jsonl"],
+            guidelines_path=root / "schemas" / "GUIDELINES.md",
+            releases_dir=out_dir / "releases",
+            split_by="metadata",
+            license_id="mit",
+        )
+        releases.append(res.path)
+        lines.append(f"idner-news-2k imported from {corpus} and released ({res.status}): {res.summary['documents']}")
+    else:
+        lines.append(f"{corpus} not found: idner-news-2k benchmark skipped")
+    board_root = out_dir / "benchmarks"
+    for rel in releases:
+        run(rel, schema, out_root=board_root)
+    board = regenerate(board_root)
+    lines += [line for line in board.read_text(encoding="utf-8").splitlines() if line.startswith(("## ", "| "))]
+    return Step("benchmarks", tuple(lines), (board,))
 
 
 def _release_step(

@@ -27,3 +27,12 @@ _TOKEN = re.compile(
 def tokenize(text: str) -> list[tuple[int, int]]:
     """Token offsets, in order, covering every non-whitespace character once."""
     return [m.span() for m in _TOKEN.finditer(text)]
+
+
+def doc_tokens(text: str, metadata: object = None) -> list[tuple[int, int]]:
+    """Token offsets of a document: those recorded with it (a CoNLL corpus's own tokens), else :func:`tokenize`."""
+    if isinstance(metadata, dict) or hasattr(metadata, "get"):
+        given = metadata.get("token_offsets")
+        if isinstance(given, list) and given:
+            return [(int(a), int(b)) for a, b in given]
+    return tokenize(text)

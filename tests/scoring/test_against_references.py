@@ -117,6 +117,7 @@ def test_equals_nervaluate_on_character_spans(corpus: tuple[list[list[str]], lis
 
     g = [char_spans(s.tokens, t) for s, t in zip(sentences, gold, strict=True)]
     p = [char_spans(s.tokens, t) for s, t in zip(sentences, pred, strict=True)]
+
     def dicts(docs: list[list[Span]]) -> list[list[dict[str, object]]]:
         return [[{"label": x.label, "start": x.start, "end": x.end - 1} for x in doc] for doc in docs]
 

@@ -17,7 +17,7 @@ from toolkit.dataset.splits import SPLITS, SplitPlan, plan_splits
 from toolkit.errors import ModelError, ToolkitError
 from toolkit.model import Annotation, Document, layer_from_dict
 from toolkit.schema import Schema
-from toolkit.tokenize import tokenize
+from toolkit.tokenize import doc_tokens
 
 
 class DatasetBuildError(ToolkitError):
@@ -103,7 +103,7 @@ def read_gold(paths: Sequence[Path], seeds: Mapping[str, Document], schema: Sche
 
 def _row(g: GoldDoc, schema: Schema, report: BuildReport) -> dict[str, Any]:
     doc, text = g.document, g.document.text
-    tokens = tokenize(text)
+    tokens = doc_tokens(text, doc.metadata)
     bio = spans_to_bio(tokens, g.gold.spans)
     report.tokens += len(tokens)
     report.nested_dropped_from_bio += len(bio.dropped_nested)
@@ -190,8 +190,32 @@ def _surface_overlap(rows: Mapping[str, list[dict[str, Any]]], schema: Schema) -
     return out
 
 
-def plan_for(golds: Sequence[GoldDoc], ratios: Sequence[float], seed: int) -> SplitPlan:
-    return plan_splits([g.document for g in golds], ratios, seed)
+SPLIT_ALIASES = {
+    "train": "train",
+    "dev": "validation",
+    "valid": "validation",
+    "validation": "validation",
+    "test": "test",
+}
+
+
+def plan_for(golds: Sequence[GoldDoc], ratios: Sequence[float], seed: int, split_by: str = "hash") -> SplitPlan:
+    """Hash splits, or (``split_by="metadata"``) the split each document records (a corpus's official one)."""
+    plan = plan_splits([g.document for g in golds], ratios, seed)
+    if split_by == "hash":
+        return plan
+    if split_by != "metadata":
+        raise DatasetBuildError(f"--split-by must be hash or metadata, not {split_by!r}")
+    assignment = {}
+    for g in golds:
+        split = SPLIT_ALIASES.get(str(g.document.metadata.get("split")))
+        if split is None:
+            raise DatasetBuildError(
+                f"document {g.document.id} records no split (metadata 'split' is "
+                f"{g.document.metadata.get('split')!r}); use --split-by hash"
+            )
+        assignment[g.document.id] = split
+    return SplitPlan(assignment, plan.groups)
 
 
 def input_checksums(paths: Sequence[Path]) -> list[dict[str, str]]:

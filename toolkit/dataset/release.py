@@ -74,13 +74,14 @@ def _build(
     inputs: Sequence[Path],
     ratios: Sequence[float],
     seed: int,
+    split_by: str = "hash",
 ) -> _Built:
     seeds = {d.id: d for d in load_articles(seeds_path)}
     golds = read_gold(gold_paths, seeds, schema)
     if not golds:
         raise ReleaseError("no gold documents in the inputs; run `toolkit annotations gold` first")
     report = BuildReport()
-    rows = build_rows(golds, schema, plan_for(golds, ratios, seed), report)
+    rows = build_rows(golds, schema, plan_for(golds, ratios, seed, split_by), report)
     report.inputs = input_checksums(inputs)
     return _Built(golds, rows, report, dataset_features(schema))
 
@@ -115,12 +116,13 @@ def release(
     license_id: str = "cc-by-4.0",
     previous: Path | None = None,
     agreement: Mapping[str, Any] | None = None,
+    split_by: str = "hash",
 ) -> ReleaseResult:
     """Build and write a release (see the module docstring)."""
     from toolkit import __version__
 
     check_name_version(name, version)
-    built = _build(schema, seeds_path, gold_paths, [seeds_path, *gold_paths, *snapshot_paths], ratios, seed)
+    built = _build(schema, seeds_path, gold_paths, [seeds_path, *gold_paths, *snapshot_paths], ratios, seed, split_by)
     rows, report, features = built.rows, built.report, built.features
     annotators = {a for g in built.golds for who in g.span_support.values() for a in who}
     target = Path(releases_dir) / name / version
@@ -163,7 +165,7 @@ def release(
             "toolkit_version": __version__,
             "schema": {"name": schema.name, "version": schema.schema_version},
             "guidelines_sha256": guidelines_sha,
-            "split": {"ratios": list(ratios), "seed": seed},
+            "split": {"by": split_by, "ratios": list(ratios), "seed": seed},
             "inputs": report.inputs,
             "files": {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()},
         }
@@ -234,9 +236,10 @@ def build_draft(
     out_dir: Path,
     ratios: Sequence[float] = (0.8, 0.1, 0.1),
     seed: int = 0,
+    split_by: str = "hash",
 ) -> dict[str, Any]:
     """``toolkit dataset build``: the splits as parquet plus the build report, replacing ``out_dir``."""
-    built = _build(schema, seeds_path, gold_paths, [seeds_path, *gold_paths], ratios, seed)
+    built = _build(schema, seeds_path, gold_paths, [seeds_path, *gold_paths], ratios, seed, split_by)
     report = built.report
     out_dir = Path(out_dir)
     tmp = _temp_dir_beside(out_dir)

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from toolkit.baselines import ENTITY_EXTRACTORS, LOADERS, RELATION_EXTRACTORS
+from toolkit.baselines.base import Example
+from toolkit.corpus import read_corpus
+from toolkit.evaluate import score_entities
+from toolkit.model import Annotation, Document, Provenance, Relation, Span
+from toolkit.schema import Schema
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "idner-news-2k"
+
+
+@pytest.fixture(scope="module")
+def small() -> tuple[list[Example], list[Example]]:
+    if not DATA.exists():
+        pytest.skip("idner-news-2k is not here")
+    train = read_corpus(DATA / "train.txt", split="train")[:300]
+    test = read_corpus(DATA / "test.txt", split="test")[:100]
+    return train, test
+
+
+@pytest.mark.parametrize("name", sorted(ENTITY_EXTRACTORS))
+def test_entity_baselines_fit_predict_save_load_deterministically(
+    name: str, small: tuple[list[Example], list[Example]], schema: Schema, tmp_path: Path
+) -> None:
+    train, test = small
+    a, b = ENTITY_EXTRACTORS[name](), ENTITY_EXTRACTORS[name]()
+    a.fit(train, schema)
+    b.fit(train, schema)
+    pa = [a.predict_spans(d) for d, _ in test]
+    assert pa == [b.predict_spans(d) for d, _ in test]
+    for doc_pred, (doc, _) in zip(pa, test, strict=True):
+        assert all(0 <= s.start < s.end <= len(doc.text) for s in doc_pred)
+    a.save(tmp_path)
+    files = sorted(p.suffix for p in tmp_path.iterdir())
+    assert ".pkl" not in files and ".pickle" not in files and ".joblib" not in files
+    loaded = LOADERS[name](tmp_path)
+    assert [loaded.predict_spans(d) for d, _ in test] == pa
+    f1 = score_entities([g.spans for _, g in test], pa).overall("strict")["f1"]
+    floor = {"rules": 0.05, "gazetteer": 0.3, "crf": 0.5}[name]
+    assert f1 > floor, f"{name} F1 {f1:.3f} on 100 test sentences after 300 training ones"
+
+
+def _relation_corpus() -> list[Example]:
+    examples = []
+    names = ["Hasan Kleib", "Retno Marsudi", "Haiyani Rumondang", "Ida Fauziyah"]
+    orgs = ["ILO", "PBB", "Kemnaker", "WTO"]
+    for i in range(24):
+        per, org = names[i % 4], orgs[(i // 4) % 4]
+        text = f"{per} bekerja di {org}. Cuaca di Jakarta cerah."
+        p = Span("p", 0, len(per), "PER")
+        o = Span("o", text.index(org), text.index(org) + len(org), "ORG")
+        g = Span("g", text.index("Jakarta"), text.index("Jakarta") + 7, "GPE")
+        doc = Document(f"d{i}", text)
+        examples.append(
+            (
+                doc,
+                Annotation(
+                    doc.id, "gold", "", (p, o, g), (Relation("r", "p", "o", "works_for"),), Provenance("x"), "gold"
+                ),
+            )
+        )
+    return examples
+
+
+@pytest.mark.parametrize("name", sorted(RELATION_EXTRACTORS))
+def test_relation_baselines(name: str, schema: Schema, tmp_path: Path) -> None:
+    data = _relation_corpus()
+    model = RELATION_EXTRACTORS[name]()
+    model.fit(data[:16], schema)
+    for doc, gold in data[16:]:
+        rels = model.predict_relations(doc, gold.spans)
+        assert [(r.head, r.tail, r.label) for r in rels] == [("p", "o", "works_for")]
+    model.save(tmp_path)
+    loaded = LOADERS[name](tmp_path)
+    doc, gold = data[20]
+    assert loaded.predict_relations(doc, gold.spans) == model.predict_relations(doc, gold.spans)

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from toolkit.evaluate import bootstrap, paired_test, score_entities, score_relations
+from toolkit.model import Relation, Span
+
+
+def S(i: str, a: int, b: int, label: str) -> Span:
+    return Span(i, a, b, label)
+
+
+def test_entity_modes_on_a_hand_case() -> None:
+    gold = [[S("1", 0, 5, "PER"), S("2", 10, 15, "ORG"), S("3", 20, 25, "LOC"), S("4", 30, 35, "PER")]]
+    pred = [
+        [
+            S("a", 0, 5, "PER"),  # correct
+            S("b", 10, 15, "LOC"),  # right boundaries, wrong type
+            S("c", 20, 23, "LOC"),  # partial boundaries, right type
+            S("d", 40, 45, "ORG"),
+        ]
+    ]  # spurious; gold 4 missed
+    s = score_entities(gold, pred)
+    assert s.overall("strict")["correct"] == 1 and s.overall("strict")["incorrect"] == 2
+    assert s.overall("strict")["f1"] == pytest.approx(0.25)
+    assert s.overall("exact")["correct"] == 2 and s.overall("exact")["f1"] == pytest.approx(0.5)
+    assert s.overall("partial")["partial"] == 1 and s.overall("partial")["f1"] == pytest.approx(2.5 / 4)
+    assert s.overall("ent_type")["correct"] == 2 and s.overall("ent_type")["f1"] == pytest.approx(0.5)
+    assert set(s.by_label("strict")) == {"LOC", "ORG", "PER"}
+
+
+def test_relation_modes_direction_and_symmetry() -> None:
+    spans = [S("p", 0, 5, "PER"), S("o", 10, 15, "ORG"), S("q", 20, 25, "ORG")]
+    gold = [(spans, [Relation("r1", "p", "o", "works_for"), Relation("r2", "o", "q", "alias_of")])]
+    reversed_pred = [(spans, [Relation("x", "o", "p", "works_for"), Relation("y", "q", "o", "alias_of")])]
+    out = score_relations(gold, reversed_pred, symmetric=["alias_of"])
+    assert out["strict"]["per_label"]["alias_of"]["f1"] == 1.0  # symmetric: either way round
+    assert out["strict"]["per_label"]["works_for"]["f1"] == 0.0  # directed: the reverse is wrong
+    relabelled = [S("p", 0, 5, "ORG"), S("o", 10, 15, "ORG"), S("q", 20, 25, "ORG")]
+    out = score_relations(gold, [(relabelled, [Relation("x", "p", "o", "works_for")])], symmetric=["alias_of"])
+    assert out["strict"]["micro"]["tp"] == 0 and out["boundaries"]["micro"]["tp"] == 1
+    assert out["boundaries"]["micro"]["recall"] == 0.5
+
+
+def test_bootstrap_is_reproducible_and_brackets_the_estimate() -> None:
+    rng = np.random.default_rng(0)
+    per_doc = rng.integers(0, 5, size=(200, 5))
+    a = bootstrap(per_doc, "strict", seed=7)
+    assert a == bootstrap(per_doc, "strict", seed=7)
+    assert a is not None and a["low"] < a["high"]
+    assert bootstrap(per_doc[:1], "strict") is None
+
+
+def test_paired_tests() -> None:
+    rng = np.random.default_rng(1)
+    good = np.column_stack(
+        [
+            rng.integers(5, 9, 80),
+            rng.integers(0, 2, 80),
+            np.zeros(80, int),
+            rng.integers(0, 2, 80),
+            rng.integers(0, 2, 80),
+        ]
+    )
+    bad = good.copy()
+    bad[:, 0] -= 3
+    bad[:, 3] += 3
+    same = paired_test(good, good, "strict", trials=500)
+    assert same["difference"] == 0.0 and same["p_value"] == 1.0
+    for method in ("bootstrap", "randomization"):
+        t = paired_test(good, bad, "strict", method=method, trials=500)
+        assert t["difference"] > 0 and t["p_value"] < 0.01

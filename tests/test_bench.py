@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from toolkit.benchmarks import load_release, run
+from toolkit.corpus import write_corpus
+from toolkit.dataset.release import release
+from toolkit.errors import ToolkitError
+from toolkit.leaderboard import regenerate
+from toolkit.schema import Schema
+
+from .conftest import REPO
+
+DATA = REPO.parent / "shared" / "data" / "idner-news-2k"
+
+
+@pytest.fixture(scope="module")
+def small_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from toolkit.schema import load_schema
+
+    if not DATA.exists():
+        pytest.skip("idner-news-2k is not here")
+    tmp = tmp_path_factory.mktemp("bench")
+    for name, n in (("train.txt", 240), ("dev.txt", 60), ("test.txt", 80)):
+        lines = (DATA / name).read_bytes().decode("utf-8").split("\r\n\r\n")[:n]
+        (tmp / name).write_bytes(("\r\n\r\n".join(lines) + "\r\n").encode("utf-8"))
+    write_corpus([tmp / "train.txt", tmp / "dev.txt", tmp / "test.txt"], tmp / "corpus")
+    return release(
+        name="mini",
+        version="1.0.0",
+        schema=load_schema(REPO / "schemas" / "schema.yaml"),
+        seeds_path=tmp / "corpus" / "articles.jsonl",
+        gold_paths=[tmp / "corpus" / "gold.jsonl"],
+        guidelines_path=REPO / "schemas" / "GUIDELINES.md",
+        releases_dir=tmp / "releases",
+        split_by="metadata",
+    ).path
+
+
+def test_release_round_trip(small_release: Path) -> None:
+    rel = load_release(small_release)
+    assert {k: len(v) for k, v in rel.splits.items()} == {"train": 240, "validation": 60, "test": 80}
+    doc, gold = rel.splits["test"][0]
+    assert all(doc.text[s.start : s.end].strip() == doc.text[s.start : s.end] for s in gold.spans)
+
+
+def test_bench_results_leaderboard_and_checksums(small_release: Path, schema: Schema, tmp_path: Path) -> None:
+    out = tmp_path / "benchmarks"
+    files = run(small_release, schema, out_root=out, resamples=200)
+    assert sorted(f.name for f in files) == ["crf.json", "gazetteer.json", "rules.json"]
+    crf = json.loads((out / "mini" / "1.0.0" / "crf.json").read_text(encoding="utf-8"))
+    manifest_sha = load_release(small_release).manifest_sha256
+    assert crf["manifest_sha256"] == manifest_sha and crf["labels_scored"] == ["LOC", "ORG", "PER"]
+    assert (
+        crf["test"]["strict"]["ci95"]["low"]
+        <= crf["test"]["strict"]["micro"]["f1"]
+        <= crf["test"]["strict"]["ci95"]["high"]
+    )
+    assert set(crf["tuning_on_validation"]) and crf["test"]["confusion"]
+    board = regenerate(out)
+    first = {p: p.read_bytes() for p in out.rglob("*") if p.suffix in (".md", ".png")}
+    regenerate(out)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.suffix in (".md", ".png")} == first
+    text = board.read_text(encoding="utf-8")
+    assert "## mini 1.0.0" in text and f"`{manifest_sha[:12]}...`" in text and "| crf |" in text
+    assert (out / "mini" / "1.0.0" / "per_type_f1.png").exists()
+    data = json.loads((out / "mini" / "1.0.0" / "crf.json").read_text(encoding="utf-8"))
+    data["manifest_sha256"] = "0" * 64
+    (out / "mini" / "1.0.0" / "crf.json").write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ToolkitError, match=r"crf\.json was scored on a release with manifest sha256 000000000000"):
+        run(small_release, schema, out_root=out, baselines=["rules"])

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from toolkit.corpus import CorpusError, read_conll, read_corpus, write_corpus
+from toolkit.seeds import load_articles
+
+
+def write(tmp_path: Path, name: str, content: str, newline: str = "\n") -> Path:
+    path = tmp_path / name
+    path.write_bytes(content.replace("\n", newline).encode("utf-8"))
+    return path
+
+
+SAMPLE = "-DOCSTART- -X- O\n\nMenurut ADP O\nHaposan NOUN B-PER\nSitorus PROPN I-PER\ndi ADP O\nPPP PROPN B-ORG\n. PUNCT O\n\nDi ADP O\nJakarta PROPN B-LOC\n"
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_reads_extra_columns_docstart_and_crlf(tmp_path: Path, newline: str) -> None:
+    path = write(tmp_path, "train.txt", SAMPLE, newline)
+    pairs = read_corpus(path, split="train")
+    assert len(pairs) == 2
+    doc, gold = pairs[0]
+    assert doc.text == "Menurut Haposan Sitorus di PPP ."
+    assert [(doc.text[s.start : s.end], s.label) for s in gold.spans] == [("Haposan Sitorus", "PER"), ("PPP", "ORG")]
+    assert doc.metadata["split"] == "train" and doc.metadata["token_offsets"][1] == [8, 15]
+
+
+def test_mixed_line_endings_and_tabs(tmp_path: Path) -> None:
+    path = tmp_path / "dev.txt"
+    path.write_bytes(b"A\tB-PER\r\nB\tI-PER\nC\tO\r\n\r\nD\tB-ORG\n")
+    assert [s.tags for s in read_conll(path)] == [("B-PER", "I-PER", "O"), ("B-ORG",)]
+
+
+def test_iob1_and_label_map(tmp_path: Path) -> None:
+    path = write(tmp_path, "test.txt", "Joko I-PER\nWidodo I-PER\nAni B-PER\nke O\nSolo I-LOC\n")
+    with pytest.raises(
+        CorpusError,
+        match=r"test\.txt, line 1: token 1 has I-PER without a preceding B-PER or I-PER \(IOB2\); use --scheme iob1",
+    ):
+        read_corpus(path, split="test")
+    ((doc, gold),) = read_corpus(path, split="test", scheme="iob1", label_map={"LOC": "GPE"})
+    assert [(doc.text[s.start : s.end], s.label) for s in gold.spans] == [
+        ("Joko Widodo", "PER"),
+        ("Ani", "PER"),
+        ("Solo", "GPE"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("Joko B-PER\nWidodo\n", r"bad\.txt, line 2: 1 column\(s\) in 'Widodo'; expected TOKEN \.\.\. TAG"),
+        ("Joko NOUN B-PER\nWidodo I-PER\n", r"bad\.txt, line 2: 2 columns where earlier lines have 3"),
+        ("Joko X-PER\n", r"bad\.txt, line 1: tag 'X-PER' is not O, B-X or I-X"),
+        ("Joko BPER\n", r"bad\.txt, line 1: tag 'BPER' is not O, B-X or I-X"),
+    ],
+)
+def test_malformed_lines_name_the_line(tmp_path: Path, content: str, message: str) -> None:
+    with pytest.raises(CorpusError, match=message):
+        list(read_conll(write(tmp_path, "bad.txt", content)))
+
+
+def test_write_corpus_for_the_dataset_path(tmp_path: Path) -> None:
+    files = [write(tmp_path, "train.txt", SAMPLE), write(tmp_path, "dev.txt", "Ani B-PER\n")]
+    summary = write_corpus(files, tmp_path / "out")
+    assert summary["splits"] == {
+        "train": {"documents": 2, "tokens": 8, "entities": 3},
+        "validation": {"documents": 1, "tokens": 1, "entities": 1},
+    }
+    docs = load_articles(tmp_path / "out" / "articles.jsonl")
+    assert [d.id for d in docs] == ["dev-00001", "train-00001", "train-00002"]
+    with pytest.raises(CorpusError, match="cannot tell its split from the name"):
+        write_corpus([write(tmp_path, "other.txt", "A O\n")], tmp_path / "o2")

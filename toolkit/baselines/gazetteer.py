@@ -1,0 +1,69 @@
+"""A dictionary matcher learned from the training spans: longest match over tokens.
+
+Case rule: a one-token entry matches only a capitalised (or all-caps) token; longer entries match
+case-insensitively. Each surface form takes its most frequent training label (ties: alphabetical).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from toolkit._io import atomic_write_text, dumps
+from toolkit.baselines.base import BaselineError, Example, Progress, read_config, spans_in_order, write_config
+from toolkit.baselines.features import gazetteer_tags
+from toolkit.dataset.bio import bio_to_spans
+from toolkit.model import Document, Span
+from toolkit.schema import Schema
+from toolkit.tokenize import doc_tokens
+
+MAX_LEN = 8
+
+
+def learn_entries(train: Sequence[Example]) -> dict[tuple[str, ...], str]:
+    """Surface forms (lower-cased token tuples) of the training spans, each with its majority label."""
+    counts: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    for doc, gold in train:
+        tokens = doc_tokens(doc.text, doc.metadata)
+        for span in gold.spans:
+            words = tuple(doc.text[a:b].lower() for a, b in tokens if a >= span.start and b <= span.end)
+            if 0 < len(words) <= MAX_LEN:
+                counts[words][span.label] += 1
+    return {k: sorted(c.items(), key=lambda x: (-x[1], x[0]))[0][0] for k, c in counts.items()}
+
+
+def match(doc: Document, entries: Mapping[tuple[str, ...], str]) -> list[Span]:
+    tokens = doc_tokens(doc.text, doc.metadata)
+    words = [doc.text[a:b] for a, b in tokens]
+    return bio_to_spans(tokens, gazetteer_tags(words, entries, MAX_LEN))
+
+
+class GazetteerExtractor:
+    name = "gazetteer"
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, ...], str] = {}
+
+    def fit(self, train: Sequence[Example], schema: Schema, progress: Progress | None = None) -> None:
+        self.entries = learn_entries(train)
+
+    def predict_spans(self, doc: Document) -> list[Span]:
+        return spans_in_order(match(doc, self.entries))
+
+    def save(self, folder: Path) -> None:
+        write_config(folder, self.name, {"entries": len(self.entries), "max_len": MAX_LEN})
+        rows = sorted([" ".join(k), v] for k, v in self.entries.items())
+        atomic_write_text(Path(folder) / "gazetteer.json", dumps(rows) + "\n")
+
+    @classmethod
+    def load(cls, folder: Path) -> GazetteerExtractor:
+        read_config(folder, cls.name)
+        model = cls()
+        try:
+            rows = json.loads((Path(folder) / "gazetteer.json").read_text(encoding="utf-8"))
+            model.entries = {tuple(k.split(" ")): v for k, v in rows}
+        except (OSError, ValueError) as exc:
+            raise BaselineError(f"{folder}/gazetteer.json: cannot read ({exc})") from None
+        return model

@@ -1,0 +1,77 @@
+"""A rule baseline for Indonesian news: dates, quantities, roles, people after honorifics and
+cue words, organisations introduced by their kind, and acronyms in parentheses. When a rule has
+a group named ``e``, that group is the entity."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from toolkit.baselines.base import Example, Progress, spans_in_order, write_config
+from toolkit.model import Document, Span
+from toolkit.schema import Schema
+
+MONTHS = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
+DAYS = "Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu"
+CAP = r"[A-Z][\w'.-]*"
+CAPS = rf"{CAP}(?:\s+{CAP})*"
+ROLE_HEADS = (
+    "Direktur Jenderal|Direktur Utama|Direktur|Menteri|Wakil Menteri|Wakil Tetap|Duta Besar|Gubernur|Wakil Gubernur|"
+    "Bupati|Wali Kota|Walikota|Presiden|Wakil Presiden|Ketua Umum|Ketua|Sekretaris Jenderal|Kepala|Juru Bicara"
+)
+ORG_HEADS = (
+    "Kementerian|Badan|Dinas|Komisi|Partai|Organisasi|Universitas|Lembaga|Dewan|Majelis|Bank|PT|Polda|Polres|"
+    "Pemerintah|Mahkamah|Kejaksaan"
+)
+RULES: tuple[tuple[str, str], ...] = (
+    (
+        "DATE",
+        rf"\b(?:(?:{DAYS})\s*\(\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\)|\d{{1,2}}\s+(?:{MONTHS})(?:-\s*\d{{1,2}}\s+(?:{MONTHS}))?\s+\d{{4}}|(?:{MONTHS})\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{4}})",
+    ),
+    (
+        "QUANTITY",
+        r"\b\d+(?:[.,]\d+)*\s+(?:persen|orang|negara|ribu|juta|miliar|triliun|unit|pusat\s+\w+|kilometer|km|ton)\b",
+    ),
+    ("QUANTITY", r"\bRp\s?\d+(?:[.,]\d+)*(?:\s+(?:ribu|juta|miliar|triliun))?"),
+    ("ROLE", rf"\b(?:{ROLE_HEADS})(?:\s+(?:{CAP}|dan|untuk|RI))*"),
+    ("ORG", rf"\b(?:{ORG_HEADS})\s+{CAPS}"),
+    ("PER", rf"\b(?:Bapak|Ibu|Pak|Bu|Dr\.|Prof\.|kata|ujar|tutur|jelas)\s(?P<e>{CAPS})"),
+    ("ORG", r"(?<=\()[A-Z]{2,}(?=\))"),
+)
+
+
+class RuleExtractor:
+    name = "rules"
+
+    def __init__(self) -> None:
+        self.labels: set[str] = set()
+
+    def fit(self, train: Sequence[Example], schema: Schema, progress: Progress | None = None) -> None:
+        self.labels = set(schema.entity_labels)
+
+    def predict_spans(self, doc: Document) -> list[Span]:
+        found: list[Span] = []
+        taken: list[tuple[int, int]] = []
+        for label, pattern in RULES:
+            if self.labels and label not in self.labels:
+                continue
+            for m in re.finditer(pattern, doc.text):
+                a, b = m.span("e") if "e" in m.groupdict() else m.span()
+                while b > a and doc.text[b - 1] in " ,.;:":
+                    b -= 1
+                if b > a and not any(a < y and x < b for x, y in taken):
+                    taken.append((a, b))
+                    found.append(Span("r", a, b, label))
+        return spans_in_order(found)
+
+    def save(self, folder: Path) -> None:
+        write_config(folder, self.name, {"labels": sorted(self.labels), "rules": [list(r) for r in RULES]})
+
+    @classmethod
+    def load(cls, folder: Path) -> RuleExtractor:
+        from toolkit.baselines.base import read_config
+
+        model = cls()
+        model.labels = set(read_config(folder, cls.name)["labels"])
+        return model
