@@ -284,9 +284,13 @@ def test_corpus_bench_predict_score(project: Path, monkeypatch: pytest.MonkeyPat
     assert "## tiny 1.0.0" in benched.output and "| gazetteer | 1.0000 | - | 1.0000" in benched.output
     unknown = runner.invoke(main, ["bench", "rel/tiny/1.0.0", "--baseline", "bert"])
     assert unknown.exit_code == 1 and "unknown baseline(s) ['bert']" in unknown.output
-    predicted = runner.invoke(main, ["predict", "gazetteer", "--release", "rel/tiny/1.0.0", "--out", "p.jsonl"])
+    predicted = runner.invoke(
+        main, ["predict", "gazetteer", "--release", "rel/tiny/1.0.0", "--out", "p.jsonl", "--save-model", "m"]
+    )
     assert predicted.exit_code == 0, predicted.output
     assert "wrote 2 document(s) of predictions by gazetteer@tiny-1.0.0 to p.jsonl" in predicted.output
+    trained_on = json.loads(Path("m/config.json").read_text(encoding="utf-8"))["trained_on"]
+    assert (trained_on["dataset"], trained_on["version"], len(trained_on["manifest_sha256"])) == ("tiny", "1.0.0", 64)
     scored = runner.invoke(main, ["score", "rel/tiny/1.0.0", "p.jsonl", "--resamples", "50"])
     assert scored.exit_code == 0, scored.output
     assert "strict    1.0000 / 1.0000 / 1.0000" in scored.output

@@ -878,7 +878,12 @@ def predict(
     if rmodel is not None:
         rmodel.fit(rel.splits["train"], schema_obj)
     if save_model:
+        from toolkit.baselines.base import record_training_data
+
         model.save(save_model)
+        record_training_data(
+            save_model, {"dataset": rel.name, "version": rel.version, "manifest_sha256": rel.manifest_sha256}
+        )
     docs = load_articles(articles) if articles else [d for d, _ in rel.splits.get(split, [])]
     if not docs:
         raise ToolkitError(f"nothing to predict: split {split!r} of {release_dir} is empty; pass --split or --articles")

@@ -67,3 +67,11 @@ def spans_in_order(spans: Sequence[Span]) -> list[Span]:
         Span(f"T{i}", s.start, s.end, s.label)
         for i, s in enumerate(sorted(spans, key=lambda s: (s.start, s.end, s.label)), 1)
     ]
+
+
+def record_training_data(folder: Path, trained_on: Mapping[str, Any]) -> None:
+    """Add the dataset the model was trained on (release name, version, manifest checksum) to its config."""
+    path = Path(folder) / "config.json"
+    config = json.loads(path.read_text(encoding="utf-8"))
+    config["trained_on"] = dict(trained_on)
+    atomic_write_text(path, dumps(config, indent=1) + "\n")
