@@ -37,9 +37,9 @@ def _overlaps(p: Ent, t: Ent) -> bool:
     return (min(p[1], t[1]) - max(p[0], t[0]) + 1) * 100.0 / (t[1] - t[0] + 1) >= 1.0
 
 
-def _strict_like(same: Callable[[Ent, Ent], bool]) -> Callable[[list[Ent], list[Ent]], Arr]:
-    def run(true: list[Ent], pred: list[Ent]) -> Arr:
-        c = np.zeros(5, dtype=np.int64)
+def _strict_like(same: Callable[[Ent, Ent], bool]) -> Callable[[list[Ent], list[Ent]], list[int]]:
+    def run(true: list[Ent], pred: list[Ent]) -> list[int]:
+        c = [0, 0, 0, 0, 0]
         matched: set[int] = set()
         for p in pred:
             inc = None
@@ -64,8 +64,8 @@ def _strict_like(same: Callable[[Ent, Ent], bool]) -> Callable[[list[Ent], list[
     return run
 
 
-def _partial(true: list[Ent], pred: list[Ent]) -> Arr:
-    c = np.zeros(5, dtype=np.int64)
+def _partial(true: list[Ent], pred: list[Ent]) -> list[int]:
+    c = [0, 0, 0, 0, 0]
     matched: set[int] = set()
     for p in pred:
         par = None
@@ -88,8 +88,8 @@ def _partial(true: list[Ent], pred: list[Ent]) -> Arr:
     return c
 
 
-def _ent_type(true: list[Ent], pred: list[Ent]) -> Arr:
-    c = np.zeros(5, dtype=np.int64)
+def _ent_type(true: list[Ent], pred: list[Ent]) -> list[int]:
+    c = [0, 0, 0, 0, 0]
     matched: set[int] = set()
     for p in pred:
         best, best_dist, inc = None, None, None
@@ -114,7 +114,7 @@ def _ent_type(true: list[Ent], pred: list[Ent]) -> Arr:
     return c
 
 
-ENTITY_MODES: Mapping[str, Callable[[list[Ent], list[Ent]], Arr]] = {
+ENTITY_MODES: Mapping[str, Callable[[list[Ent], list[Ent]], list[int]]] = {
     "strict": _strict_like(lambda p, t: p == t),
     "exact": _strict_like(lambda p, t: p[0] == t[0] and p[1] == t[1]),
     "partial": _partial,
@@ -179,16 +179,38 @@ def score_entities(
     used = {s.label for doc in (*gold, *pred) for s in doc}
     keep = set(labels) if labels is not None else used
     used &= keep
-    per_doc = {m: np.zeros((len(gold), 5), dtype=np.int64) for m in ENTITY_MODES}
-    per_label = {m: {label: np.zeros(5, dtype=np.int64) for label in used} for m in ENTITY_MODES}
-    for i, (g, p) in enumerate(zip(gold, pred, strict=True)):
+    rows: dict[str, list[list[int]]] = {m: [] for m in ENTITY_MODES}
+    label_sums: dict[str, dict[str, list[int]]] = {m: {label: [0] * 5 for label in used} for m in ENTITY_MODES}
+    for g, p in zip(gold, pred, strict=True):
         ge = [e for e in _ents(g) if e[2] in keep]
         pe = [e for e in _ents(p) if e[2] in keep]
-        labels_here = {e[2] for e in ge} | {e[2] for e in pe}
+        if not pe:  # every mode: all gold entities missed
+            for mode in ENTITY_MODES:
+                rows[mode].append([0, 0, 0, len(ge), 0])
+                for e in ge:
+                    label_sums[mode][e[2]][MIS] += 1
+            continue
+        if not ge:  # every mode: all predictions spurious
+            for mode in ENTITY_MODES:
+                rows[mode].append([0, 0, 0, 0, len(pe)])
+                for e in pe:
+                    label_sums[mode][e[2]][SPU] += 1
+            continue
+        by_label: dict[str, tuple[list[Ent], list[Ent]]] = {}
+        for e in ge:
+            by_label.setdefault(e[2], ([], []))[0].append(e)
+        for e in pe:
+            by_label.setdefault(e[2], ([], []))[1].append(e)
         for mode, run in ENTITY_MODES.items():
-            per_doc[mode][i] = run(ge, pe)
-            for label in labels_here:
-                per_label[mode][label] += run([e for e in ge if e[2] == label], [e for e in pe if e[2] == label])
+            rows[mode].append(run(ge, pe))
+            sums = label_sums[mode]
+            for label, (gl, pl) in by_label.items():
+                c = run(gl, pl)
+                acc = sums[label]
+                for k in range(5):
+                    acc[k] += c[k]
+    per_doc = {m: np.array(rows[m], dtype=np.int64).reshape(len(gold), 5) for m in ENTITY_MODES}
+    per_label = {m: {label: np.array(c, dtype=np.int64) for label, c in label_sums[m].items()} for m in ENTITY_MODES}
     return EntityScores(tuple(sorted(used)), per_doc, per_label)
 
 

@@ -13,6 +13,7 @@ and skipped. Strict by default: any error fails the import and writes nothing; w
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections import Counter
@@ -159,7 +160,7 @@ def import_export(
                     task,
                     position,
                     schema,
-                    str(path),
+                    path.name,
                     source_sha,
                     seeds,
                     seen_tasks,
@@ -271,8 +272,9 @@ def _import_task(
         if layer is not None:
             layers.append(layer)
     layers.sort(key=lambda d: (d["kind"], d["provenance"]["annotation_id"] or 0, d["annotator"]))
-    document = {"id": doc_id, "text": text, "metadata": {"task_id": tid, "snapshot": Path(source).name}}
-    return dumps({"document": document, "layers": layers}) + "\n"
+    document = {"id": doc_id, "text": text, "metadata": {"task_id": tid, "snapshot": source}}
+    # Key order is fixed by construction, so plain json.dumps is deterministic (and faster than sorting).
+    return json.dumps({"document": document, "layers": layers}, ensure_ascii=False) + "\n"
 
 
 def _results(items: object) -> list[object]:
@@ -355,7 +357,7 @@ def _layer(
         tuple(checked.spans),
         tuple(checked.relations),
         Provenance(
-            Path(source).name,
+            source,
             source_sha,
             tid,
             aid if isinstance(aid, int) else None,

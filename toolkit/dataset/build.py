@@ -42,6 +42,8 @@ class BuildReport:
     misaligned: list[dict[str, Any]] = field(default_factory=list)
     near_duplicate_groups: list[list[str]] = field(default_factory=list)
     surface_overlap: dict[str, float | None] = field(default_factory=dict)
+    per_split_entities: dict[str, dict[str, int]] = field(default_factory=dict)
+    per_split_relations: dict[str, dict[str, int]] = field(default_factory=dict)
     inputs: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -157,37 +159,39 @@ def _row(g: GoldDoc, schema: Schema, report: BuildReport) -> dict[str, Any]:
     }
 
 
-def build_rows(
+def iter_rows(
     golds: Sequence[GoldDoc], schema: Schema, plan: SplitPlan, report: BuildReport
-) -> dict[str, list[dict[str, Any]]]:
-    rows: dict[str, list[dict[str, Any]]] = {s: [] for s in SPLITS}
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(split, row)`` for every document, in id order; the report is filled as rows go by."""
+    counts = {s: 0 for s in SPLITS}
+    train_surfaces: set[tuple[str, str]] = set()
+    held_out: dict[str, list[tuple[str, str]]] = {"validation": [], "test": []}
     for g in golds:
         split = plan.assignment[g.document.id]
-        rows[split].append(_row(g, schema, report))
+        counts[split] += 1
+        text = g.document.text
+        labels = report.per_split_entities.setdefault(split, {})
         for s in g.gold.spans:
             report.entities[s.label] = report.entities.get(s.label, 0) + 1
+            labels[s.label] = labels.get(s.label, 0) + 1
+            surface = (text[s.start : s.end].lower(), s.label)
+            if split == "train":
+                train_surfaces.add(surface)
+            else:
+                held_out[split].append(surface)
+        rels = report.per_split_relations.setdefault(split, {})
         for r in g.gold.relations:
             report.relations[r.label] = report.relations.get(r.label, 0) + 1
-    report.documents = {s: len(rows[s]) for s in SPLITS}
+            rels[r.label] = rels.get(r.label, 0) + 1
+        yield split, _row(g, schema, report)
+    report.documents = counts
     report.entities = dict(sorted(report.entities.items()))
     report.relations = dict(sorted(report.relations.items()))
     report.near_duplicate_groups = [list(g) for g in plan.groups]
-    report.surface_overlap = _surface_overlap(rows, schema)
-    return rows
-
-
-def _surface_overlap(rows: Mapping[str, list[dict[str, Any]]], schema: Schema) -> dict[str, float | None]:
-    """Share of the entity mentions of validation/test whose (lower-cased text, label) also occurs in train."""
-
-    def surfaces(split: str) -> list[tuple[str, int]]:
-        return [(e["text"].lower(), e["label"]) for r in rows[split] for e in r["entities"]]
-
-    train = set(surfaces("train"))
-    out: dict[str, float | None] = {}
-    for split in ("validation", "test"):
-        mentions = surfaces(split)
-        out[split] = sum(1 for m in mentions if m in train) / len(mentions) if mentions else None
-    return out
+    report.surface_overlap = {
+        split: (sum(1 for m in mentions if m in train_surfaces) / len(mentions) if mentions else None)
+        for split, mentions in held_out.items()
+    }
 
 
 SPLIT_ALIASES = {
@@ -220,9 +224,3 @@ def plan_for(golds: Sequence[GoldDoc], ratios: Sequence[float], seed: int, split
 
 def input_checksums(paths: Sequence[Path]) -> list[dict[str, str]]:
     return [{"file": Path(p).name, "sha256": sha256_file(Path(p))} for p in paths]
-
-
-def iter_rows(rows: Mapping[str, list[dict[str, Any]]]) -> Iterator[tuple[str, dict[str, Any]]]:
-    for split in SPLITS:
-        for row in rows[split]:
-            yield split, row

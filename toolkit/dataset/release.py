@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit._io import dumps, sha256_bytes, sha256_file
-from toolkit.dataset.build import BuildReport, build_rows, input_checksums, plan_for, read_gold
+from toolkit.dataset.build import BuildReport, input_checksums, iter_rows, plan_for, read_gold
 from toolkit.dataset.card import render_card
 from toolkit.dataset.diff import changelog_entry, diff_releases
 from toolkit.dataset.features import dataset_features
@@ -51,20 +51,13 @@ def check_name_version(name: str, version: str) -> None:
         raise ReleaseError(f"version {version!r} is not semantic (MAJOR.MINOR.PATCH, e.g. 1.0.0)")
 
 
-def _write_parquet(path: Path, rows: list[dict[str, Any]], features: Any) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    table = pa.Table.from_pylist(rows, schema=features.arrow_schema)
-    pq.write_table(table, path, compression="zstd", write_statistics=False)
-
-
 @dataclass(frozen=True)
 class _Built:
     golds: list[Any]
-    rows: dict[str, list[dict[str, Any]]]
+    plan: Any
     report: BuildReport
     features: Any
+    schema: Schema
 
 
 def _build(
@@ -78,12 +71,12 @@ def _build(
 ) -> _Built:
     seeds = {d.id: d for d in load_articles(seeds_path)}
     golds = read_gold(gold_paths, seeds, schema)
+    del seeds
     if not golds:
         raise ReleaseError("no gold documents in the inputs; run `toolkit annotations gold` first")
     report = BuildReport()
-    rows = build_rows(golds, schema, plan_for(golds, ratios, seed, split_by), report)
     report.inputs = input_checksums(inputs)
-    return _Built(golds, rows, report, dataset_features(schema))
+    return _Built(golds, plan_for(golds, ratios, seed, split_by), report, dataset_features(schema), schema)
 
 
 def _temp_dir_beside(target: Path) -> Path:
@@ -94,11 +87,35 @@ def _temp_dir_beside(target: Path) -> Path:
         raise OutputError(f"cannot write under {target.parent}: {exc.strerror}; choose another folder") from exc
 
 
-def _write_splits(tmp: Path, built: _Built) -> None:
+def _write_splits(tmp: Path, built: _Built, batch: int = 1000) -> None:
+    """Stream the rows into one parquet file per split, ``batch`` rows at a time (memory stays flat)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     (tmp / "data").mkdir()
-    for split in SPLITS:
-        if built.rows[split]:
-            _write_parquet(tmp / "data" / f"{split}.parquet", built.rows[split], built.features)
+    schema = built.features.arrow_schema
+    writers: dict[str, Any] = {}
+    pending: dict[str, list[dict[str, Any]]] = {s: [] for s in SPLITS}
+
+    def flush(split: str) -> None:
+        if pending[split]:
+            if split not in writers:
+                writers[split] = pq.ParquetWriter(
+                    tmp / "data" / f"{split}.parquet", schema, compression="zstd", write_statistics=False
+                )
+            writers[split].write_table(pa.Table.from_pylist(pending[split], schema=schema))
+            pending[split] = []
+
+    try:
+        for split, row in iter_rows(built.golds, built.schema, built.plan, built.report):
+            pending[split].append(row)
+            if len(pending[split]) >= batch:
+                flush(split)
+        for split in SPLITS:
+            flush(split)
+    finally:
+        for writer in writers.values():
+            writer.close()
 
 
 def release(
@@ -123,7 +140,7 @@ def release(
 
     check_name_version(name, version)
     built = _build(schema, seeds_path, gold_paths, [seeds_path, *gold_paths, *snapshot_paths], ratios, seed, split_by)
-    rows, report, features = built.rows, built.report, built.features
+    report, features = built.report, built.features
     annotators = {a for g in built.golds for who in g.span_support.values() for a in who}
     target = Path(releases_dir) / name / version
     tmp = _temp_dir_beside(target)
@@ -132,8 +149,8 @@ def release(
         per_split_labels: dict[str, dict[str, int]] = {}
         per_split_rels: dict[str, dict[str, int]] = {}
         for split in SPLITS:
-            per_split_labels[split] = _count(rows[split], "entities", list(schema.entity_labels))
-            per_split_rels[split] = _count(rows[split], "relations", list(schema.relation_labels))
+            per_split_labels[split] = dict(sorted(report.per_split_entities.get(split, {}).items()))
+            per_split_rels[split] = dict(sorted(report.per_split_relations.get(split, {}).items()))
         diff = diff_releases(previous, tmp) if previous else None
         entry = changelog_entry(version, diff, f"{previous.name}" if previous else None)
         older = (previous / "CHANGELOG.md").read_text(encoding="utf-8") if previous else ""
@@ -190,14 +207,6 @@ def release(
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
-
-
-def _count(rows: list[dict[str, Any]], column: str, names: list[str]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for row in rows:
-        for item in row[column]:
-            counts[names[item["label"]]] = counts.get(names[item["label"]], 0) + 1
-    return dict(sorted(counts.items()))
 
 
 def _same_tree(a: Path, b: Path) -> bool:

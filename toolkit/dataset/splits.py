@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -37,9 +38,11 @@ def near_duplicate_groups(docs: Sequence[Document], threshold: float = 0.8, num_
     from datasketch import MinHash, MinHashLSH
 
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    # One set of permutations for all documents, and crc32 (C, deterministic) as the shingle hash.
+    template = MinHash(num_perm=num_perm, seed=1, hashfunc=zlib.crc32)
     hashes = {}
     for doc in sorted(docs, key=lambda d: d.id):
-        mh = MinHash(num_perm=num_perm, seed=1)
+        mh = MinHash(num_perm=num_perm, hashfunc=zlib.crc32, permutations=template.permutations, scheme=template.scheme)
         mh.update_batch(list(_shingles(doc.text)))
         hashes[doc.id] = mh
         lsh.insert(doc.id, mh)

@@ -1,0 +1,310 @@
+"""Side-by-side speed and memory benchmark: the toolkit against the tools users would otherwise use.
+
+Each measurement runs in a fresh Python subprocess that reports its wall time and its own peak
+RSS (resource.getrusage), so numbers do not leak between tools. Writes RESULTS.md beside this file.
+
+Usage: python benchmarks/speed/run.py [--sizes 1000,10000] [--runs 3] [--with-slow]
+  --with-slow also runs label-studio-sdk's CONLL2003 converter and the naive datasets build at
+  every size (minutes at 100k).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+GEN = HERE / "generated"
+PY = sys.executable
+
+PRELUDE = """
+import json, time, resource, sys, gc, tempfile
+from pathlib import Path
+ARG = sys.argv[1]
+def done(t0, **extra):
+    print(json.dumps({"seconds": time.perf_counter() - t0,
+                      "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **extra}))
+t0 = time.perf_counter()
+"""
+
+# name -> (group, code); ARG is the export (or tags) file. Declared, not branched.
+TOOLS: dict[str, tuple[str, str]] = {
+    "ijson pass (reference floor)": (
+        "import",
+        """
+import ijson
+n = sum(1 for _ in ijson.items(open(ARG, "rb"), "item"))
+done(t0, tasks=n)""",
+    ),
+    "json.load, gc paused": (
+        "import",
+        """
+gc.disable(); data = json.load(open(ARG, "rb")); done(t0, tasks=len(data))""",
+    ),
+    "toolkit annotations import (validating)": (
+        "import",
+        """
+from toolkit.annotations.importer import import_export
+from toolkit.schema import load_schema
+with tempfile.TemporaryDirectory() as out:
+    r = import_export(Path(ARG), load_schema(Path("schemas/schema.yaml")), out_dir=Path(out))
+done(t0, regions=r.counts["regions"]["written"], relations=r.counts["relations"]["written"], errors=len(r.errors))""",
+    ),
+    "label-studio-sdk converter -> CONLL2003 (slow)": (
+        "import",
+        """
+import logging; logging.disable(logging.CRITICAL)
+from label_studio_sdk.converter import Converter
+with tempfile.TemporaryDirectory() as out:
+    c = Converter(config=open("schemas/label_config.xml").read(), project_dir=out, download_resources=False)
+    c.convert_to_conll2003(ARG, out, is_dir=False)
+done(t0)""",
+    ),
+    "datasets from a Python list (naive, slow)": (
+        "build",
+        """
+gc.disable()
+from datasets import Dataset
+tasks = json.load(open(ARG, "rb"))
+rows = [{"id": t["data"]["article_id"], "text": t["data"]["text"],
+         "entities": [r["value"] | {"id": r["id"]} for a in t["annotations"] for r in a["result"] if r.get("type") == "labels"]}
+        for t in tasks]
+with tempfile.TemporaryDirectory() as out:
+    Dataset.from_list(rows).save_to_disk(out)
+done(t0)""",
+    ),
+    "datasets from an ijson generator (reference)": (
+        "build",
+        """
+import ijson
+from datasets import Dataset
+def gen():
+    for t in ijson.items(open(ARG, "rb"), "item", use_float=True):
+        yield {"id": t["data"]["article_id"], "text": t["data"]["text"],
+               "entities": [{"id": r["id"], "start": r["value"]["start"], "end": r["value"]["end"],
+                             "label": r["value"]["labels"][0]} for a in t["annotations"] for r in a["result"] if r.get("type") == "labels"]}
+with tempfile.TemporaryDirectory() as out:
+    Dataset.from_generator(gen, fingerprint="bench", cache_dir=out).save_to_disk(out + "/ds")
+done(t0)""",
+    ),
+    "toolkit gold + dataset build (tokens, BIO, spans, relations -> parquet)": (
+        "build",
+        """
+from toolkit.annotations.importer import import_export
+from toolkit.annotations.gold import write_gold
+from toolkit.dataset.release import build_draft
+from toolkit.schema import load_schema
+schema = load_schema(Path("schemas/schema.yaml"))
+with tempfile.TemporaryDirectory() as out:
+    out = Path(out)
+    r = import_export(Path(ARG), schema, out_dir=out)
+    t0 = time.perf_counter()  # the build alone: gold layers -> dataset on disk
+    g = write_gold(Path(r.output), out / "gold", schema_path=Path("schemas/schema.yaml"))
+    seeds = out / "articles.jsonl"
+    with open(r.output, encoding="utf-8") as src, open(seeds, "w", encoding="utf-8") as dst:
+        for line in src:
+            d = json.loads(line)["document"]
+            dst.write(json.dumps({"id": d["id"], "text": d["text"], "metadata": {}}, ensure_ascii=False) + "\\n")
+    rep = build_draft(schema=schema, seeds_path=seeds, gold_paths=[Path(g["output"])], out_dir=out / "ds")
+done(t0, documents=sum(rep["documents"].values()))""",
+    ),
+    "seqeval f1_score": (
+        "score",
+        """
+from seqeval.metrics import f1_score
+d = json.load(open(ARG)); t0 = time.perf_counter(); f = f1_score(d["gold"], d["pred"]); done(t0, f1=f)""",
+    ),
+    "seqeval classification_report": (
+        "score",
+        """
+from seqeval.metrics import classification_report
+d = json.load(open(ARG)); t0 = time.perf_counter()
+r = classification_report(d["gold"], d["pred"], output_dict=True); done(t0, f1=r["micro avg"]["f1-score"])""",
+    ),
+    "seqeval classification_report strict IOB2": (
+        "score",
+        """
+from seqeval.metrics import classification_report
+from seqeval.scheme import IOB2
+d = json.load(open(ARG)); t0 = time.perf_counter()
+r = classification_report(d["gold"], d["pred"], output_dict=True, mode="strict", scheme=IOB2); done(t0, f1=r["micro avg"]["f1-score"])""",
+    ),
+    "nervaluate (4 modes)": (
+        "score",
+        """
+from nervaluate import Evaluator
+d = json.load(open(ARG)); t0 = time.perf_counter()
+r = Evaluator(d["gold"], d["pred"], tags=["PER", "ORG", "LOC", "DATE", "MISC"], loader="list").evaluate()
+done(t0, f1=r["overall"]["strict"].f1)""",
+    ),
+    "toolkit score_entities (4 modes, per type, micro/macro) on spans": (
+        "score",
+        """
+from toolkit.dataset.bio import bio_to_spans
+from toolkit.evaluate import score_entities
+d = json.load(open(ARG)); toks = [(i, i + 1) for i in range(30)]
+g = [bio_to_spans(toks, x) for x in d["gold"]]; p = [bio_to_spans(toks, x) for x in d["pred"]]
+t0 = time.perf_counter(); s = score_entities(g, p); done(t0, f1=s.overall("strict")["f1"])""",
+    ),
+    "toolkit score_entities incl. decoding BIO tags": (
+        "score",
+        """
+from toolkit.dataset.bio import bio_to_spans
+from toolkit.evaluate import score_entities
+d = json.load(open(ARG)); toks = [(i, i + 1) for i in range(30)]; t0 = time.perf_counter()
+g = [bio_to_spans(toks, x) for x in d["gold"]]; p = [bio_to_spans(toks, x) for x in d["pred"]]
+s = score_entities(g, p); done(t0, f1=s.overall("strict")["f1"])""",
+    ),
+    "toolkit bootstrap, 1000 resamples": (
+        "score",
+        """
+from toolkit.dataset.bio import bio_to_spans
+from toolkit.evaluate import bootstrap, score_entities
+d = json.load(open(ARG)); toks = [(i, i + 1) for i in range(30)]
+s = score_entities([bio_to_spans(toks, x) for x in d["gold"]], [bio_to_spans(toks, x) for x in d["pred"]])
+t0 = time.perf_counter(); ci = bootstrap(s.per_doc["strict"], "strict", resamples=1000); done(t0, low=ci["low"], high=ci["high"])""",
+    ),
+    "toolkit score_relations (2 modes)": (
+        "relations",
+        """
+from toolkit.annotations.layers import read_layers
+from toolkit.annotations.importer import import_export
+from toolkit.evaluate import score_relations
+from toolkit.schema import load_schema
+with tempfile.TemporaryDirectory() as out:
+    r = import_export(Path(ARG), load_schema(Path("schemas/schema.yaml")), out_dir=Path(out))
+    pairs = []
+    for doc, layers in read_layers(Path(r.output)):
+        humans = [x for x in layers if x.kind == "annotation"]
+        if humans:
+            pairs.append(((humans[0].spans, humans[0].relations), (humans[-1].spans, humans[-1].relations)))
+t0 = time.perf_counter()
+out = score_relations([a for a, _ in pairs], [b for _, b in pairs], ["alias_of"])
+done(t0, documents=len(pairs), f1=out["strict"]["micro"]["f1"])""",
+    ),
+}
+SLOW = {"label-studio-sdk converter -> CONLL2003 (slow)", "datasets from a Python list (naive, slow)"}
+
+
+def measure(code: str, arg: Path) -> dict[str, float]:
+    done = subprocess.run(
+        [PY, "-c", PRELUDE + code, str(arg)],
+        capture_output=True,
+        text=True,
+        cwd=HERE.parents[1],
+        env={**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"},
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-2000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--with-slow", action="store_true")
+    args = parser.parse_args()
+    sys.path.insert(0, str(HERE))
+    from generate import write_export, write_tags
+
+    results: list[dict[str, object]] = []
+    for size in [int(x) for x in args.sizes.split(",")]:
+        export = GEN / f"export-{size}.json"
+        tags = GEN / f"tags-{size}.json"
+        if not export.exists():
+            write_export(size, export)
+        if not tags.exists():
+            write_tags(size, tags)
+        for name, (group, code) in TOOLS.items():
+            if name in SLOW and not args.with_slow and size > 10_000:
+                continue
+            runs = 1 if (name in SLOW or size >= 100_000) else args.runs
+            samples = [measure(code, tags if group == "score" else export) for _ in range(runs)]
+            row = {
+                "size": size,
+                "group": group,
+                "tool": name,
+                "runs": runs,
+                "seconds": statistics.median(s["seconds"] for s in samples),
+                "rss_mb": max(s["rss_mb"] for s in samples),
+                "extra": {k: v for k, v in samples[0].items() if k not in ("seconds", "rss_mb")},
+            }
+            results.append(row)
+            print(f"{size:>7} {group:<9} {name:<70} {row['seconds']:8.2f} s {row['rss_mb']:8.0f} MB", flush=True)
+    previous = json.loads((HERE / "results.json").read_text()) if (HERE / "results.json").exists() else []
+    keep = [r for r in previous if r["size"] not in {x["size"] for x in results}]
+    allres = sorted(keep + results, key=lambda r: (r["size"], r["group"]))
+    (HERE / "results.json").write_text(json.dumps(allres, indent=1) + "\n")
+    (HERE / "RESULTS.md").write_text(render(allres))
+
+
+def render(results: list[dict]) -> str:  # type: ignore[type-arg]
+    lines = [
+        "# Speed and memory: the toolkit side by side with the reference tools",
+        "",
+        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}; "
+        f"measured {dt.date.today().isoformat()} by `python benchmarks/speed/run.py` (medians; each run in a fresh "
+        "subprocess; peak RSS of that process). Synthetic data from `benchmarks/speed/generate.py` (seeded): "
+        "exports of N tasks (~2,000-character texts, 1-2 annotations, ~15 regions and ~5 relations each); "
+        "N sentences of 30 BIO tags with 5 types for scoring.",
+        "",
+    ]
+    for size in sorted({r["size"] for r in results}):
+        rows = [r for r in results if r["size"] == size]
+        lines += [
+            f"## {size:,} tasks / sentences",
+            "",
+            "| group | tool | seconds | peak RSS MB | runs | notes |",
+            "|---|---|---|---|---|---|",
+        ]
+        for r in rows:
+            lines.append(
+                f"| {r['group']} | {r['tool']} | {r['seconds']:.2f} | {r['rss_mb']:.0f} | {r['runs']} | "
+                f"{', '.join(f'{k}={v:.4f}' if isinstance(v, float) else f'{k}={v}' for k, v in r['extra'].items())} |"
+            )
+        t = {r["tool"]: r["seconds"] for r in rows}
+        ratios = []
+
+        def ratio(a: str, b: str, label: str) -> None:
+            if a in t and b in t:
+                ratios.append(f"- {label}: {t[a] / t[b]:.2f}x")
+
+        ratio(
+            "toolkit annotations import (validating)",
+            "ijson pass (reference floor)",
+            "import time / bare ijson pass (target <= 2.5)",
+        )
+        ratio(
+            "label-studio-sdk converter -> CONLL2003 (slow)",
+            "toolkit annotations import (validating)",
+            "SDK converter time / toolkit import (target >= 10)",
+        )
+        ratio(
+            "datasets from an ijson generator (reference)",
+            "toolkit gold + dataset build (tokens, BIO, spans, relations -> parquet)",
+            "ijson+generator build / toolkit build (target >= 1.5)",
+        )
+        ratio(
+            "seqeval classification_report",
+            "toolkit score_entities (4 modes, per type, micro/macro) on spans",
+            "seqeval report / toolkit scoring on spans (target >= 5)",
+        )
+        ratio(
+            "seqeval classification_report",
+            "toolkit score_entities incl. decoding BIO tags",
+            "seqeval report / toolkit scoring incl. tag decoding",
+        )
+        lines += ["", *ratios, ""]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
