@@ -273,7 +273,7 @@ def render(results: list[dict]) -> str:  # type: ignore[type-arg]
         t = {r["tool"]: r["seconds"] for r in rows}
         ratios = []
 
-        def ratio(a: str, b: str, label: str) -> None:
+        def ratio(a: str, b: str, label: str, t: dict[str, float] = t, ratios: list[str] = ratios) -> None:
             if a in t and b in t:
                 ratios.append(f"- {label}: {t[a] / t[b]:.2f}x")
 

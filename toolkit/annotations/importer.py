@@ -113,9 +113,69 @@ def _open_stream(path: Path) -> IO[bytes]:
     return fh
 
 
-def _tasks(path: Path, fh: IO[bytes]) -> Iterator[object]:
+MAX_DEPTH = 64  # a Label Studio export nests about 6 levels deep
+_SUSPICIOUS = 1000  # net open brackets seen in the raw bytes before the exact parser takes over
+_CHUNK = 8192
+
+
+class _DeepNesting(Exception):
+    """The byte-level estimate of the nesting depth is suspiciously high: re-read with the exact parser."""
+
+
+class _DepthEstimate:
+    """A file wrapper that counts brackets in the raw bytes it hands to the parser.
+
+    ijson keeps a prefix string per nesting level, so an absurdly nested file costs memory quadratic in
+    its depth. Brackets inside strings make this only an estimate, so exceeding it does not fail the
+    import: the caller re-reads the file with :func:`_exact_items`, which tracks the real depth.
+    """
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self.fh = fh
+        self.depth = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:  # ijson probes the stream type with read(0)
+            return b""
+        data = self.fh.read(min(size, _CHUNK) if size > 0 else _CHUNK)
+        self.depth += data.count(b"[") + data.count(b"{") - data.count(b"]") - data.count(b"}")
+        if self.depth > _SUSPICIOUS:
+            raise _DeepNesting
+        return data
+
+
+def _exact_items(fh: IO[bytes], path: Path) -> Iterator[object]:
+    """Top-level items, built event by event with a hard limit on the nesting depth (slower, exact)."""
+    from ijson.common import ObjectBuilder
+
+    depth = 0
+    builder: ObjectBuilder | None = None
+    for event, value in ijson.basic_parse(fh, use_float=True):
+        if event in ("start_map", "start_array"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ToolkitError(f"{path}: JSON nested more than {MAX_DEPTH} levels deep; not a Label Studio export")
+            if depth == 2:
+                builder = ObjectBuilder()
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+            if depth == 1 and builder is not None:
+                builder.event(event, value)
+                yield builder.value
+                builder = None
+                continue
+        if builder is not None:
+            builder.event(event, value)
+        elif depth == 1 and event != "start_array":
+            yield value
+
+
+def _tasks(path: Path, fh: IO[bytes], exact: bool = False) -> Iterator[object]:
     try:
-        yield from ijson.items(fh, "item", use_float=True)
+        if exact:
+            yield from _exact_items(fh, path)
+        else:
+            yield from ijson.items(_DepthEstimate(fh), "item", use_float=True, buf_size=_CHUNK)
     except ijson.JSONError as exc:
         detail = (str(exc).splitlines() or ["parse error"])[0].strip()
         raise ToolkitError(
@@ -123,8 +183,6 @@ def _tasks(path: Path, fh: IO[bytes]) -> Iterator[object]:
         ) from None
     except UnicodeDecodeError as exc:
         raise ToolkitError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start}); pull the export again") from None
-    except RecursionError:
-        raise ToolkitError(f"{path}: JSON nested too deeply to be a Label Studio export") from None
 
 
 def import_export(
@@ -137,6 +195,22 @@ def import_export(
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Validate and normalise an export; write ``out_dir/<stem>.jsonl`` and ``<stem>.report.json``."""
+    try:
+        return _import(path, schema, out_dir, seeds, skip_invalid, progress, exact=False)
+    except _DeepNesting:
+        return _import(path, schema, out_dir, seeds, skip_invalid, progress, exact=True)
+
+
+def _import(
+    path: Path,
+    schema: Schema,
+    out_dir: Path,
+    seeds: Mapping[str, Document] | None,
+    skip_invalid: bool,
+    progress: Callable[[int], None] | None,
+    *,
+    exact: bool,
+) -> ImportReport:
     path = Path(path)
     fh = _open_stream(path)
     source_sha = sha256_file(path)
@@ -154,7 +228,7 @@ def import_export(
     repairs: Counter[str] = Counter()
     try:
         with fh, os.fdopen(tmp_fd, "w", encoding="utf-8") as out:
-            for position, task in enumerate(_tasks(path, fh), 1):
+            for position, task in enumerate(_tasks(path, fh, exact), 1):
                 tally.seen["tasks"] += 1
                 line = _import_task(
                     task,

@@ -1,0 +1,47 @@
+"""Every malformed input in tests/bad_inputs/ gives exit status 1, one `Error:` line naming the file and
+the location, no traceback, and leaves no output behind (see tests/bad_inputs/README.md)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from toolkit.cli import main
+
+from .conftest import REPO
+
+HERE = REPO / "tests" / "bad_inputs"
+CASES: list[dict[str, Any]] = json.loads((HERE / "cases.json").read_text(encoding="utf-8"))
+
+
+def test_the_corpus_is_large_and_documented() -> None:
+    assert len(CASES) >= 40
+    readme = (HERE / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{c['file']}`" in readme for c in CASES)
+    assert {c["kind"] for c in CASES} == {"export", "conll", "page", "schema", "prediction"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
+def test_bad_input(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "out"
+    if case["kind"] == "page":
+        shutil.copytree(REPO / "seeds", out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} if out.exists() else {}
+    args = [a.format(file=HERE / case["file"], out=out, here=HERE) for a in case["command"]]
+    result = CliRunner().invoke(main, args)
+    output = result.output
+    assert result.exit_code == 1, output
+    assert "Traceback" not in output
+    errors = [line for line in output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, output
+    assert case["file"] in errors[0]
+    assert re.search(case["error"], errors[0]), errors[0]
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} if out.exists() else {}
+    assert after == before, "an output file was created or modified"
