@@ -68,8 +68,21 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print machin
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="toolkit")
-def main() -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens (debug level) to stderr.")
+def main(verbose: bool) -> None:
     """Turn news articles into a versioned, benchmarked entity-and-relation dataset."""
+    if verbose:
+        import logging
+        import sys
+
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        for name in ("toolkit", "httpx", "label_studio_sdk", "huggingface_hub"):
+            logger = logging.getLogger(name)
+            logger.setLevel(logging.DEBUG)
+            if not any(getattr(h, "_toolkit", False) for h in logger.handlers):
+                handler._toolkit = True  # type: ignore[attr-defined]
+                logger.addHandler(handler)
 
 
 # --- schema ------------------------------------------------------------------------------------

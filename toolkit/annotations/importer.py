@@ -14,6 +14,7 @@ and skipped. Strict by default: any error fails the import and writes nothing; w
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 from collections import Counter
@@ -33,6 +34,7 @@ from toolkit.schema import TEXT_FIELD, Schema
 from toolkit.seeds import article_id
 
 DEFAULT_LAYERS_DIR = Path("annotations/layers")
+log = logging.getLogger(__name__)
 
 
 class AnnotationImportError(ToolkitError):
@@ -198,6 +200,7 @@ def import_export(
     try:
         return _import(path, schema, out_dir, seeds, skip_invalid, progress, exact=False)
     except _DeepNesting:
+        log.debug("%s: bracket estimate over %d; re-reading with the depth-checking parser", path, _SUSPICIOUS)
         return _import(path, schema, out_dir, seeds, skip_invalid, progress, exact=True)
 
 
@@ -296,6 +299,7 @@ def _import_task(
     predictions = task.get("predictions") or []
     drafts = task.get("drafts") or []
     _count_contents(annotations, predictions, drafts, tally)
+    tally.skip("drafts", "drafts are not annotations", len(drafts) if isinstance(drafts, list) else 0)
     if task_ref != tid:
         task_error("task-id", f"task id is {tid!r}; every task needs an integer id")
         _skip_contents(annotations, predictions, tally)
@@ -331,9 +335,8 @@ def _import_task(
         return None
     if not isinstance(annotations, list) or not isinstance(predictions, list):
         task_error("task-lists", "'annotations' and 'predictions' must be lists")
-        _skip_contents([], [], tally)
+        _skip_contents(annotations, predictions, tally)
         return None
-    tally.skip("drafts", "drafts are not annotations", len(drafts) if isinstance(drafts, list) else 0)
 
     checker = ResultChecker(text, schema, astral_positions(text))
     layers: list[dict[str, Any]] = []

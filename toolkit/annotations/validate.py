@@ -149,6 +149,7 @@ class ResultChecker:
                     and type(end) is int
                     and type(labels) is list
                     and len(labels) == 1
+                    and type(labels[0]) is str
                     and labels[0] in self.entity_labels
                     and 0 <= start < end <= len(self.text)
                     and value.get("text") == self.text[start:end]

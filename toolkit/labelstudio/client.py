@@ -2,11 +2,13 @@
 one-line :class:`LabelStudioError` messages that name the URL and never the API key.
 
 Retries: the SDK retries connection errors, 408/409/429 and 5xx answers with exponential
-backoff (1 s, 2 s, 4 s, ... with jitter) up to ``max_retries`` times; we set that bound.
+backoff (1 s, 2 s, 4 s, ... with jitter) up to ``max_retries`` times; we set that bound
+(3, or ``$TOOLKIT_LS_RETRIES``).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +21,8 @@ from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError
 
 from toolkit.errors import LabelStudioError
+
+log = logging.getLogger(__name__)
 
 URL_ENV = "LABEL_STUDIO_URL"
 KEY_ENV = "LABEL_STUDIO_API_KEY"
@@ -55,10 +59,12 @@ def connect(
     url: str | None = None,
     api_key: str | None = None,
     *,
-    retries: int = DEFAULT_RETRIES,
+    retries: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> Connection:
     """A client for ``url`` (default ``$LABEL_STUDIO_URL``) with ``api_key`` (default ``$LABEL_STUDIO_API_KEY``)."""
+    if retries is None:
+        retries = int(os.environ.get("TOOLKIT_LS_RETRIES", DEFAULT_RETRIES))
     url = url or os.environ.get(URL_ENV, "")
     api_key = api_key or os.environ.get(KEY_ENV, "")
     if not url:
@@ -73,6 +79,7 @@ def connect(
     client = LabelStudio(  # type: ignore[no-untyped-call]
         base_url=url.rstrip("/"), api_key=api_key, timeout=timeout, max_retries=retries
     )
+    log.debug("connecting to %s (timeout %.0f s, %d retries)", public_url(url), timeout, retries)
     return Connection(client, public_url(url), api_key)
 
 
@@ -87,6 +94,7 @@ def _api_detail(exc: ApiError) -> str:
 @contextmanager
 def translate_errors(conn: Connection, action: str) -> Iterator[None]:
     """Turn SDK and network exceptions raised inside the block into :class:`LabelStudioError`."""
+    log.debug("%s: %s", conn.url, action)
     try:
         yield
     except LabelStudioError:

@@ -1,0 +1,128 @@
+"""A SIGKILL in the middle of an import or a release leaves the previous state intact and no half-written
+file under a real name (only hidden ``.*.tmp`` leftovers may remain, which nothing reads)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ..conftest import REPO
+
+sys.path.insert(0, str(REPO / "benchmarks" / "speed"))
+from generate import write_export
+
+
+def visible(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    }
+
+
+def run_and_kill(args: list[str], writing: Path, cwd: Path) -> None:
+    """Start the command, wait until its temporary output appears under ``writing``, then SIGKILL it."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "toolkit", *args], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 120
+    while not (writing.exists() and any(p.name.startswith(".") and ".tmp" in p.name for p in writing.rglob("*"))):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail("the command finished before it could be killed midway; use a larger input")
+        time.sleep(0.01)
+    time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def test_killed_import_keeps_the_previous_layers(tmp_path: Path) -> None:
+    export = write_export(6000, tmp_path / "big.json", seed=5)
+    out = tmp_path / "layers"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "toolkit",
+            "annotations",
+            "import",
+            str(export),
+            "--out",
+            str(out),
+            "--schema",
+            str(REPO / "schemas" / "schema.yaml"),
+            "--seeds-dir",
+            str(tmp_path / "none"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    before = visible(out)
+    assert set(before) == {"big.jsonl", "big.report.json"}
+    run_and_kill(
+        [
+            "annotations",
+            "import",
+            str(export),
+            "--out",
+            str(out),
+            "--schema",
+            str(REPO / "schemas" / "schema.yaml"),
+            "--seeds-dir",
+            str(tmp_path / "none"),
+        ],
+        out,
+        tmp_path,
+    )
+    assert visible(out) == before
+
+
+def test_killed_release_leaves_no_release(tmp_path: Path) -> None:
+    data = REPO.parent / "shared" / "data" / "idner-news-2k"
+    if not data.exists():
+        pytest.skip("idner-news-2k is not here")
+    files = [str(data / f) for f in ("train.txt", "dev.txt", "test.txt")]
+    subprocess.run(
+        [sys.executable, "-m", "toolkit", "corpus", "import-conll", *files, "--out", "c"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
+    args = [
+        "dataset",
+        "release",
+        "--name",
+        "k",
+        "--version",
+        "1.0.0",
+        "--seeds-dir",
+        "c",
+        "--gold",
+        "c/gold.jsonl",
+        "--split-by",
+        "metadata",
+        "--releases-dir",
+        "rel",
+        "--schema",
+        str(REPO / "schemas" / "schema.yaml"),
+    ]
+    run_and_kill(args, tmp_path / "rel", tmp_path)
+    assert not (tmp_path / "rel" / "k" / "1.0.0").exists()
+    assert visible(tmp_path / "rel") == {} if (tmp_path / "rel").exists() else True
+    done = subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    verify = subprocess.run(
+        [sys.executable, "-m", "toolkit", "dataset", "verify", "rel/k/1.0.0"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert verify.returncode == 0, verify.stderr
