@@ -193,7 +193,11 @@ def test_cli_push_and_pull_never_show_the_key(
     assert "1 tasks, 0 annotations, 0 cancelled, 0 annotators, 1 predictions" in pulled.output
     missing = runner.invoke(main, ["ls", "pull", "--title", "no such project"])
     assert missing.exit_code == 1 and "no project titled 'no such project'" in missing.output
-    outputs = [pushed.output, again.output, pulled.output, missing.output]
+    verbose = runner.invoke(main, ["--verbose", "ls", "pull", "--title", "cli project"])
+    assert verbose.exit_code == 0 and "DEBUG toolkit.labelstudio.client: connecting to" in verbose.output
+    verbose_push = runner.invoke(main, ["-v", "ls", "push", "--title", "cli project"])
+    assert verbose_push.exit_code == 0
+    outputs = [pushed.output, again.output, pulled.output, missing.output, verbose.output, verbose_push.output]
     files = [p.read_text(encoding="utf-8", errors="replace") for p in tmp_path.rglob("*") if p.is_file()]
     assert all(ADMIN_TOKEN not in text for text in outputs + files)
 

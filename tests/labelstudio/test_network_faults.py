@@ -1,0 +1,82 @@
+"""Network faults between the toolkit and a real Label Studio: bounded retries, clear errors, no snapshot
+left behind, and success once the fault is gone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from toolkit.errors import LabelStudioError
+from toolkit.labelstudio.client import connect
+from toolkit.labelstudio.pull import pull
+from toolkit.labelstudio.push import push
+from toolkit.schema import load_schema
+from toolkit.seeds import ARTICLES_FILE, load_articles
+
+from ..conftest import REPO
+from .conftest import LiveServer
+from .proxy import FaultProxy
+
+pytestmark = pytest.mark.labelstudio
+TITLE = "faults"
+
+
+@pytest.fixture(scope="module")
+def proxy(live: LiveServer) -> Iterator[FaultProxy]:
+    conn = connect(live.url, live.token)
+    push(
+        conn, load_schema(REPO / "schemas" / "schema.yaml"), load_articles(REPO / "seeds" / ARTICLES_FILE), title=TITLE
+    )
+    p = FaultProxy(live.server.port)
+    try:
+        yield p
+    finally:
+        p.close()
+
+
+def snapshots(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob("*")) if folder.exists() else []
+
+
+def test_502_answers_are_retried_then_reported(proxy: FaultProxy, live: LiveServer, tmp_path: Path) -> None:
+    proxy.mode, before = "http502", proxy.connections
+    with pytest.raises(
+        LabelStudioError, match=r"kept failing while trying to list projects \(HTTP 502 after retries\)"
+    ):
+        pull(connect(proxy.url, live.token, retries=2), title=TITLE, out_dir=tmp_path)
+    assert proxy.connections - before == 3  # one try and two retries
+    assert snapshots(tmp_path) == []
+    proxy.mode = "pass"
+    entry = pull(connect(proxy.url, live.token, retries=2), title=TITLE, out_dir=tmp_path)
+    assert entry.counts.tasks == 1
+
+
+def test_connection_cut_mid_answer(proxy: FaultProxy, live: LiveServer, tmp_path: Path) -> None:
+    proxy.mode, proxy.cut_after = "cut", 300
+    with pytest.raises(LabelStudioError, match=r"(cannot reach Label Studio at|rejected|not a JSON task list)"):
+        pull(connect(proxy.url, live.token, retries=1), title=TITLE, out_dir=tmp_path)
+    assert snapshots(tmp_path) == []
+    proxy.mode = "pass"
+    assert pull(connect(proxy.url, live.token, retries=1), title=TITLE, out_dir=tmp_path).counts.tasks == 1
+
+
+def test_slow_server_times_out(proxy: FaultProxy, live: LiveServer, tmp_path: Path) -> None:
+    proxy.mode, proxy.delay = "delay", 3.0
+    with pytest.raises(LabelStudioError, match=r"did not answer in time while trying to list projects"):
+        pull(connect(proxy.url, live.token, retries=0, timeout=1.0), title=TITLE, out_dir=tmp_path)
+    assert snapshots(tmp_path) == []
+    proxy.mode = "pass"
+
+
+def test_server_killed_then_restarted(proxy: FaultProxy, live: LiveServer, tmp_path: Path) -> None:
+    live.server.stop()
+    try:
+        with pytest.raises(LabelStudioError, match=rf"cannot reach Label Studio at {live.url}"):
+            pull(connect(live.url, live.token, retries=1), title=TITLE, out_dir=tmp_path)
+        assert snapshots(tmp_path) == []
+    finally:
+        live.server.start()
+    entry = pull(connect(live.url, live.token), title=TITLE, out_dir=tmp_path)
+    assert entry.counts.tasks == 1 and snapshots(tmp_path) == sorted([entry.file, "index.json"])
