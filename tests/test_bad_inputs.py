@@ -45,3 +45,25 @@ def test_bad_input(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.Mon
     assert re.search(case["error"], errors[0]), errors[0]
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} if out.exists() else {}
     assert after == before, "an output file was created or modified"
+
+
+EXPORT_CASES = [c for c in CASES if c["kind"] == "export"]
+
+
+@pytest.mark.parametrize("case", EXPORT_CASES, ids=[c["file"] for c in EXPORT_CASES])
+def test_counts_add_up_on_every_bad_export(case: dict[str, Any], tmp_path: Path) -> None:
+    """With --skip-invalid, whatever can be read is counted: in = written + skipped, skips by reason."""
+    from toolkit.annotations.importer import import_export
+    from toolkit.errors import ToolkitError
+    from toolkit.schema import load_schema
+
+    try:
+        report = import_export(
+            HERE / case["file"], load_schema(REPO / "schemas" / "schema.yaml"), out_dir=tmp_path, skip_invalid=True
+        )
+    except ToolkitError:
+        return  # unreadable as a whole (not JSON, not a list, empty): nothing to count, nothing written
+    for kind, c in report.counts.items():
+        assert c["in"] == c["written"] + c["skipped"], kind
+        assert c["skipped"] == sum(report.skipped.get(kind, {}).values()), kind
+    assert report.errors, "a bad export must report at least one error"

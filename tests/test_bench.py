@@ -72,3 +72,11 @@ def test_bench_results_leaderboard_and_checksums(small_release: Path, schema: Sc
     (out / "mini" / "1.0.0" / "crf.json").write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ToolkitError, match=r"crf\.json was scored on a release with manifest sha256 000000000000"):
         run(small_release, schema, out_root=out, baselines=["rules"])
+
+
+def test_leaderboard_ignores_other_files(tmp_path: Path) -> None:
+    (tmp_path / "speed" / "generated").mkdir(parents=True)
+    (tmp_path / "speed" / "generated" / "export.json").write_text("[1, 2]", encoding="utf-8")
+    (tmp_path / "ds" / "1.0.0").mkdir(parents=True)
+    (tmp_path / "ds" / "1.0.0" / "notes.json").write_text('{"a": 1}', encoding="utf-8")
+    assert "## " not in regenerate(tmp_path).read_text(encoding="utf-8")

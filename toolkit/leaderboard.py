@@ -28,10 +28,16 @@ def _ci(block: dict[str, Any]) -> str:
 
 
 def collect(root: Path) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Result files ``<dataset>/<X.Y.Z>/<baseline>.json`` (anything else under ``root`` is left alone)."""
+    from toolkit.dataset.release import SEMVER
+
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for f in sorted(Path(root).glob("*/*/*.json")):
+        if not SEMVER.match(f.parent.name):
+            continue
         r = json.loads(f.read_text(encoding="utf-8"))
-        groups.setdefault((r["dataset"], r["version"]), []).append(r)
+        if isinstance(r, dict) and "manifest_sha256" in r and "baseline" in r:
+            groups.setdefault((r["dataset"], r["version"]), []).append(r)
     return groups
 
 
