@@ -1,7 +1,7 @@
 """The streaming importer's memory does not grow with the export (issue: performance).
 
-Runs in subprocesses so each peak RSS is its own. The bound is generous (the measured peak is
-~36 MB at both 1k and 10k tasks; a json.load of the 10k export alone takes ~450 MB).
+Runs in subprocesses so each peak RSS is its own (~35 MB at both 1k and 10k tasks when run alone;
+a json.load of the 10k export alone takes ~450 MB).
 """
 
 from __future__ import annotations
@@ -50,8 +50,11 @@ def test_peak_memory_is_bounded_and_flat(exports: dict[int, Path], tmp_path: Pat
     small = _import(exports[1_000], tmp_path / "a")
     large = _import(exports[10_000], tmp_path / "b")
     assert exports[10_000].stat().st_size > 60_000_000
-    assert large["rss_mb"] < 300, f"peak RSS {large['rss_mb']:.0f} MB importing a 10k-task export"
-    assert large["rss_mb"] < small["rss_mb"] * 2 + 50, (small["rss_mb"], large["rss_mb"])
+    figures = f"peak RSS {small['rss_mb']:.0f} MB at 1k tasks, {large['rss_mb']:.0f} MB at 10k"
+    # The property: memory does not grow with the export (10x the tasks, at most +50% memory), under the
+    # issue's ceiling of 1 GB. Alone this process peaks at ~35 MB at both sizes.
+    assert large["rss_mb"] < small["rss_mb"] * 1.5 + 20, figures
+    assert large["rss_mb"] < 1024, figures
     assert large["errors"] == 0
 
 
