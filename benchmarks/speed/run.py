@@ -28,9 +28,14 @@ PRELUDE = """
 import json, time, resource, sys, gc, tempfile
 from pathlib import Path
 ARG = sys.argv[1]
+def peak_mb():
+    # VmHWM is this process's own peak RSS; ru_maxrss would include the parent's size at fork (Linux keeps it across exec)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 def done(t0, **extra):
-    print(json.dumps({"seconds": time.perf_counter() - t0,
-                      "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **extra}))
+    print(json.dumps({"seconds": time.perf_counter() - t0, "rss_mb": peak_mb(), **extra}))
 t0 = time.perf_counter()
 """
 
@@ -240,7 +245,8 @@ def main() -> None:
             results.append(row)
             print(f"{size:>7} {group:<9} {name:<70} {row['seconds']:8.2f} s {row['rss_mb']:8.0f} MB", flush=True)
     previous = json.loads((HERE / "results.json").read_text()) if (HERE / "results.json").exists() else []
-    keep = [r for r in previous if r["size"] not in {x["size"] for x in results}]
+    fresh = {(x["size"], x["tool"]) for x in results}
+    keep = [r for r in previous if (r["size"], r["tool"]) not in fresh]
     allres = sorted(keep + results, key=lambda r: (r["size"], r["group"]))
     (HERE / "results.json").write_text(json.dumps(allres, indent=1) + "\n")
     (HERE / "RESULTS.md").write_text(render(allres))
@@ -252,7 +258,7 @@ def render(results: list[dict]) -> str:  # type: ignore[type-arg]
         "",
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}; "
         f"measured {dt.date.today().isoformat()} by `python benchmarks/speed/run.py` (medians; each run in a fresh "
-        "subprocess; peak RSS of that process). Synthetic data from `benchmarks/speed/generate.py` (seeded): "
+        "subprocess; peak RSS = that process's own VmHWM). Synthetic data from `benchmarks/speed/generate.py` (seeded): "
         "exports of N tasks (~2,000-character texts, 1-2 annotations, ~15 regions and ~5 relations each); "
         "N sentences of 30 BIO tags with 5 types for scoring.",
         "",
