@@ -139,6 +139,17 @@ def _ents(spans: Iterable[Span]) -> list[Ent]:
     return [(s.start, s.end - 1, s.label) for s in spans]
 
 
+def counts_by_label(gold: Sequence[Span], pred: Sequence[Span], mode: str) -> dict[str, list[int]]:
+    """COR/INC/PAR/MIS/SPU of one document per label (each label scored on its own entities, as nervaluate does)."""
+    by_label: dict[str, tuple[list[Ent], list[Ent]]] = {}
+    for e in _ents(gold):
+        by_label.setdefault(e[2], ([], []))[0].append(e)
+    for e in _ents(pred):
+        by_label.setdefault(e[2], ([], []))[1].append(e)
+    run = ENTITY_MODES[mode]
+    return {label: run(g, p) for label, (g, p) in by_label.items()}
+
+
 @dataclass(frozen=True)
 class EntityScores:
     labels: tuple[str, ...]

@@ -1,14 +1,8 @@
-"""Span and relation matching, precision/recall/F1 accumulators, bootstrap intervals.
+"""PRF accumulators, exact span alignment for relation agreement, bootstrap intervals.
 
-Shared by annotator agreement and model scoring, so a human ceiling and a model score are
-computed the same way. Spans are compared on character offsets (code points).
-
-Matching modes (declared in :data:`SPAN_MODES`):
-- ``exact``: same start, end and label;
-- ``overlap``: same label and at least one shared character, matched one-to-one (largest
-  overlap first, ties by position).
-Relations match when both argument spans are matched (under the chosen span mode), the labels
-are equal, and the direction agrees; symmetric relation types match either way round.
+Span matching itself lives in :mod:`toolkit.evaluate` (shared by agreement and model scoring).
+Here, relations of two annotators match when both argument spans align exactly (same start,
+end and label), the labels are equal and the direction agrees; symmetric types either way.
 """
 
 from __future__ import annotations
@@ -70,51 +64,14 @@ def _match_exact(gold: Sequence[Span], pred: Sequence[Span]) -> list[tuple[int, 
     return pairs
 
 
-def _match_overlap(gold: Sequence[Span], pred: Sequence[Span]) -> list[tuple[int, int]]:
-    candidates = []
-    for gi, g in enumerate(gold):
-        for pi, p in enumerate(pred):
-            if g.label == p.label and g.start < p.end and p.start < g.end:
-                shared = min(g.end, p.end) - max(g.start, p.start)
-                candidates.append((-shared, g.start, p.start, gi, pi))
-    candidates.sort()
-    used_g: set[int] = set()
-    used_p: set[int] = set()
-    pairs = []
-    for _, _, _, gi, pi in candidates:
-        if gi not in used_g and pi not in used_p:
-            used_g.add(gi)
-            used_p.add(pi)
-            pairs.append((gi, pi))
-    return pairs
-
-
 SPAN_MODES: Mapping[str, Callable[[Sequence[Span], Sequence[Span]], list[tuple[int, int]]]] = {
     "exact": _match_exact,
-    "overlap": _match_overlap,
 }
 
 
 def match_spans(gold: Sequence[Span], pred: Sequence[Span], mode: str = "exact") -> list[tuple[int, int]]:
     """One-to-one pairs ``(gold index, pred index)`` of matching spans."""
     return SPAN_MODES[mode](gold, pred)
-
-
-def span_counts(gold: Sequence[Span], pred: Sequence[Span], mode: str = "exact") -> dict[str, PRF]:
-    """Per-label counts for one document."""
-    pairs = match_spans(gold, pred, mode)
-    counts: dict[str, PRF] = defaultdict(PRF)
-    for gi, _ in pairs:
-        counts[gold[gi].label] += PRF(tp=1)
-    matched_g = {gi for gi, _ in pairs}
-    matched_p = {pi for _, pi in pairs}
-    for gi, g in enumerate(gold):
-        if gi not in matched_g:
-            counts[g.label] += PRF(fn=1)
-    for pi, p in enumerate(pred):
-        if pi not in matched_p:
-            counts[p.label] += PRF(fp=1)
-    return dict(counts)
 
 
 def relation_counts(

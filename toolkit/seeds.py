@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -330,11 +329,3 @@ def ingest(
         s: sum(1 for r in results if r.status == s) for s in ("added", "unchanged", "updated", "replaced", "duplicate")
     }
     return IngestReport(store_path, tuple(results), len(by_id), counts)
-
-
-def copy_raw(source: Path, seeds_dir: Path) -> Path:
-    """Copy a raw page into ``seeds_dir/raw`` byte for byte (used by the demo)."""
-    target = Path(seeds_dir) / RAW_DIR / Path(source).name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
-    return target

@@ -1,7 +1,9 @@
 """Inter-annotator agreement on documents with two or more human annotation layers.
 
-Span F1 (exact and overlap matching) and relation F1 use :mod:`toolkit.scoring`, the same
-matching code that scores models. Token agreement is Cohen's kappa (scikit-learn) over the
+Span F1 uses the matcher that scores models (:mod:`toolkit.evaluate`): exact matching is its
+``strict`` mode, overlap matching its ``ent_type`` mode (same type, overlapping, closest
+boundaries). Relation F1 aligns the relation arguments through exact span matching
+(:mod:`toolkit.scoring`). Token agreement is Cohen's kappa (scikit-learn) over the
 tokens of :mod:`toolkit.tokenize`, each token labelled with the outermost span covering it.
 Figures are given per annotator pair, averaged over pairs, per label and per document, with
 percentile bootstrap 95% intervals over documents.
@@ -18,9 +20,10 @@ from typing import Any
 
 import numpy as np
 
+from toolkit.evaluate import counts_by_label
 from toolkit.model import Annotation, Document, Span
 from toolkit.schema import Schema
-from toolkit.scoring import PRF, bootstrap_f1, micro, relation_counts, span_counts, total
+from toolkit.scoring import PRF, bootstrap_f1, micro, relation_counts, total
 from toolkit.tokenize import tokenize
 
 MEASURES = ("span_exact", "span_overlap", "relation")
@@ -73,6 +76,18 @@ class AgreementReport:
         }
 
 
+def _span_prf(a: Sequence[Span], b: Sequence[Span], mode: str) -> dict[str, PRF]:
+    """Per-label counts of annotator B against annotator A with the model-scoring matcher.
+
+    A match is a true positive; a wrong-type or partial match counts as both a false positive
+    and a false negative, so F1 = 2 x matches / (|A| + |B|), symmetric in A and B.
+    """
+    out = {}
+    for label, (cor, inc, par, mis, spu) in counts_by_label(a, b, mode).items():
+        out[label] = PRF(tp=cor, fp=inc + par + spu, fn=inc + par + mis)
+    return out
+
+
 def _kappa(a: Sequence[str], b: Sequence[str]) -> float | None:
     from sklearn.metrics import cohen_kappa_score
 
@@ -112,8 +127,8 @@ def agreement(
             pr = pairs.setdefault((a, b), PairResult(a, b, 0))
             pr.documents += 1
             measures = {
-                "span_exact": span_counts(la.spans, lb.spans, "exact"),
-                "span_overlap": span_counts(la.spans, lb.spans, "overlap"),
+                "span_exact": _span_prf(la.spans, lb.spans, "strict"),
+                "span_overlap": _span_prf(la.spans, lb.spans, "ent_type"),
                 "relation": relation_counts(la.spans, la.relations, lb.spans, lb.relations, symmetric, "exact"),
             }
             for m, counts in measures.items():
