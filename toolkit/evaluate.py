@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from toolkit._gc import gc_paused
 from toolkit.model import Relation, Span
 
 Ent = tuple[int, int, str]  # start, inclusive end, label
@@ -187,6 +188,13 @@ def score_entities(
     """Entity scores over documents (``gold[i]`` and ``pred[i]`` are the spans of document ``i``)."""
     if len(gold) != len(pred):
         raise ValueError(f"{len(gold)} gold documents but {len(pred)} predicted ones")
+    with gc_paused():
+        return _score_entities(gold, pred, labels)
+
+
+def _score_entities(
+    gold: Sequence[Sequence[Span]], pred: Sequence[Sequence[Span]], labels: Sequence[str] | None
+) -> EntityScores:
     used = {s.label for doc in (*gold, *pred) for s in doc}
     keep = set(labels) if labels is not None else used
     used &= keep
@@ -200,6 +208,12 @@ def score_entities(
                 rows[mode].append([0, 0, 0, len(ge), 0])
                 for e in ge:
                     label_sums[mode][e[2]][MIS] += 1
+            continue
+        if ge == pe:  # every mode: all correct (identical lists match one to one in every mode)
+            for mode in ENTITY_MODES:
+                rows[mode].append([len(ge), 0, 0, 0, 0])
+                for e in ge:
+                    label_sums[mode][e[2]][COR] += 1
             continue
         if not ge:  # every mode: all predictions spurious
             for mode in ENTITY_MODES:
@@ -216,7 +230,7 @@ def score_entities(
             rows[mode].append(run(ge, pe))
             sums = label_sums[mode]
             for label, (gl, pl) in by_label.items():
-                c = run(gl, pl)
+                c = [len(gl), 0, 0, 0, 0] if gl == pl else run(gl, pl)
                 acc = sums[label]
                 for k in range(5):
                     acc[k] += c[k]
@@ -226,18 +240,40 @@ def score_entities(
 
 
 def bootstrap(per_doc: Arr, mode: str, *, resamples: int = 1000, seed: int = 0) -> dict[str, float] | None:
-    """Percentile 95% CI of micro F1 over documents (vectorised: one bincount and one product per resample)."""
+    """Percentile 95% CI of micro F1 over documents, resampling documents with replacement.
+
+    Documents with the same count row are interchangeable, so when there are few distinct rows
+    (short documents, e.g. sentences) one multinomial draw over the distinct rows replaces drawing
+    every document: the same distribution, 1000 resamples of 100,000 sentences in ~0.1 s. Otherwise
+    each resample is one bincount and one product.
+    """
     n = len(per_doc)
     if n < 2:
         return None
     rng = np.random.default_rng(seed)
-    counts = per_doc.astype(np.float64)
-    sums = np.empty((resamples, per_doc.shape[1]))
-    for b in range(resamples):
-        sums[b] = np.bincount(rng.integers(0, n, n), minlength=n) @ counts
+    rows, weight = _distinct_rows(per_doc)
+    if len(rows) * 16 <= n:
+        sums: Arr = rng.multinomial(n, weight / n, size=resamples) @ rows.astype(np.float64)
+    else:
+        counts = per_doc.astype(np.float64)
+        sums = np.empty((resamples, per_doc.shape[1]))
+        for b in range(resamples):
+            sums[b] = np.bincount(rng.integers(0, n, n), minlength=n) @ counts
     f1 = prf(sums, mode)["f1"]
     low, high = np.percentile(f1, [2.5, 97.5])
     return {"low": float(low), "high": float(high), "resamples": resamples, "seed": seed}
+
+
+def _distinct_rows(per_doc: Arr) -> tuple[Arr, Arr]:
+    """The distinct count rows (sorted) and how many documents have each."""
+    counts = per_doc.astype(np.int64)
+    base = int(counts.max()) + 1 if counts.size else 1
+    if base ** counts.shape[1] >= 2**62:  # too large to pack a row into one integer
+        rows, weight = np.unique(counts, axis=0, return_counts=True)
+        return rows, weight
+    keys = counts @ (base ** np.arange(counts.shape[1] - 1, -1, -1, dtype=np.int64))
+    _, first, weight = np.unique(keys, return_index=True, return_counts=True)
+    return counts[first], weight
 
 
 def paired_test(

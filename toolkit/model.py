@@ -146,13 +146,34 @@ class Annotation:
 def layer_to_dict(layer: Annotation) -> dict[str, JSONValue]:
     """A layer as plain JSON-ready data (the normalised layers file format)."""
     p = layer.provenance
+    return layer_record(
+        layer.document_id,
+        layer.annotator,
+        layer.kind,
+        layer.created_at,
+        [{"id": s.id, "start": s.start, "end": s.end, "label": s.label} for s in layer.spans],
+        [{"id": r.id, "head": r.head, "tail": r.tail, "label": r.label} for r in layer.relations],
+        p,
+    )
+
+
+def layer_record(
+    document_id: str,
+    annotator: str,
+    kind: LayerKind,
+    created_at: str,
+    spans: list[dict[str, JSONValue]],
+    relations: list[dict[str, JSONValue]],
+    p: Provenance,
+) -> dict[str, JSONValue]:
+    """The layers-file record from already JSON-ready span and relation records (key order fixed)."""
     return {
-        "document_id": layer.document_id,
-        "annotator": layer.annotator,
-        "kind": layer.kind,
-        "created_at": layer.created_at,
-        "spans": [{"id": s.id, "start": s.start, "end": s.end, "label": s.label} for s in layer.spans],
-        "relations": [{"id": r.id, "head": r.head, "tail": r.tail, "label": r.label} for r in layer.relations],
+        "document_id": document_id,
+        "annotator": annotator,
+        "kind": kind,
+        "created_at": created_at,
+        "spans": spans,
+        "relations": relations,
         "provenance": {
             "source": p.source,
             "source_sha256": p.source_sha256,

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from toolkit.evaluate import bootstrap, paired_test, score_entities, score_relations
+from toolkit.evaluate import _distinct_rows, bootstrap, paired_test, prf, score_entities, score_relations
 from toolkit.model import Relation, Span
 
 
@@ -71,3 +71,33 @@ def test_paired_tests() -> None:
     for method in ("bootstrap", "randomization"):
         t = paired_test(good, bad, "strict", method=method, trials=500)
         assert t["difference"] > 0 and t["p_value"] < 0.01
+
+
+def test_grouped_bootstrap_has_the_distribution_of_the_document_bootstrap() -> None:
+    """Few distinct count rows take the multinomial path; it must match resampling documents one by one."""
+    rng = np.random.default_rng(3)
+    rows = np.array([[3, 0, 0, 0, 0], [2, 1, 0, 0, 1], [1, 0, 0, 2, 0], [0, 0, 0, 1, 2], [4, 0, 1, 0, 0]])
+    per_doc = rows[rng.integers(0, len(rows), 4000)]
+    grouped = bootstrap(per_doc, "strict", resamples=4000)
+    assert grouped is not None
+    n = len(per_doc)
+    sums = np.array([per_doc[rng.integers(0, n, n)].sum(0) for _ in range(4000)], dtype=np.float64)
+    low, high = np.percentile(prf(sums, "strict")["f1"], [2.5, 97.5])
+    assert abs(grouped["low"] - low) < 0.003 and abs(grouped["high"] - high) < 0.003
+    point = float(prf(per_doc.sum(0), "strict")["f1"])
+    assert grouped["low"] < point < grouped["high"]
+
+
+def test_distinct_rows_counts_every_document() -> None:
+    per_doc = np.array([[1, 0, 0, 0, 0], [0, 0, 0, 7, 0], [1, 0, 0, 0, 0], [0, 2**40, 0, 0, 0]])
+    rows, weight = _distinct_rows(per_doc)
+    assert sorted(zip(map(tuple, rows.tolist()), weight.tolist(), strict=True)) == [
+        ((0, 0, 0, 7, 0), 1),
+        ((0, 2**40, 0, 0, 0), 1),
+        ((1, 0, 0, 0, 0), 2),
+    ]
+    rows, weight = _distinct_rows(per_doc[:3])  # small counts: packed into one integer key
+    assert sorted(zip(map(tuple, rows.tolist()), weight.tolist(), strict=True)) == [
+        ((0, 0, 0, 7, 0), 1),
+        ((1, 0, 0, 0, 0), 2),
+    ]

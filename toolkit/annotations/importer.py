@@ -13,9 +13,11 @@ and skipped. Strict by default: any error fails the import and writes nothing; w
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import os
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -24,12 +26,15 @@ from pathlib import Path
 from typing import IO, Any
 
 import ijson
+import orjson
 
+from toolkit._gc import gc_paused
 from toolkit._io import atomic_write_text, dumps, sha256_file
+from toolkit.annotations.fastlane import fast_records
 from toolkit.annotations.offsets import astral_positions
 from toolkit.annotations.validate import Problem, ResultChecker, count_problems
 from toolkit.errors import OutputError, ToolkitError
-from toolkit.model import Annotation, Document, Provenance, layer_to_dict
+from toolkit.model import Document, Provenance, layer_record
 from toolkit.schema import TEXT_FIELD, Schema
 from toolkit.seeds import article_id
 
@@ -120,8 +125,89 @@ _SUSPICIOUS = 1000  # net open brackets seen in the raw bytes before the exact p
 _CHUNK = 8192
 
 
-class _DeepNesting(Exception):
+class _Reparse(Exception):
+    """The current parser cannot read this file exactly: read it again with the next, more careful one."""
+
+
+class _DeepNesting(_Reparse):
     """The byte-level estimate of the nesting depth is suspiciously high: re-read with the exact parser."""
+
+
+class _NotPlain(_Reparse):
+    """The file is not plain, well-formed JSON: let ijson read it (and report what is wrong)."""
+
+
+_PLAIN_CHUNK = 1 << 22
+_NON_WS = re.compile(r"[^ \t\r\n]")
+
+
+def _no_constants(name: str) -> object:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _may_be_cut(exc: json.JSONDecodeError, buf: str) -> bool:
+    """Could this error come from the buffer ending mid-value (rather than from bad JSON)?"""
+    return exc.msg.startswith("Unterminated string") or exc.pos >= len(buf) - 12
+
+
+def _plain_items(fh: IO[bytes]) -> Iterator[object]:
+    """Top-level items of a well-formed JSON list, read in 4 MB chunks with the C JSON decoder.
+
+    About twice as fast as ijson. It only reads plain, valid JSON: anything else (a syntax error,
+    invalid UTF-8, NaN, very deep nesting, junk after the list) raises :class:`_NotPlain`, and the
+    import starts again with ijson, whose messages say what is wrong.
+    """
+    try:
+        yield from _plain_items_unchecked(fh)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise _NotPlain from exc
+
+
+def _plain_items_unchecked(fh: IO[bytes]) -> Iterator[object]:
+    decode = codecs.getincrementaldecoder("utf-8")().decode
+    scan = json.JSONDecoder(parse_constant=_no_constants).raw_decode
+    buf, pos = "", 0
+    state = "start"  # start | first | after_value | after_comma | done
+    while True:
+        found = _NON_WS.search(buf, pos)
+        while found is None:
+            data = fh.read(_PLAIN_CHUNK)
+            if not data:
+                decode(b"", final=True)
+                if state == "done":
+                    return
+                raise _NotPlain  # the list never ends: truncated
+            buf, pos = decode(data), 0
+            found = _NON_WS.search(buf)
+        pos = found.start()
+        char = buf[pos]
+        if state == "done":
+            raise _NotPlain  # something after the list
+        if state == "start":
+            if char != "[":
+                raise _NotPlain
+            state, pos = "first", pos + 1
+            continue
+        if char == "]" and state != "after_comma":
+            state, pos = "done", pos + 1
+            continue
+        if state == "after_value":
+            if char != ",":
+                raise _NotPlain
+            state, pos = "after_comma", pos + 1
+            continue
+        size = _PLAIN_CHUNK
+        while True:
+            try:
+                item, pos = scan(buf, pos)
+                break
+            except json.JSONDecodeError as exc:
+                data = fh.read(size) if _may_be_cut(exc, buf) else b""
+                if not data:
+                    raise _NotPlain from exc
+                buf, pos, size = buf[pos:] + decode(data), 0, size * 2
+        state = "after_value"
+        yield item
 
 
 class _DepthEstimate:
@@ -172,9 +258,11 @@ def _exact_items(fh: IO[bytes], path: Path) -> Iterator[object]:
             yield value
 
 
-def _tasks(path: Path, fh: IO[bytes], exact: bool = False) -> Iterator[object]:
+def _tasks(path: Path, fh: IO[bytes], parser: str) -> Iterator[object]:
     try:
-        if exact:
+        if parser == "plain":
+            yield from _plain_items(fh)
+        elif parser == "exact":
             yield from _exact_items(fh, path)
         else:
             yield from ijson.items(_DepthEstimate(fh), "item", use_float=True, buf_size=_CHUNK)
@@ -187,6 +275,10 @@ def _tasks(path: Path, fh: IO[bytes], exact: bool = False) -> Iterator[object]:
         raise ToolkitError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start}); pull the export again") from None
 
 
+PARSERS = ("plain", "stream", "exact")
+"""Tried in order: the C decoder on plain JSON, then ijson with a depth estimate, then ijson event by event."""
+
+
 def import_export(
     path: Path,
     schema: Schema,
@@ -197,11 +289,16 @@ def import_export(
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Validate and normalise an export; write ``out_dir/<stem>.jsonl`` and ``<stem>.report.json``."""
-    try:
-        return _import(path, schema, out_dir, seeds, skip_invalid, progress, exact=False)
-    except _DeepNesting:
-        log.debug("%s: bracket estimate over %d; re-reading with the depth-checking parser", path, _SUSPICIOUS)
-        return _import(path, schema, out_dir, seeds, skip_invalid, progress, exact=True)
+    for parser in PARSERS[:-1]:
+        try:
+            with gc_paused():
+                return _import(path, schema, out_dir, seeds, skip_invalid, progress, parser=parser)
+        except _Reparse as exc:
+            log.debug(
+                "%s: parser %s gave up (%s); reading it again with the next one", path, parser, type(exc).__name__
+            )
+    with gc_paused():
+        return _import(path, schema, out_dir, seeds, skip_invalid, progress, parser=PARSERS[-1])
 
 
 def _import(
@@ -212,7 +309,7 @@ def _import(
     skip_invalid: bool,
     progress: Callable[[int], None] | None,
     *,
-    exact: bool,
+    parser: str,
 ) -> ImportReport:
     path = Path(path)
     fh = _open_stream(path)
@@ -230,8 +327,8 @@ def _import(
     seen_articles: dict[str, Any] = {}
     repairs: Counter[str] = Counter()
     try:
-        with fh, os.fdopen(tmp_fd, "w", encoding="utf-8") as out:
-            for position, task in enumerate(_tasks(path, fh, exact), 1):
+        with fh, os.fdopen(tmp_fd, "wb") as out:
+            for position, task in enumerate(_tasks(path, fh, parser), 1):
                 tally.seen["tasks"] += 1
                 line = _import_task(
                     task,
@@ -282,7 +379,7 @@ def _import_task(
     tally: _Tally,
     report: ImportReport,
     repairs: Counter[str],
-) -> str | None:
+) -> bytes | None:
     """One task -> one output line (or None if the task is unusable)."""
     task_ref: Any = f"#{position}"
 
@@ -350,8 +447,19 @@ def _import_task(
             layers.append(layer)
     layers.sort(key=lambda d: (d["kind"], d["provenance"]["annotation_id"] or 0, d["annotator"]))
     document = {"id": doc_id, "text": text, "metadata": {"task_id": tid, "snapshot": source}}
-    # Key order is fixed by construction, so plain json.dumps is deterministic (and faster than sorting).
-    return json.dumps({"document": document, "layers": layers}, ensure_ascii=False) + "\n"
+    return _line({"document": document, "layers": layers})
+
+
+def _line(record: dict[str, Any]) -> bytes:
+    """One JSON line. Key order is fixed by construction, so the output is deterministic without sorting.
+
+    orjson writes UTF-8 about six times faster than json; what it refuses (an unpaired surrogate
+    escape in a text, an integer beyond 64 bits) is written losslessly by json with escapes.
+    """
+    try:
+        return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+    except orjson.JSONEncodeError:
+        return (json.dumps(record, separators=(",", ":")) + "\n").encode("ascii")
 
 
 def _results(items: object) -> list[object]:
@@ -359,25 +467,28 @@ def _results(items: object) -> list[object]:
 
 
 def _count_contents(annotations: object, predictions: object, drafts: object, tally: _Tally) -> None:
+    """Items in; their regions and relations are counted in where they are handled (_layer, _skip_contents)."""
     for kind, items in (("annotations", annotations), ("predictions", predictions), ("drafts", drafts)):
-        for item in _results(items):
-            tally.seen[kind] += 1
-            result = item.get("result") if isinstance(item, dict) else None
-            if kind != "drafts" and isinstance(result, list):
-                rels = sum(1 for r in result if isinstance(r, dict) and r.get("type") == "relation")
-                tally.seen["relations"] += rels
-                tally.seen["regions"] += len(result) - rels
+        tally.seen[kind] += len(_results(items))
+
+
+def _count_result(result: object) -> tuple[int, int]:
+    """(regions, relations) in a result."""
+    if not isinstance(result, list):
+        return 0, 0
+    rels = sum(1 for r in result if isinstance(r, dict) and r.get("type") == "relation")
+    return len(result) - rels, rels
 
 
 def _skip_contents(annotations: object, predictions: object, tally: _Tally) -> None:
     for kind, items in (("annotations", annotations), ("predictions", predictions)):
         for item in _results(items):
             tally.skip(kind, "task invalid")
-            result = item.get("result") if isinstance(item, dict) else None
-            if isinstance(result, list):
-                rels = sum(1 for r in result if isinstance(r, dict) and r.get("type") == "relation")
-                tally.skip("relations", "task invalid", rels)
-                tally.skip("regions", "task invalid", len(result) - rels)
+            regions, rels = _count_result(item.get("result") if isinstance(item, dict) else None)
+            tally.seen["regions"] += regions
+            tally.seen["relations"] += rels
+            tally.skip("relations", "task invalid", rels)
+            tally.skip("regions", "task invalid", regions)
 
 
 def _layer(
@@ -405,21 +516,31 @@ def _layer(
         return None
     aid = item.get("id")
     result = item.get("result")
-    n_items = len(result) if isinstance(result, list) else 0
-    n_rels = sum(1 for r in _results(result) if isinstance(r, dict) and r.get("type") == "relation")
-    if kind == "annotation" and item.get("was_cancelled"):
-        tally.skip(plural, "cancelled (skipped by the annotator)")
-        tally.skip("regions", "annotation cancelled", n_items - n_rels)
-        tally.skip("relations", "annotation cancelled", n_rels)
-        return None
-    checked = checker.check(result, tid, aid)
-    report.problems.extend(checked.problems)
-    repairs.update(checked.repairs)
-    if not isinstance(result, list):
-        tally.skip(plural, f"invalid {kind}")
-        return None
-    for reason, n in checked.skipped.items():
-        tally.skip("regions" if "region" in reason else "relations", reason, n)
+    cancelled = kind == "annotation" and item.get("was_cancelled")
+    fast = None if cancelled else fast_records(result, checker)
+    if fast is not None:
+        spans, relations, n_rels = fast
+        tally.seen["regions"] += len(spans)
+        tally.seen["relations"] += n_rels
+    else:
+        n_regions, n_rels = _count_result(result)
+        tally.seen["regions"] += n_regions
+        tally.seen["relations"] += n_rels
+        if cancelled:
+            tally.skip(plural, "cancelled (skipped by the annotator)")
+            tally.skip("regions", "annotation cancelled", n_regions)
+            tally.skip("relations", "annotation cancelled", n_rels)
+            return None
+        checked = checker.check(result, tid, aid)
+        report.problems.extend(checked.problems)
+        repairs.update(checked.repairs)
+        if not isinstance(result, list):
+            tally.skip(plural, f"invalid {kind}")
+            return None
+        for reason, n in checked.skipped.items():
+            tally.skip("regions" if "region" in reason else "relations", reason, n)
+        spans = [{"id": x.id, "start": x.start, "end": x.end, "label": x.label} for x in checked.spans]
+        relations = [{"id": r.id, "head": r.head, "tail": r.tail, "label": r.label} for r in checked.relations]
     if kind == "annotation":
         who = item.get("completed_by")
         annotator = f"user:{who}" if who is not None else "user:unknown"
@@ -427,23 +548,23 @@ def _layer(
     else:
         version = item.get("model_version") or "unversioned"
         annotator = str(version)
-    layer = Annotation(
-        doc_id,
-        annotator,
-        str(item.get("created_at") or ""),
-        tuple(checked.spans),
-        tuple(checked.relations),
-        Provenance(
-            source,
-            source_sha,
-            tid,
-            aid if isinstance(aid, int) else None,
-            str(version) if version else None,
-            bool(item.get("ground_truth")),
-        ),
-        "annotation" if kind == "annotation" else "prediction",
+    provenance = Provenance(
+        source,
+        source_sha,
+        tid,
+        aid if isinstance(aid, int) else None,
+        str(version) if version else None,
+        bool(item.get("ground_truth")),
     )
     tally.written[plural] += 1
-    tally.written["regions"] += len(layer.spans)
-    tally.written["relations"] += len(layer.relations)
-    return layer_to_dict(layer)
+    tally.written["regions"] += len(spans)
+    tally.written["relations"] += len(relations)
+    return layer_record(
+        doc_id,
+        annotator,
+        "annotation" if kind == "annotation" else "prediction",
+        str(item.get("created_at") or ""),
+        spans,
+        relations,
+        provenance,
+    )
