@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -232,20 +232,24 @@ def document_to_record(doc: Document) -> dict[str, Any]:
     return {"id": doc.id, "text": doc.text, "metadata": json.loads(dumps(dict(doc.metadata)))}
 
 
-def load_articles(path: Path) -> list[Document]:
-    """Read ``articles.jsonl``; a missing file is an empty store."""
+def iter_articles(path: Path) -> Iterator[Document]:
+    """The articles of ``articles.jsonl``, one at a time; a missing file is an empty store."""
     path = Path(path)
     if not path.exists():
-        return []
-    docs = []
+        return
     with path.open(encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
             try:
                 rec = json.loads(line)
-                docs.append(Document(rec["id"], rec["text"], rec.get("metadata", {})))
+                doc = Document(rec["id"], rec["text"], rec.get("metadata", {}))
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
                 raise SeedError(f"{path}, line {lineno}: not an article record ({exc}); restore it from git") from None
-    return docs
+            yield doc
+
+
+def load_articles(path: Path) -> list[Document]:
+    """Read ``articles.jsonl``; a missing file is an empty store."""
+    return list(iter_articles(path))
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ def done(t0, **extra):
 t0 = time.perf_counter()
 """
 
-# name -> (group, code); ARG is the export (or tags) file. Declared, not branched.
+# name -> (group, code); ARG is the export, the tags file, or (PREPARED) the prepared folder. Declared, not branched.
 TOOLS: dict[str, tuple[str, str]] = {
     "ijson pass (reference floor)": (
         "import",
@@ -85,7 +85,7 @@ with tempfile.TemporaryDirectory() as out:
     Dataset.from_list(rows).save_to_disk(out)
 done(t0)""",
     ),
-    "datasets from an ijson generator (reference)": (
+    "datasets from an ijson generator over the export (id, text, spans only)": (
         "build",
         """
 import ijson
@@ -99,26 +99,53 @@ with tempfile.TemporaryDirectory() as out:
     Dataset.from_generator(gen, fingerprint="bench", cache_dir=out).save_to_disk(out + "/ds")
 done(t0)""",
     ),
-    "toolkit gold + dataset build (tokens, BIO, spans, relations -> parquet)": (
+    "datasets from_generator over the gold file (same columns; reference)": (
         "build",
         """
-from toolkit.annotations.importer import import_export
-from toolkit.annotations.gold import write_gold
+from datasets import Dataset
+from toolkit.dataset.bio import spans_to_bio
+from toolkit.dataset.features import dataset_features
+from toolkit.model import Span
+from toolkit.schema import load_schema
+from toolkit.tokenize import tokenize
+schema = load_schema(Path("schemas/schema.yaml"))
+tag_ids = {n: i for i, n in enumerate(schema.bio_names())}
+ent_ids = {n: i for i, n in enumerate(schema.entity_labels)}
+rel_ids = {n: i for i, n in enumerate(schema.relation_labels)}
+def gen():
+    for line in open(Path(ARG) / "gold" / "layers.jsonl", "rb"):
+        rec = json.loads(line); text = rec["document"]["text"]; gold = rec["gold"]; support = rec.get("support", {})
+        toks = tokenize(text)
+        bio = spans_to_bio(toks, [Span(s["id"], s["start"], s["end"], s["label"]) for s in gold["spans"]])
+        yield {"id": rec["document"]["id"], "text": text, "outlet": None, "date": None, "source_file": None,
+               "tokens": [text[a:b] for a, b in toks], "token_starts": [a for a, _ in toks],
+               "token_ends": [b for _, b in toks], "ner_tags": [tag_ids[t] for t in bio.tags],
+               "entities": [{"id": s["id"], "start": s["start"], "end": s["end"], "label": ent_ids[s["label"]],
+                             "text": text[s["start"]:s["end"]], "annotators": support.get("spans", {}).get(s["id"], [])}
+                            for s in gold["spans"]],
+               "relations": [{"id": r["id"], "head": r["head"], "tail": r["tail"], "label": rel_ids[r["label"]],
+                              "annotators": support.get("relations", {}).get(r["id"], [])} for r in gold["relations"]]}
+with tempfile.TemporaryDirectory() as out:
+    Dataset.from_generator(gen, features=dataset_features(schema), fingerprint="bench", cache_dir=out).save_to_disk(out + "/ds")
+done(t0)""",
+    ),
+    "toolkit dataset build (gold -> tokens, BIO, spans, relations, splits -> parquet)": (
+        "build",
+        """
 from toolkit.dataset.release import build_draft
 from toolkit.schema import load_schema
-schema = load_schema(Path("schemas/schema.yaml"))
 with tempfile.TemporaryDirectory() as out:
-    out = Path(out)
-    r = import_export(Path(ARG), schema, out_dir=out)
-    t0 = time.perf_counter()  # the build alone: gold layers -> dataset on disk
-    g = write_gold(Path(r.output), out / "gold", schema_path=Path("schemas/schema.yaml"))
-    seeds = out / "articles.jsonl"
-    with open(r.output, encoding="utf-8") as src, open(seeds, "w", encoding="utf-8") as dst:
-        for line in src:
-            d = json.loads(line)["document"]
-            dst.write(json.dumps({"id": d["id"], "text": d["text"], "metadata": {}}, ensure_ascii=False) + "\\n")
-    rep = build_draft(schema=schema, seeds_path=seeds, gold_paths=[Path(g["output"])], out_dir=out / "ds")
+    rep = build_draft(schema=load_schema(Path("schemas/schema.yaml")), seeds_path=Path(ARG) / "articles.jsonl",
+                      gold_paths=[Path(ARG) / "gold" / "layers.jsonl"], out_dir=Path(out) / "ds")
 done(t0, documents=sum(rep["documents"].values()))""",
+    ),
+    "toolkit annotations gold (layers -> adjudicated gold)": (
+        "build",
+        """
+from toolkit.annotations.gold import write_gold
+with tempfile.TemporaryDirectory() as out:
+    g = write_gold(Path(ARG) / "layers.jsonl", Path(out), schema_path=Path("schemas/schema.yaml"))
+done(t0, documents=g["documents"])""",
     ),
     "seqeval f1_score": (
         "score",
@@ -195,6 +222,12 @@ out = score_relations([a for a, _ in pairs], [b for _, b in pairs], ["alias_of"]
 done(t0, documents=len(pairs), f1=out["strict"]["micro"]["f1"])""",
     ),
 }
+PREPARED = {
+    "datasets from_generator over the gold file (same columns; reference)",
+    "toolkit dataset build (gold -> tokens, BIO, spans, relations, splits -> parquet)",
+    "toolkit annotations gold (layers -> adjudicated gold)",
+}
+"""Tools that read the prepared folder (layers, gold and seed files made from the export once), not the export."""
 SLOW = {"label-studio-sdk converter -> CONLL2003 (slow)", "datasets from a Python list (naive, slow)"}
 
 
@@ -211,11 +244,37 @@ def measure(code: str, arg: Path) -> dict[str, float]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def prepare(export: Path, folder: Path) -> Path:
+    """Layers, gold and a seed store made from an export once, for the tools that start from them."""
+    if (folder / "gold" / "layers.jsonl").exists():
+        return folder
+    code = """
+from toolkit.annotations.importer import import_export
+from toolkit.annotations.gold import write_gold
+from toolkit.schema import load_schema
+out = Path(sys.argv[2]); out.mkdir(parents=True, exist_ok=True)
+r = import_export(Path(ARG), load_schema(Path("schemas/schema.yaml")), out_dir=out / "tmp")
+Path(r.output).replace(out / "layers.jsonl")
+write_gold(out / "layers.jsonl", out / "gold", schema_path=Path("schemas/schema.yaml"))
+with open(out / "layers.jsonl", encoding="utf-8") as src, open(out / "articles.jsonl", "w", encoding="utf-8") as dst:
+    for line in src:
+        d = json.loads(line)["document"]
+        dst.write(json.dumps({"id": d["id"], "text": d["text"], "metadata": {}}, ensure_ascii=False) + "\\n")
+done(t0)"""
+    done = subprocess.run(
+        [PY, "-c", PRELUDE + code, str(export), str(folder)], cwd=HERE.parents[1], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-2000:])
+    return folder
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--with-slow", action="store_true")
+    parser.add_argument("--groups", default="import,build,score,relations", help="comma-separated groups to run")
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     from generate import write_export, write_tags
@@ -228,11 +287,13 @@ def main() -> None:
             write_export(size, export)
         if not tags.exists():
             write_tags(size, tags)
+        prepared = prepare(export, GEN / f"prepared-{size}")
         for name, (group, code) in TOOLS.items():
-            if name in SLOW and not args.with_slow and size > 10_000:
+            if (name in SLOW and not args.with_slow and size > 10_000) or group not in args.groups.split(","):
                 continue
             runs = 1 if (name in SLOW or size >= 100_000) else args.runs
-            samples = [measure(code, tags if group == "score" else export) for _ in range(runs)]
+            arg = prepared if name in PREPARED else tags if group == "score" else export
+            samples = [measure(code, arg) for _ in range(runs)]
             row = {
                 "size": size,
                 "group": group,
@@ -246,7 +307,7 @@ def main() -> None:
             print(f"{size:>7} {group:<9} {name:<70} {row['seconds']:8.2f} s {row['rss_mb']:8.0f} MB", flush=True)
     previous = json.loads((HERE / "results.json").read_text()) if (HERE / "results.json").exists() else []
     fresh = {(x["size"], x["tool"]) for x in results}
-    keep = [r for r in previous if (r["size"], r["tool"]) not in fresh]
+    keep = [r for r in previous if (r["size"], r["tool"]) not in fresh and r["tool"] in TOOLS]
     allres = sorted(keep + results, key=lambda r: (r["size"], r["group"]))
     (HERE / "results.json").write_text(json.dumps(allres, indent=1) + "\n")
     (HERE / "RESULTS.md").write_text(render(allres))
@@ -294,9 +355,14 @@ def render(results: list[dict]) -> str:  # type: ignore[type-arg]
             "SDK converter time / toolkit import (target >= 10)",
         )
         ratio(
-            "datasets from an ijson generator (reference)",
-            "toolkit gold + dataset build (tokens, BIO, spans, relations -> parquet)",
-            "ijson+generator build / toolkit build (target >= 1.5)",
+            "datasets from_generator over the gold file (same columns; reference)",
+            "toolkit dataset build (gold -> tokens, BIO, spans, relations, splits -> parquet)",
+            "same-columns from_generator build / toolkit build (target >= 1.5)",
+        )
+        ratio(
+            "datasets from an ijson generator over the export (id, text, spans only)",
+            "toolkit dataset build (gold -> tokens, BIO, spans, relations, splits -> parquet)",
+            "minimal ijson+generator build (id, text, spans only) / toolkit build",
         )
         ratio(
             "seqeval classification_report",

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from toolkit.dataset.bio import bio_to_spans, spans_to_bio
 from toolkit.model import Span
-from toolkit.tokenize import tokenize
+from toolkit.tokenize import _TOKEN, token_arrays, tokenize
 
 from ..conftest import REPO
 
@@ -60,6 +60,13 @@ def test_tokenizer_never_loses_a_character(text: str) -> None:
 
 
 LABELS = ["PER", "ORG", "GPE"]
+
+
+@given(st.text(alphabet=st.sampled_from("ab1 .,/-$RpUS\u00e9\U0001f600\n_") | st.characters(), max_size=120))
+def test_bulk_tokenizer_equals_finditer(text: str) -> None:
+    tokens, starts, ends = token_arrays(text)
+    assert list(zip(starts, ends, strict=True)) == [m.span() for m in _TOKEN.finditer(text)]
+    assert tokens == [text[a:b] for a, b in zip(starts, ends, strict=True)]
 
 
 @st.composite

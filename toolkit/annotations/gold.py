@@ -203,27 +203,43 @@ def write_gold(
     layers_path: Path, out_dir: Path, *, review_tasks: Path | None = None, schema_path: Path | None = None
 ) -> dict[str, Any]:
     """Adjudicate a layers file into ``out_dir/<name>`` (JSONL); optionally a review task file."""
-    from toolkit._io import atomic_write_text, dumps, jsonl_text
+    from toolkit._gc import gc_paused
+    from toolkit._io import atomic_open, atomic_write_text, dumps
     from toolkit.annotations.layers import read_layers
     from toolkit.schema import DEFAULT_SCHEMA_PATH, load_schema
 
     schema = load_schema(schema_path or DEFAULT_SCHEMA_PATH)
-    docs = list(read_layers(layers_path))
-    golds, without = adjudicate_all(docs, schema)
     out = Path(out_dir) / Path(layers_path).name
-    atomic_write_text(out, jsonl_text(g.to_dict() for g in golds))
+    documents = without = spans = relations = disagreements = with_disagreements = 0
+    policies: Counter[str] = Counter()
+    tasks: list[dict[str, Any]] = []
+    # One document at a time: memory does not grow with the layers file.
+    with gc_paused(), atomic_open(out) as fh:
+        for doc, layers in read_layers(layers_path):
+            g = adjudicate(doc, layers, schema)
+            if g is None:
+                without += 1
+                continue
+            fh.write((dumps(g.to_dict()) + "\n").encode("utf-8"))
+            documents += 1
+            policies[g.policy] += 1
+            spans += len(g.gold.spans)
+            relations += len(g.gold.relations)
+            disagreements += len(g.disagreements)
+            with_disagreements += bool(g.disagreements)
+            if review_tasks is not None:
+                tasks += review_tasks_for([g], {doc.id: layers}, schema)
     summary: dict[str, Any] = {
         "output": str(out),
-        "documents": len(golds),
+        "documents": documents,
         "without_annotations": without,
-        "policies": dict(sorted(Counter(g.policy for g in golds).items())),
-        "spans": sum(len(g.gold.spans) for g in golds),
-        "relations": sum(len(g.gold.relations) for g in golds),
-        "disagreements": sum(len(g.disagreements) for g in golds),
-        "documents_with_disagreements": sum(1 for g in golds if g.disagreements),
+        "policies": dict(sorted(policies.items())),
+        "spans": spans,
+        "relations": relations,
+        "disagreements": disagreements,
+        "documents_with_disagreements": with_disagreements,
     }
     if review_tasks is not None:
-        tasks = review_tasks_for(golds, {d.id: layers for d, layers in docs}, schema)
         atomic_write_text(Path(review_tasks), dumps(tasks, indent=1) + "\n")
         summary["review_tasks"] = len(tasks)
     return summary

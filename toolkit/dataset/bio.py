@@ -12,7 +12,7 @@ Rules, declared here and reported by the builder:
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from toolkit.model import Span
@@ -35,12 +35,20 @@ def token_range(starts: Sequence[int], ends: Sequence[int], start: int, end: int
     return i, j
 
 
-def spans_to_bio(tokens: Sequence[Token], spans: Sequence[Span]) -> BioResult:
-    """BIO tags (``B-X``/``I-X``/``O``) for tokens, under the rules in the module docstring."""
-    out = BioResult(["O"] * len(tokens))
-    taken = [False] * len(tokens)
-    starts = [s for s, _ in tokens]
-    ends = [e for _, e in tokens]
+@dataclass
+class BioRanges:
+    """Which tokens each kept span covers: ``ranges`` holds ``(first, end, label)``, token indices half-open."""
+
+    ranges: list[tuple[int, int, str]] = field(default_factory=list)
+    dropped_nested: list[str] = field(default_factory=list)
+    misaligned: list[str] = field(default_factory=list)
+    no_token: list[str] = field(default_factory=list)
+
+
+def bio_ranges(starts: Sequence[int], ends: Sequence[int], spans: Sequence[Span]) -> BioRanges:
+    """The token range of every span the BIO view keeps, under the rules in the module docstring."""
+    out = BioRanges()
+    taken = [False] * len(starts)
     for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start, s.label, s.id)):
         i, j = token_range(starts, ends, span.start, span.end)
         if i >= j:
@@ -49,14 +57,30 @@ def spans_to_bio(tokens: Sequence[Token], spans: Sequence[Span]) -> BioResult:
         if any(taken[i:j]):
             out.dropped_nested.append(span.id)
             continue
-        if tokens[i][0] != span.start or tokens[j - 1][1] != span.end:
+        if starts[i] != span.start or ends[j - 1] != span.end:
             out.misaligned.append(span.id)
-        out.tags[i] = f"B-{span.label}"
-        for k in range(i + 1, j):
-            out.tags[k] = f"I-{span.label}"
-        for k in range(i, j):
-            taken[k] = True
+        out.ranges.append((i, j, span.label))
+        taken[i:j] = [True] * (j - i)
     return out
+
+
+def bio_ids(n_tokens: int, ranges: Sequence[tuple[int, int, str]], tag_ids: Mapping[str, int]) -> list[int]:
+    """Tag ids (``tag_ids`` maps ``O``, ``B-X``, ``I-X`` to ids) of ``n_tokens`` tokens from :func:`bio_ranges`."""
+    ids = [tag_ids["O"]] * n_tokens
+    for i, j, label in ranges:
+        ids[i] = tag_ids[f"B-{label}"]
+        ids[i + 1 : j] = [tag_ids[f"I-{label}"]] * (j - i - 1)
+    return ids
+
+
+def spans_to_bio(tokens: Sequence[Token], spans: Sequence[Span]) -> BioResult:
+    """BIO tags (``B-X``/``I-X``/``O``) for tokens, under the rules in the module docstring."""
+    plan = bio_ranges([s for s, _ in tokens], [e for _, e in tokens], spans)
+    tags = ["O"] * len(tokens)
+    for i, j, label in plan.ranges:
+        tags[i] = f"B-{label}"
+        tags[i + 1 : j] = [f"I-{label}"] * (j - i - 1)
+    return BioResult(tags, plan.dropped_nested, plan.misaligned, plan.no_token)
 
 
 def bio_to_spans(tokens: Sequence[Token], tags: Sequence[str], *, strict: bool = False) -> list[Span]:

@@ -19,14 +19,22 @@ from pathlib import Path
 from typing import Any
 
 from toolkit._io import dumps, sha256_bytes, sha256_file
-from toolkit.dataset.build import BuildReport, input_checksums, iter_rows, plan_for, read_gold
+from toolkit.dataset.build import (
+    BuildReport,
+    GoldIndex,
+    SeedInfo,
+    index_gold,
+    input_checksums,
+    iter_batches,
+    plan_for,
+    seed_index,
+)
 from toolkit.dataset.card import render_card
 from toolkit.dataset.diff import changelog_entry, diff_releases
 from toolkit.dataset.features import dataset_features
 from toolkit.dataset.splits import SPLITS
 from toolkit.errors import OutputError, ToolkitError
 from toolkit.schema import Schema
-from toolkit.seeds import load_articles
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -53,7 +61,8 @@ def check_name_version(name: str, version: str) -> None:
 
 @dataclass(frozen=True)
 class _Built:
-    golds: list[Any]
+    index: GoldIndex
+    seeds: Mapping[str, SeedInfo]
     plan: Any
     report: BuildReport
     features: Any
@@ -69,14 +78,15 @@ def _build(
     seed: int,
     split_by: str = "hash",
 ) -> _Built:
-    seeds = {d.id: d for d in load_articles(seeds_path)}
-    golds = read_gold(gold_paths, seeds, schema)
-    del seeds
-    if not golds:
+    seeds = seed_index(seeds_path)
+    index = index_gold(gold_paths, seeds)
+    if not index.where:
         raise ReleaseError("no gold documents in the inputs; run `toolkit annotations gold` first")
     report = BuildReport()
     report.inputs = input_checksums(inputs)
-    return _Built(golds, plan_for(golds, ratios, seed, split_by), report, dataset_features(schema), schema)
+    return _Built(
+        index, seeds, plan_for(index, seeds, ratios, seed, split_by), report, dataset_features(schema), schema
+    )
 
 
 def _temp_dir_beside(target: Path) -> Path:
@@ -87,35 +97,32 @@ def _temp_dir_beside(target: Path) -> Path:
         raise OutputError(f"cannot write under {target.parent}: {exc.strerror}; choose another folder") from exc
 
 
-def _write_splits(tmp: Path, built: _Built, batch: int = 1000) -> None:
-    """Stream the rows into one parquet file per split, ``batch`` rows at a time (memory stays flat)."""
-    import pyarrow as pa
+def _write_splits(tmp: Path, built: _Built, batch: int = 1000) -> set[str]:
+    """Stream the rows into one parquet file per split, ``batch`` rows at a time (memory stays flat).
+
+    Returns the annotators who support any gold span.
+    """
     import pyarrow.parquet as pq
 
     (tmp / "data").mkdir()
     schema = built.features.arrow_schema
     writers: dict[str, Any] = {}
-    pending: dict[str, list[dict[str, Any]]] = {s: [] for s in SPLITS}
-
-    def flush(split: str) -> None:
-        if pending[split]:
+    annotators: set[str] = set()
+    try:
+        batches = iter_batches(built.index, built.seeds, built.schema, built.plan, built.report, schema, batch)
+        for split, record_batch in batches:
             if split not in writers:
                 writers[split] = pq.ParquetWriter(
                     tmp / "data" / f"{split}.parquet", schema, compression="zstd", write_statistics=False
                 )
-            writers[split].write_table(pa.Table.from_pylist(pending[split], schema=schema))
-            pending[split] = []
-
-    try:
-        for split, row in iter_rows(built.golds, built.schema, built.plan, built.report):
-            pending[split].append(row)
-            if len(pending[split]) >= batch:
-                flush(split)
-        for split in SPLITS:
-            flush(split)
+            writers[split].write_batch(record_batch)
+            annotators.update(
+                record_batch.column("entities").flatten().field("annotators").flatten().unique().to_pylist()
+            )
     finally:
         for writer in writers.values():
             writer.close()
+    return annotators
 
 
 def release(
@@ -141,11 +148,10 @@ def release(
     check_name_version(name, version)
     built = _build(schema, seeds_path, gold_paths, [seeds_path, *gold_paths, *snapshot_paths], ratios, seed, split_by)
     report, features = built.report, built.features
-    annotators = {a for g in built.golds for who in g.span_support.values() for a in who}
     target = Path(releases_dir) / name / version
     tmp = _temp_dir_beside(target)
     try:
-        _write_splits(tmp, built)
+        annotators = _write_splits(tmp, built)
         per_split_labels: dict[str, dict[str, int]] = {}
         per_split_rels: dict[str, dict[str, int]] = {}
         for split in SPLITS:

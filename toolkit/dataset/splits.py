@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from toolkit.errors import ToolkitError
 from toolkit.model import Document
@@ -26,43 +28,73 @@ class SplitPlan:
     groups: tuple[tuple[str, ...], ...]  # near-duplicate groups of two or more documents
 
 
-def _shingles(text: str, n: int = 3) -> set[bytes]:
-    words = re.findall(r"\w+", text.lower())
+_WORD = re.compile(r"\w+")
+_MIX = (np.uint64(0x9E3779B1), np.uint64(0x85EBCA77))
+
+
+def shingle_hashes(text: str, n: int = 3) -> list[int]:
+    """32-bit hashes of the word n-shingles of a text (lower-cased), computed in bulk.
+
+    Each word is hashed once with crc32 (C, deterministic across runs, unlike ``hash``), and the
+    hashes of n consecutive words are mixed into the shingle's hash with numpy.
+    """
+    words = _WORD.findall(text.lower())
     if len(words) < n:
-        return {" ".join(words).encode()}
-    return {" ".join(words[i : i + n]).encode() for i in range(len(words) - n + 1)}
+        return [zlib.crc32(" ".join(words).encode())]
+    h = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))
+    mixed = h[: len(h) - n + 1].copy()
+    for k in range(1, n):
+        mixed = mixed * _MIX[(k - 1) % 2] + h[k : len(h) - n + 1 + k]
+    return (mixed & np.uint64(0xFFFFFFFF)).tolist()  # type: ignore[no-any-return]
 
 
-def near_duplicate_groups(docs: Sequence[Document], threshold: float = 0.8, num_perm: int = 128) -> list[list[str]]:
-    """Groups of document ids whose texts are near-duplicates (each group sorted; singletons omitted)."""
-    from datasketch import MinHash, MinHashLSH
+class NearDuplicates:
+    """Near-duplicate groups, built one document at a time (MinHash LSH from datasketch).
 
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    # One set of permutations for all documents, and crc32 (C, deterministic) as the shingle hash.
-    template = MinHash(num_perm=num_perm, seed=1, hashfunc=zlib.crc32)
-    hashes = {}
-    for doc in sorted(docs, key=lambda d: d.id):
-        mh = MinHash(num_perm=num_perm, hashfunc=zlib.crc32, permutations=template.permutations, scheme=template.scheme)
-        mh.update_batch(list(_shingles(doc.text)))
-        hashes[doc.id] = mh
-        lsh.insert(doc.id, mh)
-    parent = {d: d for d in hashes}
+    Each document is queried right after it is inserted: every near-duplicate pair is found when
+    its second member arrives, so no signature is kept once it is indexed.
+    """
 
-    def find(x: str) -> str:
+    def __init__(self, threshold: float = 0.8, num_perm: int = 128) -> None:
+        from datasketch import MinHash, MinHashLSH
+
+        self._minhash = MinHash
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self._template = MinHash(num_perm=num_perm, seed=1)  # one set of permutations for all documents
+        self._parent: dict[str, str] = {}
+
+    def _find(self, x: str) -> str:
+        parent = self._parent
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    for doc_id, mh in hashes.items():
-        for other in lsh.query(mh):
-            a, b = find(doc_id), find(other)
+    def add(self, doc_id: str, text: str) -> None:
+        t = self._template
+        mh = self._minhash(num_perm=len(t.hashvalues), hashfunc=int, permutations=t.permutations, scheme=t.scheme)
+        mh.update_batch(shingle_hashes(text))
+        self._lsh.insert(doc_id, mh)
+        self._parent[doc_id] = doc_id
+        for other in self._lsh.query(mh):
+            a, b = self._find(doc_id), self._find(other)
             if a != b:
-                parent[max(a, b)] = min(a, b)
-    groups: dict[str, list[str]] = {}
-    for doc_id in hashes:
-        groups.setdefault(find(doc_id), []).append(doc_id)
-    return sorted(sorted(g) for g in groups.values() if len(g) > 1)
+                self._parent[max(a, b)] = min(a, b)
+
+    def groups(self) -> list[list[str]]:
+        """Groups of two or more document ids (each sorted; the list sorted)."""
+        groups: dict[str, list[str]] = {}
+        for doc_id in self._parent:
+            groups.setdefault(self._find(doc_id), []).append(doc_id)
+        return sorted(sorted(g) for g in groups.values() if len(g) > 1)
+
+
+def near_duplicate_groups(docs: Sequence[Document], threshold: float = 0.8, num_perm: int = 128) -> list[list[str]]:
+    """Groups of document ids whose texts are near-duplicates (each group sorted; singletons omitted)."""
+    found = NearDuplicates(threshold, num_perm)
+    for doc in docs:
+        found.add(doc.id, doc.text)
+    return found.groups()
 
 
 def _unit(seed: int, key: str) -> float:
@@ -70,13 +102,17 @@ def _unit(seed: int, key: str) -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
-def plan_splits(
-    docs: Sequence[Document], ratios: Sequence[float] = (0.8, 0.1, 0.1), seed: int = 0, threshold: float = 0.8
-) -> SplitPlan:
+def check_ratios(ratios: Sequence[float]) -> None:
     if len(ratios) != 3 or any(r < 0 for r in ratios) or abs(sum(ratios) - 1.0) > 1e-9:
         raise ToolkitError(f"split ratios must be three non-negative numbers that sum to 1, got {list(ratios)}")
-    groups = near_duplicate_groups(docs, threshold)
-    key = {d.id: d.id for d in docs}
+
+
+def assign_splits(
+    doc_ids: Iterable[str], groups: Sequence[Sequence[str]], ratios: Sequence[float], seed: int
+) -> SplitPlan:
+    """Hash every document (through its group's key) into a split."""
+    check_ratios(ratios)
+    key = {d: d for d in doc_ids}
     for group in groups:
         for member in group:
             key[member] = group[0]
@@ -86,3 +122,10 @@ def plan_splits(
         u = _unit(seed, k)
         assignment[doc_id] = SPLITS[0] if u < bounds[0] else SPLITS[1] if u < bounds[1] else SPLITS[2]
     return SplitPlan(assignment, tuple(tuple(g) for g in groups))
+
+
+def plan_splits(
+    docs: Sequence[Document], ratios: Sequence[float] = (0.8, 0.1, 0.1), seed: int = 0, threshold: float = 0.8
+) -> SplitPlan:
+    check_ratios(ratios)
+    return assign_splits([d.id for d in docs], near_duplicate_groups(docs, threshold), ratios, seed)
