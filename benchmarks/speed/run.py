@@ -3,7 +3,7 @@
 Each measurement runs in a fresh Python subprocess that reports its wall time and its own peak
 RSS (resource.getrusage), so numbers do not leak between tools. Writes RESULTS.md beside this file.
 
-Usage: python benchmarks/speed/run.py [--sizes 1000,10000] [--runs 3] [--with-slow]
+Usage: python benchmarks/speed/run.py [--sizes 1000,10000] [--runs 3] [--with-slow] [--groups import,build,score,relations]
   --with-slow also runs label-studio-sdk's CONLL2003 converter and the naive datasets build at
   every size (minutes at 100k).
 """

@@ -1,7 +1,9 @@
 """``toolkit annotations import``: a Label Studio full JSON export in, normalised layers out.
 
-The export is read as a stream (ijson), task by task, so memory does not grow with the file.
-Each task becomes one line of the layers file:
+The export is read as a stream, task by task, so memory does not grow with the file: 4 MB
+chunks decoded by the C JSON decoder, or, for anything that is not plain valid JSON, ijson (whose
+messages say what is wrong). Clean results take a fast lane (:mod:`fastlane`); the rest go through
+the full checks (:mod:`validate`). Each task becomes one line of the layers file:
 
     {"document": {"id", "text", "metadata": {"task_id", ...}}, "layers": [<layer>, ...]}
 
