@@ -354,3 +354,33 @@ def test_push_without_network_fails_clearly(tmp_path: Path, schema: Schema) -> N
 
 def test_dumps_is_used_for_reports() -> None:
     assert dumps({"b": 1, "a": 2}) == '{"a": 2, "b": 1}'
+
+
+def test_rows_come_out_in_id_order_from_shuffled_split_gold_files(tmp_path: Path, schema: Schema) -> None:
+    """The build re-reads gold records by byte offset: input order and file split do not change the release."""
+    import pyarrow.parquet as pq
+
+    docs = corpus(30)
+    seeds, gold = make_inputs(tmp_path / "one", docs)
+    reference = do_release(tmp_path / "one", "1.0.0", seeds, gold, schema)
+    lines = gold.read_text(encoding="utf-8").splitlines(keepends=True)
+    shuffled = lines[::-1]
+    parts = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
+    parts[0].write_text("".join(shuffled[::2]), encoding="utf-8")  # every other record, reversed
+    parts[1].write_text("".join(shuffled[1::2]), encoding="utf-8")
+    split = release(
+        name="test-ds",
+        version="1.0.0",
+        schema=schema,
+        seeds_path=seeds,
+        gold_paths=parts,
+        guidelines_path=GUIDELINES,
+        releases_dir=tmp_path / "two",
+    ).path
+    for part in ("train", "validation", "test"):
+        a, b = reference / "data" / f"{part}.parquet", split / "data" / f"{part}.parquet"
+        assert a.exists() == b.exists()
+        if a.exists():
+            assert a.read_bytes() == b.read_bytes()
+            ids = pq.read_table(a, columns=["id"]).column("id").to_pylist()
+            assert ids == sorted(ids)
