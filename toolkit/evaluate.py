@@ -38,88 +38,79 @@ def _overlaps(p: Ent, t: Ent) -> bool:
     return (min(p[1], t[1]) - max(p[0], t[0]) + 1) * 100.0 / (t[1] - t[0] + 1) >= 1.0
 
 
-def _strict_like(same: Callable[[Ent, Ent], bool]) -> Callable[[list[Ent], list[Ent]], list[int]]:
+Pick = Callable[[Ent, list[Ent], set[int]], tuple[int, int | None]]
+"""A mode's choice for one prediction: (outcome, index of the gold entity it consumes or None)."""
+
+
+def _greedy(pick: Pick) -> Callable[[list[Ent], list[Ent]], list[int]]:
+    """Counts for a mode: each prediction in order takes what ``pick`` gives it; unmatched gold is missed."""
+
     def run(true: list[Ent], pred: list[Ent]) -> list[int]:
         c = [0, 0, 0, 0, 0]
         matched: set[int] = set()
         for p in pred:
-            inc = None
-            for ti, t in enumerate(true):
-                if ti in matched:
-                    continue
-                if same(p, t):
-                    c[COR] += 1
-                    matched.add(ti)
-                    break
-                if inc is None and _overlaps(p, t):
-                    inc = ti
-            else:
-                if inc is not None:
-                    c[INC] += 1
-                    matched.add(inc)
-                else:
-                    c[SPU] += 1
+            outcome, ti = pick(p, true, matched)
+            c[outcome] += 1
+            if ti is not None:
+                matched.add(ti)
         c[MIS] += len(true) - len(matched)
         return c
 
     return run
 
 
-def _partial(true: list[Ent], pred: list[Ent]) -> list[int]:
-    c = [0, 0, 0, 0, 0]
-    matched: set[int] = set()
-    for p in pred:
-        par = None
-        for ti, t in enumerate(true):
-            if ti in matched or not _overlaps(p, t):
-                continue
-            if p[0] == t[0] and p[1] == t[1]:
-                c[COR] += 1
-                matched.add(ti)
-                break
-            if par is None:
-                par = ti
-        else:
-            if par is not None:
-                c[PAR] += 1
-                matched.add(par)
-            else:
-                c[SPU] += 1
-    c[MIS] += len(true) - len(matched)
-    return c
+def _strict_like(same: Callable[[Ent, Ent], bool]) -> Pick:
+    """The first unmatched gold entity that is the ``same`` is correct; else the first overlapping one is incorrect."""
 
-
-def _ent_type(true: list[Ent], pred: list[Ent]) -> list[int]:
-    c = [0, 0, 0, 0, 0]
-    matched: set[int] = set()
-    for p in pred:
-        best, best_dist, inc = None, None, None
+    def pick(p: Ent, true: list[Ent], matched: set[int]) -> tuple[int, int | None]:
+        inc = None
         for ti, t in enumerate(true):
-            if ti in matched or not _overlaps(p, t):
+            if ti in matched:
                 continue
-            dist = abs(p[0] - t[0]) + abs(p[1] - t[1])
-            if p[2] == t[2]:
-                if best_dist is None or dist < best_dist:
-                    best, best_dist = ti, dist
-            elif inc is None:
+            if same(p, t):
+                return COR, ti
+            if inc is None and _overlaps(p, t):
                 inc = ti
-        if best is not None:
-            c[COR] += 1
-            matched.add(best)
-        elif inc is not None:
-            c[INC] += 1
-            matched.add(inc)
-        else:
-            c[SPU] += 1
-    c[MIS] += len(true) - len(matched)
-    return c
+        return (INC, inc) if inc is not None else (SPU, None)
+
+    return pick
+
+
+def _partial(p: Ent, true: list[Ent], matched: set[int]) -> tuple[int, int | None]:
+    """Same boundaries are correct; else the first overlapping gold entity is a partial match."""
+    par = None
+    for ti, t in enumerate(true):
+        if ti in matched or not _overlaps(p, t):
+            continue
+        if p[0] == t[0] and p[1] == t[1]:
+            return COR, ti
+        if par is None:
+            par = ti
+    return (PAR, par) if par is not None else (SPU, None)
+
+
+def _ent_type(p: Ent, true: list[Ent], matched: set[int]) -> tuple[int, int | None]:
+    """The closest overlapping gold entity of the same type is correct; else the first overlapping one incorrect."""
+    best, best_dist, inc = None, None, None
+    for ti, t in enumerate(true):
+        if ti in matched or not _overlaps(p, t):
+            continue
+        dist = abs(p[0] - t[0]) + abs(p[1] - t[1])
+        if p[2] == t[2]:
+            if best_dist is None or dist < best_dist:
+                best, best_dist = ti, dist
+        elif inc is None:
+            inc = ti
+    if best is not None:
+        return COR, best
+    return (INC, inc) if inc is not None else (SPU, None)
 
 
 ENTITY_MODES: Mapping[str, Callable[[list[Ent], list[Ent]], list[int]]] = {
-    "strict": _strict_like(lambda p, t: p == t),
-    "exact": _strict_like(lambda p, t: p[0] == t[0] and p[1] == t[1]),
-    "partial": _partial,
-    "ent_type": _ent_type,
+    "strict": _greedy(_strict_like(lambda p, t: p == t)),
+    "exact": _greedy(_strict_like(lambda p, t: p[0] == t[0] and p[1] == t[1])),
+    "partial": _greedy(_partial),
+    "ent_type": _greedy(_ent_type),
 }
 HALF_CREDIT = {"partial", "ent_type"}
 

@@ -16,7 +16,7 @@ from toolkit.annotations.importer import import_export
 from toolkit.dataset.diff import diff_releases
 from toolkit.dataset.features import dataset_features
 from toolkit.dataset.hub import plan_push
-from toolkit.dataset.release import ReleaseError, release, verify
+from toolkit.dataset.release import ReleaseError, ReleaseResult, release, verify
 from toolkit.dataset.splits import near_duplicate_groups, plan_splits
 from toolkit.errors import ToolkitError
 from toolkit.model import Annotation, Document, Provenance, Relation, Span, layer_to_dict
@@ -77,17 +77,23 @@ def corpus(n: int = 12) -> list[tuple[str, str, list[Span], list[Relation]]]:
     ]
 
 
-def do_release(tmp: Path, version: str, seeds: Path, gold: Path, schema: Schema, **kw: Any) -> Path:
+def release_of(
+    seeds: Path, golds: list[Path], schema: Schema, releases_dir: Path, version: str = "1.0.0", **kw: Any
+) -> ReleaseResult:
+    kw.setdefault("name", "test-ds")
     return release(
-        name="test-ds",
         version=version,
         schema=schema,
         seeds_path=seeds,
-        gold_paths=[gold],
+        gold_paths=golds,
         guidelines_path=GUIDELINES,
-        releases_dir=tmp / "releases",
+        releases_dir=releases_dir,
         **kw,
-    ).path
+    )
+
+
+def do_release(tmp: Path, version: str, seeds: Path, gold: Path, schema: Schema, **kw: Any) -> Path:
+    return release_of(seeds, [gold], schema, tmp / "releases", version, **kw).path
 
 
 def test_features_from_schema(schema: Schema) -> None:
@@ -98,15 +104,7 @@ def test_features_from_schema(schema: Schema) -> None:
 
 
 def test_release_of_the_seed(tmp_path: Path, schema: Schema, seed_gold: Path) -> None:
-    path = release(
-        name="seed",
-        version="1.0.0",
-        schema=schema,
-        seeds_path=REPO / "seeds" / "articles.jsonl",
-        gold_paths=[seed_gold],
-        guidelines_path=GUIDELINES,
-        releases_dir=tmp_path,
-    ).path
+    path = release_of(REPO / "seeds" / "articles.jsonl", [seed_gold], schema, tmp_path, "1.0.0", name="seed").path
     report = json.loads((path / "build_report.json").read_text(encoding="utf-8"))
     assert sum(report["documents"].values()) == 1
     assert report["entities"] == {"DATE": 4, "EVENT": 4, "GPE": 13, "ORG": 20, "PER": 5, "QUANTITY": 2, "ROLE": 2}
@@ -117,48 +115,15 @@ def test_release_of_the_seed(tmp_path: Path, schema: Schema, seed_gold: Path) ->
 
 def test_byte_identical_rebuild_and_immutability(tmp_path: Path, schema: Schema) -> None:
     seeds, gold = make_inputs(tmp_path / "in", corpus())
-    a = release(
-        name="x",
-        version="1.0.0",
-        schema=schema,
-        seeds_path=seeds,
-        gold_paths=[gold],
-        guidelines_path=GUIDELINES,
-        releases_dir=tmp_path / "a",
-    )
-    b = release(
-        name="x",
-        version="1.0.0",
-        schema=schema,
-        seeds_path=seeds,
-        gold_paths=[gold],
-        guidelines_path=GUIDELINES,
-        releases_dir=tmp_path / "b",
-    )
+    a = release_of(seeds, [gold], schema, tmp_path / "a", "1.0.0", name="x")
+    b = release_of(seeds, [gold], schema, tmp_path / "b", "1.0.0", name="x")
     files = sorted(p.relative_to(a.path) for p in a.path.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(b.path) for p in b.path.rglob("*") if p.is_file())
     assert all((a.path / f).read_bytes() == (b.path / f).read_bytes() for f in files)
-    again = release(
-        name="x",
-        version="1.0.0",
-        schema=schema,
-        seeds_path=seeds,
-        gold_paths=[gold],
-        guidelines_path=GUIDELINES,
-        releases_dir=tmp_path / "a",
-    )
+    again = release_of(seeds, [gold], schema, tmp_path / "a", "1.0.0", name="x")
     assert again.status == "unchanged"
     with pytest.raises(ReleaseError, match=r"1\.0\.0 already exists with different content; releases are immutable"):
-        release(
-            name="x",
-            version="1.0.0",
-            schema=schema,
-            seeds_path=seeds,
-            gold_paths=[gold],
-            guidelines_path=GUIDELINES,
-            releases_dir=tmp_path / "a",
-            seed=99,
-        )
+        release_of(seeds, [gold], schema, tmp_path / "a", "1.0.0", name="x", seed=99)
     assert not [p for p in (tmp_path / "a" / "x").iterdir() if p.name.startswith(".")]  # no temp folder left
 
 
@@ -277,15 +242,7 @@ def test_build_errors(tmp_path: Path, schema: Schema) -> None:
     with pytest.raises(ReleaseError, match=r"version '1\.0' is not semantic"):
         do_release(tmp_path, "1.0", seeds, gold, schema)
     with pytest.raises(ReleaseError, match=r"dataset name '\.\./evil' must be"):
-        release(
-            name="../evil",
-            version="1.0.0",
-            schema=schema,
-            seeds_path=seeds,
-            gold_paths=[gold],
-            guidelines_path=GUIDELINES,
-            releases_dir=tmp_path,
-        )
+        release_of(seeds, [gold], schema, tmp_path, "1.0.0", name="../evil")
     other_seeds, _ = make_inputs(tmp_path / "other", [("doc00", "Teks yang lain sama sekali.", [], [])])
     with pytest.raises(
         ToolkitError, match=r"gold\.jsonl, line 1: the gold layers of document doc00 were made on a different text"
@@ -299,15 +256,7 @@ def test_build_errors(tmp_path: Path, schema: Schema) -> None:
     blocker.write_text("x")
     seeds, gold = make_inputs(tmp_path / "in2", corpus(2))
     with pytest.raises(ToolkitError, match=r"cannot write under"):
-        release(
-            name="x",
-            version="1.0.0",
-            schema=schema,
-            seeds_path=seeds,
-            gold_paths=[gold],
-            guidelines_path=GUIDELINES,
-            releases_dir=blocker,
-        )
+        release_of(seeds, [gold], schema, blocker, "1.0.0", name="x")
 
 
 def test_push_checks_everything_up_to_the_upload(
@@ -368,15 +317,7 @@ def test_rows_come_out_in_id_order_from_shuffled_split_gold_files(tmp_path: Path
     parts = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
     parts[0].write_text("".join(shuffled[::2]), encoding="utf-8")  # every other record, reversed
     parts[1].write_text("".join(shuffled[1::2]), encoding="utf-8")
-    split = release(
-        name="test-ds",
-        version="1.0.0",
-        schema=schema,
-        seeds_path=seeds,
-        gold_paths=parts,
-        guidelines_path=GUIDELINES,
-        releases_dir=tmp_path / "two",
-    ).path
+    split = release_of(seeds, parts, schema, tmp_path / "two", "1.0.0", name="test-ds").path
     for part in ("train", "validation", "test"):
         a, b = reference / "data" / f"{part}.parquet", split / "data" / f"{part}.parquet"
         assert a.exists() == b.exists()

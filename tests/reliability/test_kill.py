@@ -45,43 +45,22 @@ def run_and_kill(args: list[str], writing: Path, cwd: Path) -> None:
 def test_killed_import_keeps_the_previous_layers(tmp_path: Path) -> None:
     export = write_export(6000, tmp_path / "big.json", seed=5)
     out = tmp_path / "layers"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "toolkit",
-            "annotations",
-            "import",
-            str(export),
-            "--out",
-            str(out),
-            "--schema",
-            str(REPO / "schemas" / "schema.yaml"),
-            "--seeds-dir",
-            str(tmp_path / "none"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    )
+    args = [
+        "annotations",
+        "import",
+        str(export),
+        "--out",
+        str(out),
+        "--schema",
+        str(REPO / "schemas" / "schema.yaml"),
+        "--seeds-dir",
+        str(tmp_path / "none"),
+    ]
+    done = subprocess.run([sys.executable, "-m", "toolkit", *args], capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     before = visible(out)
     assert set(before) == {"big.jsonl", "big.report.json"}
-    run_and_kill(
-        [
-            "annotations",
-            "import",
-            str(export),
-            "--out",
-            str(out),
-            "--schema",
-            str(REPO / "schemas" / "schema.yaml"),
-            "--seeds-dir",
-            str(tmp_path / "none"),
-        ],
-        out,
-        tmp_path,
-    )
+    run_and_kill(args, out, tmp_path)
     assert visible(out) == before
 
 

@@ -12,7 +12,7 @@ annotators had it. A document with one annotator gets that annotator's layer (ma
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -157,46 +157,23 @@ def adjudicate(document: Document, layers: Sequence[Annotation], schema: Schema)
     )
 
 
-def adjudicate_all(
-    docs: Iterable[tuple[Document, Sequence[Annotation]]], schema: Schema
-) -> tuple[list[GoldDocument], int]:
-    """Gold for every document with at least one human layer; also the number without any."""
-    out, without = [], 0
-    for doc, layers in docs:
-        g = adjudicate(doc, layers, schema)
-        if g is None:
-            without += 1
-        else:
-            out.append(g)
-    return out, without
-
-
-def review_tasks_for(
-    golds: Iterable[GoldDocument], layers_by_doc: dict[str, Sequence[Annotation]], schema: Schema
-) -> list[dict[str, Any]]:
-    """Label Studio tasks for documents with disagreements: each annotator's layer and the gold as predictions."""
+def review_task(g: GoldDocument, layers: Sequence[Annotation], schema: Schema) -> dict[str, Any]:
+    """A Label Studio task for a document with disagreements: the gold and each annotator's layer as predictions."""
     from toolkit.lsresults import layer_to_result
 
-    tasks = []
-    for g in golds:
-        if not g.disagreements:
-            continue
-        preds = [{"model_version": "gold:" + g.policy, "result": layer_to_result(g.gold, g.document.text, schema)}]
-        for layer in layers_by_doc.get(g.document.id, []):
-            if layer.kind == "annotation":
-                preds.append(
-                    {
-                        "model_version": f"candidate:{layer.annotator}",
-                        "result": layer_to_result(layer, g.document.text, schema),
-                    }
-                )
-        tasks.append(
-            {
-                "data": {"text": g.document.text, "article_id": g.document.id, "disagreements": len(g.disagreements)},
-                "predictions": preds,
-            }
-        )
-    return tasks
+    preds = [{"model_version": "gold:" + g.policy, "result": layer_to_result(g.gold, g.document.text, schema)}]
+    for layer in layers:
+        if layer.kind == "annotation":
+            preds.append(
+                {
+                    "model_version": f"candidate:{layer.annotator}",
+                    "result": layer_to_result(layer, g.document.text, schema),
+                }
+            )
+    return {
+        "data": {"text": g.document.text, "article_id": g.document.id, "disagreements": len(g.disagreements)},
+        "predictions": preds,
+    }
 
 
 def write_gold(
@@ -227,8 +204,8 @@ def write_gold(
             relations += len(g.gold.relations)
             disagreements += len(g.disagreements)
             with_disagreements += bool(g.disagreements)
-            if review_tasks is not None:
-                tasks += review_tasks_for([g], {doc.id: layers}, schema)
+            if review_tasks is not None and g.disagreements:
+                tasks.append(review_task(g, layers, schema))
     summary: dict[str, Any] = {
         "output": str(out),
         "documents": documents,

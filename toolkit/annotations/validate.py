@@ -83,7 +83,10 @@ def text_matches(expected: str, given: str) -> tuple[bool, bool]:
 
 
 class ResultChecker:
-    """Checks results of one task's text; reused for every annotation and prediction of the task."""
+    """Checks results of one task's text; reused for every annotation and prediction of the task.
+
+    Clean results never get here during an import: :mod:`toolkit.annotations.fastlane` takes them.
+    """
 
     def __init__(self, text: str, schema: Schema, astral: list[int]) -> None:
         self.text = text
@@ -133,31 +136,6 @@ class ResultChecker:
         return out
 
     def _region(self, item: object, err: Any, warn: Any, out: Checked) -> Span | None:
-        # Fast path for the common well-formed region; anything unusual takes the full checks below.
-        if type(item) is dict:
-            rid, value = item.get("id"), item.get("value")
-            if (
-                type(rid) is str
-                and rid
-                and type(value) is dict
-                and item.get("from_name") == LABELS_NAME
-                and item.get("to_name") == TEXT_NAME
-            ):
-                start, end, labels = value.get("start"), value.get("end"), value.get("labels")
-                if (
-                    type(start) is int
-                    and type(end) is int
-                    and type(labels) is list
-                    and len(labels) == 1
-                    and type(labels[0]) is str
-                    and labels[0] in self.entity_labels
-                    and 0 <= start < end <= len(self.text)
-                    and value.get("text") == self.text[start:end]
-                ):
-                    return Span(rid, start, end, labels[0])
-        return self._region_checked(item, err, warn, out)
-
-    def _region_checked(self, item: object, err: Any, warn: Any, out: Checked) -> Span | None:
         if not isinstance(item, dict):
             err("region-not-object", None, f"a result item is {_describe(item)}, not an object; remove it")
             return None

@@ -12,12 +12,14 @@ Rules, declared here and reported by the builder:
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from toolkit.model import Span
 
 Token = tuple[int, int]
+T = TypeVar("T")
 
 
 @dataclass
@@ -64,22 +66,24 @@ def bio_ranges(starts: Sequence[int], ends: Sequence[int], spans: Sequence[Span]
     return out
 
 
+def _fill(n_tokens: int, ranges: Sequence[tuple[int, int, str]], tag: Callable[[str], T]) -> list[T]:
+    """Per-token ``tag("O")`` outside the ranges, ``tag("B-X")`` on a range's first token, ``tag("I-X")`` after."""
+    out = [tag("O")] * n_tokens
+    for i, j, label in ranges:
+        out[i] = tag(f"B-{label}")
+        out[i + 1 : j] = [tag(f"I-{label}")] * (j - i - 1)
+    return out
+
+
 def bio_ids(n_tokens: int, ranges: Sequence[tuple[int, int, str]], tag_ids: Mapping[str, int]) -> list[int]:
     """Tag ids (``tag_ids`` maps ``O``, ``B-X``, ``I-X`` to ids) of ``n_tokens`` tokens from :func:`bio_ranges`."""
-    ids = [tag_ids["O"]] * n_tokens
-    for i, j, label in ranges:
-        ids[i] = tag_ids[f"B-{label}"]
-        ids[i + 1 : j] = [tag_ids[f"I-{label}"]] * (j - i - 1)
-    return ids
+    return _fill(n_tokens, ranges, tag_ids.__getitem__)
 
 
 def spans_to_bio(tokens: Sequence[Token], spans: Sequence[Span]) -> BioResult:
     """BIO tags (``B-X``/``I-X``/``O``) for tokens, under the rules in the module docstring."""
     plan = bio_ranges([s for s, _ in tokens], [e for _, e in tokens], spans)
-    tags = ["O"] * len(tokens)
-    for i, j, label in plan.ranges:
-        tags[i] = f"B-{label}"
-        tags[i + 1 : j] = [f"I-{label}"] * (j - i - 1)
+    tags = _fill(len(tokens), plan.ranges, str)
     return BioResult(tags, plan.dropped_nested, plan.misaligned, plan.no_token)
 
 

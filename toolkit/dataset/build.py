@@ -25,7 +25,7 @@ from toolkit._gc import gc_paused
 from toolkit._io import sha256_file
 from toolkit.dataset.bio import bio_ids, bio_ranges
 from toolkit.dataset.columns import ColumnBatch
-from toolkit.dataset.splits import SPLITS, NearDuplicates, SplitPlan, assign_splits, check_ratios
+from toolkit.dataset.splits import SPLITS, NearDuplicates, SplitPlan, assign_splits
 from toolkit.errors import ModelError, ToolkitError
 from toolkit.model import Annotation, Document, layer_from_dict
 from toolkit.schema import Schema
@@ -107,7 +107,7 @@ def index_gold(paths: Sequence[Path], seeds: Mapping[str, SeedInfo], threshold: 
             offset = 0
             for lineno, line in enumerate(fh, 1):
                 at = f"{path}, line {lineno}"
-                doc_id, text = _document(line, at)
+                _, doc_id, text = _record(line, at)
                 seed = seeds.get(doc_id)
                 if seed is None:
                     raise DatasetBuildError(f"{at}: document {doc_id} is not in the seed store; ingest its page first")
@@ -135,24 +135,24 @@ def _not_gold(at: str, exc: object) -> DatasetBuildError:
     return DatasetBuildError(f"{at}: not a gold record ({exc}); run `toolkit annotations gold`")
 
 
-def _document(line: bytes, at: str) -> tuple[str, str]:
+def _record(line: bytes, at: str) -> tuple[dict[str, Any], str, str]:
+    """A gold record with its document id and text, or an error naming the line."""
     try:
-        doc = orjson.loads(line)["document"]
-        doc_id, text = doc["id"], doc["text"]
+        rec = orjson.loads(line)
+        doc_id, text = rec["document"]["id"], rec["document"]["text"]
     except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
         raise _not_gold(at, exc) from None
     if not isinstance(doc_id, str) or not isinstance(text, str):
         raise _not_gold(at, "the document id and text must be strings")
-    return doc_id, text
+    return rec, doc_id, text
 
 
 def _gold_doc(line: bytes, at: str, seed: SeedInfo, labels: set[str], rel_labels: set[str]) -> GoldDoc:
+    rec, doc_id, text = _record(line, at)
     try:
-        rec = orjson.loads(line)
-        doc_id, text = rec["document"]["id"], rec["document"]["text"]
         gold = layer_from_dict(rec["gold"])
         support = rec.get("support", {})
-    except (orjson.JSONDecodeError, KeyError, TypeError, ModelError) as exc:
+    except (KeyError, TypeError, ModelError) as exc:
         raise _not_gold(at, exc) from None
     document = Document(doc_id, text, seed.metadata)
     for s in gold.spans:
@@ -175,12 +175,6 @@ def iter_gold(index: GoldIndex, seeds: Mapping[str, SeedInfo], schema: Schema) -
             handles[n].seek(offset)
             line = handles[n].readline()
             yield _gold_doc(line, f"{index.paths[n]}, line {lineno}", seeds[doc_id], labels, rel_labels)
-
-
-def read_gold(paths: Sequence[Path], seeds_path: Path, schema: Schema) -> list[GoldDoc]:
-    """All gold documents in id order (for small inputs and tests; the build streams them)."""
-    seeds = seed_index(seeds_path)
-    return list(iter_gold(index_gold(paths, seeds), seeds, schema))
 
 
 def iter_batches(
@@ -273,7 +267,6 @@ def plan_for(
     index: GoldIndex, seeds: Mapping[str, SeedInfo], ratios: Sequence[float], seed: int, split_by: str = "hash"
 ) -> SplitPlan:
     """Hash splits, or (``split_by="metadata"``) the split each document records (a corpus's official one)."""
-    check_ratios(ratios)
     plan = assign_splits(index.where, index.near_duplicates, ratios, seed)
     if split_by == "hash":
         return plan

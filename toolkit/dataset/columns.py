@@ -15,6 +15,36 @@ import pyarrow as pa
 from toolkit.model import Annotation, Document
 
 
+class _Structs:
+    """A list<struct> column: one list of values per struct field, row offsets, and the annotators list field."""
+
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        self.fields: dict[str, list[Any]] = {k: [] for k in fields}
+        self.offsets = [0]
+        self.annotators: list[str] = []
+        self.annotator_offsets = [0]
+
+    def append(self, values: tuple[Any, ...], annotators: Sequence[str]) -> None:
+        for column, value in zip(self.fields.values(), values, strict=True):
+            column.append(value)
+        self.annotators.extend(annotators)
+        self.annotator_offsets.append(len(self.annotators))
+
+    def end_row(self) -> None:
+        self.offsets.append(len(self.annotator_offsets) - 1)
+
+    def array(self, list_type: pa.DataType) -> pa.Array:
+        struct_type = list_type.value_type
+        arrays = [
+            _list(f.type, self.annotator_offsets, self.annotators)
+            if f.name == "annotators"
+            else pa.array(self.fields[f.name], type=f.type)
+            for f in struct_type
+        ]
+        values = pa.StructArray.from_arrays(arrays, fields=list(struct_type))
+        return pa.ListArray.from_arrays(pa.array(self.offsets, type=pa.int32()), values, type=list_type)
+
+
 class ColumnBatch:
     """Rows of one split, waiting to be written (see :meth:`add` and :meth:`take`)."""
 
@@ -32,14 +62,8 @@ class ColumnBatch:
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.tags: list[int] = []
-        self.ent: dict[str, list[Any]] = {k: [] for k in ("id", "start", "end", "label", "text")}
-        self.ent_offsets = [0]
-        self.ent_ann: list[str] = []
-        self.ent_ann_offsets = [0]
-        self.rel: dict[str, list[Any]] = {k: [] for k in ("id", "head", "tail", "label")}
-        self.rel_offsets = [0]
-        self.rel_ann: list[str] = []
-        self.rel_ann_offsets = [0]
+        self.entities = _Structs(("id", "start", "end", "label", "text"))
+        self.relations = _Structs(("id", "head", "tail", "label"))
 
     def __len__(self) -> int:
         return self.rows
@@ -70,25 +94,13 @@ class ColumnBatch:
         self.starts.extend(starts)
         self.ends.extend(ends)
         self.tags.extend(tags)
-        ent, ann = self.ent, self.ent_ann
         for s in gold.spans:
-            ent["id"].append(s.id)
-            ent["start"].append(s.start)
-            ent["end"].append(s.end)
-            ent["label"].append(self.entity_ids[s.label])
-            ent["text"].append(text[s.start : s.end])
-            ann.extend(span_support.get(s.id, ()))
-            self.ent_ann_offsets.append(len(ann))
-        self.ent_offsets.append(len(ent["id"]))
-        rel, rann = self.rel, self.rel_ann
+            values = (s.id, s.start, s.end, self.entity_ids[s.label], text[s.start : s.end])
+            self.entities.append(values, span_support.get(s.id, ()))
+        self.entities.end_row()
         for r in gold.relations:
-            rel["id"].append(r.id)
-            rel["head"].append(r.head)
-            rel["tail"].append(r.tail)
-            rel["label"].append(self.relation_ids[r.label])
-            rann.extend(relation_support.get(r.id, ()))
-            self.rel_ann_offsets.append(len(rann))
-        self.rel_offsets.append(len(rel["id"]))
+            self.relations.append((r.id, r.head, r.tail, self.relation_ids[r.label]), relation_support.get(r.id, ()))
+        self.relations.end_row()
         self.rows += 1
 
     def take(self) -> pa.RecordBatch:
@@ -99,12 +111,8 @@ class ColumnBatch:
         columns["token_starts"] = _list(types["token_starts"], self.token_offsets, self.starts)
         columns["token_ends"] = _list(types["token_ends"], self.token_offsets, self.ends)
         columns["ner_tags"] = _list(types["ner_tags"], self.token_offsets, self.tags)
-        columns["entities"] = _structs(
-            types["entities"], self.ent_offsets, self.ent, self.ent_ann_offsets, self.ent_ann
-        )
-        columns["relations"] = _structs(
-            types["relations"], self.rel_offsets, self.rel, self.rel_ann_offsets, self.rel_ann
-        )
+        columns["entities"] = self.entities.array(types["entities"])
+        columns["relations"] = self.relations.array(types["relations"])
         batch = pa.RecordBatch.from_arrays([columns[f.name] for f in self.schema], schema=self.schema)
         self._reset()
         return batch
@@ -114,17 +122,3 @@ def _list(list_type: pa.DataType, offsets: list[int], values: Sequence[Any]) -> 
     return pa.ListArray.from_arrays(
         pa.array(offsets, type=pa.int32()), pa.array(values, type=list_type.value_type), type=list_type
     )
-
-
-def _structs(
-    list_type: pa.DataType, offsets: list[int], fields: dict[str, list[Any]], ann_offsets: list[int], ann: list[str]
-) -> pa.Array:
-    struct_type = list_type.value_type
-    arrays = []
-    for f in struct_type:
-        if f.name == "annotators":
-            arrays.append(_list(f.type, ann_offsets, ann))
-        else:
-            arrays.append(pa.array(fields[f.name], type=f.type))
-    values = pa.StructArray.from_arrays(arrays, fields=list(struct_type))
-    return pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()), values, type=list_type)
