@@ -268,6 +268,22 @@ def test_task_level_rules(tmp_path: Path, schema: Schema) -> None:
     )
 
 
+def test_an_unpaired_surrogate_in_a_text_is_a_task_error(tmp_path: Path, schema: Schema) -> None:
+    path = tmp_path / "export.json"
+    bad = {"id": 9, "data": {"text": "abc \ud800 def", "article_id": "a9"}, "annotations": [{"id": 90, "result": []}]}
+    good = {"id": 7, "data": {"text": T, "article_id": "a1"}, "annotations": [{"id": 70, "result": []}]}
+    path.write_text(json.dumps([good, bad]), encoding="utf-8")  # ensure_ascii writes the lone \ud800 escape
+    with pytest.raises(AnnotationImportError) as info:
+        import_export(path, schema, out_dir=tmp_path / "o")
+    assert info.value.problems[0].render("e") == (
+        "e: task 9: data.text holds an unpaired surrogate (a lone \\ud800-\\udfff escape), which is not Unicode "
+        "text; fix the task's text in Label Studio and pull again"
+    )
+    report = import_export(path, schema, out_dir=tmp_path / "o", skip_invalid=True)
+    assert report.counts["tasks"] == {"in": 2, "written": 1, "skipped": 1}
+    assert report.counts["annotations"] == {"in": 2, "written": 1, "skipped": 1}
+
+
 def test_skip_invalid_writes_the_valid_part(tmp_path: Path, schema: Schema) -> None:
     result = [
         region("r1", *PER, "PER"),

@@ -414,6 +414,14 @@ def _import_task(
         task_error("task-text", f"data.{TEXT_FIELD} is {type(text).__name__}, not a non-empty string")
         _skip_contents(annotations, predictions, tally)
         return None
+    if not text.isascii() and not _is_unicode(text):
+        task_error(
+            "task-text",
+            f"data.{TEXT_FIELD} holds an unpaired surrogate (a lone \\ud800-\\udfff escape), which is not "
+            "Unicode text; fix the task's text in Label Studio and pull again",
+        )
+        _skip_contents(annotations, predictions, tally)
+        return None
     assert isinstance(data, dict)
     doc_id = data.get("article_id") if isinstance(data.get("article_id"), str) else article_id(text)
     assert isinstance(doc_id, str)
@@ -462,6 +470,15 @@ def _line(record: dict[str, Any]) -> bytes:
         return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
     except orjson.JSONEncodeError:
         return (json.dumps(record, separators=(",", ":")) + "\n").encode("ascii")
+
+
+def _is_unicode(text: str) -> bool:
+    """False if the text holds an unpaired surrogate (JSON allows the escape; no Unicode encoding does)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _results(items: object) -> list[object]:
