@@ -13,6 +13,7 @@ import yaml
 from toolkit._io import dumps, jsonl_text
 from toolkit.annotations.gold import write_gold
 from toolkit.annotations.importer import import_export
+from toolkit.dataset.build import build_workers
 from toolkit.dataset.diff import diff_releases
 from toolkit.dataset.features import dataset_features
 from toolkit.dataset.hub import plan_push
@@ -325,3 +326,27 @@ def test_rows_come_out_in_id_order_from_shuffled_split_gold_files(tmp_path: Path
             assert a.read_bytes() == b.read_bytes()
             ids = pq.read_table(a, columns=["id"]).column("id").to_pylist()
             assert ids == sorted(ids)
+
+
+def test_worker_processes_change_nothing(tmp_path: Path, schema: Schema, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build with worker processes is byte-identical to one in-process, and reports errors the same way."""
+    docs = corpus(30)
+    seeds, gold = make_inputs(tmp_path / "in", docs)
+    monkeypatch.setenv("TOOLKIT_WORKERS", "1")
+    alone = do_release(tmp_path / "alone", "1.0.0", seeds, gold, schema)
+    monkeypatch.setenv("TOOLKIT_WORKERS", "2")
+    with build_workers([gold]) as pool:
+        assert pool is not None  # the setting forces workers even for a small input
+    pooled = do_release(tmp_path / "pooled", "1.0.0", seeds, gold, schema)
+    files = sorted(p.relative_to(alone) for p in alone.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(pooled) for p in pooled.rglob("*") if p.is_file())
+    assert all((alone / f).read_bytes() == (pooled / f).read_bytes() for f in files)
+    lines = gold.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[17] = lines[17].replace('"label": "GPE"', '"label": "CITY"', 1)
+    gold.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(ToolkitError, match=r"gold\.jsonl, line 18: document doc17, span g: label 'CITY' is not in"):
+        do_release(tmp_path / "bad", "1.0.0", seeds, gold, schema)
+    lines[20] = "{not json\n"
+    gold.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(ToolkitError, match=r"gold\.jsonl, line 21: not a gold record"):
+        do_release(tmp_path / "bad", "1.0.0", seeds, gold, schema)

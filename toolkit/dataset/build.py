@@ -12,12 +12,17 @@ Two passes over the gold files keep memory flat however many documents there are
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+import sys
+from collections import Counter, deque
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import orjson
 import pyarrow as pa
 
@@ -25,7 +30,7 @@ from toolkit._gc import gc_paused
 from toolkit._io import sha256_file
 from toolkit.dataset.bio import bio_ids, bio_ranges
 from toolkit.dataset.columns import ColumnBatch
-from toolkit.dataset.splits import SPLITS, NearDuplicates, SplitPlan, assign_splits
+from toolkit.dataset.splits import SPLITS, NearDuplicates, SplitPlan, assign_splits, signatures
 from toolkit.errors import ModelError, ToolkitError
 from toolkit.model import Annotation, Document, layer_from_dict
 from toolkit.schema import Schema
@@ -87,7 +92,7 @@ def _digest(text: str) -> bytes:
 
 def seed_index(path: Path) -> dict[str, SeedInfo]:
     """Digest and metadata of every seed article (not its text: the gold records carry it)."""
-    return {d.id: SeedInfo(_digest(d.text), d.metadata) for d in iter_articles(path)}
+    return {d.id: SeedInfo(_digest(d.text), dict(d.metadata)) for d in iter_articles(path)}
 
 
 @dataclass(frozen=True)
@@ -97,31 +102,83 @@ class GoldIndex:
     near_duplicates: list[list[str]]
 
 
-def index_gold(paths: Sequence[Path], seeds: Mapping[str, SeedInfo], threshold: float = 0.8) -> GoldIndex:
+def _sign_lines(lines: list[tuple[str, bytes]]) -> tuple[list[tuple[str, bytes]], np.ndarray]:  # type: ignore[type-arg]
+    """(document id, text digest) of each gold line, and the MinHash signatures of the texts (runs in workers)."""
+    with gc_paused():
+        docs = [_record(line, at)[1:] for at, line in lines]
+    return [(doc_id, _digest(text)) for doc_id, text in docs], signatures([text for _, text in docs])
+
+
+class _Indexer:
+    """Pass 1 in order: lines go out in chunks (to worker processes when there is a pool) to be parsed and
+    signed; what comes back is checked against the seeds and indexed in file order."""
+
+    CHUNK = 256
+    IN_FLIGHT = 4
+
+    def __init__(self, seeds: Mapping[str, SeedInfo], threshold: float, pool: Any) -> None:
+        self.seeds, self.pool = seeds, pool
+        self.found = NearDuplicates(threshold)
+        self.where: dict[str, tuple[int, int, int]] = {}
+        self.lines: list[tuple[str, bytes]] = []
+        self.places: list[tuple[int, int, int]] = []
+        self.pending: deque[tuple[list[tuple[str, bytes]], list[tuple[int, int, int]], Any]] = deque()
+
+    def add(self, at: str, line: bytes, place: tuple[int, int, int]) -> None:
+        self.lines.append((at, line))
+        self.places.append(place)
+        if len(self.lines) >= self.CHUNK:
+            self._submit()
+
+    def _submit(self) -> None:
+        if self.pool is None:
+            self._index(self.lines, self.places, _sign_lines(self.lines))
+        else:
+            self.pending.append((self.lines, self.places, self.pool.apply_async(_sign_lines, (self.lines,))))
+            self._drain(self.IN_FLIGHT)
+        self.lines, self.places = [], []
+
+    def _drain(self, keep: int) -> None:
+        while len(self.pending) > keep:
+            lines, places, result = self.pending.popleft()
+            self._index(lines, places, result.get())
+
+    def _index(self, lines: list[tuple[str, bytes]], places: list[tuple[int, int, int]], signed: Any) -> None:
+        docs, rows = signed
+        for (at, _), place, (doc_id, digest) in zip(lines, places, docs, strict=True):
+            seed = self.seeds.get(doc_id)
+            if seed is None:
+                raise DatasetBuildError(f"{at}: document {doc_id} is not in the seed store; ingest its page first")
+            if seed.digest != digest:
+                raise DatasetBuildError(
+                    f"{at}: the gold layers of document {doc_id} were made on a different text than the seed "
+                    "article; re-annotate it or restore the seed"
+                )
+            if doc_id in self.where:
+                raise DatasetBuildError(f"{at}: document {doc_id} has gold layers in two inputs; keep one")
+            self.where[doc_id] = place
+        self.found.add_signatures([doc_id for doc_id, _ in docs], rows)
+
+    def finish(self) -> dict[str, tuple[int, int, int]]:
+        if self.lines:
+            self._submit()
+        self._drain(0)
+        return self.where
+
+
+def index_gold(
+    paths: Sequence[Path], seeds: Mapping[str, SeedInfo], threshold: float = 0.8, pool: Any = None
+) -> GoldIndex:
     """Pass 1: locate and check every gold record, and group near-duplicate texts."""
-    where: dict[str, tuple[int, int, int]] = {}
-    found = NearDuplicates(threshold)
+    indexer = _Indexer(seeds, threshold, pool)
     for n, path in enumerate(paths):
-        fh = _open(path)
-        with fh, gc_paused():
+        with _open(path) as fh:
             offset = 0
             for lineno, line in enumerate(fh, 1):
-                at = f"{path}, line {lineno}"
-                _, doc_id, text = _record(line, at)
-                seed = seeds.get(doc_id)
-                if seed is None:
-                    raise DatasetBuildError(f"{at}: document {doc_id} is not in the seed store; ingest its page first")
-                if seed.digest != _digest(text):
-                    raise DatasetBuildError(
-                        f"{at}: the gold layers of document {doc_id} were made on a different text than the seed "
-                        "article; re-annotate it or restore the seed"
-                    )
-                if doc_id in where:
-                    raise DatasetBuildError(f"{at}: document {doc_id} has gold layers in two inputs; keep one")
-                where[doc_id] = (n, offset, lineno)
+                indexer.add(f"{path}, line {lineno}", line, (n, offset, lineno))
                 offset += len(line)
-                found.add(doc_id, text)
-    return GoldIndex(tuple(Path(p) for p in paths), where, found.groups())
+    where = indexer.finish()
+    return GoldIndex(tuple(Path(p) for p in paths), where, indexer.found.groups())
 
 
 def _open(path: Path) -> IO[bytes]:
@@ -165,16 +222,70 @@ def _gold_doc(line: bytes, at: str, seed: SeedInfo, labels: set[str], rel_labels
     return GoldDoc(document, gold, support.get("spans", {}), support.get("relations", {}))
 
 
-def iter_gold(index: GoldIndex, seeds: Mapping[str, SeedInfo], schema: Schema) -> Iterator[GoldDoc]:
-    """Pass 2: the gold documents in id order, each checked against the schema."""
+@dataclass(frozen=True)
+class _Unit:
+    """The rows of one record batch: up to ``batch`` documents of one split, in id order."""
+
+    split: str
+    docs: tuple[tuple[str, int, int, int, SeedInfo], ...]  # id, input, byte offset, line, seed
+    paths: tuple[Path, ...]
+    schema: Schema
+    arrow_schema: pa.Schema
+
+
+@dataclass
+class _UnitStats:
+    entities: Counter[str] = field(default_factory=Counter)
+    relations: Counter[str] = field(default_factory=Counter)
+    tokens: int = 0
+    nested: int = 0
+    misaligned: list[dict[str, Any]] = field(default_factory=list)
+    surfaces: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _unit_rows(unit: _Unit) -> tuple[pa.RecordBatch, _UnitStats]:
+    """Read, check, tokenise and tag the documents of one unit (in this process or a worker)."""
+    schema = unit.schema
     labels, rel_labels = set(schema.entity_labels), set(schema.relation_labels)
-    with ExitStack() as stack:
-        handles = [stack.enter_context(_open(p)) for p in index.paths]
-        for doc_id in sorted(index.where):
-            n, offset, lineno = index.where[doc_id]
+    tag_ids = {name: i for i, name in enumerate(schema.bio_names())}
+    rows = ColumnBatch(
+        unit.arrow_schema,
+        {name: i for i, name in enumerate(schema.entity_labels)},
+        {name: i for i, name in enumerate(schema.relation_labels)},
+    )
+    stats = _UnitStats()
+    with gc_paused(), ExitStack() as stack:
+        handles: dict[int, IO[bytes]] = {}
+        for _doc_id, n, offset, lineno, seed in unit.docs:
+            if n not in handles:
+                handles[n] = stack.enter_context(_open(unit.paths[n]))
             handles[n].seek(offset)
-            line = handles[n].readline()
-            yield _gold_doc(line, f"{index.paths[n]}, line {lineno}", seeds[doc_id], labels, rel_labels)
+            g = _gold_doc(handles[n].readline(), f"{unit.paths[n]}, line {lineno}", seed, labels, rel_labels)
+            doc, text = g.document, g.document.text
+            for s in g.gold.spans:
+                stats.entities[s.label] += 1
+                stats.surfaces.append((text[s.start : s.end].lower(), s.label))
+            for r in g.gold.relations:
+                stats.relations[r.label] += 1
+            tokens, starts, ends = doc_token_arrays(text, doc.metadata)
+            bio = bio_ranges(starts, ends, g.gold.spans)
+            stats.tokens += len(tokens)
+            stats.nested += len(bio.dropped_nested)
+            for sid in bio.misaligned + bio.no_token:
+                span = g.gold.span(sid)
+                stats.misaligned.append(
+                    {
+                        "document": doc.id,
+                        "span": sid,
+                        "text": text[span.start : span.end],
+                        "start": span.start,
+                        "end": span.end,
+                        "rule": "widened to token boundaries in the BIO view" if sid in bio.misaligned else "no token",
+                    }
+                )
+            tag_list = bio_ids(len(tokens), bio.ranges, tag_ids)
+            rows.add(doc, g.gold, g.span_support, g.relation_support, tokens, starts, ends, tag_list)
+    return rows.take(), stats
 
 
 def iter_batches(
@@ -185,73 +296,81 @@ def iter_batches(
     report: BuildReport,
     arrow_schema: pa.Schema,
     batch: int = 1000,
+    pool: Any = None,
 ) -> Iterator[tuple[str, pa.RecordBatch]]:
-    """``(split, record batch)`` of at most ``batch`` rows, rows in id order; the report fills as they go."""
-    tag_ids = {name: i for i, name in enumerate(schema.bio_names())}
-    ent_ids = {name: i for i, name in enumerate(schema.entity_labels)}
-    rel_ids = {name: i for i, name in enumerate(schema.relation_labels)}
-    pending = {s: ColumnBatch(arrow_schema, ent_ids, rel_ids) for s in SPLITS}
-    counts = {s: 0 for s in SPLITS}
+    """Pass 2: ``(split, record batch)`` of ``batch`` rows per split in id order; the report fills as they go.
+
+    The units of work depend only on the data, so the output is the same with or without a pool.
+    """
+    by_split: dict[str, list[str]] = {s: [] for s in SPLITS}
+    for doc_id in sorted(index.where):
+        by_split[plan.assignment[doc_id]].append(doc_id)
+    units = [
+        _Unit(
+            split,
+            tuple((d, *index.where[d], seeds[d]) for d in ids[i : i + batch]),
+            index.paths,
+            schema,
+            arrow_schema,
+        )
+        for split, ids in by_split.items()
+        for i in range(0, len(ids), batch)
+    ]
     train_surfaces: set[tuple[str, str]] = set()
     held_out: dict[str, list[tuple[str, str]]] = {"validation": [], "test": []}
-    with gc_paused():
-        for g in iter_gold(index, seeds, schema):
-            doc, text = g.document, g.document.text
-            split = plan.assignment[doc.id]
-            counts[split] += 1
-            labels = report.per_split_entities.setdefault(split, {})
-            for s in g.gold.spans:
-                report.entities[s.label] = report.entities.get(s.label, 0) + 1
-                labels[s.label] = labels.get(s.label, 0) + 1
-                surface = (text[s.start : s.end].lower(), s.label)
-                if split == "train":
-                    train_surfaces.add(surface)
-                else:
-                    held_out[split].append(surface)
-            rels = report.per_split_relations.setdefault(split, {})
-            for r in g.gold.relations:
-                report.relations[r.label] = report.relations.get(r.label, 0) + 1
-                rels[r.label] = rels.get(r.label, 0) + 1
-            tokens, starts, ends = doc_token_arrays(text, doc.metadata)
-            bio = bio_ranges(starts, ends, g.gold.spans)
-            report.tokens += len(tokens)
-            report.nested_dropped_from_bio += len(bio.dropped_nested)
-            for sid in bio.misaligned + bio.no_token:
-                span = g.gold.span(sid)
-                report.misaligned.append(
-                    {
-                        "document": doc.id,
-                        "span": sid,
-                        "text": text[span.start : span.end],
-                        "start": span.start,
-                        "end": span.end,
-                        "rule": "widened to token boundaries in the BIO view" if sid in bio.misaligned else "no token",
-                    }
-                )
-            rows = pending[split]
-            rows.add(
-                doc,
-                g.gold,
-                g.span_support,
-                g.relation_support,
-                tokens,
-                starts,
-                ends,
-                bio_ids(len(tokens), bio.ranges, tag_ids),
-            )
-            if len(rows) >= batch:
-                yield split, rows.take()
-    for split in SPLITS:
-        if len(pending[split]):
-            yield split, pending[split].take()
-    report.documents = counts
+    results = pool.imap(_unit_rows, units) if pool is not None else map(_unit_rows, units)
+    for unit, (record_batch, stats) in zip(units, results, strict=True):
+        split = unit.split
+        for totals in (report.entities, report.per_split_entities.setdefault(split, {})):
+            _add(totals, stats.entities)
+        for totals in (report.relations, report.per_split_relations.setdefault(split, {})):
+            _add(totals, stats.relations)
+        report.tokens += stats.tokens
+        report.nested_dropped_from_bio += stats.nested
+        report.misaligned += stats.misaligned
+        if split == "train":
+            train_surfaces.update(stats.surfaces)
+        else:
+            held_out[split] += stats.surfaces
+        yield split, record_batch
+    report.documents = {s: len(ids) for s, ids in by_split.items()}
     report.entities = dict(sorted(report.entities.items()))
     report.relations = dict(sorted(report.relations.items()))
+    report.misaligned.sort(key=lambda m: str(m["document"]))  # stable: id order, as the documents are
     report.near_duplicate_groups = [list(g) for g in plan.groups]
     report.surface_overlap = {
         split: (sum(1 for m in mentions if m in train_surfaces) / len(mentions) if mentions else None)
         for split, mentions in held_out.items()
     }
+
+
+def _add(totals: dict[str, int], counts: Mapping[str, int]) -> None:
+    for label, n in counts.items():
+        totals[label] = totals.get(label, 0) + n
+
+
+MAX_WORKERS = 4
+PARALLEL_FROM_BYTES = 16 << 20
+"""Gold inputs smaller than this are built in this process: starting workers would cost more than it saves."""
+
+
+@contextmanager
+def build_workers(paths: Sequence[Path]) -> Iterator[Any]:
+    """Worker processes for a big build, or None (small inputs, one core, or ``TOOLKIT_WORKERS=1``).
+
+    Work is split into units that depend only on the data and gathered in order, so the output
+    is byte-identical with any number of workers. Workers are forked (as `datasets`' ``num_proc``
+    does): spawned ones would re-run the caller's script, which a library cannot ask of its users;
+    where fork is not the platform's way (not Linux) the build runs in this process.
+    """
+    wanted = os.environ.get("TOOLKIT_WORKERS", "")
+    n = int(wanted) if wanted.isdigit() else min(os.cpu_count() or 1, MAX_WORKERS)
+    size = sum(Path(p).stat().st_size for p in paths if Path(p).is_file())
+    if n < 2 or (size < PARALLEL_FROM_BYTES and not wanted) or not sys.platform.startswith("linux"):
+        yield None
+        return
+    with multiprocessing.get_context("fork").Pool(n) as pool:
+        yield pool
 
 
 SPLIT_ALIASES = {

@@ -23,6 +23,7 @@ from toolkit.dataset.build import (
     BuildReport,
     GoldIndex,
     SeedInfo,
+    build_workers,
     index_gold,
     input_checksums,
     iter_batches,
@@ -77,9 +78,10 @@ def _build(
     ratios: Sequence[float],
     seed: int,
     split_by: str = "hash",
+    pool: Any = None,
 ) -> _Built:
     seeds = seed_index(seeds_path)
-    index = index_gold(gold_paths, seeds)
+    index = index_gold(gold_paths, seeds, pool=pool)
     if not index.where:
         raise ReleaseError("no gold documents in the inputs; run `toolkit annotations gold` first")
     report = BuildReport()
@@ -97,7 +99,7 @@ def _temp_dir_beside(target: Path) -> Path:
         raise OutputError(f"cannot write under {target.parent}: {exc.strerror}; choose another folder") from exc
 
 
-def _write_splits(tmp: Path, built: _Built, batch: int = 1000) -> set[str]:
+def _write_splits(tmp: Path, built: _Built, pool: Any = None, batch: int = 1000) -> set[str]:
     """Stream the rows into one parquet file per split, ``batch`` rows at a time (memory stays flat).
 
     Returns the annotators who support any gold span.
@@ -109,7 +111,7 @@ def _write_splits(tmp: Path, built: _Built, batch: int = 1000) -> set[str]:
     writers: dict[str, Any] = {}
     annotators: set[str] = set()
     try:
-        batches = iter_batches(built.index, built.seeds, built.schema, built.plan, built.report, schema, batch)
+        batches = iter_batches(built.index, built.seeds, built.schema, built.plan, built.report, schema, batch, pool)
         for split, record_batch in batches:
             if split not in writers:
                 writers[split] = pq.ParquetWriter(
@@ -146,73 +148,76 @@ def release(
     from toolkit import __version__
 
     check_name_version(name, version)
-    built = _build(schema, seeds_path, gold_paths, [seeds_path, *gold_paths, *snapshot_paths], ratios, seed, split_by)
-    report, features = built.report, built.features
-    target = Path(releases_dir) / name / version
-    tmp = _temp_dir_beside(target)
-    try:
-        annotators = _write_splits(tmp, built)
-        per_split_labels: dict[str, dict[str, int]] = {}
-        per_split_rels: dict[str, dict[str, int]] = {}
-        for split in SPLITS:
-            per_split_labels[split] = dict(sorted(report.per_split_entities.get(split, {}).items()))
-            per_split_rels[split] = dict(sorted(report.per_split_relations.get(split, {}).items()))
-        diff = diff_releases(previous, tmp) if previous else None
-        entry = changelog_entry(version, diff, f"{previous.name}" if previous else None)
-        older = (previous / "CHANGELOG.md").read_text(encoding="utf-8") if previous else ""
-        changelog = entry + ("\n" + older if older else "")
-        (tmp / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
-        if diff is not None:
-            (tmp / "diff.json").write_text(dumps(diff, indent=1) + "\n", encoding="utf-8")
-        report_dict = report.to_dict()
-        (tmp / "build_report.json").write_text(dumps(report_dict, indent=1) + "\n", encoding="utf-8")
-        guidelines_sha = sha256_file(guidelines_path)
-        card = render_card(
-            name=name,
-            version=version,
-            schema=schema,
-            features=features,
-            report=report_dict,
-            per_split_labels=per_split_labels,
-            per_split_relations=per_split_rels,
-            guidelines_sha256=guidelines_sha,
-            agreement=agreement,
-            annotators=len(annotators),
-            license_id=license_id,
-            changelog=changelog,
+    with build_workers(gold_paths) as pool:
+        built = _build(
+            schema, seeds_path, gold_paths, [seeds_path, *gold_paths, *snapshot_paths], ratios, seed, split_by, pool
         )
-        (tmp / "README.md").write_text(card, encoding="utf-8")
-        manifest = {
-            "name": name,
-            "version": version,
-            "toolkit_version": __version__,
-            "schema": {"name": schema.name, "version": schema.schema_version},
-            "guidelines_sha256": guidelines_sha,
-            "split": {"by": split_by, "ratios": list(ratios), "seed": seed},
-            "inputs": report.inputs,
-            "files": {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()},
-        }
-        (tmp / MANIFEST).write_text(dumps(manifest, indent=1) + "\n", encoding="utf-8")
-        summary = {
-            "documents": report.documents,
-            "entities": sum(report.entities.values()),
-            "relations": sum(report.relations.values()),
-            "misaligned": len(report.misaligned),
-            "nested_dropped_from_bio": report.nested_dropped_from_bio,
-            "annotators": len(annotators),
-            "agreement": bool(agreement and agreement.get("documents")),
-        }
-        if target.exists():
-            if _same_tree(tmp, target):
-                return ReleaseResult(target, "unchanged", summary)
-            raise ReleaseError(
-                f"{target} already exists with different content; releases are immutable: release a new version"
+        report, features = built.report, built.features
+        target = Path(releases_dir) / name / version
+        tmp = _temp_dir_beside(target)
+        try:
+            annotators = _write_splits(tmp, built, pool)
+            per_split_labels: dict[str, dict[str, int]] = {}
+            per_split_rels: dict[str, dict[str, int]] = {}
+            for split in SPLITS:
+                per_split_labels[split] = dict(sorted(report.per_split_entities.get(split, {}).items()))
+                per_split_rels[split] = dict(sorted(report.per_split_relations.get(split, {}).items()))
+            diff = diff_releases(previous, tmp) if previous else None
+            entry = changelog_entry(version, diff, f"{previous.name}" if previous else None)
+            older = (previous / "CHANGELOG.md").read_text(encoding="utf-8") if previous else ""
+            changelog = entry + ("\n" + older if older else "")
+            (tmp / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
+            if diff is not None:
+                (tmp / "diff.json").write_text(dumps(diff, indent=1) + "\n", encoding="utf-8")
+            report_dict = report.to_dict()
+            (tmp / "build_report.json").write_text(dumps(report_dict, indent=1) + "\n", encoding="utf-8")
+            guidelines_sha = sha256_file(guidelines_path)
+            card = render_card(
+                name=name,
+                version=version,
+                schema=schema,
+                features=features,
+                report=report_dict,
+                per_split_labels=per_split_labels,
+                per_split_relations=per_split_rels,
+                guidelines_sha256=guidelines_sha,
+                agreement=agreement,
+                annotators=len(annotators),
+                license_id=license_id,
+                changelog=changelog,
             )
-        tmp.rename(target)
-        return ReleaseResult(target, "created", summary)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
+            (tmp / "README.md").write_text(card, encoding="utf-8")
+            manifest = {
+                "name": name,
+                "version": version,
+                "toolkit_version": __version__,
+                "schema": {"name": schema.name, "version": schema.schema_version},
+                "guidelines_sha256": guidelines_sha,
+                "split": {"by": split_by, "ratios": list(ratios), "seed": seed},
+                "inputs": report.inputs,
+                "files": {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()},
+            }
+            (tmp / MANIFEST).write_text(dumps(manifest, indent=1) + "\n", encoding="utf-8")
+            summary = {
+                "documents": report.documents,
+                "entities": sum(report.entities.values()),
+                "relations": sum(report.relations.values()),
+                "misaligned": len(report.misaligned),
+                "nested_dropped_from_bio": report.nested_dropped_from_bio,
+                "annotators": len(annotators),
+                "agreement": bool(agreement and agreement.get("documents")),
+            }
+            if target.exists():
+                if _same_tree(tmp, target):
+                    return ReleaseResult(target, "unchanged", summary)
+                raise ReleaseError(
+                    f"{target} already exists with different content; releases are immutable: release a new version"
+                )
+            tmp.rename(target)
+            return ReleaseResult(target, "created", summary)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp)
 
 
 def _same_tree(a: Path, b: Path) -> bool:
@@ -254,17 +259,18 @@ def build_draft(
     split_by: str = "hash",
 ) -> dict[str, Any]:
     """``toolkit dataset build``: the splits as parquet plus the build report, replacing ``out_dir``."""
-    built = _build(schema, seeds_path, gold_paths, [seeds_path, *gold_paths], ratios, seed, split_by)
-    report = built.report
-    out_dir = Path(out_dir)
-    tmp = _temp_dir_beside(out_dir)
-    try:
-        _write_splits(tmp, built)
-        (tmp / "build_report.json").write_text(dumps(report.to_dict(), indent=1) + "\n", encoding="utf-8")
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        tmp.rename(out_dir)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
-    return report.to_dict()
+    with build_workers(gold_paths) as pool:
+        built = _build(schema, seeds_path, gold_paths, [seeds_path, *gold_paths], ratios, seed, split_by, pool)
+        report = built.report
+        out_dir = Path(out_dir)
+        tmp = _temp_dir_beside(out_dir)
+        try:
+            _write_splits(tmp, built, pool)
+            (tmp / "build_report.json").write_text(dumps(report.to_dict(), indent=1) + "\n", encoding="utf-8")
+            if out_dir.exists():
+                shutil.rmtree(out_dir)
+            tmp.rename(out_dir)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp)
+        return report.to_dict()
