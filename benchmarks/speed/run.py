@@ -137,7 +137,8 @@ from toolkit.schema import load_schema
 with tempfile.TemporaryDirectory() as out:
     rep = build_draft(schema=load_schema(Path("schemas/schema.yaml")), seeds_path=Path(ARG) / "articles.jsonl",
                       gold_paths=[Path(ARG) / "gold" / "layers.jsonl"], out_dir=Path(out) / "ds")
-done(t0, documents=sum(rep["documents"].values()))""",
+# workers are forked children: report the largest one's peak too (an upper bound: it counts pages shared with the parent)
+done(t0, documents=sum(rep["documents"].values()), worker_peak_mb=round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024))""",
     ),
     "toolkit annotations gold (layers -> adjudicated gold)": (
         "build",
