@@ -261,14 +261,12 @@ def _unit_rows(unit: _Unit) -> tuple[pa.RecordBatch, _UnitStats]:
                 handles[n] = stack.enter_context(_open(unit.paths[n]))
             handles[n].seek(offset)
             g = _gold_doc(handles[n].readline(), f"{unit.paths[n]}, line {lineno}", seed, labels, rel_labels)
-            doc, text = g.document, g.document.text
-            for s in g.gold.spans:
-                stats.entities[s.label] += 1
-                stats.surfaces.append((text[s.start : s.end].lower(), s.label))
-            for r in g.gold.relations:
-                stats.relations[r.label] += 1
+            doc, text, spans = g.document, g.document.text, g.gold.spans
+            stats.entities.update([s.label for s in spans])
+            stats.surfaces += [(text[s.start : s.end].lower(), s.label) for s in spans]
+            stats.relations.update([r.label for r in g.gold.relations])
             tokens, starts, ends = doc_token_arrays(text, doc.metadata)
-            bio = bio_ranges(starts, ends, g.gold.spans)
+            bio = bio_ranges(starts, ends, spans)
             stats.tokens += len(tokens)
             stats.nested += len(bio.dropped_nested)
             for sid in bio.misaligned + bio.no_token:
@@ -369,6 +367,7 @@ def build_workers(paths: Sequence[Path]) -> Iterator[Any]:
     if n < 2 or (size < PARALLEL_FROM_BYTES and not wanted) or not sys.platform.startswith("linux"):
         yield None
         return
+    signatures([""])  # loads datasketch and makes the permutations once, for every forked worker to inherit
     with multiprocessing.get_context("fork").Pool(n) as pool:
         yield pool
 

@@ -8,6 +8,7 @@ each batch becomes Arrow arrays of exactly the types the dataset features declar
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import accumulate, chain, islice
 from typing import Any
 
 import pyarrow as pa
@@ -24,13 +25,13 @@ class _Structs:
         self.annotators: list[str] = []
         self.annotator_offsets = [0]
 
-    def append(self, values: tuple[Any, ...], annotators: Sequence[str]) -> None:
-        for column, value in zip(self.fields.values(), values, strict=True):
-            column.append(value)
-        self.annotators.extend(annotators)
-        self.annotator_offsets.append(len(self.annotators))
-
-    def end_row(self) -> None:
+    def add_row(self, columns: Sequence[list[Any]], support: Sequence[Sequence[str]]) -> None:
+        """One row: a list of values per struct field (one value per item) and each item's annotators."""
+        for column, values in zip(self.fields.values(), columns, strict=True):
+            column.extend(values)
+        self.annotators.extend(chain.from_iterable(support))
+        ends = accumulate(map(len, support), initial=self.annotator_offsets[-1])
+        self.annotator_offsets.extend(islice(ends, 1, None))
         self.offsets.append(len(self.annotator_offsets) - 1)
 
     def array(self, list_type: pa.DataType) -> pa.Array:
@@ -94,13 +95,27 @@ class ColumnBatch:
         self.starts.extend(starts)
         self.ends.extend(ends)
         self.tags.extend(tags)
-        for s in gold.spans:
-            values = (s.id, s.start, s.end, self.entity_ids[s.label], text[s.start : s.end])
-            self.entities.append(values, span_support.get(s.id, ()))
-        self.entities.end_row()
-        for r in gold.relations:
-            self.relations.append((r.id, r.head, r.tail, self.relation_ids[r.label]), relation_support.get(r.id, ()))
-        self.relations.end_row()
+        spans, relations = gold.spans, gold.relations
+        entity_ids, relation_ids = self.entity_ids, self.relation_ids
+        self.entities.add_row(
+            (
+                [s.id for s in spans],
+                [s.start for s in spans],
+                [s.end for s in spans],
+                [entity_ids[s.label] for s in spans],
+                [text[s.start : s.end] for s in spans],
+            ),
+            [span_support.get(s.id, ()) for s in spans],
+        )
+        self.relations.add_row(
+            (
+                [r.id for r in relations],
+                [r.head for r in relations],
+                [r.tail for r in relations],
+                [relation_ids[r.label] for r in relations],
+            ),
+            [relation_support.get(r.id, ()) for r in relations],
+        )
         self.rows += 1
 
     def take(self) -> pa.RecordBatch:
