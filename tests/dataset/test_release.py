@@ -13,7 +13,8 @@ import yaml
 from toolkit._io import dumps, jsonl_text
 from toolkit.annotations.gold import write_gold
 from toolkit.annotations.importer import import_export
-from toolkit.dataset.build import build_workers
+from toolkit.dataset import build
+from toolkit.dataset.build import build_workers, index_gold, seed_index
 from toolkit.dataset.diff import diff_releases
 from toolkit.dataset.features import dataset_features
 from toolkit.dataset.hub import plan_push
@@ -348,5 +349,32 @@ def test_worker_processes_change_nothing(tmp_path: Path, schema: Schema, monkeyp
         do_release(tmp_path / "bad", "1.0.0", seeds, gold, schema)
     lines[20] = "{not json\n"
     gold.write_text("".join(lines), encoding="utf-8")
-    with pytest.raises(ToolkitError, match=r"gold\.jsonl, line 21: not a gold record"):
-        do_release(tmp_path / "bad", "1.0.0", seeds, gold, schema)
+    for range_bytes in (1, 700, build.RANGE_BYTES):  # the error is found in a worker, in a later range of lines
+        monkeypatch.setattr(build, "RANGE_BYTES", range_bytes)
+        with pytest.raises(ToolkitError, match=r"gold\.jsonl, line 21: not a gold record"):
+            do_release(tmp_path / "bad", "1.0.0", seeds, gold, schema)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ranges_of_lines_cover_the_inputs(
+    tmp_path: Path, schema: Schema, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    """Pass 1 cuts the gold files into ranges of whole lines: any range size gives the same index."""
+    seeds, gold = make_inputs(tmp_path / "in", corpus(25))
+    with gold.open("ab") as fh:
+        fh.write(gold.read_bytes().splitlines(keepends=True)[0].replace(b"doc00", b"doc99").rstrip(b"\n"))
+    seed_lines = seeds.read_text(encoding="utf-8").splitlines(keepends=True)
+    seeds.write_text("".join(seed_lines) + seed_lines[0].replace("doc00", "doc99"), encoding="utf-8")
+    monkeypatch.setenv("TOOLKIT_WORKERS", workers)
+    found = []
+    for range_bytes in (1, 333, 700, build.RANGE_BYTES):
+        monkeypatch.setattr(build, "RANGE_BYTES", range_bytes)
+        ranges = list(build._ranges([gold]))
+        data = gold.read_bytes()
+        assert b"".join(data[r.start : r.start + r.size] for r in ranges) == data
+        assert [r.first_line for r in ranges] == [data[: r.start].count(b"\n") + 1 for r in ranges]
+        with build_workers([gold]) as pool:
+            found.append(index_gold([gold], seed_index(seeds), pool=pool))
+    assert all(f == found[0] for f in found)
+    assert found[0].where["doc99"] == (0, len(data) - len(data.splitlines()[-1]), 26)  # no final newline
+    assert found[0].near_duplicates == [["doc00", "doc99"]]

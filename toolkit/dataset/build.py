@@ -3,8 +3,8 @@
 One row per document; the BIO view is derived from the character spans (see :mod:`bio`).
 Two passes over the gold files keep memory flat however many documents there are:
 
-1. :func:`index_gold` reads every record once: where it is (file, byte offset, line), its
-   checks against the seed store, and its MinHash for near-duplicate grouping;
+1. :func:`index_gold` reads every record once, in ranges of whole lines: where it is (file, byte
+   offset, line), its checks against the seed store, and its MinHash for near-duplicate grouping;
 2. :func:`iter_batches` re-reads the records in document-id order, tokenises them, derives the
    BIO tags and appends them column by column to Arrow record batches (:mod:`columns`).
 """
@@ -12,10 +12,11 @@ Two passes over the gold files keep memory flat however many documents there are
 from __future__ import annotations
 
 import hashlib
+import io
 import multiprocessing
 import os
 import sys
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -102,51 +103,64 @@ class GoldIndex:
     near_duplicates: list[list[str]]
 
 
-def _sign_lines(lines: list[tuple[str, bytes]]) -> tuple[list[tuple[str, bytes]], np.ndarray]:  # type: ignore[type-arg]
-    """(document id, text digest) of each gold line, and the MinHash signatures of the texts (runs in workers)."""
+RANGE_BYTES = 1 << 20
+"""Pass 1 works on ranges of whole lines of about this many bytes (a few hundred records)."""
+
+
+@dataclass(frozen=True)
+class _Range:
+    """Whole lines of one gold input: ``size`` bytes from byte ``start``, the first being line ``first_line``."""
+
+    n: int
+    path: Path
+    start: int
+    size: int
+    first_line: int
+
+
+def _ranges(paths: Sequence[Path]) -> Iterator[_Range]:
+    """The inputs cut into ranges of whole lines (read here only to count the lines: workers re-read them)."""
+    for n, path in enumerate(paths):
+        with _open(path) as fh:
+            start, line = 0, 1
+            while data := fh.read(RANGE_BYTES):
+                data += fh.readline()
+                yield _Range(n, Path(path), start, len(data), line)
+                start, line = start + len(data), line + data.count(b"\n")
+
+
+def _sign_range(r: _Range) -> tuple[_Range, list[tuple[str, bytes, int, int]], np.ndarray]:  # type: ignore[type-arg]
+    """The range, (document id, text digest, byte offset, line) of each of its records, and the MinHash
+    signatures of their texts (runs in workers)."""
+    with _open(r.path) as fh:
+        fh.seek(r.start)
+        data = fh.read(r.size)
+    docs, texts, offset = [], [], r.start
     with gc_paused():
-        docs = [_record(line, at)[1:] for at, line in lines]
-    return [(doc_id, _digest(text)) for doc_id, text in docs], signatures([text for _, text in docs])
+        for lineno, line in enumerate(io.BytesIO(data), r.first_line):
+            _, doc_id, text = _record(line, f"{r.path}, line {lineno}")
+            docs.append((doc_id, _digest(text), offset, lineno))
+            texts.append(text)
+            offset += len(line)
+    return r, docs, signatures(texts)
 
 
-class _Indexer:
-    """Pass 1 in order: lines go out in chunks (to worker processes when there is a pool) to be parsed and
-    signed; what comes back is checked against the seeds and indexed in file order."""
+def index_gold(
+    paths: Sequence[Path], seeds: Mapping[str, SeedInfo], threshold: float = 0.8, pool: Any = None
+) -> GoldIndex:
+    """Pass 1: locate and check every gold record, and group near-duplicate texts.
 
-    CHUNK = 256
-    IN_FLIGHT = 4
-
-    def __init__(self, seeds: Mapping[str, SeedInfo], threshold: float, pool: Any) -> None:
-        self.seeds, self.pool = seeds, pool
-        self.found = NearDuplicates(threshold)
-        self.where: dict[str, tuple[int, int, int]] = {}
-        self.lines: list[tuple[str, bytes]] = []
-        self.places: list[tuple[int, int, int]] = []
-        self.pending: deque[tuple[list[tuple[str, bytes]], list[tuple[int, int, int]], Any]] = deque()
-
-    def add(self, at: str, line: bytes, place: tuple[int, int, int]) -> None:
-        self.lines.append((at, line))
-        self.places.append(place)
-        if len(self.lines) >= self.CHUNK:
-            self._submit()
-
-    def _submit(self) -> None:
-        if self.pool is None:
-            self._index(self.lines, self.places, _sign_lines(self.lines))
-        else:
-            self.pending.append((self.lines, self.places, self.pool.apply_async(_sign_lines, (self.lines,))))
-            self._drain(self.IN_FLIGHT)
-        self.lines, self.places = [], []
-
-    def _drain(self, keep: int) -> None:
-        while len(self.pending) > keep:
-            lines, places, result = self.pending.popleft()
-            self._index(lines, places, result.get())
-
-    def _index(self, lines: list[tuple[str, bytes]], places: list[tuple[int, int, int]], signed: Any) -> None:
-        docs, rows = signed
-        for (at, _), place, (doc_id, digest) in zip(lines, places, docs, strict=True):
-            seed = self.seeds.get(doc_id)
+    Ranges of lines are parsed and signed in order, by worker processes when there is a pool; what
+    comes back is checked against the seeds here.
+    """
+    found = NearDuplicates(threshold)
+    where: dict[str, tuple[int, int, int]] = {}
+    jobs = _ranges(paths)
+    signed = pool.imap(_sign_range, jobs) if pool is not None else map(_sign_range, jobs)
+    for r, docs, rows in signed:
+        for doc_id, digest, offset, lineno in docs:
+            at = f"{r.path}, line {lineno}"
+            seed = seeds.get(doc_id)
             if seed is None:
                 raise DatasetBuildError(f"{at}: document {doc_id} is not in the seed store; ingest its page first")
             if seed.digest != digest:
@@ -154,31 +168,11 @@ class _Indexer:
                     f"{at}: the gold layers of document {doc_id} were made on a different text than the seed "
                     "article; re-annotate it or restore the seed"
                 )
-            if doc_id in self.where:
+            if doc_id in where:
                 raise DatasetBuildError(f"{at}: document {doc_id} has gold layers in two inputs; keep one")
-            self.where[doc_id] = place
-        self.found.add_signatures([doc_id for doc_id, _ in docs], rows)
-
-    def finish(self) -> dict[str, tuple[int, int, int]]:
-        if self.lines:
-            self._submit()
-        self._drain(0)
-        return self.where
-
-
-def index_gold(
-    paths: Sequence[Path], seeds: Mapping[str, SeedInfo], threshold: float = 0.8, pool: Any = None
-) -> GoldIndex:
-    """Pass 1: locate and check every gold record, and group near-duplicate texts."""
-    indexer = _Indexer(seeds, threshold, pool)
-    for n, path in enumerate(paths):
-        with _open(path) as fh:
-            offset = 0
-            for lineno, line in enumerate(fh, 1):
-                indexer.add(f"{path}, line {lineno}", line, (n, offset, lineno))
-                offset += len(line)
-    where = indexer.finish()
-    return GoldIndex(tuple(Path(p) for p in paths), where, indexer.found.groups())
+            where[doc_id] = (r.n, offset, lineno)
+        found.add_signatures([d[0] for d in docs], rows)
+    return GoldIndex(tuple(Path(p) for p in paths), where, found.groups())
 
 
 def _open(path: Path) -> IO[bytes]:
