@@ -3,7 +3,7 @@
 Each measurement runs in a fresh Python subprocess that reports its wall time and its own peak
 RSS (resource.getrusage), so numbers do not leak between tools. Writes RESULTS.md beside this file.
 
-Usage: python benchmarks/speed/run.py [--sizes 1000,10000] [--runs 3] [--with-slow] [--groups import,build,score,relations]
+Usage: python benchmarks/speed/run.py [--sizes 1000,10000] [--runs 3] [--runs-large 1] [--with-slow] [--groups import,build,score,relations]
   --with-slow also runs label-studio-sdk's CONLL2003 converter and the naive datasets build at
   every size (minutes at 100k).
 """
@@ -274,6 +274,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs-large", type=int, default=1, help="runs of each tool at 100,000 and more")
     parser.add_argument("--with-slow", action="store_true")
     parser.add_argument("--groups", default="import,build,score,relations", help="comma-separated groups to run")
     args = parser.parse_args()
@@ -289,23 +290,34 @@ def main() -> None:
         if not tags.exists():
             write_tags(size, tags)
         prepared = prepare(export, GEN / f"prepared-{size}")
-        for name, (group, code) in TOOLS.items():
-            if (name in SLOW and not args.with_slow and size > 10_000) or group not in args.groups.split(","):
-                continue
-            runs = 1 if (name in SLOW or size >= 100_000) else args.runs
-            arg = prepared if name in PREPARED else tags if group == "score" else export
-            samples = [measure(code, arg) for _ in range(runs)]
-            row = {
-                "size": size,
-                "group": group,
-                "tool": name,
-                "runs": runs,
-                "seconds": statistics.median(s["seconds"] for s in samples),
-                "rss_mb": max(s["rss_mb"] for s in samples),
-                "extra": {k: v for k, v in samples[0].items() if k not in ("seconds", "rss_mb")},
-            }
-            results.append(row)
-            print(f"{size:>7} {group:<9} {name:<70} {row['seconds']:8.2f} s {row['rss_mb']:8.0f} MB", flush=True)
+        chosen = {
+            name: (group, code, 1 if name in SLOW else args.runs_large if size >= 100_000 else args.runs)
+            for name, (group, code) in TOOLS.items()
+            if group in args.groups.split(",") and not (name in SLOW and not args.with_slow and size > 10_000)
+        }
+        # round robin (run 1 of every tool, then run 2, ...): a slow spell of the machine hits all tools alike
+        samples: dict[str, list[dict[str, float]]] = {name: [] for name in chosen}
+        for turn in range(max((runs for _, _, runs in chosen.values()), default=0)):
+            for name, (group, code, runs) in chosen.items():
+                if turn < runs:
+                    arg = prepared if name in PREPARED else tags if group == "score" else export
+                    samples[name].append(measure(code, arg))
+                    got = samples[name][-1]
+                    print(
+                        f"{size:>7} {group:<9} {name:<70} {got['seconds']:8.2f} s {got['rss_mb']:8.0f} MB", flush=True
+                    )
+        for name, (group, _, runs) in chosen.items():
+            results.append(
+                {
+                    "size": size,
+                    "group": group,
+                    "tool": name,
+                    "runs": runs,
+                    "seconds": statistics.median(s["seconds"] for s in samples[name]),
+                    "rss_mb": max(s["rss_mb"] for s in samples[name]),
+                    "extra": {k: v for k, v in samples[name][0].items() if k not in ("seconds", "rss_mb")},
+                }
+            )
     previous = json.loads((HERE / "results.json").read_text()) if (HERE / "results.json").exists() else []
     fresh = {(x["size"], x["tool"]) for x in results}
     keep = [r for r in previous if (r["size"], r["tool"]) not in fresh and r["tool"] in TOOLS]
