@@ -31,7 +31,8 @@ from toolkit._gc import gc_paused
 from toolkit._io import sha256_file
 from toolkit.dataset.bio import bio_ids, bio_ranges
 from toolkit.dataset.columns import ColumnBatch
-from toolkit.dataset.splits import SPLITS, NearDuplicates, SplitPlan, assign_splits, signatures
+from toolkit.dataset.minhash import NearDuplicates, signatures
+from toolkit.dataset.splits import SPLITS, SplitPlan, assign_splits
 from toolkit.errors import ModelError, ToolkitError
 from toolkit.model import Annotation, Document, layer_from_dict
 from toolkit.schema import Schema
