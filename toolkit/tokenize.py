@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from itertools import accumulate
 
+import numpy as np
+
 _TOKEN = re.compile(
     r"""
     \d{1,2}/\d{1,2}/\d{2,4}(?!\d)     # dates: 8/11/2017
@@ -43,16 +45,24 @@ def tokenize(text: str) -> list[tuple[int, int]]:
     return list(zip(starts, ends, strict=True))
 
 
-def doc_token_arrays(text: str, metadata: object = None) -> tuple[list[str], list[int], list[int]]:
+def token_columns(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:  # type: ignore[type-arg]
+    """:func:`token_arrays` with the offsets as numpy int64 arrays (what the dataset build stores)."""
+    parts = _SPLIT.split(text)
+    ends = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))
+    return parts[1::2], ends[0:-1:2], ends[1::2]
+
+
+def doc_token_columns(text: str, metadata: object = None) -> tuple[list[str], np.ndarray, np.ndarray]:  # type: ignore[type-arg]
     """Tokens of a document with their offsets: those recorded with it (a CoNLL corpus's own), else the tokenizer's."""
     given = metadata.get("token_offsets") if isinstance(metadata, dict) or hasattr(metadata, "get") else None
     if isinstance(given, list) and given:
-        starts, ends = [int(a) for a, _ in given], [int(b) for _, b in given]
-        return [text[a:b] for a, b in zip(starts, ends, strict=True)], starts, ends
-    return token_arrays(text)
+        starts = np.array([int(a) for a, _ in given], dtype=np.int64)
+        ends = np.array([int(b) for _, b in given], dtype=np.int64)
+        return [text[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)], starts, ends
+    return token_columns(text)
 
 
 def doc_tokens(text: str, metadata: object = None) -> list[tuple[int, int]]:
     """Token offsets of a document: those recorded with it (a CoNLL corpus's own tokens), else :func:`tokenize`."""
-    _, starts, ends = doc_token_arrays(text, metadata)
-    return list(zip(starts, ends, strict=True))
+    _, starts, ends = doc_token_columns(text, metadata)
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))

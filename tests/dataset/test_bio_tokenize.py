@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.dataset.bio import bio_to_spans, spans_to_bio
+from toolkit.dataset.bio import bio_ids, bio_ranges, bio_to_spans, spans_to_bio
 from toolkit.model import Span
-from toolkit.tokenize import _TOKEN, token_arrays, tokenize
+from toolkit.tokenize import _TOKEN, doc_token_columns, token_arrays, token_columns, tokenize
 
 from ..conftest import REPO
 
@@ -67,6 +68,40 @@ def test_bulk_tokenizer_equals_finditer(text: str) -> None:
     tokens, starts, ends = token_arrays(text)
     assert list(zip(starts, ends, strict=True)) == [m.span() for m in _TOKEN.finditer(text)]
     assert tokens == [text[a:b] for a, b in zip(starts, ends, strict=True)]
+    columns = token_columns(text)
+    assert columns[0] == tokens and columns[1].tolist() == starts and columns[2].tolist() == ends
+    assert columns[1].dtype == columns[2].dtype == np.int64
+
+
+def test_recorded_token_offsets_are_kept() -> None:
+    tokens, starts, ends = doc_token_columns("Rp 60.000 ,", {"token_offsets": [[0, 2], [3, 9], [10, 11]]})
+    assert tokens == ["Rp", "60.000", ","] and starts.tolist() == [0, 3, 10] and ends.tolist() == [2, 9, 11]
+
+
+@st.composite
+def text_and_any_spans(draw: st.DrawFn) -> tuple[str, list[Span]]:
+    """Spans anywhere: misaligned, nested, crossing, over whitespace only, past every token."""
+    pieces = st.sampled_from(["Jakarta", "ILO-nya", "di", ",", "8/11/2017", "😀", "RI", " ", "  "])
+    text = "".join(draw(st.lists(pieces, min_size=0, max_size=12)))
+    spans = []
+    for n in range(draw(st.integers(0, 8)) if len(text) > 1 else 0):
+        start = draw(st.integers(0, len(text) - 1))
+        end = draw(st.integers(start + 1, len(text)))
+        spans.append(Span(f"s{n}", start, end, draw(st.sampled_from(LABELS))))
+    return text, spans
+
+
+@given(text_and_any_spans())
+def test_bio_ranges_on_arrays_equal_one_span_at_a_time(case: tuple[str, list[Span]]) -> None:
+    """The build's path (numpy offsets, ids) gives what the list path gives (the tags of spans_to_bio)."""
+    text, spans = case
+    _, starts, ends = token_columns(text)
+    on_arrays, on_lists = bio_ranges(starts, ends, spans), bio_ranges(starts.tolist(), ends.tolist(), spans)
+    assert on_arrays == on_lists
+    tag_ids = {name: i for i, name in enumerate(["O"] + [f"{p}-{x}" for x in LABELS for p in "BI"])}
+    names = {i: name for name, i in tag_ids.items()}
+    expected = spans_to_bio(tokenize(text), spans).tags
+    assert [names[i] for i in bio_ids(len(starts), on_arrays.ranges, tag_ids).tolist()] == expected
 
 
 @st.composite

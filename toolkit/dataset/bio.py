@@ -12,14 +12,16 @@ Rules, declared here and reported by the builder:
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+
+import numpy as np
 
 from toolkit.model import Span
 
 Token = tuple[int, int]
-T = TypeVar("T")
+Offsets = Sequence[int] | np.ndarray  # type: ignore[type-arg]
+"""Token starts or ends: a list, or a numpy integer array."""
 
 
 @dataclass
@@ -47,43 +49,65 @@ class BioRanges:
     no_token: list[str] = field(default_factory=list)
 
 
-def bio_ranges(starts: Sequence[int], ends: Sequence[int], spans: Sequence[Span]) -> BioRanges:
-    """The token range of every span the BIO view keeps, under the rules in the module docstring."""
+def bio_ranges(starts: Offsets, ends: Offsets, spans: Sequence[Span]) -> BioRanges:
+    """The token range of every span the BIO view keeps, under the rules in the module docstring.
+
+    ``starts``/``ends`` may be lists or numpy arrays (then all spans are located by one
+    ``searchsorted`` each, as :func:`token_range` does one by one).
+    """
     out = BioRanges()
+    ordered = sorted(spans, key=lambda s: (-(s.end - s.start), s.start, s.label, s.id))
+    located: list[tuple[int, int, int, int]]  # first token, end token, start of the first, end of the last
+    if isinstance(starts, np.ndarray) or isinstance(ends, np.ndarray):
+        starts_a, ends_a = np.asarray(starts), np.asarray(ends)
+        first = np.searchsorted(ends_a, [s.start for s in ordered], side="right")
+        stop = np.searchsorted(starts_a, [s.end for s in ordered], side="left")
+        if len(starts_a):
+            first_start = starts_a[np.minimum(first, len(starts_a) - 1)].tolist()
+            last_end = ends_a[np.maximum(stop - 1, 0)].tolist()
+        else:
+            first_start = last_end = [0] * len(ordered)
+        located = list(zip(first.tolist(), stop.tolist(), first_start, last_end, strict=True))
+    else:
+        where = [token_range(starts, ends, s.start, s.end) for s in ordered]
+        located = [(i, j, starts[i] if i < j else 0, ends[j - 1] if i < j else 0) for i, j in where]
     taken = [False] * len(starts)
-    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start, s.label, s.id)):
-        i, j = token_range(starts, ends, span.start, span.end)
+    for span, (i, j, first_start, last_end) in zip(ordered, located, strict=True):
         if i >= j:
             out.no_token.append(span.id)
             continue
         if any(taken[i:j]):
             out.dropped_nested.append(span.id)
             continue
-        if starts[i] != span.start or ends[j - 1] != span.end:
+        if first_start != span.start or last_end != span.end:
             out.misaligned.append(span.id)
         out.ranges.append((i, j, span.label))
         taken[i:j] = [True] * (j - i)
     return out
 
 
-def _fill(n_tokens: int, ranges: Sequence[tuple[int, int, str]], tag: Callable[[str], T]) -> list[T]:
-    """Per-token ``tag("O")`` outside the ranges, ``tag("B-X")`` on a range's first token, ``tag("I-X")`` after."""
-    out = [tag("O")] * n_tokens
+def _fill(n_tokens: int, ranges: Sequence[tuple[int, int, str]]) -> list[str]:
+    """Per-token ``O`` outside the ranges, ``B-X`` on a range's first token, ``I-X`` after (:func:`bio_ids` in ids)."""
+    out = ["O"] * n_tokens
     for i, j, label in ranges:
-        out[i] = tag(f"B-{label}")
-        out[i + 1 : j] = [tag(f"I-{label}")] * (j - i - 1)
+        out[i] = f"B-{label}"
+        out[i + 1 : j] = [f"I-{label}"] * (j - i - 1)
     return out
 
 
-def bio_ids(n_tokens: int, ranges: Sequence[tuple[int, int, str]], tag_ids: Mapping[str, int]) -> list[int]:
+def bio_ids(n_tokens: int, ranges: Sequence[tuple[int, int, str]], tag_ids: Mapping[str, int]) -> np.ndarray:  # type: ignore[type-arg]
     """Tag ids (``tag_ids`` maps ``O``, ``B-X``, ``I-X`` to ids) of ``n_tokens`` tokens from :func:`bio_ranges`."""
-    return _fill(n_tokens, ranges, tag_ids.__getitem__)
+    out = np.full(n_tokens, tag_ids["O"], dtype=np.int64)
+    for i, j, label in ranges:
+        out[i] = tag_ids[f"B-{label}"]
+        out[i + 1 : j] = tag_ids[f"I-{label}"]
+    return out
 
 
 def spans_to_bio(tokens: Sequence[Token], spans: Sequence[Span]) -> BioResult:
     """BIO tags (``B-X``/``I-X``/``O``) for tokens, under the rules in the module docstring."""
     plan = bio_ranges([s for s, _ in tokens], [e for _, e in tokens], spans)
-    tags = _fill(len(tokens), plan.ranges, str)
+    tags = _fill(len(tokens), plan.ranges)
     return BioResult(tags, plan.dropped_nested, plan.misaligned, plan.no_token)
 
 

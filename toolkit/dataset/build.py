@@ -37,7 +37,7 @@ from toolkit.errors import ModelError, ToolkitError
 from toolkit.model import Annotation, Document, layer_from_dict
 from toolkit.schema import Schema
 from toolkit.seeds import iter_articles
-from toolkit.tokenize import doc_token_arrays
+from toolkit.tokenize import doc_token_columns
 
 
 class DatasetBuildError(ToolkitError):
@@ -260,7 +260,7 @@ def _unit_rows(unit: _Unit) -> tuple[pa.RecordBatch, _UnitStats]:
             stats.entities.update([s.label for s in spans])
             stats.surfaces += [(text[s.start : s.end].lower(), s.label) for s in spans]
             stats.relations.update([r.label for r in g.gold.relations])
-            tokens, starts, ends = doc_token_arrays(text, doc.metadata)
+            tokens, starts, ends = doc_token_columns(text, doc.metadata)
             bio = bio_ranges(starts, ends, spans)
             stats.tokens += len(tokens)
             stats.nested += len(bio.dropped_nested)
@@ -276,8 +276,8 @@ def _unit_rows(unit: _Unit) -> tuple[pa.RecordBatch, _UnitStats]:
                         "rule": "widened to token boundaries in the BIO view" if sid in bio.misaligned else "no token",
                     }
                 )
-            tag_list = bio_ids(len(tokens), bio.ranges, tag_ids)
-            rows.add(doc, g.gold, g.span_support, g.relation_support, tokens, starts, ends, tag_list)
+            tags = bio_ids(len(tokens), bio.ranges, tag_ids)
+            rows.add(doc, g.gold, g.span_support, g.relation_support, tokens, starts, ends, tags)
     return rows.take(), stats
 
 

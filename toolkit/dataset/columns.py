@@ -1,8 +1,9 @@
 """Dataset rows appended column by column, turned into Arrow record batches.
 
 Building one Python dict per row and letting Arrow take it apart again costs more than the rest
-of the build; here every column is a flat list (lists of lists become values plus offsets) and
-each batch becomes Arrow arrays of exactly the types the dataset features declare.
+of the build; here every column is a flat list (lists of lists become values plus offsets; token
+offsets and tags come as one numpy array per row) and each batch becomes Arrow arrays of exactly
+the types the dataset features declare.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from collections.abc import Mapping, Sequence
 from itertools import accumulate, chain, islice
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
+from toolkit.dataset.bio import Offsets
 from toolkit.model import Annotation, Document
 
 
@@ -60,9 +63,9 @@ class ColumnBatch:
         self.scalars: dict[str, list[Any]] = {k: [] for k in ("id", "text", "outlet", "date", "source_file")}
         self.tokens: list[str] = []
         self.token_offsets = [0]
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        self.tags: list[int] = []
+        self.starts: list[np.ndarray] = []  # type: ignore[type-arg]  # one array per row
+        self.ends: list[np.ndarray] = []  # type: ignore[type-arg]
+        self.tags: list[np.ndarray] = []  # type: ignore[type-arg]
         self.entities = _Structs(("id", "start", "end", "label", "text"))
         self.relations = _Structs(("id", "head", "tail", "label"))
 
@@ -76,9 +79,9 @@ class ColumnBatch:
         span_support: Mapping[str, Sequence[str]],
         relation_support: Mapping[str, Sequence[str]],
         tokens: Sequence[str],
-        starts: Sequence[int],
-        ends: Sequence[int],
-        tags: Sequence[int],
+        starts: Offsets,
+        ends: Offsets,
+        tags: Offsets,
     ) -> None:
         text, meta = doc.text, doc.metadata
         source = meta.get("source") or {}
@@ -92,9 +95,9 @@ class ColumnBatch:
             self.scalars[key].append(value)
         self.tokens.extend(tokens)
         self.token_offsets.append(len(self.tokens))
-        self.starts.extend(starts)
-        self.ends.extend(ends)
-        self.tags.extend(tags)
+        self.starts.append(np.asarray(starts, dtype=np.int64))
+        self.ends.append(np.asarray(ends, dtype=np.int64))
+        self.tags.append(np.asarray(tags, dtype=np.int64))
         spans, relations = gold.spans, gold.relations
         entity_ids, relation_ids = self.entity_ids, self.relation_ids
         self.entities.add_row(
@@ -123,9 +126,9 @@ class ColumnBatch:
         types = {f.name: f.type for f in self.schema}
         columns = {name: pa.array(values, type=types[name]) for name, values in self.scalars.items()}
         columns["tokens"] = _list(types["tokens"], self.token_offsets, self.tokens)
-        columns["token_starts"] = _list(types["token_starts"], self.token_offsets, self.starts)
-        columns["token_ends"] = _list(types["token_ends"], self.token_offsets, self.ends)
-        columns["ner_tags"] = _list(types["ner_tags"], self.token_offsets, self.tags)
+        columns["token_starts"] = _list(types["token_starts"], self.token_offsets, _joined(self.starts))
+        columns["token_ends"] = _list(types["token_ends"], self.token_offsets, _joined(self.ends))
+        columns["ner_tags"] = _list(types["ner_tags"], self.token_offsets, _joined(self.tags))
         columns["entities"] = self.entities.array(types["entities"])
         columns["relations"] = self.relations.array(types["relations"])
         batch = pa.RecordBatch.from_arrays([columns[f.name] for f in self.schema], schema=self.schema)
@@ -133,7 +136,11 @@ class ColumnBatch:
         return batch
 
 
-def _list(list_type: pa.DataType, offsets: list[int], values: Sequence[Any]) -> pa.Array:
+def _joined(arrays: list[np.ndarray]) -> np.ndarray:  # type: ignore[type-arg]
+    return np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
+
+
+def _list(list_type: pa.DataType, offsets: list[int], values: Sequence[Any] | np.ndarray) -> pa.Array:  # type: ignore[type-arg]
     return pa.ListArray.from_arrays(
         pa.array(offsets, type=pa.int32()), pa.array(values, type=list_type.value_type), type=list_type
     )
