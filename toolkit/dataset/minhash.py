@@ -97,11 +97,11 @@ def word_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:  # type:
 
 
 def _mix(words: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
-    """Shingle hashes of every run of SHINGLE consecutive word hashes (of a single run if fewer)."""
-    n = min(SHINGLE, len(words))
-    mixed = words[: len(words) - n + 1].copy()
-    for k in range(1, n):
-        mixed = mixed * _MIX[(k - 1) % 2] + words[k : len(words) - n + 1 + k]
+    """Shingle hashes of every run of SHINGLE consecutive word hashes (at least SHINGLE of them)."""
+    runs = len(words) - SHINGLE + 1
+    mixed = words[:runs].copy()
+    for k in range(1, SHINGLE):
+        mixed = mixed * _MIX[(k - 1) % 2] + words[k : runs + k]
     return mixed
 
 
