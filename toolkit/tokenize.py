@@ -11,7 +11,6 @@ single character (punctuation, symbols, emoji).
 from __future__ import annotations
 
 import re
-from itertools import accumulate
 
 import numpy as np
 
@@ -34,9 +33,8 @@ _SPLIT = re.compile(f"({_TOKEN.pattern})", re.VERBOSE)
 
 def token_arrays(text: str) -> tuple[list[str], list[int], list[int]]:
     """(token strings, starts, ends) of :func:`tokenize`, computed in bulk."""
-    parts = _SPLIT.split(text)  # gap, token, gap, ..., token, gap
-    ends = list(accumulate(map(len, parts)))  # a gap ends where the next token starts
-    return parts[1::2], ends[0:-1:2], ends[1::2]
+    tokens, starts, ends = token_columns(text)
+    return tokens, starts.tolist(), ends.tolist()
 
 
 def tokenize(text: str) -> list[tuple[int, int]]:
@@ -46,9 +44,9 @@ def tokenize(text: str) -> list[tuple[int, int]]:
 
 
 def token_columns(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:  # type: ignore[type-arg]
-    """:func:`token_arrays` with the offsets as numpy int64 arrays (what the dataset build stores)."""
-    parts = _SPLIT.split(text)
-    ends = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))
+    """(token strings, starts, ends), the offsets as numpy int64 arrays (what the dataset build stores)."""
+    parts = _SPLIT.split(text)  # gap, token, gap, ..., token, gap
+    ends = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))  # a gap ends where a token starts
     return parts[1::2], ends[0:-1:2], ends[1::2]
 
 
