@@ -133,13 +133,18 @@ def _ents(spans: Iterable[Span]) -> list[Ent]:
 
 def counts_by_label(gold: Sequence[Span], pred: Sequence[Span], mode: str) -> dict[str, list[int]]:
     """COR/INC/PAR/MIS/SPU of one document per label (each label scored on its own entities, as nervaluate does)."""
-    by_label: dict[str, tuple[list[Ent], list[Ent]]] = {}
-    for e in _ents(gold):
-        by_label.setdefault(e[2], ([], []))[0].append(e)
-    for e in _ents(pred):
-        by_label.setdefault(e[2], ([], []))[1].append(e)
     run = ENTITY_MODES[mode]
-    return {label: run(g, p) for label, (g, p) in by_label.items()}
+    return {label: run(g, p) for label, (g, p) in _by_label(_ents(gold), _ents(pred)).items()}
+
+
+def _by_label(gold: list[Ent], pred: list[Ent]) -> dict[str, tuple[list[Ent], list[Ent]]]:
+    """The gold and predicted entities of each label."""
+    out: dict[str, tuple[list[Ent], list[Ent]]] = {}
+    for e in gold:
+        out.setdefault(e[2], ([], []))[0].append(e)
+    for e in pred:
+        out.setdefault(e[2], ([], []))[1].append(e)
+    return out
 
 
 @dataclass(frozen=True)
@@ -194,29 +199,19 @@ def _score_entities(
     for g, p in zip(gold, pred, strict=True):
         ge = [e for e in _ents(g) if e[2] in keep]
         pe = [e for e in _ents(p) if e[2] in keep]
-        if not pe:  # every mode: all gold entities missed
+        # The same outcome in every mode: no prediction (all missed), identical lists (all correct,
+        # matched one to one), no gold (all spurious).
+        same = (MIS, ge) if not pe else (COR, ge) if ge == pe else (SPU, pe) if not ge else None
+        if same is not None:
+            outcome, ents = same
             for mode in ENTITY_MODES:
-                rows[mode].append([0, 0, 0, len(ge), 0])
-                for e in ge:
-                    label_sums[mode][e[2]][MIS] += 1
+                row = [0] * 5
+                row[outcome] = len(ents)
+                rows[mode].append(row)
+                for e in ents:
+                    label_sums[mode][e[2]][outcome] += 1
             continue
-        if ge == pe:  # every mode: all correct (identical lists match one to one in every mode)
-            for mode in ENTITY_MODES:
-                rows[mode].append([len(ge), 0, 0, 0, 0])
-                for e in ge:
-                    label_sums[mode][e[2]][COR] += 1
-            continue
-        if not ge:  # every mode: all predictions spurious
-            for mode in ENTITY_MODES:
-                rows[mode].append([0, 0, 0, 0, len(pe)])
-                for e in pe:
-                    label_sums[mode][e[2]][SPU] += 1
-            continue
-        by_label: dict[str, tuple[list[Ent], list[Ent]]] = {}
-        for e in ge:
-            by_label.setdefault(e[2], ([], []))[0].append(e)
-        for e in pe:
-            by_label.setdefault(e[2], ([], []))[1].append(e)
+        by_label = _by_label(ge, pe)
         for mode, run in ENTITY_MODES.items():
             rows[mode].append(run(ge, pe))
             sums = label_sums[mode]
