@@ -8,7 +8,7 @@ building a new one (``dataclasses.replace``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
@@ -151,10 +151,20 @@ def layer_to_dict(layer: Annotation) -> dict[str, JSONValue]:
         layer.annotator,
         layer.kind,
         layer.created_at,
-        [{"id": s.id, "start": s.start, "end": s.end, "label": s.label} for s in layer.spans],
-        [{"id": r.id, "head": r.head, "tail": r.tail, "label": r.label} for r in layer.relations],
+        span_records(layer.spans),
+        relation_records(layer.relations),
         p,
     )
+
+
+def span_records(spans: Iterable[Span]) -> list[dict[str, JSONValue]]:
+    """Spans as the JSON records of the layers file."""
+    return [{"id": s.id, "start": s.start, "end": s.end, "label": s.label} for s in spans]
+
+
+def relation_records(relations: Iterable[Relation]) -> list[dict[str, JSONValue]]:
+    """Relations as the JSON records of the layers file."""
+    return [{"id": r.id, "head": r.head, "tail": r.tail, "label": r.label} for r in relations]
 
 
 def layer_record(

@@ -17,7 +17,7 @@ from typing import Any
 
 from toolkit._io import atomic_write_text, jsonl_text
 from toolkit.errors import ModelError, ToolkitError
-from toolkit.model import Annotation, Provenance, Relation, Span
+from toolkit.model import Annotation, Provenance, Relation, Span, relation_records, span_records
 
 
 class PredictionError(ToolkitError):
@@ -70,8 +70,8 @@ def layer_to_record(layer: Annotation) -> dict[str, Any]:
     return {
         "id": layer.document_id,
         "model_version": layer.annotator,
-        "spans": [{"id": s.id, "start": s.start, "end": s.end, "label": s.label} for s in layer.spans],
-        "relations": [{"id": r.id, "head": r.head, "tail": r.tail, "label": r.label} for r in layer.relations],
+        "spans": span_records(layer.spans),
+        "relations": relation_records(layer.relations),
     }
 
 

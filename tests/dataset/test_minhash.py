@@ -100,10 +100,14 @@ def test_a_shingle_is_three_words_in_order() -> None:
     assert shingle_hashes("BURUH  migran, Jakarta!").tolist() == one.tolist()  # case and punctuation aside
 
 
-def _datasketch_signature(text: str, num_perm: int = NUM_PERM) -> np.ndarray:  # type: ignore[type-arg]
-    mh = MinHash(num_perm=num_perm, seed=1, scheme=SCHEME, hashfunc=int)
+def _datasketch_minhash(text: str) -> MinHash:
+    mh = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashfunc=int)
     mh.update_batch(shingle_hashes(text).tolist())
-    return mh.hashvalues  # type: ignore[no-any-return]
+    return mh
+
+
+def _datasketch_signature(text: str) -> np.ndarray:  # type: ignore[type-arg]
+    return _datasketch_minhash(text).hashvalues  # type: ignore[no-any-return]
 
 
 @settings(max_examples=60, deadline=None)
@@ -134,8 +138,7 @@ def _datasketch_groups(texts: list[str], threshold: float) -> list[list[str]]:
 
     for i, text in enumerate(texts):
         key = f"d{i:03d}"
-        mh = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashfunc=int)
-        mh.update_batch(shingle_hashes(text).tolist())
+        mh = _datasketch_minhash(text)
         lsh.insert(key, mh)
         parent[key] = key
         for other in lsh.query(mh):

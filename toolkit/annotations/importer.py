@@ -36,7 +36,7 @@ from toolkit.annotations.fastlane import fast_records
 from toolkit.annotations.offsets import astral_positions
 from toolkit.annotations.validate import Problem, ResultChecker, count_problems
 from toolkit.errors import OutputError, ToolkitError
-from toolkit.model import Document, Provenance, layer_record
+from toolkit.model import Document, Provenance, layer_record, relation_records, span_records
 from toolkit.schema import TEXT_FIELD, Schema
 from toolkit.seeds import article_id
 
@@ -558,8 +558,7 @@ def _layer(
             return None
         for reason, n in checked.skipped.items():
             tally.skip("regions" if "region" in reason else "relations", reason, n)
-        spans = [{"id": x.id, "start": x.start, "end": x.end, "label": x.label} for x in checked.spans]
-        relations = [{"id": r.id, "head": r.head, "tail": r.tail, "label": r.label} for r in checked.relations]
+        spans, relations = span_records(checked.spans), relation_records(checked.relations)
     if kind == "annotation":
         who = item.get("completed_by")
         annotator = f"user:{who}" if who is not None else "user:unknown"
