@@ -5,24 +5,23 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.benchmarks import load_release, run
+from toolkit.benchmarks import run
+from toolkit.benchmarks.leaderboard import regenerate
 from toolkit.corpus import write_corpus
+from toolkit.dataset.load import load_release
 from toolkit.dataset.release import release
 from toolkit.errors import ToolkitError
-from toolkit.leaderboard import regenerate
 from toolkit.schema import Schema
 
 from .conftest import REPO
 
-DATA = REPO.parent / "shared" / "data" / "idner-news-2k"
+DATA = REPO / "benchmarks" / "data" / "idner-news-2k"
 
 
 @pytest.fixture(scope="module")
 def small_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from toolkit.schema import load_schema
 
-    if not DATA.exists():
-        pytest.skip("idner-news-2k is not here")
     tmp = tmp_path_factory.mktemp("bench")
     for name, n in (("train.txt", 240), ("dev.txt", 60), ("test.txt", 80)):
         lines = (DATA / name).read_bytes().decode("utf-8").split("\r\n\r\n")[:n]

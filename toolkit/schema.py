@@ -76,6 +76,8 @@ class Schema(_Strict):
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
     description: str = ""
     span_overlap: SpanOverlap
+    spans_cross_lines: StrictBool = False
+    """Whether a span may contain a line break (``\n``); off by default: a mention never crosses a paragraph."""
     entities: Annotated[tuple[EntityType, ...], Field(min_length=1)]
     relations: tuple[RelationType, ...] = ()
 

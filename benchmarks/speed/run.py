@@ -218,7 +218,7 @@ done(t0, f1=r["overall"]["strict"].f1)""",
         "score",
         """
 from toolkit.dataset.bio import bio_to_spans
-from toolkit.evaluate import score_entities
+from toolkit.scoring.entities import score_entities
 d = json.load(open(ARG)); toks = [(i, i + 1) for i in range(30)]
 g = [bio_to_spans(toks, x) for x in d["gold"]]; p = [bio_to_spans(toks, x) for x in d["pred"]]
 t0 = time.perf_counter(); s = score_entities(g, p); done(t0, f1=s.overall("strict")["f1"])""",
@@ -227,7 +227,7 @@ t0 = time.perf_counter(); s = score_entities(g, p); done(t0, f1=s.overall("stric
         "score",
         """
 from toolkit.dataset.bio import bio_to_spans
-from toolkit.evaluate import score_entities
+from toolkit.scoring.entities import score_entities
 d = json.load(open(ARG)); toks = [(i, i + 1) for i in range(30)]; t0 = time.perf_counter()
 g = [bio_to_spans(toks, x) for x in d["gold"]]; p = [bio_to_spans(toks, x) for x in d["pred"]]
 s = score_entities(g, p); done(t0, f1=s.overall("strict")["f1"])""",
@@ -236,17 +236,18 @@ s = score_entities(g, p); done(t0, f1=s.overall("strict")["f1"])""",
         "score",
         """
 from toolkit.dataset.bio import bio_to_spans
-from toolkit.evaluate import bootstrap, score_entities
+from toolkit.scoring.entities import score_entities
+from toolkit.scoring.intervals import bootstrap
 d = json.load(open(ARG)); toks = [(i, i + 1) for i in range(30)]
 s = score_entities([bio_to_spans(toks, x) for x in d["gold"]], [bio_to_spans(toks, x) for x in d["pred"]])
-t0 = time.perf_counter(); ci = bootstrap(s.per_doc["strict"], "strict", resamples=1000); done(t0, low=ci["low"], high=ci["high"])""",
+t0 = time.perf_counter(); ci = bootstrap(s.per_doc["strict"], resamples=1000); done(t0, low=ci["low"], high=ci["high"])""",
     ),
     "toolkit score_relations (2 modes)": (
         "relations",
         """
 from toolkit.annotations.layers import read_layers
 from toolkit.annotations.importer import import_export
-from toolkit.evaluate import score_relations
+from toolkit.scoring.relations import score_relations
 from toolkit.schema import load_schema
 with tempfile.TemporaryDirectory() as out:
     r = import_export(Path(ARG), load_schema(Path("schemas/schema.yaml")), out_dir=Path(out))
@@ -256,7 +257,7 @@ with tempfile.TemporaryDirectory() as out:
         if humans:
             pairs.append(((humans[0].spans, humans[0].relations), (humans[-1].spans, humans[-1].relations)))
 t0 = time.perf_counter()
-out = score_relations([a for a, _ in pairs], [b for _, b in pairs], ["alias_of"])
+out = score_relations([a for a, _ in pairs], [b for _, b in pairs], ["alias_of"]).to_dict()
 done(t0, documents=len(pairs), f1=out["strict"]["micro"]["f1"])""",
     ),
 }

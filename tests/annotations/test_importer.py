@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from toolkit.annotations.importer import AnnotationImportError, import_export
 from toolkit.annotations.layers import read_layers
 from toolkit.errors import ToolkitError
-from toolkit.lsresults import export_task
+from toolkit.labelstudio.results import export_task
 from toolkit.model import Annotation, Document, Provenance, Relation, Span
 from toolkit.schema import Schema
 

@@ -7,17 +7,15 @@ import pytest
 from toolkit.baselines import ENTITY_EXTRACTORS, LOADERS, RELATION_EXTRACTORS
 from toolkit.baselines.base import Example
 from toolkit.corpus import read_corpus
-from toolkit.evaluate import score_entities
 from toolkit.model import Annotation, Document, Provenance, Relation, Span
 from toolkit.schema import Schema
+from toolkit.scoring.entities import score_entities
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "idner-news-2k"
+DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "idner-news-2k"
 
 
 @pytest.fixture(scope="module")
 def small() -> tuple[list[Example], list[Example]]:
-    if not DATA.exists():
-        pytest.skip("idner-news-2k is not here")
     train = read_corpus(DATA / "train.txt", split="train")[:300]
     test = read_corpus(DATA / "test.txt", split="test")[:100]
     return train, test

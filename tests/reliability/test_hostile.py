@@ -15,8 +15,8 @@ from toolkit.annotations.importer import import_export
 from toolkit.annotations.layers import read_layers
 from toolkit.dataset.release import ReleaseError, release
 from toolkit.labelstudio.pull import _slug
+from toolkit.labelstudio.results import export_task
 from toolkit.labelstudio.tasks import build_tasks
-from toolkit.lsresults import export_task
 from toolkit.model import Annotation, Document, Provenance, Relation, Span
 from toolkit.schema import label_config, parse_schema
 from toolkit.seeds import document_to_record
@@ -67,7 +67,7 @@ def test_hostile_labels_and_text_round_trip(tmp_path: Path) -> None:
 
 
 def test_hostile_text_through_the_dataset(tmp_path: Path, schema: object) -> None:
-    from toolkit.benchmarks import load_release
+    from toolkit.dataset.load import load_release
     from toolkit.schema import load_schema
 
     real = load_schema(REPO / "schemas" / "schema.yaml")

@@ -65,9 +65,7 @@ def test_killed_import_keeps_the_previous_layers(tmp_path: Path) -> None:
 
 
 def test_killed_release_leaves_no_release(tmp_path: Path) -> None:
-    data = REPO.parent / "shared" / "data" / "idner-news-2k"
-    if not data.exists():
-        pytest.skip("idner-news-2k is not here")
+    data = REPO / "benchmarks" / "data" / "idner-news-2k"
     files = [str(data / f) for f in ("train.txt", "dev.txt", "test.txt")]
     subprocess.run(
         [sys.executable, "-m", "toolkit", "corpus", "import-conll", *files, "--out", "c"],

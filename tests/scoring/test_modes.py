@@ -3,8 +3,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from toolkit.evaluate import _distinct_rows, bootstrap, paired_test, prf, score_entities, score_relations
 from toolkit.model import Relation, Span
+from toolkit.scoring.entities import score_entities
+from toolkit.scoring.intervals import bootstrap, distinct_rows, paired_test
+from toolkit.scoring.prf import prf
+from toolkit.scoring.relations import score_relations
 
 
 def S(i: str, a: int, b: int, label: str) -> Span:
@@ -34,11 +37,13 @@ def test_relation_modes_direction_and_symmetry() -> None:
     spans = [S("p", 0, 5, "PER"), S("o", 10, 15, "ORG"), S("q", 20, 25, "ORG")]
     gold = [(spans, [Relation("r1", "p", "o", "works_for"), Relation("r2", "o", "q", "alias_of")])]
     reversed_pred = [(spans, [Relation("x", "o", "p", "works_for"), Relation("y", "q", "o", "alias_of")])]
-    out = score_relations(gold, reversed_pred, symmetric=["alias_of"])
+    out = score_relations(gold, reversed_pred, symmetric=["alias_of"]).to_dict()
     assert out["strict"]["per_label"]["alias_of"]["f1"] == 1.0  # symmetric: either way round
     assert out["strict"]["per_label"]["works_for"]["f1"] == 0.0  # directed: the reverse is wrong
     relabelled = [S("p", 0, 5, "ORG"), S("o", 10, 15, "ORG"), S("q", 20, 25, "ORG")]
-    out = score_relations(gold, [(relabelled, [Relation("x", "p", "o", "works_for")])], symmetric=["alias_of"])
+    out = score_relations(
+        gold, [(relabelled, [Relation("x", "p", "o", "works_for")])], symmetric=["alias_of"]
+    ).to_dict()
     assert out["strict"]["micro"]["tp"] == 0 and out["boundaries"]["micro"]["tp"] == 1
     assert out["boundaries"]["micro"]["recall"] == 0.5
 
@@ -46,10 +51,10 @@ def test_relation_modes_direction_and_symmetry() -> None:
 def test_bootstrap_is_reproducible_and_brackets_the_estimate() -> None:
     rng = np.random.default_rng(0)
     per_doc = rng.integers(0, 5, size=(200, 5))
-    a = bootstrap(per_doc, "strict", seed=7)
-    assert a == bootstrap(per_doc, "strict", seed=7)
+    a = bootstrap(per_doc, seed=7)
+    assert a == bootstrap(per_doc, seed=7)
     assert a is not None and a["low"] < a["high"]
-    assert bootstrap(per_doc[:1], "strict") is None
+    assert bootstrap(per_doc[:1]) is None
 
 
 def test_paired_tests() -> None:
@@ -66,10 +71,10 @@ def test_paired_tests() -> None:
     bad = good.copy()
     bad[:, 0] -= 3
     bad[:, 3] += 3
-    same = paired_test(good, good, "strict", trials=500)
+    same = paired_test(good, good, trials=500)
     assert same["difference"] == 0.0 and same["p_value"] == 1.0
     for method in ("bootstrap", "randomization"):
-        t = paired_test(good, bad, "strict", method=method, trials=500)
+        t = paired_test(good, bad, method=method, trials=500)
         assert t["difference"] > 0 and t["p_value"] < 0.01
 
 
@@ -78,25 +83,25 @@ def test_grouped_bootstrap_has_the_distribution_of_the_document_bootstrap() -> N
     rng = np.random.default_rng(3)
     rows = np.array([[3, 0, 0, 0, 0], [2, 1, 0, 0, 1], [1, 0, 0, 2, 0], [0, 0, 0, 1, 2], [4, 0, 1, 0, 0]])
     per_doc = rows[rng.integers(0, len(rows), 4000)]
-    grouped = bootstrap(per_doc, "strict", resamples=4000)
+    grouped = bootstrap(per_doc, resamples=4000)
     assert grouped is not None
     n = len(per_doc)
     sums = np.array([per_doc[rng.integers(0, n, n)].sum(0) for _ in range(4000)], dtype=np.float64)
-    low, high = np.percentile(prf(sums, "strict")["f1"], [2.5, 97.5])
+    low, high = np.percentile(prf(sums)["f1"], [2.5, 97.5])
     assert abs(grouped["low"] - low) < 0.003 and abs(grouped["high"] - high) < 0.003
-    point = float(prf(per_doc.sum(0), "strict")["f1"])
+    point = float(prf(per_doc.sum(0))["f1"])
     assert grouped["low"] < point < grouped["high"]
 
 
 def test_distinct_rows_counts_every_document() -> None:
     per_doc = np.array([[1, 0, 0, 0, 0], [0, 0, 0, 7, 0], [1, 0, 0, 0, 0], [0, 2**40, 0, 0, 0]])
-    rows, weight = _distinct_rows(per_doc)
+    rows, weight = distinct_rows(per_doc)
     assert sorted(zip(map(tuple, rows.tolist()), weight.tolist(), strict=True)) == [
         ((0, 0, 0, 7, 0), 1),
         ((0, 2**40, 0, 0, 0), 1),
         ((1, 0, 0, 0, 0), 2),
     ]
-    rows, weight = _distinct_rows(per_doc[:3])  # small counts: packed into one integer key
+    rows, weight = distinct_rows(per_doc[:3])  # small counts: packed into one integer key
     assert sorted(zip(map(tuple, rows.tolist()), weight.tolist(), strict=True)) == [
         ((0, 0, 0, 7, 0), 1),
         ((1, 0, 0, 0, 0), 2),

@@ -2,34 +2,48 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
+
+import orjson
 
 from toolkit.errors import ModelError, ToolkitError
 from toolkit.model import Annotation, Document, layer_from_dict
 
 
-def read_layers(path: Path) -> Iterator[tuple[Document, list[Annotation]]]:
-    """Yield ``(document, layers)`` per line; errors name the file and line."""
+def read_layers(path: Path, *, min_annotators: int = 0) -> Iterator[tuple[Document, list[Annotation]]]:
+    """Yield ``(document, layers)`` per line; errors name the file and line.
+
+    With ``min_annotators``, a document with fewer human layers is yielded without its layers (an
+    empty list) and they are not built: agreement needs two, and most documents of a big project
+    have one.
+    """
     path = Path(path)
     try:
-        fh = path.open(encoding="utf-8")
+        fh = path.open("rb")
     except OSError as exc:
         raise ToolkitError(
             f"{path}: cannot read layers ({exc.strerror}); run `toolkit annotations import` first"
         ) from exc
     with fh:
         for lineno, line in enumerate(fh, 1):
-            try:
-                rec = json.loads(line)
-                d = rec["document"]
-                doc = Document(d["id"], d["text"], d.get("metadata", {}))
-                layers = [layer_from_dict(x) for x in rec["layers"]]
-                for layer in layers:
-                    layer.check_against(doc)
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise ToolkitError(f"{path}, line {lineno}: not a layers record ({exc})") from None
-            except ModelError as exc:
-                raise ToolkitError(f"{path}, line {lineno}: {exc}") from None
-            yield doc, layers
+            yield parse_layers_line(line, f"{path}, line {lineno}", min_annotators)
+
+
+def parse_layers_line(line: bytes, at: str, min_annotators: int = 0) -> tuple[Document, list[Annotation]]:
+    """One line of a layers file (see :func:`read_layers`); errors start with ``at``."""
+    try:
+        rec = orjson.loads(line)
+        d = rec["document"]
+        doc = Document(d["id"], d["text"], d.get("metadata", {}))
+        records = rec["layers"]
+        if min_annotators and sum(1 for x in records if x.get("kind") == "annotation") < min_annotators:
+            return doc, []
+        layers = [layer_from_dict(x) for x in records]
+        for layer in layers:
+            layer.check_against(doc)
+    except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+        raise ToolkitError(f"{at}: not a layers record ({exc})") from None
+    except ModelError as exc:
+        raise ToolkitError(f"{at}: {exc}") from None
+    return doc, layers

@@ -27,6 +27,7 @@ from toolkit.tokenize import doc_tokens
 
 FOLDS = 5
 GRID = ((0.05, 0.01), (0.1, 0.05), (0.05, 0.1), (0.2, 0.01))
+"""c1/c2 settings tried on the validation split, in order (ties keep the earlier one)."""
 
 
 def _words(doc: Document) -> tuple[list[tuple[int, int]], list[str]]:
@@ -41,6 +42,7 @@ def _features(words: Sequence[str], entries: dict[tuple[str, ...], str]) -> list
 
 class CrfTagger:
     name = "crf"
+    GRID = tuple({"c1": c1, "c2": c2} for c1, c2 in GRID)
 
     def __init__(self, c1: float = 0.05, c2: float = 0.1, max_iterations: int = 150) -> None:
         self.c1, self.c2, self.max_iterations = c1, c2, max_iterations
@@ -78,22 +80,9 @@ class CrfTagger:
         if progress:
             progress(1, 1)
 
-    def tune(self, train: Sequence[Example], validation: Sequence[Example], schema: Schema) -> dict[str, float]:
-        """Choose c1/c2 on the validation split (micro F1, strict); returns F1 per setting."""
-        from toolkit.evaluate import score_entities
-
-        results = {}
-        best = (-1.0, self.c1, self.c2)
-        for c1, c2 in GRID:
-            self.c1, self.c2 = c1, c2
-            self.fit(train, schema)
-            f1 = score_entities(
-                [g.spans for _, g in validation], [self.predict_spans(d) for d, _ in validation]
-            ).overall("strict")["f1"]
-            results[f"c1={c1},c2={c2}"] = f1
-            best = max(best, (f1, c1, c2), key=lambda x: x[0])
-        self.c1, self.c2 = best[1], best[2]
-        return results
+    def with_params(self, c1: float, c2: float) -> None:
+        """Set the regularisation (``toolkit.benchmarks.tuning`` tries :data:`GRID` on validation)."""
+        self.c1, self.c2 = c1, c2
 
     def predict_spans(self, doc: Document) -> list[Span]:
         if self._crf is None:

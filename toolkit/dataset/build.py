@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import multiprocessing
-import os
-import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
@@ -29,6 +26,7 @@ import pyarrow as pa
 
 from toolkit._gc import gc_paused
 from toolkit._io import sha256_file
+from toolkit._workers import worker_pool
 from toolkit.dataset.bio import bio_ids, bio_ranges
 from toolkit.dataset.columns import ColumnBatch
 from toolkit.dataset.minhash import NearDuplicates, signatures
@@ -342,28 +340,11 @@ def _add(totals: dict[str, int], counts: Mapping[str, int]) -> None:
         totals[label] = totals.get(label, 0) + n
 
 
-MAX_WORKERS = 4
-PARALLEL_FROM_BYTES = 16 << 20
-"""Gold inputs smaller than this are built in this process: starting workers would cost more than it saves."""
-
-
 @contextmanager
 def build_workers(paths: Sequence[Path]) -> Iterator[Any]:
-    """Worker processes for a big build, or None (small inputs, one core, or ``TOOLKIT_WORKERS=1``).
-
-    Work is split into units that depend only on the data and gathered in order, so the output
-    is byte-identical with any number of workers. Workers are forked (as `datasets`' ``num_proc``
-    does): spawned ones would re-run the caller's script, which a library cannot ask of its users;
-    where fork is not the platform's way (not Linux) the build runs in this process.
-    """
-    wanted = os.environ.get("TOOLKIT_WORKERS", "")
-    n = int(wanted) if wanted.isdigit() else min(os.cpu_count() or 1, MAX_WORKERS)
-    size = sum(Path(p).stat().st_size for p in paths if Path(p).is_file())
-    if n < 2 or (size < PARALLEL_FROM_BYTES and not wanted) or not sys.platform.startswith("linux"):
-        yield None
-        return
-    signatures([""])  # loads datasketch and makes the permutations once, for every forked worker to inherit
-    with multiprocessing.get_context("fork").Pool(n) as pool:
+    """Worker processes for a big build, or None (see :mod:`toolkit._workers`); datasketch is loaded
+    and the MinHash permutations made once, before forking, for every worker to inherit."""
+    with worker_pool(paths, warm_up=lambda: signatures([""])) as pool:
         yield pool
 
 

@@ -11,68 +11,33 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit._io import atomic_write_text, dumps, sha256_file
+from toolkit._io import atomic_write_text, dumps
 from toolkit.baselines import ENTITY_EXTRACTORS, RELATION_EXTRACTORS
-from toolkit.baselines.base import BaselineError, Example
+from toolkit.baselines.base import BaselineError, Example, as_layer
+from toolkit.benchmarks.tuning import tune
+from toolkit.dataset.load import SPLITS, Release, load_release
 from toolkit.errors import ToolkitError
-from toolkit.evaluate import ENTITY_MODES, bootstrap, score_entities, score_relations
-from toolkit.model import Annotation, Document, Provenance, Relation, Span
+from toolkit.model import Annotation, Span
 from toolkit.schema import Schema
-
-SPLITS = ("train", "validation", "test")
-
-
-@dataclass(frozen=True)
-class Release:
-    name: str
-    version: str
-    manifest_sha256: str
-    splits: dict[str, list[Example]]
+from toolkit.scoring.labels import LabelRule
+from toolkit.scoring.report import score_layers
 
 
-def load_release(path: Path) -> Release:
-    """A release folder as (document, gold layer) pairs per split; token offsets ride in the metadata."""
-    import pyarrow.parquet as pq
-    from datasets import Features
-
-    path = Path(path)
-    try:
-        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ToolkitError(f"{path}: not a release folder ({exc}); run `toolkit dataset release`") from None
-    splits: dict[str, list[Example]] = {s: [] for s in SPLITS}
-    for split in SPLITS:
-        f = path / "data" / f"{split}.parquet"
-        if not f.exists():
-            continue
-        table = pq.read_table(f)
-        feats = Features.from_arrow_schema(table.schema)
-        ents, rels = feats["entities"].feature["label"].names, feats["relations"].feature["label"].names
-        for row in table.to_pylist():
-            meta = {
-                "outlet": row["outlet"],
-                "date": row["date"],
-                "token_offsets": [[a, b] for a, b in zip(row["token_starts"], row["token_ends"], strict=True)],
-            }
-            doc = Document(row["id"], row["text"], meta)
-            spans = tuple(Span(e["id"], e["start"], e["end"], ents[e["label"]]) for e in row["entities"])
-            relations = tuple(Relation(r["id"], r["head"], r["tail"], rels[r["label"]]) for r in row["relations"])
-            splits[split].append((doc, Annotation(doc.id, "gold", "", spans, relations, Provenance(str(path)), "gold")))
-    return Release(manifest["name"], manifest["version"], sha256_file(path / "manifest.json"), splits)
+def dataset_rule(rel: Release) -> LabelRule:
+    """The label rule of a release: the types it annotates (see :mod:`toolkit.scoring.labels`)."""
+    return LabelRule.declared(rel.annotated_types, f"declared by release {rel.name} {rel.version}")
 
 
 def _entity_report(
-    gold: Sequence[Example], pred: Sequence[Sequence[Span]], resamples: int, seed: int
+    gold: Sequence[Example], pred: Sequence[Annotation], rule: LabelRule, resamples: int, seed: int
 ) -> dict[str, Any]:
-    scores = score_entities([g.spans for _, g in gold], pred)
-    out = scores.to_dict()
-    for mode in ENTITY_MODES:
-        out[mode]["ci95"] = bootstrap(scores.per_doc[mode], mode, resamples=resamples, seed=seed)
+    scores = score_layers([g for _, g in gold], pred, rule)
+    out = scores.entity_dict(resamples, seed)
     out["documents"] = len(gold)
+    out["not_annotated"] = scores.not_annotated.to_dict()["entities"]
     return out
 
 
@@ -112,9 +77,7 @@ def run(
     _check_checksum(out_dir, rel.manifest_sha256)
     train, validation, test = (rel.splits[s] for s in SPLITS)
     symmetric = [r.label for r in schema.relations if not r.directed]
-    # Score only the types this dataset annotates (idner-news-2k has PER, ORG, LOC): a prediction of
-    # another type is not an error the dataset can judge.
-    labels = sorted({s.label for split in rel.splits.values() for _, g in split for s in g.spans})
+    rule = dataset_rule(rel)
     written = []
     best_spans: dict[str, list[list[Span]]] = {}
     for name in baselines:
@@ -130,10 +93,10 @@ def run(
             "toolkit_version": __version__,
             "seed": seed,
             "resamples": resamples,
-            "labels_scored": labels,
+            "labels_scored": sorted(rule.entities),
         }
         try:
-            tuning = model.tune(train, validation, schema) if hasattr(model, "tune") and validation else None
+            tuning = tune(model, train, validation, schema, rule)
             model.fit(train, schema)
         except BaselineError as exc:
             result["skipped"] = str(exc)
@@ -147,15 +110,16 @@ def run(
                 continue
             if progress:
                 progress(f"{name}: predicting {split} ({len(data)} documents)")
-            pred = [[x for x in model.predict_spans(doc) if x.label in labels] for doc, _ in data]
-            result[split] = _entity_report(data, pred, resamples, seed)
+            pred = [as_layer(doc, name, model.predict_spans(doc)) for doc, _ in data]
+            result[split] = _entity_report(data, pred, rule, resamples, seed)
             if split == "test":
-                result["test"]["confusion"] = _confusion(data, pred)
-                best_spans[name] = pred
+                kept = [rule.keep(p.spans, ())[0] for p in pred]
+                result["test"]["confusion"] = _confusion(data, kept)
+                best_spans[name] = kept
         written.append(_write(out_dir / f"{name}.json", result))
     if any(g.relations for _, g in train):
         for name, make in RELATION_EXTRACTORS.items():
-            written.append(_relation_bench(name, make(), rel, schema, symmetric, best_spans, out_dir, seed))
+            written.append(_relation_bench(name, make(), rel, schema, rule, symmetric, best_spans, out_dir, seed))
     return written
 
 
@@ -164,6 +128,7 @@ def _relation_bench(
     model: Any,
     rel: Release,
     schema: Schema,
+    rule: LabelRule,
     symmetric: list[str],
     predicted: dict[str, list[list[Span]]],
     out_dir: Path,
@@ -186,17 +151,16 @@ def _relation_bench(
     except BaselineError as exc:
         result["skipped"] = str(exc)
         return _write(out_dir / f"{name}.json", result)
-    gold = [(g.spans, g.relations) for _, g in test]
-    given = [(g.spans, model.predict_relations(d, g.spans)) for d, g in test]
-    result["test_given_gold_entities"] = _strip(score_relations(gold, given, symmetric))
+    gold = [g for _, g in test]
+    given = [as_layer(d, name, g.spans, model.predict_relations(d, g.spans)) for d, g in test]
+    result["test_given_gold_entities"] = score_layers(gold, given, rule, symmetric).relations.to_dict()
     if "crf" in predicted:
-        e2e = [(spans, model.predict_relations(d, spans)) for (d, _), spans in zip(test, predicted["crf"], strict=True)]
-        result["test_end_to_end_with_crf"] = _strip(score_relations(gold, e2e, symmetric))
+        e2e = [
+            as_layer(d, name, spans, model.predict_relations(d, spans))
+            for (d, _), spans in zip(test, predicted["crf"], strict=True)
+        ]
+        result["test_end_to_end_with_crf"] = score_layers(gold, e2e, rule, symmetric).relations.to_dict()
     return _write(out_dir / f"{name}.json", result)
-
-
-def _strip(scores: dict[str, Any]) -> dict[str, Any]:
-    return {mode: {k: v for k, v in s.items() if k != "per_doc"} for mode, s in scores.items()}
 
 
 def _check_checksum(out_dir: Path, manifest_sha: str) -> None:

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
-from toolkit.annotations.agreement import agreement, token_labels
+import numpy as np
+
 from toolkit.model import Annotation, Document, Provenance, Relation, Span
 from toolkit.schema import Schema
-from toolkit.tokenize import tokenize
+from toolkit.scoring.agreement import agreement
+from toolkit.scoring.entities import ents_of
+from toolkit.scoring.kappa import token_label_ids
+from toolkit.tokenize import token_columns, tokenize
 
 
 def layer(who: str, spans: list[Span], rels: list[Relation] | None = None, doc: str = "d") -> Annotation:
@@ -70,8 +74,11 @@ def test_documents_with_one_annotator_are_skipped_and_counted(schema: Schema) ->
 def test_token_labels_keep_the_outermost_span() -> None:
     text = "Wakil Tetap RI untuk PBB"
     role, gpe = Span("r", 0, 24, "ROLE"), Span("g", 12, 14, "GPE")
-    assert token_labels(text, [gpe, role]) == ["ROLE"] * 5
+    _, starts, ends = token_columns(text)
+    ids = token_label_ids(starts, ends, ents_of([gpe, role]), {"ROLE": 1, "GPE": 2})
+    assert ids.tolist() == [1] * 5
     assert len(tokenize(text)) == 5
+    assert np.array_equal(token_label_ids(starts, ends, ents_of([gpe]), {"GPE": 2}), [0, 0, 2, 0, 0])
 
 
 def test_bootstrap_is_reproducible(schema: Schema) -> None:

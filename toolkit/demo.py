@@ -10,17 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit._io import atomic_write_text
-from toolkit.annotations.agreement import agreement
 from toolkit.annotations.gold import write_gold
 from toolkit.annotations.importer import import_export
 from toolkit.annotations.layers import read_layers
-from toolkit.benchmarks import run
+from toolkit.benchmarks import regenerate, run
 from toolkit.corpus import write_corpus
 from toolkit.dataset.release import release, verify
 from toolkit.errors import ToolkitError
 from toolkit.labelstudio.tasks import write_tasks
-from toolkit.leaderboard import regenerate
 from toolkit.schema import Schema, label_config, load_schema
+from toolkit.scoring.agreement import agreement
 from toolkit.seeds import ARTICLES_FILE, RAW_DIR, ingest, load_articles, load_profiles
 
 DEMO_VERSION = "0.1.0"
@@ -162,7 +161,7 @@ def _bench_step(root: Path, out_dir: Path, schema: Schema, seed_release: Path) -
     """Benchmarks on the seed release and on idner-news-2k (imported, released and scored here)."""
     lines = []
     releases = [seed_release]
-    corpus = root.resolve().parent / "shared" / "data" / "idner-news-2k"
+    corpus = root / "benchmarks" / "data" / "idner-news-2k"
     if corpus.exists():
         files = [corpus / f for f in ("train.txt", "dev.txt", "test.txt")]
         imported = out_dir / "corpora" / "idner-news-2k"

@@ -1,0 +1,46 @@
+"""The ``toolkit`` command line: options in, typed library calls, rendered results out.
+
+The ``cli`` package is the only code that prints or exits. Every :class:`ToolkitError` becomes a
+one-line ``Error: ...`` on stderr and exit status 1, without a traceback. One module per command
+group; this module builds the top-level group from them.
+"""
+
+import click
+
+from toolkit import __version__
+from toolkit.cli import annotations as annotations_cli
+from toolkit.cli import corpus, dataset, demo, ls, models, schema, seeds
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="toolkit")
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens (debug level) to stderr.")
+def main(verbose: bool) -> None:
+    """Turn news articles into a versioned, benchmarked entity-and-relation dataset."""
+    if verbose:
+        import logging
+        import sys
+
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        for name in ("toolkit", "httpx", "label_studio_sdk", "huggingface_hub"):
+            logger = logging.getLogger(name)
+            logger.setLevel(logging.DEBUG)
+            if not any(getattr(h, "_toolkit", False) for h in logger.handlers):
+                handler._toolkit = True  # type: ignore[attr-defined]
+                logger.addHandler(handler)
+
+
+for command in (
+    schema.schema,
+    seeds.seeds,
+    ls.ls_group,
+    annotations_cli.annotations_group,
+    dataset.dataset_group,
+    corpus.corpus_group,
+    models.bench,
+    models.predict,
+    models.score,
+    demo.demo,
+):
+    main.add_command(command)

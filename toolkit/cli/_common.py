@@ -1,0 +1,73 @@
+"""What every command group shares: error translation, JSON output, common options."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from toolkit.errors import ToolkitError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _friendly(func: F) -> F:
+    """Turn library errors into click's ``Error: ...`` with exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ToolkitError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, Path):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if hasattr(value, "items"):
+        return dict(value.items())
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _echo_json(value: object) -> None:
+    click.echo(json.dumps(value, default=_json_default, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+schema_option = click.option(
+    "--schema",
+    "schema_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("schemas/schema.yaml"),
+    show_default=True,
+    help="Entity/relation schema file.",
+)
+seeds_dir_option = click.option(
+    "--seeds-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("seeds"),
+    show_default=True,
+    help="Folder holding articles.jsonl and raw/.",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+
+
+def _options(options: list[Callable[[Any], Any]]) -> Callable[[F], F]:
+    """Apply a declared group of click options, in order."""
+
+    def apply(func: F) -> F:
+        decorated: Any = func
+        for option in reversed(options):
+            decorated = option(decorated)
+        return decorated  # type: ignore[no-any-return]  # click options keep the callable's type
+
+    return apply

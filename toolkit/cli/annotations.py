@@ -1,0 +1,160 @@
+"""``toolkit annotations`` commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from toolkit.cli._common import _echo_json, _friendly, json_option, schema_option, seeds_dir_option
+
+
+@click.group("annotations")
+def annotations_group() -> None:
+    """Import and validate Label Studio exports; agreement; adjudicated gold."""
+
+
+@annotations_group.command("import")
+@click.argument("snapshot", type=click.Path(path_type=Path, dir_okay=False))
+@schema_option
+@seeds_dir_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("annotations/layers"),
+    show_default=True,
+    help="Folder for <snapshot>.jsonl (layers) and <snapshot>.report.json.",
+)
+@click.option(
+    "--skip-invalid", is_flag=True, help="Write the valid part and report every skip (default: fail on any error)."
+)
+@json_option
+@_friendly
+def annotations_import(
+    snapshot: Path, schema_path: Path, seeds_dir: Path, out: Path, skip_invalid: bool, as_json: bool
+) -> None:
+    """Validate a Label Studio JSON export and write normalised layers."""
+    from tqdm import tqdm
+
+    from toolkit.annotations.importer import AnnotationImportError, import_export
+    from toolkit.schema import load_schema
+    from toolkit.seeds import ARTICLES_FILE, load_articles
+
+    schema_obj = load_schema(schema_path)
+    seeds = {d.id: d for d in load_articles(seeds_dir / ARTICLES_FILE)}
+    try:
+        with tqdm(unit=" tasks", desc="importing", leave=False, disable=None) as bar:
+
+            def advance(n: int) -> None:
+                bar.update(n)
+
+            report = import_export(
+                snapshot, schema_obj, out_dir=out, seeds=seeds, skip_invalid=skip_invalid, progress=advance
+            )
+    except AnnotationImportError as exc:
+        for problem in exc.problems[:50]:
+            click.echo(f"{problem.severity}: {problem.render(str(snapshot))}", err=True)
+        if len(exc.problems) > 50:
+            click.echo(f"... and {len(exc.problems) - 50} more", err=True)
+        raise
+    if as_json:
+        _echo_json(report.to_dict())
+        return
+    for problem in report.problems[:50]:
+        click.echo(f"{problem.severity}: {problem.render(str(snapshot))}")
+    if len(report.problems) > 50:
+        click.echo(f"... and {len(report.problems) - 50} more (all in the report file)")
+    for kind, c in report.counts.items():
+        reasons = report.skipped.get(kind, {})
+        why = f" ({'; '.join(f'{r}: {n}' for r, n in reasons.items())})" if reasons else ""
+        click.echo(f"{kind:<12} {c['in']:>7} in {c['written']:>7} written {c['skipped']:>7} skipped{why}")
+    if report.repairs:
+        click.echo("repairs: " + ", ".join(f"{k}: {v}" for k, v in report.repairs.items()))
+    click.echo(f"wrote {report.output} (report: {Path(str(report.output)).with_suffix('.report.json')})")
+
+
+@annotations_group.command("agree")
+@click.argument("layers", type=click.Path(path_type=Path, dir_okay=False))
+@schema_option
+@click.option("--resamples", default=1000, show_default=True, help="Bootstrap resamples for the 95% intervals.")
+@click.option("--seed", default=0, show_default=True, help="Random seed of the bootstrap.")
+@json_option
+@_friendly
+def annotations_agree(layers: Path, schema_path: Path, resamples: int, seed: int, as_json: bool) -> None:
+    """Inter-annotator agreement: span/relation F1 and token kappa with bootstrap CIs."""
+    from toolkit.schema import load_schema
+    from toolkit.scoring.agreement import MEASURES, agreement_file
+
+    report = agreement_file(layers, load_schema(schema_path), resamples=resamples, seed=seed)
+    if as_json:
+        _echo_json(report.to_dict())
+        return
+    if not report.documents:
+        click.echo(
+            f"no document has two or more annotators ({report.documents_skipped} with fewer); "
+            "no agreement figure can be given"
+        )
+        return
+    click.echo(
+        f"{report.documents} documents with 2+ annotators ({report.documents_skipped} skipped), "
+        f"annotators: {', '.join(report.annotators)}"
+    )
+
+    def fmt(x: float | None) -> str:
+        return "  -  " if x is None else f"{x:.3f}"
+
+    click.echo(f"{'measure':<14} {'pooled F1':>9} {'mean/pair':>9}  95% CI")
+    for m in MEASURES:
+        o = report.overall[m]
+        ci = f"[{o['ci95']['low']:.3f}, {o['ci95']['high']:.3f}]" if o["ci95"] else "(needs 2+ documents)"
+        click.echo(f"{m:<14} {fmt(o['f1_pooled']):>9} {fmt(o['f1_mean_over_pairs']):>9}  {ci}")
+    k = report.overall["kappa"]
+    kci = f"[{k['ci95']['low']:.3f}, {k['ci95']['high']:.3f}]" if k["ci95"] else "(needs 2+ documents)"
+    click.echo(f"{'token kappa':<14} {'':>9} {fmt(k['mean_over_pairs']):>9}  {kci}")
+    click.echo(
+        "per label (F1): "
+        + "; ".join(f"{label} " + "/".join(fmt(v) for v in vals.values()) for label, vals in report.per_label.items())
+    )
+    for p in report.pairs:
+        click.echo(
+            f"pair {p['a']} ~ {p['b']}: {p['documents']} docs, exact {fmt(p['span_exact_f1'])}, "
+            f"overlap {fmt(p['span_overlap_f1'])}, relation {fmt(p['relation_f1'])}, kappa {fmt(p['kappa'])}"
+        )
+
+
+@annotations_group.command("gold")
+@click.argument("layers", type=click.Path(path_type=Path, dir_okay=False))
+@schema_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("annotations/gold"),
+    show_default=True,
+    help="Folder for <layers>.jsonl with the gold layer of each document.",
+)
+@click.option(
+    "--review-tasks",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write a Label Studio task file of the documents with disagreements (candidates as predictions).",
+)
+@json_option
+@_friendly
+def annotations_gold(layers: Path, schema_path: Path, out: Path, review_tasks: Path | None, as_json: bool) -> None:
+    """Adjudicate one gold layer per document (ground truth, else majority)."""
+    from toolkit.annotations.gold import write_gold
+
+    summary = write_gold(layers, out, review_tasks=review_tasks, schema_path=schema_path)
+    if as_json:
+        _echo_json(summary)
+        return
+    click.echo(
+        f"{summary['documents']} documents adjudicated ({summary['without_annotations']} without annotations): "
+        + ", ".join(f"{k} {v}" for k, v in summary["policies"].items())
+    )
+    click.echo(
+        f"gold: {summary['spans']} spans, {summary['relations']} relations; "
+        f"{summary['disagreements']} disagreements in {summary['documents_with_disagreements']} documents"
+    )
+    click.echo(f"wrote {summary['output']}")
+    if review_tasks:
+        click.echo(f"wrote {summary['review_tasks']} review task(s) to {review_tasks}")

@@ -1,0 +1,188 @@
+"""``toolkit ls`` commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from toolkit.cli._common import _echo_json, _friendly, _options, json_option, schema_option, seeds_dir_option
+from toolkit.errors import ToolkitError
+
+
+@click.group("ls")
+def ls_group() -> None:
+    """Label Studio: task files, push, pull, and a local server for annotators."""
+
+
+@ls_group.command("tasks")
+@seeds_dir_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("build/labelstudio/tasks.json"),
+    show_default=True,
+    help="Task file to write (Label Studio: Import > upload).",
+)
+@_friendly
+def ls_tasks(seeds_dir: Path, out: Path) -> None:
+    """Write the Label Studio task file, one task per article."""
+    from toolkit.labelstudio.tasks import write_tasks
+    from toolkit.seeds import ARTICLES_FILE, load_articles
+
+    docs = load_articles(seeds_dir / ARTICLES_FILE)
+    if not docs:
+        raise ToolkitError(f"{seeds_dir / ARTICLES_FILE}: no articles; run `toolkit seeds ingest PAGE...` first")
+    report = write_tasks(docs, out)
+    click.echo(f"wrote {report.tasks} task(s) ({report.characters} characters) to {report.path}")
+
+
+project_options = [
+    click.option("--title", help="Project title (default: the schema name)."),
+    click.option("--project-id", type=int, help="Project id (overrides --title)."),
+]
+
+
+_project_opts = _options(project_options)
+
+
+@ls_group.command("push")
+@seeds_dir_option
+@schema_option
+@_project_opts
+@click.option(
+    "--predictions",
+    "predictions_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Prediction JSONL to attach as pre-annotations (one model_version per line).",
+)
+@json_option
+@_friendly
+def ls_push(
+    seeds_dir: Path,
+    schema_path: Path,
+    title: str | None,
+    project_id: int | None,
+    predictions_path: Path | None,
+    as_json: bool,
+) -> None:
+    """Create/update the project on $LABEL_STUDIO_URL and import the articles as tasks."""
+    from tqdm import tqdm
+
+    from toolkit.labelstudio.client import connect
+    from toolkit.labelstudio.push import push
+    from toolkit.predictions import read_predictions
+    from toolkit.schema import load_schema
+    from toolkit.seeds import ARTICLES_FILE, load_articles
+
+    schema_obj = load_schema(schema_path)
+    docs = load_articles(seeds_dir / ARTICLES_FILE)
+    if not docs:
+        raise ToolkitError(f"{seeds_dir / ARTICLES_FILE}: no articles; run `toolkit seeds ingest PAGE...` first")
+    preds = read_predictions(predictions_path) if predictions_path else []
+    conn = connect()
+    with tqdm(desc="pushing", unit="item", leave=False, disable=None) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        report = push(
+            conn,
+            schema_obj,
+            docs,
+            title=title or schema_obj.name,
+            project_id=project_id,
+            predictions=preds,
+            progress=progress,
+        )
+    if as_json:
+        _echo_json(report)
+        return
+    state = "created" if report.project_created else ("config updated" if report.config_updated else "up to date")
+    click.echo(f"{report.url}: project {report.project_id} {report.title!r} ({state})")
+    click.echo(f"tasks: {report.tasks_imported} imported, {report.tasks_already_there} already there")
+    if preds:
+        click.echo(
+            f"predictions: {report.predictions_attached} attached, {report.predictions_already_there} already there"
+        )
+
+
+@ls_group.command("pull")
+@_project_opts
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("annotations/snapshots"),
+    show_default=True,
+    help="Snapshot folder (an index.json there records every snapshot).",
+)
+@json_option
+@_friendly
+def ls_pull(title: str | None, project_id: int | None, out: Path, as_json: bool) -> None:
+    """Download the project's full export as a new immutable snapshot."""
+    from tqdm import tqdm
+
+    from toolkit.labelstudio.client import connect
+    from toolkit.labelstudio.pull import pull
+    from toolkit.schema import load_schema
+
+    if title is None and project_id is None:
+        title = load_schema(Path("schemas/schema.yaml")).name
+    conn = connect()
+    with tqdm(unit="B", unit_scale=True, desc="downloading", leave=False, disable=None) as bar:
+
+        def advance(nbytes: int) -> None:
+            bar.update(nbytes)
+
+        entry = pull(conn, title=title or "", project_id=project_id, out_dir=out, progress=advance)
+    if as_json:
+        _echo_json(entry)
+        return
+    c = entry.counts
+    click.echo(f"{out / entry.file}")
+    click.echo(f"  sha256 {entry.sha256}")
+    click.echo(
+        f"  {c.tasks} tasks, {c.annotations} annotations, {c.cancelled} cancelled, {c.annotators} annotators, "
+        f"{c.predictions} predictions, {c.drafts} drafts"
+    )
+
+
+@ls_group.command("serve")
+@click.option("--port", type=int, default=8080, show_default=True, help="Port on 127.0.0.1.")
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path.home() / ".local" / "share" / "toolkit-label-studio",
+    show_default=True,
+    help="Where Label Studio keeps its database and uploads (outside the repo).",
+)
+@_friendly
+def ls_serve(port: int, data_dir: Path) -> None:
+    """Start a local Label Studio for annotators (offline settings; Ctrl-C stops it)."""
+    import os
+
+    from toolkit.labelstudio import server as ls_server
+
+    if not ls_server.executable().exists():
+        click.echo(f"installing label-studio {ls_server.LABEL_STUDIO_VERSION} into {ls_server.ls_home()} (once)...")
+    ls_server.ensure_installed()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    srv = ls_server.Server(data_dir, port).start()
+    user = os.environ.get("LABEL_STUDIO_USERNAME")
+    click.echo(f"Label Studio {ls_server.LABEL_STUDIO_VERSION} is running at {srv.url} (data in {data_dir})")
+    if user:
+        click.echo(f"Log in as {user} with the password in LABEL_STUDIO_PASSWORD.")
+    else:
+        click.echo(f"Open {srv.url}/user/signup and create an account (it stays on this machine).")
+    click.echo("API key for toolkit ls push/pull: Account & Settings > Access Token (set LABEL_STUDIO_API_KEY).")
+    click.echo(f"Then: export LABEL_STUDIO_URL={srv.url}; toolkit ls push; annotate; toolkit ls pull")
+    click.echo(f"Guidelines: schemas/GUIDELINES.md. Server log: {srv.log_path}. Press Ctrl-C to stop.")
+    try:
+        assert srv.process is not None
+        srv.process.wait()
+    except KeyboardInterrupt:
+        click.echo("stopping Label Studio")
+    finally:
+        srv.stop()

@@ -1,0 +1,201 @@
+"""``toolkit bench``, ``predict`` and ``score``: baselines and scores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from toolkit.cli._common import _echo_json, _friendly, json_option, schema_option
+from toolkit.errors import ToolkitError
+
+
+@click.command("bench")
+@click.argument("releases", nargs=-1, required=True, type=click.Path(path_type=Path, file_okay=False))
+@schema_option
+@click.option("--baseline", "baselines", multiple=True, help="Entity baselines to run (default: all).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("benchmarks"), show_default=True)
+@click.option("--seed", default=0, show_default=True)
+@click.option("--resamples", default=1000, show_default=True, help="Bootstrap resamples for the intervals.")
+@_friendly
+def bench(
+    releases: tuple[Path, ...], schema_path: Path, baselines: tuple[str, ...], out: Path, seed: int, resamples: int
+) -> None:
+    """Train and score every baseline on dataset releases; regenerate the leaderboard and plots."""
+    from toolkit.baselines import ENTITY_EXTRACTORS
+    from toolkit.benchmarks import run
+    from toolkit.benchmarks.leaderboard import regenerate
+    from toolkit.schema import load_schema
+
+    unknown = sorted(set(baselines) - set(ENTITY_EXTRACTORS))
+    if unknown:
+        raise ToolkitError(f"unknown baseline(s) {unknown}; choose from {sorted(ENTITY_EXTRACTORS)}")
+    schema_obj = load_schema(schema_path)
+    for release_dir in releases:
+        run(
+            release_dir,
+            schema_obj,
+            out_root=out,
+            baselines=baselines or tuple(ENTITY_EXTRACTORS),
+            seed=seed,
+            resamples=resamples,
+            progress=lambda msg: click.echo(f"  {msg}", err=True),
+        )
+    board = regenerate(out)
+    click.echo(board.read_text(encoding="utf-8"))
+    click.echo(f"wrote {board}")
+
+
+@click.command("predict")
+@click.argument("baseline")
+@click.option(
+    "--release",
+    "release_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Release whose train split the baseline learns from.",
+)
+@click.option("--split", default="test", show_default=True, help="Split to predict, or 'articles' with --articles.")
+@click.option(
+    "--articles", type=click.Path(path_type=Path, dir_okay=False), help="Predict these seed articles instead."
+)
+@click.option("--relations", "relation_baseline", help="Also predict relations with this relation baseline.")
+@click.option("--save-model", type=click.Path(path_type=Path, file_okay=False), help="Keep the trained model here.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Prediction JSONL.")
+@schema_option
+@_friendly
+def predict(
+    baseline: str,
+    release_dir: Path,
+    split: str,
+    articles: Path | None,
+    relation_baseline: str | None,
+    save_model: Path | None,
+    out: Path,
+    schema_path: Path,
+) -> None:
+    """Train a baseline on a release and write predictions (JSONL: pre-annotations or scoring input)."""
+    from toolkit.baselines import ENTITY_EXTRACTORS, RELATION_EXTRACTORS
+    from toolkit.baselines.base import as_layer
+    from toolkit.benchmarks.runner import dataset_rule
+    from toolkit.benchmarks.tuning import tune
+    from toolkit.dataset.load import load_release
+    from toolkit.predictions import write_predictions
+    from toolkit.schema import load_schema
+    from toolkit.seeds import load_articles
+
+    if baseline not in ENTITY_EXTRACTORS:
+        raise ToolkitError(f"unknown baseline {baseline!r}; choose from {sorted(ENTITY_EXTRACTORS)}")
+    if relation_baseline and relation_baseline not in RELATION_EXTRACTORS:
+        raise ToolkitError(
+            f"unknown relation baseline {relation_baseline!r}; choose from {sorted(RELATION_EXTRACTORS)}"
+        )
+    schema_obj = load_schema(schema_path)
+    rel = load_release(release_dir)
+    model = ENTITY_EXTRACTORS[baseline]()
+    # the configuration bench scores: tuned on validation, then trained on train
+    tune(model, rel.splits["train"], rel.splits["validation"], schema_obj, dataset_rule(rel))
+    model.fit(rel.splits["train"], schema_obj)
+    rmodel = RELATION_EXTRACTORS[relation_baseline]() if relation_baseline else None
+    if rmodel is not None:
+        rmodel.fit(rel.splits["train"], schema_obj)
+    if save_model:
+        from toolkit.baselines.base import record_training_data
+
+        model.save(save_model)
+        record_training_data(
+            save_model, {"dataset": rel.name, "version": rel.version, "manifest_sha256": rel.manifest_sha256}
+        )
+    docs = load_articles(articles) if articles else [d for d, _ in rel.splits.get(split, [])]
+    if not docs:
+        raise ToolkitError(f"nothing to predict: split {split!r} of {release_dir} is empty; pass --split or --articles")
+    version = f"{baseline}@{rel.name}-{rel.version}"
+    layers = []
+    for doc in docs:
+        spans = model.predict_spans(doc)
+        relations = rmodel.predict_relations(doc, spans) if rmodel is not None else []
+        layers.append(as_layer(doc, version, spans, relations))
+    n = write_predictions(layers, out)
+    click.echo(f"wrote {n} document(s) of predictions by {version} to {out}")
+
+
+@click.command("score")
+@click.argument("gold", type=click.Path(path_type=Path))
+@click.argument("pred", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--split", default="test", show_default=True, help="Split of GOLD when it is a release folder.")
+@click.option(
+    "--compare", type=click.Path(path_type=Path, dir_okay=False), help="A second system's predictions: paired test."
+)
+@click.option("--resamples", default=1000, show_default=True, help="Bootstrap resamples (0: no intervals).")
+@click.option("--seed", default=0, show_default=True)
+@click.option("--skip-invalid", is_flag=True, help="Drop (and count) predicted labels outside the schema.")
+@schema_option
+@json_option
+@_friendly
+def score(
+    gold: Path,
+    pred: Path,
+    split: str,
+    compare: Path | None,
+    resamples: int,
+    seed: int,
+    skip_invalid: bool,
+    schema_path: Path,
+    as_json: bool,
+) -> None:
+    """Score predictions against a reference.
+
+    GOLD: a gold file (`annotations gold`, `corpus import-*`), a release folder (--split) or a file in
+    the prediction format. PRED: the prediction format, or gold records of another annotator.
+    """
+    from toolkit.schema import load_schema
+    from toolkit.scoring.files import score_files
+
+    if resamples < 0:
+        raise ToolkitError(f"--resamples must be 0 (no intervals) or more, got {resamples}")
+    report = score_files(
+        gold,
+        pred,
+        load_schema(schema_path),
+        split=split,
+        compare=compare,
+        resamples=resamples,
+        seed=seed,
+        skip_invalid=skip_invalid,
+    )
+    if as_json:
+        _echo_json(report)
+        return
+    scored = report["labels_scored"]
+    click.echo(
+        f"{report['documents']} documents ({report['documents_without_predictions']} without predictions); "
+        f"types scored ({scored['rule']}): {', '.join(scored['entities']) or '-'}; "
+        f"relations: {', '.join(scored['relations']) or '-'}"
+    )
+    for kind, counts in report["not_annotated"].items():
+        if counts:
+            listed = ", ".join(f"{label} {n}" for label, n in counts.items())
+            click.echo(f"  predicted {kind} of types not annotated in this dataset (not scored): {listed}")
+    for what, n in report["skipped"].items():
+        click.echo(f"  skipped: {what}: {n}")
+    click.echo("entity scores (micro P / R / F1, macro F1, 95% CI of micro F1):")
+    for mode, block in report["entities"].items():
+        click.echo(f"  {mode:<9} {_score_line(block)}")
+    for label, row in report["entities"]["strict"]["per_label"].items():
+        click.echo(f"    {label:<10} P {row['precision']:.4f} R {row['recall']:.4f} F1 {row['f1']:.4f}")
+    for mode, block in report["relations"].items():
+        click.echo(f"  relations {mode:<10} {_score_line(block)}")
+    if "paired" in report:
+        t = report["paired"]
+        p = "-" if t["p_value"] is None else f"{t['p_value']:.4f}"
+        click.echo(f"paired {t['method']}: F1 difference {t['difference']:+.4f}, p = {p}")
+
+
+def _score_line(block: dict[str, Any]) -> str:
+    """One line of P / R / F1, macro F1 and the interval; 'n/a' when neither side has any item."""
+    m, ci = block["micro"], block["ci95"]
+    if m.get("empty"):
+        return "n/a (no items in the reference or the predictions)"
+    ci_text = f"[{ci['low']:.4f}, {ci['high']:.4f}]" if ci else "(no interval: needs 2+ documents and resamples)"
+    return f"{m['precision']:.4f} / {m['recall']:.4f} / {m['f1']:.4f}  macro {block['macro_f1']:.4f}  {ci_text}"

@@ -1,0 +1,312 @@
+"""Inter-annotator agreement: the scoring engine with one annotator as the reference.
+
+For every pair of annotators (in sorted order, the first as the reference) on the documents both
+annotated, agreement is exactly what ``toolkit score`` reports for the second annotator's layers
+as predictions against the first's as gold (:func:`toolkit.scoring.report.score_layers`, the
+schema's label rule): ``span_exact`` is the ``strict`` entity mode, ``span_overlap`` the
+``ent_type`` mode, ``relation`` the ``strict`` relation mode. Figures are per pair, averaged over
+pairs, and pooled (counts added over all pairs and documents), per label and per document, with
+percentile bootstrap 95% intervals over documents (:mod:`intervals`). Token agreement is Cohen's
+kappa (:mod:`kappa`), from per-document confusion matrices, equal to scikit-learn's on the same
+tokens.
+
+Documents are scored in chunks that keep only count rows and confusion matrices, so memory does
+not hold the layers; a big layers file is read in ranges of lines by worker processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations, islice
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from toolkit._gc import gc_paused
+from toolkit._workers import worker_pool
+from toolkit.annotations.layers import parse_layers_line
+from toolkit.errors import ToolkitError
+from toolkit.model import Annotation, Document
+from toolkit.schema import Schema
+from toolkit.scoring.entities import HALF_CREDIT, ents_of
+from toolkit.scoring.intervals import bootstrap
+from toolkit.scoring.kappa import confusion, kappa_of, token_label_ids
+from toolkit.scoring.labels import LabelRule
+from toolkit.scoring.prf import Arr, f1_of, prf
+from toolkit.scoring.report import score_layers
+from toolkit.tokenize import doc_token_columns
+
+MEASURES = ("span_exact", "span_overlap", "relation")
+MEASURE_MODES = {
+    "span_exact": ("entities", "strict"),
+    "span_overlap": ("entities", "ent_type"),
+    "relation": ("relations", "strict"),
+}
+CHUNK = 1000
+"""Documents scored together (and the unit of work of a worker)."""
+
+
+@dataclass(frozen=True)
+class AgreementReport:
+    documents: int
+    documents_skipped: int
+    annotators: tuple[str, ...]
+    pairs: tuple[dict[str, Any], ...]
+    overall: dict[str, Any]
+    per_label: dict[str, dict[str, float]]
+    per_document: tuple[dict[str, Any], ...]
+    labels_scored: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents,
+            "documents_skipped": self.documents_skipped,
+            "annotators": list(self.annotators),
+            "pairs": list(self.pairs),
+            "overall": self.overall,
+            "per_label": self.per_label,
+            "per_document": list(self.per_document),
+            "labels_scored": self.labels_scored,
+        }
+
+
+@dataclass
+class _PairPart:
+    """One pair of annotators on the documents of one chunk that both annotated."""
+
+    docs: list[int]  # positions in the chunk
+    rows: dict[str, Arr]  # measure -> (documents, 5) counts
+    labels: dict[str, dict[str, Arr]]  # measure -> label -> (5,) counts
+    matrices: Arr  # (documents, k*k) token confusion matrices
+
+
+@dataclass
+class _Chunk:
+    doc_ids: list[str] = field(default_factory=list)
+    doc_annotators: list[list[str]] = field(default_factory=list)
+    pairs: dict[tuple[str, str], _PairPart] = field(default_factory=dict)
+    skipped: int = 0
+
+
+def _humans(doc: Document, layers: Sequence[Annotation]) -> dict[str, Annotation]:
+    out: dict[str, Annotation] = {}
+    for layer in layers:
+        if layer.kind != "annotation":
+            continue
+        if layer.annotator in out:
+            raise ToolkitError(
+                f"document {doc.id}: two layers by {layer.annotator}; one annotator has one vote: "
+                "import the export again with the current toolkit (it keeps each annotator's latest annotation)"
+            )
+        out[layer.annotator] = layer
+    return out
+
+
+def _score_chunk(items: Sequence[tuple[Document, Sequence[Annotation]]], schema: Schema) -> _Chunk:
+    """Counts of every pair on a chunk of documents (the unit of work)."""
+    rule = LabelRule.from_schema(schema)
+    symmetric = [r.label for r in schema.relations if not r.directed]
+    label_ids = {label: i for i, label in enumerate(schema.entity_labels, 1)}
+    k = len(label_ids) + 1
+    out = _Chunk()
+    collected: dict[tuple[str, str], tuple[list[int], list[Annotation], list[Annotation], list[Arr]]] = {}
+    for doc, layers in items:
+        humans = _humans(doc, layers)
+        if len(humans) < 2:
+            out.skipped += 1
+            continue
+        position = len(out.doc_ids)
+        out.doc_ids.append(doc.id)
+        out.doc_annotators.append(sorted(humans))
+        _, starts, ends = doc_token_columns(doc.text, doc.metadata)
+        tokens = {
+            who: token_label_ids(starts, ends, ents_of(rule.keep(layer.spans, ())[0]), label_ids)
+            for who, layer in humans.items()
+        }
+        for a, b in combinations(sorted(humans), 2):
+            docs, ref, other, matrices = collected.setdefault((a, b), ([], [], [], []))
+            docs.append(position)
+            ref.append(humans[a])
+            other.append(humans[b])
+            matrices.append(confusion(tokens[a], tokens[b], k))
+    for pair, (docs, ref, other, matrices) in collected.items():
+        scores = score_layers(
+            ref, other, rule, symmetric, entity_modes=("strict", "ent_type"), relation_modes=("strict",)
+        )
+        rows: dict[str, Arr] = {}
+        labels: dict[str, dict[str, Arr]] = {}
+        for m, (kind, mode) in MEASURE_MODES.items():
+            part = scores.entities if kind == "entities" else scores.relations
+            rows[m] = part.per_doc[mode]
+            labels[m] = dict(part.per_label[mode])
+        out.pairs[pair] = _PairPart(docs, rows, labels, np.array(matrices, dtype=np.int64))
+    return out
+
+
+def _chunks(docs: Iterable[tuple[Document, Sequence[Annotation]]], schema: Schema) -> Iterator[_Chunk]:
+    it = iter(docs)
+    while batch := list(islice(it, CHUNK)):
+        yield _score_chunk(batch, schema)
+
+
+def _line_chunk(args: tuple[str, int, list[bytes], Schema]) -> _Chunk:
+    """Parse and score a range of lines of a layers file (runs in workers)."""
+    path, first_line, lines, schema = args
+    with gc_paused():
+        items = [parse_layers_line(line, f"{path}, line {n}", 2) for n, line in enumerate(lines, first_line)]
+        return _score_chunk(items, schema)
+
+
+def agreement_file(path: Path, schema: Schema, *, resamples: int = 1000, seed: int = 0) -> AgreementReport:
+    """:func:`agreement` of a layers file; big files are read and scored by worker processes."""
+    path = Path(path)
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise ToolkitError(
+            f"{path}: cannot read layers ({exc.strerror}); run `toolkit annotations import` first"
+        ) from exc
+
+    def jobs() -> Iterator[tuple[str, int, list[bytes], Schema]]:
+        line = 1
+        while batch := list(islice(fh, CHUNK)):
+            yield str(path), line, batch, schema
+            line += len(batch)
+
+    with fh, worker_pool([path]) as pool:
+        chunks = pool.imap(_line_chunk, jobs()) if pool is not None else map(_line_chunk, jobs())
+        return _report(chunks, schema, resamples, seed)
+
+
+def agreement(
+    docs: Iterable[tuple[Document, Sequence[Annotation]]],
+    schema: Schema,
+    *,
+    resamples: int = 1000,
+    seed: int = 0,
+) -> AgreementReport:
+    """Agreement on the documents with two or more human layers (see the module docstring)."""
+    return _report(_chunks(docs, schema), schema, resamples, seed)
+
+
+def _report(chunks: Iterable[_Chunk], schema: Schema, resamples: int, seed: int) -> AgreementReport:
+    if resamples < 0:
+        raise ToolkitError(f"--resamples must be 0 (no intervals) or more, got {resamples}")
+    k = len(schema.entity_labels) + 1
+    doc_ids: list[str] = []
+    doc_annotators: list[list[str]] = []
+    skipped = 0
+    pair_idx: dict[tuple[str, str], list[Arr]] = {}
+    pair_rows: dict[tuple[str, str], dict[str, list[Arr]]] = {}
+    pair_mats: dict[tuple[str, str], list[Arr]] = {}
+    label_sums: dict[str, dict[str, Arr]] = {m: {} for m in MEASURES}
+    with gc_paused():
+        for chunk in chunks:
+            offset = len(doc_ids)
+            doc_ids += chunk.doc_ids
+            doc_annotators += chunk.doc_annotators
+            skipped += chunk.skipped
+            for pair, part in chunk.pairs.items():
+                pair_idx.setdefault(pair, []).append(np.array(part.docs, dtype=np.int64) + offset)
+                rows = pair_rows.setdefault(pair, {m: [] for m in MEASURES})
+                for m in MEASURES:
+                    rows[m].append(part.rows[m])
+                    for label, c in part.labels[m].items():
+                        label_sums[m][label] = label_sums[m].get(label, 0) + c
+                pair_mats.setdefault(pair, []).append(part.matrices)
+    n = len(doc_ids)
+    pooled = {m: np.zeros((n, 5), dtype=np.int64) for m in MEASURES}
+    doc_matrices = np.zeros((n, k * k), dtype=np.int64)
+    pairs = sorted(pair_idx)
+    rows_out = []
+    kappas: list[float | None] = []
+    idx_of: dict[tuple[str, str], Arr] = {}
+    mats_of: dict[tuple[str, str], Arr] = {}
+    for pair in pairs:
+        idx = idx_of[pair] = np.concatenate(pair_idx[pair])
+        mats = mats_of[pair] = np.concatenate(pair_mats[pair])
+        row: dict[str, Any] = {"a": pair[0], "b": pair[1], "documents": len(idx)}
+        for m, (_, mode) in MEASURE_MODES.items():
+            counts = np.concatenate(pair_rows[pair][m])
+            pooled[m][idx] += counts
+            row[f"{m}_f1"] = f1_of(counts.sum(axis=0), mode in HALF_CREDIT)
+        doc_matrices[idx] += mats
+        kappa = _none_if_nan(float(kappa_of(mats.sum(axis=0), k)))
+        row["kappa"] = kappa
+        kappas.append(kappa)
+        rows_out.append(row)
+    overall: dict[str, Any] = {}
+    for m, (_, mode) in MEASURE_MODES.items():
+        half = mode in HALF_CREDIT
+        f1s = [r[f"{m}_f1"] for r in rows_out]
+        total = pooled[m].sum(axis=0)
+        overall[m] = {
+            "f1_pooled": f1_of(total, half) if n else None,
+            "f1_mean_over_pairs": float(np.mean(f1s)) if f1s else None,
+            "precision_pooled": float(prf(total, half)["precision"]) if n else None,
+            "recall_pooled": float(prf(total, half)["recall"]) if n else None,
+            "ci95": bootstrap(pooled[m], half_credit=half, resamples=resamples, seed=seed),
+        }
+    samples = _kappa_samples([(idx_of[p], mats_of[p]) for p in pairs], n, k, resamples, seed)
+    overall["kappa"] = {
+        "mean_over_pairs": float(np.mean([x for x in kappas if x is not None])) if any(kappas) else None,
+        "pooled": _none_if_nan(float(kappa_of(doc_matrices.sum(axis=0), k))) if n else None,
+        "ci95": _percentile(samples, resamples, seed),
+    }
+    per_label: dict[str, dict[str, float]] = {}
+    for m, (_, mode) in MEASURE_MODES.items():
+        for label, c in sorted(label_sums[m].items()):
+            per_label.setdefault(label, {})[f"{m}_f1"] = f1_of(c, mode in HALF_CREDIT)
+    doc_f1 = {m: prf(pooled[m], MEASURE_MODES[m][1] in HALF_CREDIT)["f1"].tolist() for m in MEASURES}
+    doc_kappa = kappa_of(doc_matrices, k).tolist() if n else []
+    per_document = tuple(
+        {
+            "id": doc_id,
+            "annotators": doc_annotators[i],
+            **{f"{m}_f1": doc_f1[m][i] for m in MEASURES},
+            "kappa": _none_if_nan(doc_kappa[i]),
+        }
+        for i, doc_id in enumerate(doc_ids)
+    )
+    annotators = tuple(sorted({who for names in doc_annotators for who in names}))
+    rule = LabelRule.from_schema(schema)
+    return AgreementReport(n, skipped, annotators, tuple(rows_out), overall, per_label, per_document, rule.to_dict())
+
+
+def _none_if_nan(x: float) -> float | None:
+    return None if np.isnan(x) else float(x)
+
+
+BLOCK = 50
+"""Bootstrap resamples whose document weights are held at once (memory: BLOCK x documents)."""
+
+
+def _kappa_samples(pairs: list[tuple[Arr, Arr]], n: int, k: int, resamples: int, seed: int) -> Arr | None:
+    """The mean over pairs of each pair's kappa, for every bootstrap resample of the documents."""
+    if n < 2 or not resamples or not pairs:
+        return None
+    rng = np.random.default_rng(seed)
+    out = np.empty(resamples)
+    done = 0
+    while done < resamples:
+        size = min(BLOCK, resamples - done)
+        weights = np.stack([np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(size)]).astype(np.float64)
+        kappas = np.stack([kappa_of(weights[:, idx] @ mats.astype(np.float64), k) for idx, mats in pairs])
+        valid = ~np.isnan(kappas)
+        count = valid.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[done : done + size] = np.where(valid, kappas, 0.0).sum(axis=0) / count
+        done += size
+    return out
+
+
+def _percentile(samples: Arr | None, resamples: int, seed: int) -> dict[str, Any] | None:
+    if samples is None:
+        return None
+    defined = samples[~np.isnan(samples)]
+    if not len(defined):
+        return None
+    low, high = np.percentile(defined, [2.5, 97.5])
+    return {"low": float(low), "high": float(high), "resamples": resamples, "seed": seed}
