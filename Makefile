@@ -19,6 +19,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check toolkit tests annotations benchmarks
 	$(BIN)/ruff format --check toolkit tests annotations benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 # pytest exits 5 when it collects no test; that is not a failure of the build.
 test: lint

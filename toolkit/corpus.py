@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from toolkit.errors import ToolkitError
 from toolkit.model import Annotation, Document, Provenance, Span
@@ -157,6 +158,10 @@ def split_of(path: Path) -> str:
     raise CorpusError(f"{path}: cannot tell its split from the name; name it train/dev/test or pass --split")
 
 
+def _labels(golds: list[dict[str, Any]]) -> set[str]:
+    return {str(s["label"]) for g in golds for s in g["gold"]["spans"]}
+
+
 def write_corpus(
     paths: list[Path],
     out_dir: Path,
@@ -190,6 +195,10 @@ def write_corpus(
             c["documents"] += 1
             c["tokens"] += len(doc.metadata["token_offsets"])
             c["entities"] += len(layer.spans)
+    labels = sorted(_labels(golds))
+    annotated = {"entities": labels, "relations": []}
+    for g in golds:
+        g["annotated"] = annotated  # the corpus annotates its own types, not the whole schema
     ids = [r["id"] for r in records]
     if len(set(ids)) != len(ids):
         raise CorpusError("two input files share a name stem, so their sentence ids collide; rename one")

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.annotations import importer
-from toolkit.annotations.importer import _NotPlain, _plain_items, import_export
+from toolkit.annotations import importer, reader
+from toolkit.annotations.importer import import_export
+from toolkit.annotations.reader import _NotPlain, _plain_items
 from toolkit.schema import Schema
 
 from ..conftest import REPO
@@ -46,12 +47,12 @@ def test_reads_any_well_formed_list_at_any_chunk_size(
     items: list[dict[str, Any]], chunk: int, indent: int | None, ascii_only: bool
 ) -> None:
     raw = json.dumps(items, indent=indent, ensure_ascii=ascii_only).encode("utf-8")
-    saved = importer._PLAIN_CHUNK
-    importer._PLAIN_CHUNK = chunk
+    saved = reader._PLAIN_CHUNK
+    reader._PLAIN_CHUNK = chunk
     try:
         assert read(b"  \n" + raw + b"\n") == json.loads(raw)
     finally:
-        importer._PLAIN_CHUNK = saved
+        reader._PLAIN_CHUNK = saved
 
 
 @pytest.mark.parametrize(
@@ -76,7 +77,7 @@ def test_gives_up_on_anything_else(raw: bytes) -> None:
 def test_import_is_identical_at_any_chunk_size(tmp_path: Path, schema: Schema, monkeypatch: pytest.MonkeyPatch) -> None:
     reference = import_export(GOLDEN, schema, out_dir=tmp_path / "ref")
     for chunk in (1, 7, 300):
-        monkeypatch.setattr(importer, "_PLAIN_CHUNK", chunk)
+        monkeypatch.setattr(reader, "_PLAIN_CHUNK", chunk)
         report = import_export(GOLDEN, schema, out_dir=tmp_path / str(chunk))
         assert Path(report.output or "").read_bytes() == Path(reference.output or "").read_bytes()
         assert report.counts == reference.counts
@@ -86,13 +87,13 @@ def test_a_broken_file_is_read_again_by_ijson_for_its_message(
     tmp_path: Path, schema: Schema, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     used: list[str] = []
-    real = importer._tasks
+    real = reader.tasks
 
     def spy(path: Path, fh: Any, parser: str) -> Any:
         used.append(parser)
         return real(path, fh, parser)
 
-    monkeypatch.setattr(importer, "_tasks", spy)
+    monkeypatch.setattr(importer, "tasks", spy)
     import_export(GOLDEN, schema, out_dir=tmp_path / "ok")
     assert used == ["plain"]  # a well-formed export never needs ijson
     used.clear()

@@ -15,25 +15,23 @@ and skipped. Strict by default: any error fails the import and writes nothing; w
 
 from __future__ import annotations
 
-import codecs
 import json
 import logging
 import os
-import re
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-import ijson
 import orjson
 
 from toolkit._gc import gc_paused
 from toolkit._io import atomic_write_text, dumps, sha256_file
 from toolkit.annotations.fastlane import fast_records
 from toolkit.annotations.offsets import astral_positions
+from toolkit.annotations.reader import PARSERS, Reparse, open_stream, tasks
 from toolkit.annotations.validate import Problem, ResultChecker, count_problems
 from toolkit.errors import OutputError, ToolkitError
 from toolkit.model import Document, Provenance, layer_record, relation_records, span_records
@@ -101,186 +99,6 @@ class _Tally:
         return counts, {k: dict(sorted(v.items())) for k, v in self.skips.items() if v}
 
 
-def _open_stream(path: Path) -> IO[bytes]:
-    try:
-        fh = path.open("rb")
-    except OSError as exc:
-        raise ToolkitError(f"{path}: cannot read the export ({exc.strerror})") from exc
-    head = fh.read(4096)
-    if not head.strip():
-        fh.close()
-        raise ToolkitError(f"{path}: the file is empty; export the project again (toolkit ls pull)")
-    body = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
-    first = body.lstrip()[:1]
-    if first != b"[":
-        fh.close()
-        raise ToolkitError(
-            f"{path}: not a Label Studio JSON export (it must be a list of tasks, starting with '['); "
-            "export with the JSON format, not JSON_MIN or CSV"
-        )
-    fh.seek(3 if head.startswith(b"\xef\xbb\xbf") else 0)
-    return fh
-
-
-MAX_DEPTH = 64  # a Label Studio export nests about 6 levels deep
-_SUSPICIOUS = 1000  # net open brackets seen in the raw bytes before the exact parser takes over
-_CHUNK = 8192
-
-
-class _Reparse(Exception):
-    """The current parser cannot read this file exactly: read it again with the next, more careful one."""
-
-
-class _DeepNesting(_Reparse):
-    """The byte-level estimate of the nesting depth is suspiciously high: re-read with the exact parser."""
-
-
-class _NotPlain(_Reparse):
-    """The file is not plain, well-formed JSON: let ijson read it (and report what is wrong)."""
-
-
-_PLAIN_CHUNK = 1 << 22
-_NON_WS = re.compile(r"[^ \t\r\n]")
-
-
-def _no_constants(name: str) -> object:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _may_be_cut(exc: json.JSONDecodeError, buf: str) -> bool:
-    """Could this error come from the buffer ending mid-value (rather than from bad JSON)?"""
-    return exc.msg.startswith("Unterminated string") or exc.pos >= len(buf) - 12
-
-
-def _plain_items(fh: IO[bytes]) -> Iterator[object]:
-    """Top-level items of a well-formed JSON list, read in 4 MB chunks with the C JSON decoder.
-
-    About twice as fast as ijson. It only reads plain, valid JSON: anything else (a syntax error,
-    invalid UTF-8, NaN, very deep nesting, junk after the list) raises :class:`_NotPlain`, and the
-    import starts again with ijson, whose messages say what is wrong.
-    """
-    try:
-        yield from _plain_items_unchecked(fh)
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        raise _NotPlain from exc
-
-
-def _plain_items_unchecked(fh: IO[bytes]) -> Iterator[object]:
-    decode = codecs.getincrementaldecoder("utf-8")().decode
-    scan = json.JSONDecoder(parse_constant=_no_constants).raw_decode
-    buf, pos = "", 0
-    state = "start"  # start | first | after_value | after_comma | done
-    while True:
-        found = _NON_WS.search(buf, pos)
-        while found is None:
-            data = fh.read(_PLAIN_CHUNK)
-            if not data:
-                decode(b"", final=True)
-                if state == "done":
-                    return
-                raise _NotPlain  # the list never ends: truncated
-            buf, pos = decode(data), 0
-            found = _NON_WS.search(buf)
-        pos = found.start()
-        char = buf[pos]
-        if state == "done":
-            raise _NotPlain  # something after the list
-        if state == "start":
-            if char != "[":
-                raise _NotPlain
-            state, pos = "first", pos + 1
-            continue
-        if char == "]" and state != "after_comma":
-            state, pos = "done", pos + 1
-            continue
-        if state == "after_value":
-            if char != ",":
-                raise _NotPlain
-            state, pos = "after_comma", pos + 1
-            continue
-        size = _PLAIN_CHUNK
-        while True:
-            try:
-                item, pos = scan(buf, pos)
-                break
-            except json.JSONDecodeError as exc:
-                data = fh.read(size) if _may_be_cut(exc, buf) else b""
-                if not data:
-                    raise _NotPlain from exc
-                buf, pos, size = buf[pos:] + decode(data), 0, size * 2
-        state = "after_value"
-        yield item
-
-
-class _DepthEstimate:
-    """A file wrapper that counts brackets in the raw bytes it hands to the parser.
-
-    ijson keeps a prefix string per nesting level, so an absurdly nested file costs memory quadratic in
-    its depth. Brackets inside strings make this only an estimate, so exceeding it does not fail the
-    import: the caller re-reads the file with :func:`_exact_items`, which tracks the real depth.
-    """
-
-    def __init__(self, fh: IO[bytes]) -> None:
-        self.fh = fh
-        self.depth = 0
-
-    def read(self, size: int = -1) -> bytes:
-        if size == 0:  # ijson probes the stream type with read(0)
-            return b""
-        data = self.fh.read(min(size, _CHUNK) if size > 0 else _CHUNK)
-        self.depth += data.count(b"[") + data.count(b"{") - data.count(b"]") - data.count(b"}")
-        if self.depth > _SUSPICIOUS:
-            raise _DeepNesting
-        return data
-
-
-def _exact_items(fh: IO[bytes], path: Path) -> Iterator[object]:
-    """Top-level items, built event by event with a hard limit on the nesting depth (slower, exact)."""
-    from ijson.common import ObjectBuilder
-
-    depth = 0
-    builder: ObjectBuilder | None = None
-    for event, value in ijson.basic_parse(fh, use_float=True):
-        if event in ("start_map", "start_array"):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise ToolkitError(f"{path}: JSON nested more than {MAX_DEPTH} levels deep; not a Label Studio export")
-            if depth == 2:
-                builder = ObjectBuilder()
-        elif event in ("end_map", "end_array"):
-            depth -= 1
-            if depth == 1 and builder is not None:
-                builder.event(event, value)
-                yield builder.value
-                builder = None
-                continue
-        if builder is not None:
-            builder.event(event, value)
-        elif depth == 1 and event != "start_array":
-            yield value
-
-
-def _tasks(path: Path, fh: IO[bytes], parser: str) -> Iterator[object]:
-    try:
-        if parser == "plain":
-            yield from _plain_items(fh)
-        elif parser == "exact":
-            yield from _exact_items(fh, path)
-        else:
-            yield from ijson.items(_DepthEstimate(fh), "item", use_float=True, buf_size=_CHUNK)
-    except ijson.JSONError as exc:
-        detail = (str(exc).splitlines() or ["parse error"])[0].strip()
-        raise ToolkitError(
-            f"{path}: not valid JSON ({detail}); the export is truncated or corrupted, pull it again"
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise ToolkitError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start}); pull the export again") from None
-
-
-PARSERS = ("plain", "stream", "exact")
-"""Tried in order: the C decoder on plain JSON, then ijson with a depth estimate, then ijson event by event."""
-
-
 def import_export(
     path: Path,
     schema: Schema,
@@ -295,7 +113,7 @@ def import_export(
         try:
             with gc_paused():
                 return _import(path, schema, out_dir, seeds, skip_invalid, progress, parser=parser)
-        except _Reparse as exc:
+        except Reparse as exc:
             log.debug(
                 "%s: parser %s gave up (%s); reading it again with the next one", path, parser, type(exc).__name__
             )
@@ -314,7 +132,7 @@ def _import(
     parser: str,
 ) -> ImportReport:
     path = Path(path)
-    fh = _open_stream(path)
+    fh = open_stream(path)
     source_sha = sha256_file(path)
     report = ImportReport(str(path), source_sha, None)
     tally = _Tally()
@@ -330,7 +148,7 @@ def _import(
     repairs: Counter[str] = Counter()
     try:
         with fh, os.fdopen(tmp_fd, "wb") as out:
-            for position, task in enumerate(_tasks(path, fh, parser), 1):
+            for position, task in enumerate(tasks(path, fh, parser), 1):
                 tally.seen["tasks"] += 1
                 line = _import_task(
                     task,

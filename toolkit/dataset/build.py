@@ -48,6 +48,7 @@ class GoldDoc:
     gold: Annotation
     span_support: Mapping[str, Sequence[str]]
     relation_support: Mapping[str, Sequence[str]]
+    annotated: Mapping[str, Sequence[str]] | None  # the types the record declares annotated (None: the schema's)
 
 
 @dataclass
@@ -63,6 +64,7 @@ class BuildReport:
     per_split_entities: dict[str, dict[str, int]] = field(default_factory=dict)
     per_split_relations: dict[str, dict[str, int]] = field(default_factory=dict)
     inputs: list[dict[str, str]] = field(default_factory=list)
+    annotated_types: dict[str, list[str]] = field(default_factory=lambda: {"entities": [], "relations": []})
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +77,7 @@ class BuildReport:
             "near_duplicate_groups": self.near_duplicate_groups,
             "surface_overlap_with_train": self.surface_overlap,
             "inputs": self.inputs,
+            "annotated_types": self.annotated_types,
         }
 
 
@@ -212,7 +215,12 @@ def _gold_doc(line: bytes, at: str, seed: SeedInfo, labels: set[str], rel_labels
     for r in gold.relations:
         if r.label not in rel_labels:
             raise DatasetBuildError(f"{at}: document {doc_id}, relation {r.id}: label {r.label!r} is not in the schema")
-    return GoldDoc(document, gold, support.get("spans", {}), support.get("relations", {}))
+    declared = rec.get("annotated")
+    if declared is not None and not (
+        isinstance(declared, dict) and all(isinstance(declared.get(k, []), list) for k in ("entities", "relations"))
+    ):
+        raise _not_gold(at, '\'annotated\' must be {"entities": [...], "relations": [...]}')
+    return GoldDoc(document, gold, support.get("spans", {}), support.get("relations", {}), declared)
 
 
 @dataclass(frozen=True)
@@ -234,6 +242,8 @@ class _UnitStats:
     nested: int = 0
     misaligned: list[dict[str, Any]] = field(default_factory=list)
     surfaces: list[tuple[str, str]] = field(default_factory=list)
+    annotated_entities: set[str] = field(default_factory=set)
+    annotated_relations: set[str] = field(default_factory=set)
 
 
 def _unit_rows(unit: _Unit) -> tuple[pa.RecordBatch, _UnitStats]:
@@ -258,6 +268,9 @@ def _unit_rows(unit: _Unit) -> tuple[pa.RecordBatch, _UnitStats]:
             stats.entities.update([s.label for s in spans])
             stats.surfaces += [(text[s.start : s.end].lower(), s.label) for s in spans]
             stats.relations.update([r.label for r in g.gold.relations])
+            declared = g.annotated or {"entities": schema.entity_labels, "relations": schema.relation_labels}
+            stats.annotated_entities.update(declared.get("entities", ()))
+            stats.annotated_relations.update(declared.get("relations", ()))
             tokens, starts, ends = doc_token_columns(text, doc.metadata)
             bio = bio_ranges(starts, ends, spans)
             stats.tokens += len(tokens)
@@ -317,6 +330,8 @@ def iter_batches(
         for totals in (report.relations, report.per_split_relations.setdefault(split, {})):
             _add(totals, stats.relations)
         report.tokens += stats.tokens
+        for kind, names in (("entities", stats.annotated_entities), ("relations", stats.annotated_relations)):
+            report.annotated_types[kind] = sorted(set(report.annotated_types[kind]) | names)
         report.nested_dropped_from_bio += stats.nested
         report.misaligned += stats.misaligned
         if split == "train":

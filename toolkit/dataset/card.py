@@ -116,6 +116,9 @@ surfaces of validation/test also seen in train: {report["surface_overlap_with_tr
 
 ## Entity types
 
+Types annotated: {", ".join(report.get("annotated_types", {}).get("entities", [])) or "-"} (a type not listed was
+not annotated, so a model's predictions of it are not scored as errors).
+
 {_table(["label", *present], [(lab, *(per_split_labels.get(s, {}).get(lab, 0) for s in present)) for lab in labels])}
 
 ## Relation types

@@ -195,6 +195,7 @@ def release(
                 "guidelines_sha256": guidelines_sha,
                 "split": {"by": split_by, "ratios": list(ratios), "seed": seed},
                 "inputs": report.inputs,
+                "annotated_types": report.annotated_types,
                 "files": {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()},
             }
             (tmp / MANIFEST).write_text(dumps(manifest, indent=1) + "\n", encoding="utf-8")
