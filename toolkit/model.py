@@ -97,6 +97,7 @@ class Provenance:
     annotation_id: int | None = None
     model_version: str | None = None
     ground_truth: bool = False
+    parent_prediction: int | None = None  # the prediction an annotation was made from (Label Studio's id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +192,7 @@ def layer_record(
             "annotation_id": p.annotation_id,
             "model_version": p.model_version,
             "ground_truth": p.ground_truth,
+            "parent_prediction": p.parent_prediction,
         },
     }
 

@@ -185,6 +185,14 @@ with tempfile.TemporaryDirectory() as out:
     g = write_gold(Path(ARG) / "layers.jsonl", Path(out), schema_path=Path("schemas/schema.yaml"))
 done(t0, documents=g["documents"])""",
     ),
+    "toolkit annotations agree (layers -> span/relation F1, kappa, 1000-resample CIs)": (
+        "import",
+        """
+from toolkit.scoring.agreement import agreement_file
+from toolkit.schema import load_schema
+r = agreement_file(Path(ARG) / "layers.jsonl", load_schema(Path("schemas/schema.yaml")))
+done(t0, documents=r.documents, pairs=len(r.pairs), f1=r.overall["span_exact"]["f1_pooled"])""",
+    ),
     "seqeval f1_score": (
         "score",
         """
@@ -265,6 +273,7 @@ PREPARED = {
     "datasets from_generator over the gold file (same columns; reference)",
     "toolkit dataset build (gold -> tokens, BIO, spans, relations, splits -> parquet)",
     "toolkit annotations gold (layers -> adjudicated gold)",
+    "toolkit annotations agree (layers -> span/relation F1, kappa, 1000-resample CIs)",
 }
 """Tools that read the prepared folder (layers, gold and seed files made from the export once), not the export."""
 SLOW = {"label-studio-sdk converter -> CONLL2003 (slow)", "datasets from a Python list (naive, slow)"}
@@ -399,6 +408,11 @@ def render(results: list[dict]) -> str:  # type: ignore[type-arg]
             "toolkit annotations import (validating)",
             "ijson pass (reference floor)",
             "import time / bare ijson pass (target <= 2.5)",
+        )
+        ratio(
+            "toolkit annotations agree (layers -> span/relation F1, kappa, 1000-resample CIs)",
+            "toolkit annotations import (validating)",
+            "agree time / import time on the same export (target <= 2)",
         )
         ratio(
             "label-studio-sdk converter -> CONLL2003 (slow)",

@@ -66,7 +66,7 @@ def test_golden_export_gives_golden_layers(tmp_path: Path, schema: Schema) -> No
     assert report.counts["annotations"] == {"in": 6, "written": 5, "skipped": 1}
     assert report.skipped["annotations"] == {"cancelled (skipped by the annotator)": 1}
     assert report.counts["drafts"] == {"in": 1, "written": 0, "skipped": 1}
-    assert report.repairs == {"UTF-16 offsets converted": 4, "literal \\n in value.text": 1}
+    assert report.repairs == {"UTF-16 offsets converted": 4}
     docs = {d.id: (d, layers) for d, layers in read_layers(tmp_path / "export_two_annotators.jsonl")}
     emoji_doc, emoji_layers = docs["emoji-0001"]
     kinds = sorted((x.kind, x.annotator) for x in emoji_layers)
@@ -74,7 +74,7 @@ def test_golden_export_gives_golden_layers(tmp_path: Path, schema: Schema) -> No
     old = next(x for x in emoji_layers if x.annotator == "user:1")
     assert [emoji_doc.span_text(s) for s in old.spans] == ["Presiden", "Joko Widodo", "Jakarta", "Indonesia"]
     crlf_doc, (crlf,) = docs["crlf-0001"]
-    assert crlf_doc.span_text(crlf.span("c2")) == "Jenewa,\r\nSwiss"
+    assert crlf_doc.span_text(crlf.span("c2")) == "Jenewa"
     # the report file repeats the counts and lists every warning
     saved = json.loads((tmp_path / "export_two_annotators.report.json").read_text(encoding="utf-8"))
     assert saved["problem_counts"] == {"warning:utf16-offsets": 4}
@@ -270,8 +270,16 @@ def test_task_level_rules(tmp_path: Path, schema: Schema) -> None:
 
 def test_an_unpaired_surrogate_in_a_text_is_a_task_error(tmp_path: Path, schema: Schema) -> None:
     path = tmp_path / "export.json"
-    bad = {"id": 9, "data": {"text": "abc \ud800 def", "article_id": "a9"}, "annotations": [{"id": 90, "result": []}]}
-    good = {"id": 7, "data": {"text": T, "article_id": "a1"}, "annotations": [{"id": 70, "result": []}]}
+    bad = {
+        "id": 9,
+        "data": {"text": "abc \ud800 def", "article_id": "a9"},
+        "annotations": [{"id": 90, "result": [], "completed_by": 1}],
+    }
+    good = {
+        "id": 7,
+        "data": {"text": T, "article_id": "a1"},
+        "annotations": [{"id": 70, "result": [], "completed_by": 1}],
+    }
     path.write_text(json.dumps([good, bad]), encoding="utf-8")  # ensure_ascii writes the lone \ud800 escape
     with pytest.raises(AnnotationImportError) as info:
         import_export(path, schema, out_dir=tmp_path / "o")
@@ -302,7 +310,7 @@ def test_skip_invalid_writes_the_valid_part(tmp_path: Path, schema: Schema) -> N
     ("content", "message"),
     [
         (b"", r"the file is empty"),
-        (b'{"tasks": []}', r"not a Label Studio JSON export \(it must be a list of tasks"),
+        (b'{"tasks": []}', r"a JSON object, not a Label Studio JSON export \(a list of tasks"),
         (b'[{"id": 1, "data": {"text": "abc"}', r"not valid JSON .*truncated or corrupted"),
         (b'[{"id": 1, "data": {"text": "caf\xe9"}}]', r"not (valid JSON|UTF-8)"),
     ],
@@ -347,6 +355,7 @@ def documents(draw: st.DrawFn) -> tuple[str, list[Annotation]]:
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(documents())
 def test_import_export_import_is_stable(tmp_path: Path, schema: Schema, doc: tuple[str, list[Annotation]]) -> None:
+    schema = schema.model_copy(update={"spans_cross_lines": True})  # generated spans may cross line breaks
     text, layers = doc
     task = export_task(1, text, layers, schema, {"article_id": "d1"})
     first = tmp_path / "first.json"
@@ -361,3 +370,46 @@ def test_import_export_import_is_stable(tmp_path: Path, schema: Schema, doc: tup
     assert [(s.start, s.end, s.label) for s in l1[0].spans] == sorted(
         (s.start, s.end, s.label) for s in layers[0].spans
     )
+
+
+CRLF = "Menteri Retno Marsudi tiba di Jenewa,\r\nSwiss pada Senin."
+
+
+def _crossing_export(tmp_path: Path, given: str) -> Path:
+    start, end = CRLF.index("Jenewa"), CRLF.index("Swiss") + 5
+    region = {
+        "id": "c2",
+        "from_name": "label",
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": start, "end": end, "text": given, "labels": ["GPE"]},
+    }
+    task = {
+        "id": 2,
+        "data": {"text": CRLF, "article_id": "crlf"},
+        "annotations": [{"id": 21, "completed_by": 1, "result": [region]}],
+    }
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps([task]), encoding="utf-8")
+    return path
+
+
+def test_a_span_across_a_line_break_is_an_error_unless_the_schema_allows_it(tmp_path: Path, schema: Schema) -> None:
+    path = _crossing_export(tmp_path, "Jenewa,\r\nSwiss")
+    with pytest.raises(AnnotationImportError) as info:
+        import_export(path, schema, out_dir=tmp_path / "strict")
+    assert info.value.problems[0].render("e") == (
+        "e: task 2, annotation 21, region c2: [30, 44) 'Jenewa,\\r\\nSwiss' runs across a line break; a mention "
+        "never spans two paragraphs: redraw it as separate regions (or set spans_cross_lines: true in the schema)"
+    )
+    report = import_export(path, schema, out_dir=tmp_path / "skip", skip_invalid=True)
+    assert report.counts["regions"] == {"in": 1, "written": 0, "skipped": 1}
+    allowing = schema.model_copy(update={"spans_cross_lines": True})
+    report = import_export(path, allowing, out_dir=tmp_path / "allowed")
+    assert report.counts["regions"]["written"] == 1
+
+
+def test_the_ui_literal_backslash_n_is_repaired_where_spans_may_cross_lines(tmp_path: Path, schema: Schema) -> None:
+    path = _crossing_export(tmp_path, "Jenewa,\\nSwiss")  # what some UI versions copy into value.text
+    report = import_export(path, schema.model_copy(update={"spans_cross_lines": True}), out_dir=tmp_path)
+    assert report.repairs == {"literal \\n in value.text": 1}

@@ -26,7 +26,7 @@ def fast_records(result: object, checker: ResultChecker) -> Records | None:
     if type(result) is not list:
         return None
     try:
-        spans, rels = _regions(result, checker.text, checker.entity_labels)
+        spans, rels = _regions(result, checker.text, checker.entity_labels, checker.schema.spans_cross_lines)
     except (KeyError, TypeError):  # a key missing or a value of another shape: let the full checks say which
         return None
     if spans is None:
@@ -45,7 +45,7 @@ def fast_records(result: object, checker: ResultChecker) -> Records | None:
 
 
 def _regions(
-    result: list[Any], text: str, entity_labels: set[str]
+    result: list[Any], text: str, entity_labels: set[str], cross_lines: bool
 ) -> tuple[list[tuple[int, int, str, str]] | None, list[dict[str, Any]]]:
     """(start, end, label, id) of every region if all are well-formed (else None), and the relation items."""
     n = len(text)
@@ -69,7 +69,8 @@ def _regions(
         label = labels[0]
         if type(label) is not str or label not in entity_labels or not 0 <= start < end <= n:
             return None, rels
-        if value["text"] != text[start:end]:
+        covered = text[start:end]
+        if value["text"] != covered or (not cross_lines and "\n" in covered):
             return None, rels
         spans.append((start, end, label, rid))
     return spans, rels

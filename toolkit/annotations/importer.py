@@ -15,6 +15,7 @@ and skipped. Strict by default: any error fails the import and writes nothing; w
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -31,7 +32,7 @@ from toolkit._gc import gc_paused
 from toolkit._io import atomic_write_text, dumps, sha256_file
 from toolkit.annotations.fastlane import fast_records
 from toolkit.annotations.offsets import astral_positions
-from toolkit.annotations.reader import PARSERS, Reparse, open_stream, tasks
+from toolkit.annotations.reader import HOW_TO_EXPORT, PARSERS, Reparse, json_min_task, open_stream, tasks
 from toolkit.annotations.validate import Problem, ResultChecker, count_problems
 from toolkit.errors import OutputError, ToolkitError
 from toolkit.model import Document, Provenance, layer_record, relation_records, span_records
@@ -59,6 +60,7 @@ class ImportReport:
     skipped: dict[str, dict[str, int]] = field(default_factory=dict)
     repairs: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    superseded: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -72,6 +74,7 @@ class ImportReport:
             "counts": self.counts,
             "skipped": self.skipped,
             "repairs": self.repairs,
+            "superseded": self.superseded,
             "problem_counts": count_problems(self.problems),
             "problems": [p.to_dict() for p in self.problems],
         }
@@ -149,6 +152,11 @@ def _import(
     try:
         with fh, os.fdopen(tmp_fd, "wb") as out:
             for position, task in enumerate(tasks(path, fh, parser), 1):
+                if position == 1 and json_min_task(task):
+                    raise ToolkitError(
+                        f"{path}: a JSON_MIN export (flat records, no 'data' or 'annotations'): it holds one "
+                        f"annotation per task without annotators or ids; {HOW_TO_EXPORT}"
+                    )
                 tally.seen["tasks"] += 1
                 line = _import_task(
                     task,
@@ -264,18 +272,124 @@ def _import_task(
         return None
 
     checker = ResultChecker(text, schema, astral_positions(text))
-    layers: list[dict[str, Any]] = []
+    built: list[_Built] = []
     for ann in annotations:
         layer = _layer(ann, "annotation", tid, checker, source, source_sha, doc_id, tally, report, repairs)
         if layer is not None:
-            layers.append(layer)
-    for pred in predictions:
+            built.append(layer)
+    for pred in _predictions(predictions, annotations, tid, tally, report):
         layer = _layer(pred, "prediction", tid, checker, source, source_sha, doc_id, tally, report, repairs)
         if layer is not None:
-            layers.append(layer)
+            built.append(layer)
+    layers = [b.record for b in _one_vote(built, tid, tally, report)]
+    for record in layers:
+        tally.written["annotations" if record["kind"] == "annotation" else "predictions"] += 1
+        tally.written["regions"] += len(record["spans"])
+        tally.written["relations"] += len(record["relations"])
     layers.sort(key=lambda d: (d["kind"], d["provenance"]["annotation_id"] or 0, d["annotator"]))
     document = {"id": doc_id, "text": text, "metadata": {"task_id": tid, "snapshot": source}}
     return _line({"document": document, "layers": layers})
+
+
+@dataclass(frozen=True)
+class _Built:
+    """A layer record and what orders two annotations of one annotator (``updated_at``, then id)."""
+
+    record: dict[str, Any]
+    updated_at: str
+    annotation_id: int
+
+
+def _one_vote(built: list[_Built], tid: int, tally: _Tally, report: ImportReport) -> list[_Built]:
+    """One layer per annotator: the latest of several submitted annotations (``updated_at``, then id).
+
+    The others are counted as skipped and listed in the report (``superseded``)."""
+    by_annotator: dict[str, list[_Built]] = {}
+    out = []
+    for b in built:
+        if b.record["kind"] == "annotation":
+            by_annotator.setdefault(b.record["annotator"], []).append(b)
+        else:
+            out.append(b)
+    for who, items in by_annotator.items():
+        items.sort(key=lambda b: (_instant(b.updated_at), b.annotation_id))
+        kept, dropped = items[-1], items[:-1]
+        out.append(kept)
+        for d in dropped:
+            tally.skip("annotations", "superseded by a later annotation of the same annotator")
+            tally.skip("regions", "annotation superseded", len(d.record["spans"]))
+            tally.skip("relations", "annotation superseded", len(d.record["relations"]))
+        if dropped:
+            report.superseded.append(
+                {
+                    "task_id": tid,
+                    "annotator": who,
+                    "kept": kept.annotation_id,
+                    "superseded": [d.annotation_id for d in dropped],
+                }
+            )
+    return out
+
+
+def _instant(stamp: str) -> tuple[int, str]:
+    """An orderable form of a Label Studio timestamp (ISO 8601; unparsable ones sort first, as text)."""
+    try:
+        return (1, dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(dt.UTC).isoformat())
+    except ValueError:
+        return (0, stamp)
+
+
+def _predictions(
+    predictions: list[Any], annotations: list[Any], tid: int, tally: _Tally, report: ImportReport
+) -> list[Any]:
+    """The task's predictions as full objects: listed in ``task.predictions``, or (by id) embedded in the
+    annotations made from them (``annotation.prediction``, as Label Studio's export has them)."""
+    embedded: dict[int, dict[str, Any]] = {}
+    for ann in annotations:
+        pred = ann.get("prediction") if isinstance(ann, dict) else None
+        if isinstance(pred, dict) and _is_int(pred.get("id")) and "result" in pred:
+            embedded.setdefault(pred["id"], pred)
+    out: list[Any] = []
+    seen: set[int] = set()
+    for item in predictions:
+        if _is_int(item):
+            if item in embedded:
+                out.append(embedded[item])
+                seen.add(item)
+                continue
+            tally.skip("predictions", "prediction listed by id only (pull with toolkit ls pull to embed it)")
+            report.problems.append(
+                Problem(
+                    "warning",
+                    "prediction-by-id",
+                    tid,
+                    item,
+                    None,
+                    "listed by id only; its content is not in the export: skipped",
+                    "prediction",
+                )
+            )
+            continue
+        if isinstance(item, dict) and _is_int(item.get("id")):
+            seen.add(item["id"])
+        out.append(item)
+    extra = [p for pid, p in sorted(embedded.items()) if pid not in seen]
+    tally.seen["predictions"] += len(extra)  # in the export only inside annotations
+    return out + extra
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def annotator_id(value: object) -> str | None:
+    """``user:<Label Studio id>`` from ``completed_by`` as the exports write it: an id, or (``label-studio
+    export``) a user object. Nothing else of the object (e-mail, names) is ever read."""
+    if _is_int(value):
+        return f"user:{value}"
+    if isinstance(value, dict) and _is_int(value.get("id")):
+        return f"user:{value['id']}"
+    return None
 
 
 def _line(record: dict[str, Any]) -> bytes:
@@ -328,6 +442,50 @@ def _skip_contents(annotations: object, predictions: object, tally: _Tally) -> N
             tally.skip("regions", "task invalid", regions)
 
 
+def _field_errors(item: dict[str, Any], kind: str) -> list[tuple[str, str]]:
+    """(code, message) for fields of the wrong type: ids integers, flags JSON booleans, a known annotator."""
+    out = []
+    aid = item.get("id")
+    if not _is_int(aid):
+        out.append((f"{kind}-id", f"id is {_kind_of(aid)}; Label Studio ids are integers: re-export the project"))
+    flags = ("was_cancelled", "ground_truth") if kind == "annotation" else ()
+    for name in flags:
+        value = item.get(name)
+        if value is not None and not isinstance(value, bool):
+            out.append(
+                (
+                    "field-type",
+                    f"{name} is {_kind_of(value)} {value!r}, not a JSON boolean (true/false); "
+                    "fix the export (a hand-edited or converted file?) or export the project again",
+                )
+            )
+    if kind == "annotation" and annotator_id(item.get("completed_by")) is None:
+        out.append(
+            (
+                "no-annotator",
+                f"completed_by is {_kind_of(item.get('completed_by'))}, not a Label Studio user id or user object; "
+                "every annotation needs its annotator: export the project again",
+            )
+        )
+    return out
+
+
+def _kind_of(value: object) -> str:
+    """What a value is, without showing it (it may be an e-mail address)."""
+    return "missing" if value is None else type(value).__name__
+
+
+def _region_origins(result: object) -> dict[str, str]:
+    """Region id -> ``origin`` (``prediction``, ``prediction-changed``, ``manual``) where the export records it."""
+    if not isinstance(result, list):
+        return {}
+    return {
+        str(r["id"]): r["origin"]
+        for r in result
+        if isinstance(r, dict) and isinstance(r.get("origin"), str) and isinstance(r.get("id"), str | int)
+    }
+
+
 def _layer(
     item: object,
     kind: str,
@@ -339,28 +497,32 @@ def _layer(
     tally: _Tally,
     report: ImportReport,
     repairs: Counter[str],
-) -> dict[str, Any] | None:
+) -> _Built | None:
     plural = "annotations" if kind == "annotation" else "predictions"
-    if kind == "prediction" and isinstance(item, int):
-        tally.skip(plural, "prediction listed by id only (pull with toolkit ls pull to embed it)")
-        report.problems.append(
-            Problem("warning", "prediction-by-id", tid, item, None, "prediction content not in the export; skipped")
-        )
-        return None
     if not isinstance(item, dict):
         report.problems.append(Problem("error", f"{kind}-not-object", tid, None, None, f"an {kind} is not an object"))
         tally.skip(plural, f"invalid {kind}")
         return None
     aid = item.get("id")
     result = item.get("result")
-    cancelled = kind == "annotation" and item.get("was_cancelled")
+    n_regions, n_rels = _count_result(result)
+    bad = _field_errors(item, kind)
+    if bad:
+        for code, message in bad:
+            report.problems.append(Problem("error", code, tid, aid if _is_int(aid) else None, None, message, kind))
+        tally.seen["regions"] += n_regions
+        tally.seen["relations"] += n_rels
+        tally.skip(plural, f"invalid {kind} (mistyped or missing field)")
+        tally.skip("regions", f"{kind} invalid", n_regions)
+        tally.skip("relations", f"{kind} invalid", n_rels)
+        return None
+    cancelled = kind == "annotation" and item.get("was_cancelled") is True
     fast = None if cancelled else fast_records(result, checker)
     if fast is not None:
         spans, relations, n_rels = fast
         tally.seen["regions"] += len(spans)
         tally.seen["relations"] += n_rels
     else:
-        n_regions, n_rels = _count_result(result)
         tally.seen["regions"] += n_regions
         tally.seen["relations"] += n_rels
         if cancelled:
@@ -368,7 +530,7 @@ def _layer(
             tally.skip("regions", "annotation cancelled", n_regions)
             tally.skip("relations", "annotation cancelled", n_rels)
             return None
-        checked = checker.check(result, tid, aid)
+        checked = checker.check(result, tid, aid, kind)
         report.problems.extend(checked.problems)
         repairs.update(checked.repairs)
         if not isinstance(result, list):
@@ -378,24 +540,22 @@ def _layer(
             tally.skip("regions" if "region" in reason else "relations", reason, n)
         spans, relations = span_records(checked.spans), relation_records(checked.relations)
     if kind == "annotation":
-        who = item.get("completed_by")
-        annotator = f"user:{who}" if who is not None else "user:unknown"
+        annotator = annotator_id(item.get("completed_by")) or "user:unknown"
         version = None
     else:
         version = item.get("model_version") or "unversioned"
         annotator = str(version)
+    parent = item.get("parent_prediction") if kind == "annotation" else None
     provenance = Provenance(
         source,
         source_sha,
         tid,
-        aid if isinstance(aid, int) else None,
+        aid,
         str(version) if version else None,
-        bool(item.get("ground_truth")),
+        item.get("ground_truth") is True,
+        parent if _is_int(parent) else None,
     )
-    tally.written[plural] += 1
-    tally.written["regions"] += len(spans)
-    tally.written["relations"] += len(relations)
-    return layer_record(
+    record = layer_record(
         doc_id,
         annotator,
         "annotation" if kind == "annotation" else "prediction",
@@ -404,3 +564,7 @@ def _layer(
         relations,
         provenance,
     )
+    origins = _region_origins(result)
+    if origins:
+        record["region_origins"] = {rid: origins[rid] for rid in sorted(origins)}
+    return _Built(record, str(item.get("updated_at") or item.get("created_at") or ""), int(aid or 0))

@@ -11,13 +11,45 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
 import ijson
 
 from toolkit.errors import ToolkitError
+
+HOW_TO_EXPORT = (
+    "export the project as JSON (Label Studio: Export > JSON, or `toolkit ls pull`), the full format with "
+    "annotations, not JSON_MIN, CSV, TSV or CONLL2003"
+)
+
+# (name, test on the first 4 KB) of files that are not a full JSON export; declared, tried in order.
+_OTHER_FORMATS: tuple[tuple[str, Callable[[bytes], bool]], ...] = (
+    ("gzip-compressed", lambda h: h.startswith(b"\x1f\x8b")),
+    ("zip archive", lambda h: h.startswith(b"PK\x03\x04")),
+    ("UTF-32 text", lambda h: h.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"))),
+    ("UTF-16 text", lambda h: h.startswith((b"\xff\xfe", b"\xfe\xff"))),
+    ("a CONLL2003 export", lambda h: b"-DOCSTART-" in h[:200] or b" -X- " in h.split(b"\n", 1)[0]),
+    ("a TSV export", lambda h: b"\t" in h.split(b"\n", 1)[0]),
+    ("a CSV export", lambda h: b"," in h.split(b"\n", 1)[0] and not h.lstrip().startswith((b"[", b"{"))),
+)
+_FIXES = {
+    "gzip-compressed": "decompress it first (gunzip)",
+    "zip archive": "unpack it first",
+    "UTF-32 text": "convert it to UTF-8 (iconv -f UTF-32 -t UTF-8) or",
+    "UTF-16 text": "convert it to UTF-8 (iconv -f UTF-16 -t UTF-8) or",
+}
+
+
+def sniff_format(head: bytes) -> str | None:
+    """The name of the format of a file that is not a full JSON export (None if it may be one)."""
+    body = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
+    for name, test in _OTHER_FORMATS:
+        if test(body):
+            return name
+    first = body.lstrip()[:1]
+    return None if first == b"[" else "a JSON object" if first == b"{" else "not JSON"
 
 
 def open_stream(path: Path) -> IO[bytes]:
@@ -29,16 +61,22 @@ def open_stream(path: Path) -> IO[bytes]:
     if not head.strip():
         fh.close()
         raise ToolkitError(f"{path}: the file is empty; export the project again (toolkit ls pull)")
-    body = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
-    first = body.lstrip()[:1]
-    if first != b"[":
+    other = sniff_format(head)
+    if other is not None:
         fh.close()
+        fix = _FIXES.get(other, "")
         raise ToolkitError(
-            f"{path}: not a Label Studio JSON export (it must be a list of tasks, starting with '['); "
-            "export with the JSON format, not JSON_MIN or CSV"
+            f"{path}: {other}, not a Label Studio JSON export (a list of tasks starting with '['); "
+            + (f"{fix} " if fix else "")
+            + HOW_TO_EXPORT
         )
     fh.seek(3 if head.startswith(b"\xef\xbb\xbf") else 0)
     return fh
+
+
+def json_min_task(task: object) -> bool:
+    """A task of a JSON_MIN export: a flat record (data fields, label values) without ``data``/``annotations``."""
+    return isinstance(task, dict) and "data" not in task and "annotations" not in task and "predictions" not in task
 
 
 MAX_DEPTH = 64  # a Label Studio export nests about 6 levels deep

@@ -25,11 +25,12 @@ class Problem:
     annotation_id: Any
     region_id: Any
     message: str
+    item: str = "annotation"  # what annotation_id names: an annotation or a prediction
 
     def render(self, source: str) -> str:
         where = [f"task {self.task_id}"]
         if self.annotation_id is not None:
-            where.append(f"annotation {self.annotation_id}")
+            where.append(f"{self.item} {self.annotation_id}")
         if self.region_id is not None:
             where.append(f"region {self.region_id}")
         return f"{source}: {', '.join(where)}: {self.message}"
@@ -41,6 +42,7 @@ class Problem:
             "task_id": self.task_id,
             "annotation_id": self.annotation_id,
             "region_id": self.region_id,
+            "item": self.item,
             "message": self.message,
         }
 
@@ -95,14 +97,14 @@ class ResultChecker:
         self.entity_labels = set(schema.entity_labels)
         self.relation_types = {r.label: r for r in schema.relations}
 
-    def check(self, result: object, task_id: Any, annotation_id: Any) -> Checked:
+    def check(self, result: object, task_id: Any, annotation_id: Any, item_kind: str = "annotation") -> Checked:
         out = Checked()
 
         def err(code: str, region: Any, message: str) -> None:
-            out.problems.append(Problem("error", code, task_id, annotation_id, region, message))
+            out.problems.append(Problem("error", code, task_id, annotation_id, region, message, item_kind))
 
         def warn(code: str, region: Any, message: str) -> None:
-            out.problems.append(Problem("warning", code, task_id, annotation_id, region, message))
+            out.problems.append(Problem("warning", code, task_id, annotation_id, region, message, item_kind))
 
         if not isinstance(result, list):
             err("result-not-list", None, f"'result' is {_describe(result)}, not a list of regions; re-export the task")
@@ -195,11 +197,15 @@ class ResultChecker:
         in_range = 0 <= start < end <= len(text)
         if in_range:
             if given is None:
+                if not self._fits_lines(rid, start, end, err):
+                    return None
                 out.repair("no value.text to check")
                 warn("no-region-text", rid, f"no value.text; offsets [{start}, {end}) taken as they are")
                 return Span(rid, start, end, label)
             ok, corrupted = text_matches(text[start:end], given)
             if ok:
+                if not self._fits_lines(rid, start, end, err):
+                    return None
                 if corrupted:
                     out.repair("literal \\n in value.text")
                 return Span(rid, start, end, label)
@@ -230,6 +236,19 @@ class ResultChecker:
                 "the offsets do not fit this text: redraw the region or check the task text",
             )
         return None
+
+    def _fits_lines(self, rid: str, start: int, end: int, err: Any) -> bool:
+        """False (with an error) for a span across a line break, unless the schema allows it."""
+        covered = self.text[start:end]
+        if self.schema.spans_cross_lines or "\n" not in covered:
+            return True
+        err(
+            "span-crosses-line",
+            rid,
+            f"[{start}, {end}) {covered!r} runs across a line break; a mention never spans two paragraphs: "
+            "redraw it as separate regions (or set spans_cross_lines: true in the schema)",
+        )
+        return False
 
     def _dedupe_and_overlaps(self, by_id: dict[str, Span], err: Any, out: Checked) -> None:
         seen: dict[tuple[int, int, str], str] = {}
