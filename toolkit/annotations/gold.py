@@ -32,6 +32,7 @@ class GoldDocument:
     span_support: dict[str, list[str]]
     relation_support: dict[str, list[str]]
     disagreements: tuple[dict[str, Any], ...]
+    annotators: tuple[str, ...] = ()  # who annotated the document (pseudonymous ids), whatever made gold
 
     def to_dict(self) -> dict[str, Any]:
         from toolkit.model import layer_to_dict
@@ -42,6 +43,7 @@ class GoldDocument:
             "policy": self.policy,
             "support": {"spans": self.span_support, "relations": self.relation_support},
             "disagreements": list(self.disagreements),
+            "annotators": list(self.annotators),
         }
 
 
@@ -154,6 +156,7 @@ def adjudicate(document: Document, layers: Sequence[Annotation], schema: Schema)
         {ids[k]: sorted(span_sup.get(k, [])) for k in ordered},
         {f"gr{i}": sorted(rel_sup.get(k, [])) for i, k in enumerate(sorted(keep_rels), 1)},
         tuple(disagreements),
+        tuple(sorted({x.annotator for x in humans})),
     )
 
 

@@ -287,7 +287,8 @@ def _import_task(
         tally.written["regions"] += len(record["spans"])
         tally.written["relations"] += len(record["relations"])
     layers.sort(key=lambda d: (d["kind"], d["provenance"]["annotation_id"] or 0, d["annotator"]))
-    document = {"id": doc_id, "text": text, "metadata": {"task_id": tid, "snapshot": source}}
+    extra = {k: v for k, v in sorted(data.items()) if k != TEXT_FIELD and isinstance(v, str | int | float | bool)}
+    document = {"id": doc_id, "text": text, "metadata": {"task_id": tid, "snapshot": source, "data": extra}}
     return _line({"document": document, "layers": layers})
 
 

@@ -15,7 +15,8 @@ from toolkit.schema import Schema
 MONTHS = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
 DAYS = "Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu"
 CAP = r"[A-Z][\w'.-]*"
-CAPS = rf"{CAP}(?:\s+{CAP})*"
+SP = r"[ \t]"  # a space that is not a line break: no rule matches across lines
+CAPS = rf"{CAP}(?:{SP}+{CAP})*"
 ROLE_HEADS = (
     "Direktur Jenderal|Direktur Utama|Direktur|Menteri|Wakil Menteri|Wakil Tetap|Duta Besar|Gubernur|Wakil Gubernur|"
     "Bupati|Wali Kota|Walikota|Presiden|Wakil Presiden|Ketua Umum|Ketua|Sekretaris Jenderal|Kepala|Juru Bicara"
@@ -27,16 +28,16 @@ ORG_HEADS = (
 RULES: tuple[tuple[str, str], ...] = (
     (
         "DATE",
-        rf"\b(?:(?:{DAYS})\s*\(\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\)|\d{{1,2}}\s+(?:{MONTHS})(?:-\s*\d{{1,2}}\s+(?:{MONTHS}))?\s+\d{{4}}|(?:{MONTHS})\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{4}})",
+        rf"\b(?:(?:{DAYS}){SP}*\(\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\)|\d{{1,2}}{SP}+(?:{MONTHS})(?:-{SP}*\d{{1,2}}{SP}+(?:{MONTHS}))?{SP}+\d{{4}}|(?:{MONTHS}){SP}+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{4}})",
     ),
     (
         "QUANTITY",
-        r"\b\d+(?:[.,]\d+)*\s+(?:persen|orang|negara|ribu|juta|miliar|triliun|unit|pusat\s+\w+|kilometer|km|ton)\b",
+        rf"\b\d+(?:[.,]\d+)*{SP}+(?:persen|orang|negara|ribu|juta|miliar|triliun|unit|pusat{SP}+\w+|kilometer|km|ton)\b",
     ),
-    ("QUANTITY", r"\bRp\s?\d+(?:[.,]\d+)*(?:\s+(?:ribu|juta|miliar|triliun))?"),
-    ("ROLE", rf"\b(?:{ROLE_HEADS})(?:\s+(?:{CAP}|dan|untuk|RI))*"),
-    ("ORG", rf"\b(?:{ORG_HEADS})\s+{CAPS}"),
-    ("PER", rf"\b(?:Bapak|Ibu|Pak|Bu|Dr\.|Prof\.|kata|ujar|tutur|jelas)\s(?P<e>{CAPS})"),
+    ("QUANTITY", rf"\bRp{SP}?\d+(?:[.,]\d+)*(?:{SP}+(?:ribu|juta|miliar|triliun))?"),
+    ("ROLE", rf"\b(?:{ROLE_HEADS})(?:{SP}+(?:{CAP}|dan|untuk|RI))*"),
+    ("ORG", rf"\b(?:{ORG_HEADS}){SP}+{CAPS}"),
+    ("PER", rf"\b(?:Bapak|Ibu|Pak|Bu|Dr\.|Prof\.|kata|ujar|tutur|jelas) (?P<e>{CAPS})"),
     ("ORG", r"(?<=\()[A-Z]{2,}(?=\))"),
 )
 

@@ -163,7 +163,7 @@ def dataset_release(
         schema=load_schema(schema_path),
         seeds_path=seeds_dir / ARTICLES_FILE,
         gold_paths=list(gold_paths) or _default_gold(),
-        snapshot_paths=_default_snapshots(),
+        snapshot_paths=[] if gold_paths else _default_snapshots(),  # explicit gold: its own files are the inputs
         guidelines_path=schema_path.parent / "GUIDELINES.md",
         releases_dir=releases_dir,
         ratios=_ratios(ratios),

@@ -49,6 +49,7 @@ class GoldDoc:
     span_support: Mapping[str, Sequence[str]]
     relation_support: Mapping[str, Sequence[str]]
     annotated: Mapping[str, Sequence[str]] | None  # the types the record declares annotated (None: the schema's)
+    annotators: int | None  # how many annotators annotated the document (None: not recorded)
 
 
 @dataclass
@@ -65,6 +66,8 @@ class BuildReport:
     per_split_relations: dict[str, dict[str, int]] = field(default_factory=dict)
     inputs: list[dict[str, str]] = field(default_factory=list)
     annotated_types: dict[str, list[str]] = field(default_factory=lambda: {"entities": [], "relations": []})
+    documents_from_gold_records: int = 0  # not in the seed store: text and metadata from the gold records
+    annotators_per_document: dict[str, int] = field(default_factory=dict)  # "2" -> documents with two annotators
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +81,8 @@ class BuildReport:
             "surface_overlap_with_train": self.surface_overlap,
             "inputs": self.inputs,
             "annotated_types": self.annotated_types,
+            "documents_from_gold_records": self.documents_from_gold_records,
+            "annotators_per_document": self.annotators_per_document,
         }
 
 
@@ -103,6 +108,7 @@ class GoldIndex:
     paths: tuple[Path, ...]
     where: Mapping[str, tuple[int, int, int]]  # document id -> (input, byte offset, line)
     near_duplicates: list[list[str]]
+    from_gold: Mapping[str, SeedInfo]  # documents not in the seed store: text and metadata from their gold records
 
 
 RANGE_BYTES = 1 << 20
@@ -157,6 +163,7 @@ def index_gold(
     """
     found = NearDuplicates(threshold)
     where: dict[str, tuple[int, int, int]] = {}
+    from_gold: dict[str, SeedInfo] = {}
     jobs = _ranges(paths)
     signed = pool.imap(_sign_range, jobs) if pool is not None else map(_sign_range, jobs)
     for r, docs, rows in signed:
@@ -164,8 +171,8 @@ def index_gold(
             at = f"{r.path}, line {lineno}"
             seed = seeds.get(doc_id)
             if seed is None:
-                raise DatasetBuildError(f"{at}: document {doc_id} is not in the seed store; ingest its page first")
-            if seed.digest != digest:
+                seed = from_gold[doc_id] = _seed_from_gold(r.path, offset, at)
+            elif seed.digest != digest:
                 raise DatasetBuildError(
                     f"{at}: the gold layers of document {doc_id} were made on a different text than the seed "
                     "article; re-annotate it or restore the seed"
@@ -174,7 +181,27 @@ def index_gold(
                 raise DatasetBuildError(f"{at}: document {doc_id} has gold layers in two inputs; keep one")
             where[doc_id] = (r.n, offset, lineno)
         found.add_signatures([d[0] for d in docs], rows)
-    return GoldIndex(tuple(Path(p) for p in paths), where, found.groups())
+    return GoldIndex(tuple(Path(p) for p in paths), where, found.groups(), from_gold)
+
+
+def _seed_from_gold(path: Path, offset: int, at: str) -> SeedInfo:
+    """The seed of a document that is only in its gold record (a project the toolkit did not push): its text,
+    and as metadata the Label Studio task data the import kept (outlet, date, source file when present)."""
+    with _open(path) as fh:
+        fh.seek(offset)
+        rec, _, text = _record(fh.readline(), at)
+    meta = rec["document"].get("metadata") or {}
+    if not isinstance(meta, dict):
+        raise _not_gold(at, "document metadata must be an object")
+    data: dict[str, Any] = meta["data"] if isinstance(meta.get("data"), dict) else {}
+    metadata = {
+        "outlet": data.get("outlet") or meta.get("outlet"),
+        "date": data.get("date") or meta.get("date"),
+        "source": {"file": data.get("source_file") or meta.get("snapshot")},
+        "split": meta.get("split"),
+        "origin": "gold record",
+    }
+    return SeedInfo(_digest(text), metadata)
 
 
 def _open(path: Path) -> IO[bytes]:
@@ -220,7 +247,9 @@ def _gold_doc(line: bytes, at: str, seed: SeedInfo, labels: set[str], rel_labels
         isinstance(declared, dict) and all(isinstance(declared.get(k, []), list) for k in ("entities", "relations"))
     ):
         raise _not_gold(at, '\'annotated\' must be {"entities": [...], "relations": [...]}')
-    return GoldDoc(document, gold, support.get("spans", {}), support.get("relations", {}), declared)
+    who = rec.get("annotators")
+    n = len(who) if isinstance(who, list) else None
+    return GoldDoc(document, gold, support.get("spans", {}), support.get("relations", {}), declared, n)
 
 
 @dataclass(frozen=True)
@@ -244,6 +273,7 @@ class _UnitStats:
     surfaces: list[tuple[str, str]] = field(default_factory=list)
     annotated_entities: set[str] = field(default_factory=set)
     annotated_relations: set[str] = field(default_factory=set)
+    annotators_per_document: Counter[str] = field(default_factory=Counter)
 
 
 def _unit_rows(unit: _Unit) -> tuple[pa.RecordBatch, _UnitStats]:
@@ -268,6 +298,7 @@ def _unit_rows(unit: _Unit) -> tuple[pa.RecordBatch, _UnitStats]:
             stats.entities.update([s.label for s in spans])
             stats.surfaces += [(text[s.start : s.end].lower(), s.label) for s in spans]
             stats.relations.update([r.label for r in g.gold.relations])
+            stats.annotators_per_document[str(g.annotators) if g.annotators is not None else "unknown"] += 1
             declared = g.annotated or {"entities": schema.entity_labels, "relations": schema.relation_labels}
             stats.annotated_entities.update(declared.get("entities", ()))
             stats.annotated_relations.update(declared.get("relations", ()))
@@ -330,6 +361,7 @@ def iter_batches(
         for totals in (report.relations, report.per_split_relations.setdefault(split, {})):
             _add(totals, stats.relations)
         report.tokens += stats.tokens
+        _add(report.annotators_per_document, stats.annotators_per_document)
         for kind, names in (("entities", stats.annotated_entities), ("relations", stats.annotated_relations)):
             report.annotated_types[kind] = sorted(set(report.annotated_types[kind]) | names)
         report.nested_dropped_from_bio += stats.nested
@@ -340,6 +372,7 @@ def iter_batches(
             held_out[split] += stats.surfaces
         yield split, record_batch
     report.documents = {s: len(ids) for s, ids in by_split.items()}
+    report.annotators_per_document = dict(sorted(report.annotators_per_document.items()))
     report.entities = dict(sorted(report.entities.items()))
     report.relations = dict(sorted(report.relations.items()))
     report.misaligned.sort(key=lambda m: str(m["document"]))  # stable: id order, as the documents are

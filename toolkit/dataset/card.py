@@ -87,10 +87,7 @@ def render_card(
             f"{o['kappa']['mean_over_pairs']:.3f}."
         )
     else:
-        agree = (
-            f"Annotated by {annotators} annotator{'s' if annotators != 1 else ''} per document; no document was "
-            "annotated twice, so **no agreement figure can be given** for this version."
-        )
+        agree = _annotation_sentence(report, annotators, agreement)
     body = f"""
 # {name} {version}
 
@@ -131,6 +128,7 @@ not annotated, so a model's predictions of it are not scored as errors).
 Guidelines: `schemas/GUIDELINES.md` (sha256 `{guidelines_sha256}`); schema version {schema.schema_version}.
 Gold policy: an annotation marked ground truth wins, else the majority of annotators; every gold
 entity and relation lists the annotators who made it (`annotators`).
+{_provenance(report)}
 Tokens: {report["tokens"]}; entities whose boundaries fall inside a token: {len(report["misaligned"])}
 (widened to token boundaries in the BIO view only); nested entities left out of the BIO view:
 {report["nested_dropped_from_bio"]}.
@@ -154,3 +152,45 @@ Annotations: {license_id}. Article texts remain the property of their publishers
 {changelog}
 """
     return f"---\n{front}---\n{body}"
+
+
+def _provenance(report: Mapping[str, Any]) -> str:
+    """Where the documents' texts come from."""
+    n = int(report.get("documents_from_gold_records") or 0)
+    total = sum(report["documents"].values())
+    if not n:
+        return "Texts: the seed article store (cleaned pages with their provenance)."
+    if n == total:
+        return (
+            f"Texts: all {n} documents come from the annotated records themselves (Label Studio tasks or corpus "
+            "files, not ingested pages): text and task data as exported."
+        )
+    return (
+        f"Texts: {total - n} documents from the seed article store; {n} from the annotated records themselves "
+        "(text and task data as exported)."
+    )
+
+
+_COUNT_WORDS = {"0": "no annotator", "1": "one annotator", "2": "two annotators", "3": "three annotators"}
+
+
+def _annotation_sentence(report: Mapping[str, Any], annotators: int, agreement: Mapping[str, Any] | None) -> str:
+    """Who annotated what, from the data (``annotators_per_document`` of the build report)."""
+    per_doc = report.get("annotators_per_document") or {}
+    parts = [
+        f"{n} document{'s' if n != 1 else ''} by {_COUNT_WORDS.get(k, f'{k} annotators')}"
+        for k, n in sorted(per_doc.items(), key=lambda kv: kv[0])
+        if k != "unknown"
+    ]
+    if per_doc.get("unknown"):
+        parts.append(f"{per_doc['unknown']} documents with no record of their annotators (corpus or older gold files)")
+    who = f"{annotators} annotator{'s' if annotators != 1 else ''} (pseudonymous Label Studio ids)"
+    several = sum(n for k, n in per_doc.items() if k.isdigit() and int(k) >= 2)
+    if several:
+        tail = (
+            f"{several} document{'s' if several != 1 else ''} had two or more annotators, but no agreement figures "
+            "were given for this version (`toolkit annotations agree --json` and `dataset release --agreement`)."
+        )
+    else:
+        tail = "No document was annotated twice, so **no agreement figure can be given** for this version."
+    return f"Annotated by {who}: {'; '.join(parts) or 'counts not recorded'}. {tail}"

@@ -84,8 +84,16 @@ def _build(
     index = index_gold(gold_paths, seeds, pool=pool)
     if not index.where:
         raise ReleaseError("no gold documents in the inputs; run `toolkit annotations gold` first")
+    seeds = {**seeds, **index.from_gold}
     report = BuildReport()
-    report.inputs = input_checksums(inputs)
+    # the seed store is an input only if a document came from it
+    used = [
+        p
+        for p in inputs
+        if Path(p).exists() and (Path(p) != Path(seeds_path) or len(index.where) > len(index.from_gold))
+    ]
+    report.inputs = input_checksums(used)
+    report.documents_from_gold_records = len(index.from_gold)
     return _Built(
         index, seeds, plan_for(index, seeds, ratios, seed, split_by), report, dataset_features(schema), schema
     )

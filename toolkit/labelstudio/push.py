@@ -81,7 +81,12 @@ def push(
                 "which is not among the articles being pushed; check the file or run `toolkit seeds list`"
             )
         for span in layer.spans:
-            by_id[layer.document_id].span_text(span)
+            covered = by_id[layer.document_id].span_text(span)
+            if "\n" in covered and not schema.spans_cross_lines:
+                raise LabelStudioError(
+                    f"{layer.provenance.source}: article {layer.document_id}, span {span.id} {covered!r} runs "
+                    "across a line break; the schema does not allow such spans: fix the predictions"
+                )
             if span.label not in schema.entity_labels:
                 raise LabelStudioError(
                     f"{layer.provenance.source}: article {layer.document_id}, span {span.id}: "
