@@ -179,12 +179,9 @@ def test_annotations_import_fails_on_errors_and_writes_nothing(project: Path, mo
     result = CliRunner().invoke(main, ["annotations", "import", "bad.json", "--out", "layers"])
     assert result.exit_code == 1
     assert "error: bad.json: task 1, annotation 12, region b1: label 'PERSON' is not in the schema" in result.output
-    assert (
-        "Error: bad.json: 1 error(s), nothing written; first: bad.json: task 1, annotation 12, region b1"
-        in result.output
-    )
+    assert "Error: bad.json: 1 error(s), nothing written; first: task 1, annotation 12, region b1" in result.output
     assert "Traceback" not in result.output
-    assert not Path("layers").exists() or not any(Path("layers").iterdir())
+    assert not Path("layers").exists()  # not even an empty folder
     skipped = CliRunner().invoke(main, ["annotations", "import", "bad.json", "--out", "layers", "--skip-invalid"])
     assert skipped.exit_code == 0
     assert "regions           21 in      20 written       1 skipped (invalid region: 1)" in skipped.output

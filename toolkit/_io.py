@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -56,6 +57,31 @@ def atomic_open(path: Path) -> Iterator[BinaryIO]:
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write {path}: {exc.strerror}; check free space and permissions") from exc
         raise
+
+
+@contextmanager
+def folders_removed_on_failure(folder: Path) -> Iterator[None]:
+    """``folder`` and the folders above it that do not exist yet are removed again (when empty) if the block fails:
+    a failed command leaves no empty folder behind."""
+    folder = Path(folder)
+    missing = [f for f in (folder, *folder.parents) if not f.exists()]
+    try:
+        yield
+    except BaseException:
+        for f in missing:  # innermost first
+            try:
+                f.rmdir()
+            except OSError:
+                break
+        raise
+
+
+def write_failure(target: Path, exc: OSError) -> OutputError:
+    """One clear error for a failed write (disk full included), saying the previous state is intact."""
+    full = "; the disk is full: free some space" if exc.errno == errno.ENOSPC else ""
+    return OutputError(
+        f"cannot write {target}: {exc.strerror}{full} (nothing was written; earlier files are untouched)"
+    )
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

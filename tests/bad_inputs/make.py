@@ -6,6 +6,7 @@ Each case: the file, the toolkit command that reads it, and a regular expression
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,66 @@ EXPORTS: dict[str, tuple[Any, str]] = {
         b'[{"id": 1, "data": {"text": "abc"}',
         r"not valid JSON \(.*\); the export is truncated or corrupted",
     ),
-    "export-not-a-list.json": (b'{"tasks": []}', r"not a Label Studio JSON export \(it must be a list of tasks"),
+    "export-not-a-list.json": (b'{"tasks": []}', r"a JSON object, not a Label Studio JSON export \(a list of tasks"),
+    "export-cancelled-as-string.json": (
+        [task([PER]) | {"annotations": [{"id": 10, "completed_by": 1, "was_cancelled": "false", "result": [PER]}]}],
+        r"task 1, annotation 10: was_cancelled is str 'false', not a JSON boolean \(true/false\)",
+    ),
+    "export-ground-truth-as-string.json": (
+        [task([PER]) | {"annotations": [{"id": 10, "completed_by": 1, "ground_truth": "false", "result": [PER]}]}],
+        r"task 1, annotation 10: ground_truth is str 'false', not a JSON boolean",
+    ),
+    "export-no-annotator.json": (
+        [task([PER]) | {"annotations": [{"id": 10, "result": [PER]}]}],
+        r"task 1, annotation 10: completed_by is missing, not a Label Studio user id or user object",
+    ),
+    "export-completed-by-email.json": (
+        [task([PER]) | {"annotations": [{"id": 10, "completed_by": "ann@example.org", "result": [PER]}]}],
+        r"task 1, annotation 10: completed_by is str, not a Label Studio user id",  # the value is never shown
+    ),
+    "export-annotation-id-string.json": (
+        [task([PER]) | {"annotations": [{"id": "10", "completed_by": 1, "result": [PER]}]}],
+        r"task 1: id is str; Label Studio ids are integers",
+    ),
+    "export-json-min.json": (
+        [{"id": 1, "text": T, "label": [{"start": 0, "end": 11, "text": "Hasan Kleib", "labels": ["PER"]}]}],
+        r"a JSON_MIN export \(flat records, no 'data' or 'annotations'\)",
+    ),
+    "export-csv.csv": (b"id,text,label\n1,Hasan Kleib,PER\n", r"a CSV export, not a Label Studio JSON export"),
+    "export-tsv.tsv": (b"id\ttext\tlabel\n1\tHasan Kleib\tPER\n", r"a TSV export, not a Label Studio JSON export"),
+    "export-conll.conll": (b"-DOCSTART- -X- O\n\nHasan -X- _ B-PER\n", r"a CONLL2003 export, not a Label Studio"),
+    "export-gzip.json.gz": (
+        gzip.compress(b"[]", mtime=0),
+        r"gzip-compressed, not a Label Studio JSON export .*decompress it first",
+    ),
+    "export-utf16.json": (
+        json.dumps([task([PER])]).encode("utf-16"),
+        r"UTF-16 text, not a Label Studio JSON export .*convert it to UTF-8",
+    ),
+    "export-span-across-lines.json": (
+        [
+            {
+                "id": 1,
+                "data": {"text": "Hasan\nKleib di ILO.", "article_id": "a1"},
+                "annotations": [
+                    {
+                        "id": 10,
+                        "completed_by": 1,
+                        "result": [
+                            {
+                                "id": "r1",
+                                "from_name": "label",
+                                "to_name": "text",
+                                "type": "labels",
+                                "value": {"start": 0, "end": 11, "text": "Hasan\nKleib", "labels": ["PER"]},
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
+        r"task 1, annotation 10, region r1: \[0, 11\) 'Hasan\\nKleib' runs across a line break",
+    ),
     "export-empty.json": (b"", r"the file is empty"),
     "export-bom-truncated.json": (b"\xef\xbb\xbf[{", r"not valid JSON"),
     "export-not-utf8.json": (b'[{"id": 1, "data": {"text": "caf\xe9"}}]', r"not (valid JSON|UTF-8)"),
@@ -209,8 +269,17 @@ PREDICTIONS: dict[str, tuple[str, str]] = {
     ),
     "pred-unknown-document.jsonl": (
         '{"id": "nope", "spans": []}\n',
-        r"predictions for 1 document\(s\) not in the gold, e\.g\. 'nope'",
+        r"predictions for 1 document\(s\) not in the reference, e\.g\. 'nope'",
     ),
+    "pred-duplicate-document.jsonl": (
+        '{"id": "a1", "spans": [{"id": "s1", "start": 0, "end": 11, "label": "PER"}]}\n{"id": "a1", "spans": []}\n',
+        r"pred-duplicate-document\.jsonl, lines 1 and 2: both predict document a1",
+    ),
+    "pred-label-outside-schema.jsonl": (
+        '{"id": "a1", "spans": [{"id": "s1", "start": 0, "end": 11, "label": "PERSON"}]}\n',
+        r"line 1: document a1, span s1: label 'PERSON' is not an entity type of the schema .*--skip-invalid",
+    ),
+    "pred-empty.jsonl": ("", r"pred-empty\.jsonl: no predictions \(the file is empty\)"),
 }
 COMMANDS = {
     "export": ["annotations", "import", "{file}", "--out", "{out}"],

@@ -103,3 +103,92 @@ def test_killed_release_leaves_no_release(tmp_path: Path) -> None:
         text=True,
     )
     assert verify.returncode == 0, verify.stderr
+
+
+def test_disk_full_during_import_and_release_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ENOSPC while writing: exit 1, one Error line naming the file, no traceback, no partial file, no empty folder,
+    and the previous state intact."""
+    import errno
+    import os as os_module
+
+    from click.testing import CliRunner
+
+    from toolkit.cli import main
+
+    export = REPO / "tests" / "golden" / "export_two_annotators.json"
+    args = ["--schema", str(REPO / "schemas" / "schema.yaml")]
+    ok = CliRunner().invoke(main, ["annotations", "import", str(export), "--out", str(tmp_path / "layers"), *args])
+    assert ok.exit_code == 0, ok.output
+    before = {p.name: p.read_bytes() for p in (tmp_path / "layers").iterdir()}
+    real_write = os_module.write
+
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, os_module.strerror(errno.ENOSPC))
+
+    class FullFile:
+        """A file object whose writes fail as on a full disk."""
+
+        def __init__(self, fd: int, mode: str = "wb") -> None:
+            self.fd = fd
+
+        def __enter__(self) -> FullFile:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            os_module.close(self.fd)
+
+        def write(self, data: bytes) -> int:
+            return full(self.fd, data)
+
+    import toolkit.annotations.importer as importer
+
+    monkeypatch.setattr(importer.os, "fdopen", FullFile)
+    for out in (tmp_path / "layers", tmp_path / "new" / "layers"):
+        result = CliRunner().invoke(main, ["annotations", "import", str(export), "--out", str(out), *args])
+        assert result.exit_code == 1
+        assert "Traceback" not in result.output
+        (line,) = [x for x in result.output.splitlines() if x.startswith("Error:")]
+        assert "No space left on device; the disk is full" in line and "export_two_annotators.jsonl" in line
+    assert {p.name: p.read_bytes() for p in (tmp_path / "layers").iterdir()} == before
+    assert not (tmp_path / "new").exists()  # no empty folder left behind
+    monkeypatch.undo()
+    assert real_write is os_module.write
+
+    gold = CliRunner().invoke(
+        main,
+        [
+            "annotations",
+            "gold",
+            str(tmp_path / "layers" / "export_two_annotators.jsonl"),
+            "--out",
+            str(tmp_path / "gold"),
+            *args,
+        ],
+    )
+    assert gold.exit_code == 0, gold.output
+    import pyarrow.parquet as pq
+
+    def no_space(*a: object, **k: object) -> None:
+        raise OSError(errno.ENOSPC, os_module.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_batch", no_space)
+    release = [
+        "dataset",
+        "release",
+        "--version",
+        "1.0.0",
+        "--name",
+        "full",
+        "--gold",
+        str(tmp_path / "gold" / "export_two_annotators.jsonl"),
+        "--releases-dir",
+        str(tmp_path / "releases"),
+        *args,
+    ]
+    result = CliRunner().invoke(main, release)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    (line,) = [x for x in result.output.splitlines() if x.startswith("Error:")]
+    assert "the disk is full" in line and "releases/full/1.0.0" in line
+    assert not (tmp_path / "releases").exists()

@@ -29,7 +29,7 @@ from typing import Any
 import orjson
 
 from toolkit._gc import gc_paused
-from toolkit._io import atomic_write_text, dumps, sha256_file
+from toolkit._io import atomic_write_text, dumps, folders_removed_on_failure, sha256_file, write_failure
 from toolkit.annotations.fastlane import fast_records
 from toolkit.annotations.offsets import astral_positions
 from toolkit.annotations.reader import HOW_TO_EXPORT, PARSERS, Reparse, json_min_task, open_stream, tasks
@@ -112,16 +112,17 @@ def import_export(
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Validate and normalise an export; write ``out_dir/<stem>.jsonl`` and ``<stem>.report.json``."""
-    for parser in PARSERS[:-1]:
-        try:
-            with gc_paused():
-                return _import(path, schema, out_dir, seeds, skip_invalid, progress, parser=parser)
-        except Reparse as exc:
-            log.debug(
-                "%s: parser %s gave up (%s); reading it again with the next one", path, parser, type(exc).__name__
-            )
-    with gc_paused():
-        return _import(path, schema, out_dir, seeds, skip_invalid, progress, parser=PARSERS[-1])
+    with folders_removed_on_failure(Path(out_dir)):
+        for parser in PARSERS[:-1]:
+            try:
+                with gc_paused():
+                    return _import(path, schema, out_dir, seeds, skip_invalid, progress, parser=parser)
+            except Reparse as exc:
+                log.debug(
+                    "%s: parser %s gave up (%s); reading it again with the next one", path, parser, type(exc).__name__
+                )
+        with gc_paused():
+            return _import(path, schema, out_dir, seeds, skip_invalid, progress, parser=PARSERS[-1])
 
 
 def _import(
@@ -181,16 +182,19 @@ def _import(
         report.counts, report.skipped = tally.result()
         report.repairs = dict(sorted(repairs.items()))
         if report.errors and not skip_invalid:
-            first = report.errors[0].render(str(path))
+            first = report.errors[0].render("")  # the path starts the message once
             raise AnnotationImportError(
                 f"{path}: {len(report.errors)} error(s), nothing written; first: {first} "
                 "(fix them in Label Studio and pull again, or pass --skip-invalid to import the valid part)",
                 report.problems,
             )
-        Path(tmp_name).replace(out_path)
+        Path(tmp_name).chmod(0o644)  # mkstemp makes 0600 files; layers are as readable as the reports
         report.output = str(out_path)
         atomic_write_text(out_path.with_suffix(".report.json"), dumps(report.to_dict(), indent=1) + "\n")
+        Path(tmp_name).replace(out_path)
         return report
+    except OSError as exc:
+        raise write_failure(out_path, exc) from None
     finally:
         Path(tmp_name).unlink(missing_ok=True)
 

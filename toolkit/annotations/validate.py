@@ -33,7 +33,8 @@ class Problem:
             where.append(f"{self.item} {self.annotation_id}")
         if self.region_id is not None:
             where.append(f"region {self.region_id}")
-        return f"{source}: {', '.join(where)}: {self.message}"
+        located = f"{', '.join(where)}: {self.message}"
+        return f"{source}: {located}" if source else located
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -25,6 +25,9 @@ def _friendly(func: F) -> F:
             return func(*args, **kwargs)
         except ToolkitError as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:  # the last resort: a disk full or a vanished file where no stage expected it
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}; check free space and permissions") from None
 
     return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature
 

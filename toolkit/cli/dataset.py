@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +133,12 @@ def _echo_build(report: dict[str, Any]) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Output of `toolkit annotations agree --json`, for the card.",
 )
+@click.option(
+    "--guidelines",
+    "guidelines_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The annotation guidelines the card points to (default: GUIDELINES.md beside the schema).",
+)
 @json_option
 @_friendly
 def dataset_release(
@@ -149,14 +154,15 @@ def dataset_release(
     previous: Path | None,
     license_id: str,
     agreement_json: Path | None,
+    guidelines_path: Path | None,
     as_json: bool,
 ) -> None:
     """Write an immutable release folder: parquet splits, dataset card, manifest."""
-    from toolkit.dataset.release import release
+    from toolkit.dataset.release import load_agreement, release
     from toolkit.schema import load_schema
     from toolkit.seeds import ARTICLES_FILE
 
-    agreement = json.loads(agreement_json.read_text(encoding="utf-8")) if agreement_json else None
+    agreement = load_agreement(agreement_json) if agreement_json else None
     result = release(
         name=name,
         version=version,
@@ -164,7 +170,7 @@ def dataset_release(
         seeds_path=seeds_dir / ARTICLES_FILE,
         gold_paths=list(gold_paths) or _default_gold(),
         snapshot_paths=[] if gold_paths else _default_snapshots(),  # explicit gold: its own files are the inputs
-        guidelines_path=schema_path.parent / "GUIDELINES.md",
+        guidelines_path=guidelines_path or schema_path.parent / "GUIDELINES.md",
         releases_dir=releases_dir,
         ratios=_ratios(ratios),
         seed=split_seed,

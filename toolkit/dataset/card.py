@@ -19,7 +19,12 @@ def size_category(n: int) -> str:
 
 
 def card_metadata(
-    name: str, schema: Schema, features: Features, splits: Mapping[str, int], license_id: str
+    name: str,
+    schema: Schema,
+    features: Features,
+    splits: Mapping[str, int],
+    license_id: str,
+    split_bytes: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     present = [s for s, n in splits.items() if n]
     return {
@@ -38,7 +43,9 @@ def card_metadata(
         ],
         "dataset_info": {
             "features": features._to_yaml_list(),
-            "splits": [{"name": s, "num_examples": splits[s]} for s in present],
+            "splits": [
+                {"name": s, "num_bytes": int((split_bytes or {}).get(s, 0)), "num_examples": splits[s]} for s in present
+            ],
         },
     }
 
@@ -63,9 +70,10 @@ def render_card(
     annotators: int,
     license_id: str,
     changelog: str,
+    split_bytes: Mapping[str, int] | None = None,
 ) -> str:
     splits = report["documents"]
-    meta = card_metadata(name, schema, features, splits, license_id)
+    meta = card_metadata(name, schema, features, splits, license_id, split_bytes)
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
     present = [s for s in splits if splits[s]]
     split_rows = [

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit._io import dumps, sha256_bytes, sha256_file
+from toolkit._io import dumps, folders_removed_on_failure, sha256_bytes, sha256_file, write_failure
 from toolkit.dataset.build import (
     BuildReport,
     GoldIndex,
@@ -51,6 +51,32 @@ class ReleaseResult:
     path: Path
     status: str  # created | unchanged
     summary: dict[str, Any]
+
+
+AGREEMENT_KEYS = ("span_exact", "span_overlap", "relation", "kappa")
+
+
+def load_agreement(path: Path) -> dict[str, Any]:
+    """The output of ``toolkit annotations agree --json``, checked: anything else is refused, naming what it is."""
+    path = Path(path)
+    how = "write it with `toolkit annotations agree LAYERS --json > agreement.json`"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ReleaseError(f"{path}: cannot read the agreement file ({exc.strerror})") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ReleaseError(f"{path}: not JSON ({exc}); --agreement takes agreement figures: {how}") from None
+    if isinstance(data, dict) and "counts" in data and "source_sha256" in data:
+        raise ReleaseError(f"{path}: an import report (`annotations import`), not agreement figures; {how}")
+    overall = data.get("overall") if isinstance(data, dict) else None
+    if not isinstance(overall, dict) or not all(isinstance(overall.get(k), dict) for k in AGREEMENT_KEYS):
+        raise ReleaseError(
+            f"{path}: not agreement figures (expected 'documents' and 'overall' with "
+            f"{', '.join(AGREEMENT_KEYS)}); {how}"
+        )
+    if not isinstance(data.get("documents"), int):
+        raise ReleaseError(f"{path}: 'documents' must be the number of doubly annotated documents; {how}")
+    return dict(data)
 
 
 def check_name_version(name: str, version: str) -> None:
@@ -107,10 +133,11 @@ def _temp_dir_beside(target: Path) -> Path:
         raise OutputError(f"cannot write under {target.parent}: {exc.strerror}; choose another folder") from exc
 
 
-def _write_splits(tmp: Path, built: _Built, pool: Any = None, batch: int = 1000) -> set[str]:
+def _write_splits(tmp: Path, built: _Built, pool: Any = None, batch: int = 1000) -> tuple[set[str], dict[str, int]]:
     """Stream the rows into one parquet file per split, ``batch`` rows at a time (memory stays flat).
 
-    Returns the annotators who support any gold span.
+    Returns the annotators who support any gold span, and the Arrow size of each split in bytes (the
+    ``num_bytes`` of the card's split info).
     """
     import pyarrow.parquet as pq
 
@@ -118,6 +145,7 @@ def _write_splits(tmp: Path, built: _Built, pool: Any = None, batch: int = 1000)
     schema = built.features.arrow_schema
     writers: dict[str, Any] = {}
     annotators: set[str] = set()
+    sizes: dict[str, int] = {}
     try:
         batches = iter_batches(built.index, built.seeds, built.schema, built.plan, built.report, schema, batch, pool)
         for split, record_batch in batches:
@@ -126,13 +154,14 @@ def _write_splits(tmp: Path, built: _Built, pool: Any = None, batch: int = 1000)
                     tmp / "data" / f"{split}.parquet", schema, compression="zstd", write_statistics=False
                 )
             writers[split].write_batch(record_batch)
+            sizes[split] = sizes.get(split, 0) + int(record_batch.nbytes)
             annotators.update(
                 record_batch.column("entities").flatten().field("annotators").flatten().unique().to_pylist()
             )
     finally:
         for writer in writers.values():
             writer.close()
-    return annotators
+    return annotators, sizes
 
 
 def release(
@@ -153,80 +182,123 @@ def release(
     split_by: str = "hash",
 ) -> ReleaseResult:
     """Build and write a release (see the module docstring)."""
-    from toolkit import __version__
-
     check_name_version(name, version)
+    if not Path(guidelines_path).is_file():
+        raise ReleaseError(
+            f"{guidelines_path}: no annotation guidelines there (the card names them and records their sha256); "
+            "pass --guidelines PATH"
+        )
     with build_workers(gold_paths) as pool:
         built = _build(
             schema, seeds_path, gold_paths, [seeds_path, *gold_paths, *snapshot_paths], ratios, seed, split_by, pool
         )
-        report, features = built.report, built.features
         target = Path(releases_dir) / name / version
-        tmp = _temp_dir_beside(target)
-        try:
-            annotators = _write_splits(tmp, built, pool)
-            per_split_labels: dict[str, dict[str, int]] = {}
-            per_split_rels: dict[str, dict[str, int]] = {}
-            for split in SPLITS:
-                per_split_labels[split] = dict(sorted(report.per_split_entities.get(split, {}).items()))
-                per_split_rels[split] = dict(sorted(report.per_split_relations.get(split, {}).items()))
-            diff = diff_releases(previous, tmp) if previous else None
-            entry = changelog_entry(version, diff, f"{previous.name}" if previous else None)
-            older = (previous / "CHANGELOG.md").read_text(encoding="utf-8") if previous else ""
-            changelog = entry + ("\n" + older if older else "")
-            (tmp / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
-            if diff is not None:
-                (tmp / "diff.json").write_text(dumps(diff, indent=1) + "\n", encoding="utf-8")
-            report_dict = report.to_dict()
-            (tmp / "build_report.json").write_text(dumps(report_dict, indent=1) + "\n", encoding="utf-8")
-            guidelines_sha = sha256_file(guidelines_path)
-            card = render_card(
-                name=name,
-                version=version,
-                schema=schema,
-                features=features,
-                report=report_dict,
-                per_split_labels=per_split_labels,
-                per_split_relations=per_split_rels,
-                guidelines_sha256=guidelines_sha,
-                agreement=agreement,
-                annotators=len(annotators),
-                license_id=license_id,
-                changelog=changelog,
+        with folders_removed_on_failure(target.parent):
+            return _write_release(
+                built,
+                target,
+                name,
+                version,
+                schema,
+                previous,
+                agreement,
+                guidelines_path,
+                license_id,
+                ratios,
+                seed,
+                split_by,
+                pool,
             )
-            (tmp / "README.md").write_text(card, encoding="utf-8")
-            manifest = {
-                "name": name,
-                "version": version,
-                "toolkit_version": __version__,
-                "schema": {"name": schema.name, "version": schema.schema_version},
-                "guidelines_sha256": guidelines_sha,
-                "split": {"by": split_by, "ratios": list(ratios), "seed": seed},
-                "inputs": report.inputs,
-                "annotated_types": report.annotated_types,
-                "files": {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()},
-            }
-            (tmp / MANIFEST).write_text(dumps(manifest, indent=1) + "\n", encoding="utf-8")
-            summary = {
-                "documents": report.documents,
-                "entities": sum(report.entities.values()),
-                "relations": sum(report.relations.values()),
-                "misaligned": len(report.misaligned),
-                "nested_dropped_from_bio": report.nested_dropped_from_bio,
-                "annotators": len(annotators),
-                "agreement": bool(agreement and agreement.get("documents")),
-            }
-            if target.exists():
-                if _same_tree(tmp, target):
-                    return ReleaseResult(target, "unchanged", summary)
-                raise ReleaseError(
-                    f"{target} already exists with different content; releases are immutable: release a new version"
-                )
-            tmp.rename(target)
-            return ReleaseResult(target, "created", summary)
-        finally:
-            if tmp.exists():
-                shutil.rmtree(tmp)
+
+
+def _write_release(
+    built: _Built,
+    target: Path,
+    name: str,
+    version: str,
+    schema: Schema,
+    previous: Path | None,
+    agreement: Mapping[str, Any] | None,
+    guidelines_path: Path,
+    license_id: str,
+    ratios: Sequence[float],
+    seed: int,
+    split_by: str,
+    pool: Any,
+) -> ReleaseResult:
+    from toolkit import __version__
+
+    report, features = built.report, built.features
+    tmp = _temp_dir_beside(target)
+    try:
+        annotators, sizes = _write_splits(tmp, built, pool)
+        per_split_labels: dict[str, dict[str, int]] = {}
+        per_split_rels: dict[str, dict[str, int]] = {}
+        for split in SPLITS:
+            per_split_labels[split] = dict(sorted(report.per_split_entities.get(split, {}).items()))
+            per_split_rels[split] = dict(sorted(report.per_split_relations.get(split, {}).items()))
+        diff = diff_releases(previous, tmp) if previous else None
+        entry = changelog_entry(version, diff, f"{previous.name}" if previous else None)
+        older = (previous / "CHANGELOG.md").read_text(encoding="utf-8") if previous else ""
+        changelog = entry + ("\n" + older if older else "")
+        (tmp / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
+        if diff is not None:
+            (tmp / "diff.json").write_text(dumps(diff, indent=1) + "\n", encoding="utf-8")
+        report_dict = report.to_dict()
+        (tmp / "build_report.json").write_text(dumps(report_dict, indent=1) + "\n", encoding="utf-8")
+        guidelines_sha = sha256_file(guidelines_path)
+        card = render_card(
+            name=name,
+            version=version,
+            schema=schema,
+            features=features,
+            report=report_dict,
+            per_split_labels=per_split_labels,
+            per_split_relations=per_split_rels,
+            guidelines_sha256=guidelines_sha,
+            agreement=agreement,
+            annotators=len(annotators),
+            license_id=license_id,
+            split_bytes=sizes,
+            changelog=changelog,
+        )
+        (tmp / "README.md").write_text(card, encoding="utf-8")
+        manifest = {
+            "name": name,
+            "version": version,
+            "toolkit_version": __version__,
+            "schema": {"name": schema.name, "version": schema.schema_version},
+            "guidelines_sha256": guidelines_sha,
+            "split": {"by": split_by, "ratios": list(ratios), "seed": seed},
+            "inputs": report.inputs,
+            "annotated_types": report.annotated_types,
+            "files": {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()},
+        }
+        (tmp / MANIFEST).write_text(dumps(manifest, indent=1) + "\n", encoding="utf-8")
+        summary = {
+            "documents": report.documents,
+            "entities": sum(report.entities.values()),
+            "relations": sum(report.relations.values()),
+            "misaligned": len(report.misaligned),
+            "nested_dropped_from_bio": report.nested_dropped_from_bio,
+            "annotators": len(annotators),
+            "agreement": bool(agreement and agreement.get("documents")),
+        }
+        if target.exists():
+            if _same_tree(tmp, target):
+                return ReleaseResult(target, "unchanged", summary)
+            raise ReleaseError(
+                f"{target} already exists with different content; releases are immutable: release a new version"
+            )
+        for folder in (tmp, tmp / "data"):
+            folder.chmod(0o755)  # mkdtemp makes 0700 folders; a release is for everyone to read
+        tmp.rename(target)
+        return ReleaseResult(target, "created", summary)
+    except OSError as exc:
+        raise write_failure(target, exc) from None
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
 
 
 def _same_tree(a: Path, b: Path) -> bool:

@@ -38,7 +38,7 @@ class Side:
     skipped: dict[str, int]
 
 
-def _first_record(path: Path) -> Any:
+def _first_record(path: Path, role: str) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
             for line in fh:
@@ -48,7 +48,7 @@ def _first_record(path: Path) -> Any:
         raise ScoreInputError(f"{path}: cannot read ({exc})") from None
     except json.JSONDecodeError as exc:
         raise ScoreInputError(f"{path}, line 1: not JSON ({exc.msg})") from None
-    raise ScoreInputError(f"{path}: the file is empty")
+    raise ScoreInputError(f"{path}: no {role} (the file is empty); write one JSON line per document")
 
 
 def _gold_records(path: Path, schema: Schema) -> Side:
@@ -87,7 +87,9 @@ def _gold_records(path: Path, schema: Schema) -> Side:
     return Side(layers, texts, rule, {})
 
 
-def read_side(path: Path, schema: Schema, *, split: str = "test", skip_invalid: bool = False) -> Side:
+def read_side(
+    path: Path, schema: Schema, *, split: str = "test", skip_invalid: bool = False, role: str = "predictions"
+) -> Side:
     """Layers of a gold file, a release split or a prediction file."""
     path = Path(path)
     if path.is_dir():
@@ -100,7 +102,7 @@ def read_side(path: Path, schema: Schema, *, split: str = "test", skip_invalid: 
         rule = LabelRule.declared(rel.annotated_types, f"declared by release {rel.name} {rel.version}")
         pairs = rel.splits[split]
         return Side({d.id: g for d, g in pairs}, {d.id: d.text for d, _ in pairs}, rule, {})
-    first = _first_record(path)
+    first = _first_record(path, role)
     if isinstance(first, dict) and "document" in first and "gold" in first:
         return _gold_records(path, schema)
     if isinstance(first, dict) and "document" in first and "layers" in first:
@@ -163,7 +165,7 @@ def score_files(
     skip_invalid: bool = False,
 ) -> dict[str, Any]:
     """``toolkit score``: the report of :func:`toolkit.scoring.report.score_layers` for files."""
-    ref = read_side(gold, schema, split=split)
+    ref = read_side(gold, schema, split=split, role="reference documents")
     if not ref.layers:
         raise ScoreInputError(f"{gold}: no reference documents")
     rule = ref.rule or LabelRule.from_schema(schema)

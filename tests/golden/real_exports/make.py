@@ -41,7 +41,11 @@ from toolkit.model import Annotation, Document, Provenance  # noqa: E402
 from toolkit.schema import load_schema  # noqa: E402
 from toolkit.seeds import article_id, load_articles  # noqa: E402
 
-ADMIN = {"LABEL_STUDIO_USERNAME": "admin@example.com", "LABEL_STUDIO_PASSWORD": "admin-2026", "LABEL_STUDIO_USER_TOKEN": "0123456789abcdef0123456789abcdef01234567"}
+ADMIN = {
+    "LABEL_STUDIO_USERNAME": "admin@example.com",
+    "LABEL_STUDIO_PASSWORD": "admin-2026",
+    "LABEL_STUDIO_USER_TOKEN": "0123456789abcdef0123456789abcdef01234567",
+}
 PEOPLE = [
     {"email": "ann@example.org", "username": "ann", "first_name": "Ann", "last_name": "Annotator"},
     {"email": "budi@example.org", "username": "budi", "first_name": "Budi", "last_name": "Santoso"},
@@ -128,7 +132,11 @@ def main() -> None:
         client.annotations.create(id=task1.id, result=second, completed_by=users["ann"].id)
         client.annotations.create(
             id=task2.id,
-            result=[region("k1", t2, "BNP2TKI", "ORG"), region("k2", t2, "Surabaya", "GPE"), relation("k1", "k2", "located_in")],
+            result=[
+                region("k1", t2, "BNP2TKI", "ORG"),
+                region("k2", t2, "Surabaya", "GPE"),
+                relation("k1", "k2", "located_in"),
+            ],
             completed_by=users["ann"].id,
         )
         client.annotations.create(id=task2.id, result=[], was_cancelled=True, completed_by=users["budi"].id)
@@ -160,7 +168,7 @@ def main() -> None:
         raise SystemExit(f"label-studio export failed: {done.stderr[-2000:]}")
     (exported,) = sorted(out.glob("*.json"))
     shutil.copyfile(exported, HERE / "export-cli.json")
-    (HERE / "people.json").write_text(json.dumps(PEOPLE + [{"email": ADMIN["LABEL_STUDIO_USERNAME"]}], indent=1) + "\n")
+    (HERE / "people.json").write_text(json.dumps([*PEOPLE, {"email": ADMIN["LABEL_STUDIO_USERNAME"]}], indent=1) + "\n")
     shutil.rmtree(work)
     print(f"wrote {HERE}/export-api.json, export-snapshot.json, export-cli.json, people.json")
 
