@@ -241,7 +241,7 @@ def test_corpus_bench_predict_score(project: Path, monkeypatch: pytest.MonkeyPat
     assert imported.exit_code == 0, imported.output
     assert "train: 2 sentences, 7 tokens, 4 entities" in imported.output
     bad_map = runner.invoke(main, ["corpus", "import-conll", "train.txt", "--out", "c2", "--label-map", "LOC"])
-    assert bad_map.exit_code == 1 and "--label-map takes FROM=TO" in bad_map.output
+    assert bad_map.exit_code == 1 and "--label-map takes OLD=NEW" in bad_map.output
     released = runner.invoke(
         main,
         [

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -67,10 +68,38 @@ def test_write_corpus_for_the_dataset_path(tmp_path: Path) -> None:
     files = [write(tmp_path, "train.txt", SAMPLE), write(tmp_path, "dev.txt", "Ani B-PER\n")]
     summary = write_corpus(files, tmp_path / "out")
     assert summary["splits"] == {
-        "train": {"documents": 2, "tokens": 8, "entities": 3},
-        "validation": {"documents": 1, "tokens": 1, "entities": 1},
+        "train": {"documents": 2, "tokens": 8, "entities": 3, "entities_dropped": 0},
+        "validation": {"documents": 1, "tokens": 1, "entities": 1, "entities_dropped": 0},
     }
     docs = load_articles(tmp_path / "out" / "articles.jsonl")
     assert [d.id for d in docs] == ["dev-00001", "train-00001", "train-00002"]
     with pytest.raises(CorpusError, match="cannot tell its split from the name"):
         write_corpus([write(tmp_path, "other.txt", "A O\n")], tmp_path / "o2")
+
+
+def test_label_map_can_drop_a_label_and_counts_it(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from toolkit.cli import main
+
+    conll = tmp_path / "train.txt"
+    conll.write_text("Hasan B-PER\nKleib I-PER\ndi O\nILO B-ORG\n\nJenewa B-LOC\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        [
+            "corpus",
+            "import-conll",
+            str(conll),
+            "--out",
+            str(tmp_path / "c"),
+            "--label-map",
+            "ORG=",
+            "--label-map",
+            "LOC=GPE",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "train: 2 sentences, 5 tokens, 2 entities (1 dropped by --label-map)" in result.output
+    golds = [json.loads(line) for line in (tmp_path / "c" / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(s["label"] for g in golds for s in g["gold"]["spans"]) == ["GPE", "PER"]
+    assert golds[0]["annotated"] == {"entities": ["GPE", "PER"], "relations": []}

@@ -10,6 +10,7 @@ spaces, so every token has character offsets and the usual build and scoring pat
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,6 +109,7 @@ def sentence_document(
     label_map: Mapping[str, str],
     where: str,
     metadata: Mapping[str, object],
+    dropped: Counter[str] | None = None,
 ) -> tuple[Document, Annotation]:
     text = " ".join(sentence.tokens)
     starts, pos = [], 0
@@ -117,6 +119,10 @@ def sentence_document(
     spans = []
     for n, (i, j, label) in enumerate(tags_to_token_spans(sentence.tags, scheme, where), 1):
         mapped = label_map.get(label, label)
+        if not mapped:  # OLD= drops the label, counted
+            if dropped is not None:
+                dropped[label] += 1
+            continue
         spans.append(Span(f"s{n}", starts[i], starts[j - 1] + len(sentence.tokens[j - 1]), mapped))
     offsets = [[a, a + len(tok)] for a, tok in zip(starts, sentence.tokens, strict=True)]
     doc = Document(doc_id, text, {**metadata, "token_offsets": offsets})
@@ -131,6 +137,7 @@ def read_corpus(
     scheme: str = "iob2",
     label_map: Mapping[str, str] | None = None,
     prefix: str | None = None,
+    dropped: Counter[str] | None = None,
 ) -> list[tuple[Document, Annotation]]:
     """Every sentence of a CoNLL file as a (document, gold layer) pair; ``split`` goes into the metadata."""
     path = Path(path)
@@ -145,7 +152,7 @@ def read_corpus(
             "split": split,
             "source_file": path.name,
         }
-        out.append(sentence_document(sentence, f"{prefix}-{n:05d}", scheme, label_map or {}, where, meta))
+        out.append(sentence_document(sentence, f"{prefix}-{n:05d}", scheme, label_map or {}, where, meta, dropped))
     return out
 
 
@@ -179,8 +186,10 @@ def write_corpus(
     counts: dict[str, dict[str, int]] = {}
     for path in paths:
         which = split or split_of(path)
-        pairs = read_corpus(path, split=which, scheme=scheme, label_map=label_map)
-        c = counts.setdefault(which, {"documents": 0, "tokens": 0, "entities": 0})
+        dropped: Counter[str] = Counter()
+        pairs = read_corpus(path, split=which, scheme=scheme, label_map=label_map, dropped=dropped)
+        c = counts.setdefault(which, {"documents": 0, "tokens": 0, "entities": 0, "entities_dropped": 0})
+        c["entities_dropped"] += sum(dropped.values())
         for doc, layer in pairs:
             records.append(document_to_record(doc))
             golds.append(

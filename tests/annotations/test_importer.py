@@ -115,7 +115,7 @@ RULES: list[tuple[str, list[Any], str]] = [
         "unknown from_name",
         [region("r1", *PER, "PER", from_name="ner")],
         "task 7, annotation 70, region r1: from_name 'ner' is not in the config (expected 'label'); the task was labelled "
-        "with another config: map or drop that control",
+        "with another config: make its schema with `toolkit schema from-ls-config`",
     ),
     (
         "unknown to_name",

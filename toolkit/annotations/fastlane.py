@@ -15,7 +15,6 @@ from itertools import pairwise
 from typing import Any
 
 from toolkit.annotations.validate import ResultChecker
-from toolkit.schema import LABELS_NAME, TEXT_NAME
 
 Records = tuple[list[dict[str, Any]], list[dict[str, Any]], int]
 """(span records sorted by start, end, label, id; relation records in result order; relations in)."""
@@ -26,7 +25,14 @@ def fast_records(result: object, checker: ResultChecker) -> Records | None:
     if type(result) is not list:
         return None
     try:
-        spans, rels = _regions(result, checker.text, checker.entity_labels, checker.schema.spans_cross_lines)
+        names = checker.schema.label_studio
+        spans, rels = _regions(
+            result,
+            checker.text,
+            checker.fast_entity_labels,
+            checker.schema.spans_cross_lines,
+            (names.labels_name, names.text_name),
+        )
     except (KeyError, TypeError):  # a key missing or a value of another shape: let the full checks say which
         return None
     if spans is None:
@@ -45,7 +51,7 @@ def fast_records(result: object, checker: ResultChecker) -> Records | None:
 
 
 def _regions(
-    result: list[Any], text: str, entity_labels: set[str], cross_lines: bool
+    result: list[Any], text: str, entity_labels: set[str], cross_lines: bool, names: tuple[str, str]
 ) -> tuple[list[tuple[int, int, str, str]] | None, list[dict[str, Any]]]:
     """(start, end, label, id) of every region if all are well-formed (else None), and the relation items."""
     n = len(text)
@@ -59,7 +65,7 @@ def _regions(
             continue
         rid = item["id"]
         value = item["value"]
-        if type(rid) is not str or not rid or item["from_name"] != LABELS_NAME or item["to_name"] != TEXT_NAME:
+        if type(rid) is not str or not rid or item["from_name"] != names[0] or item["to_name"] != names[1]:
             return None, rels
         start = value["start"]
         end = value["end"]
@@ -99,7 +105,7 @@ def _clean_overlaps(spans: list[tuple[int, int, str, str]], policy: str) -> bool
 def _relations(
     rels: list[dict[str, Any]], by_label: dict[str, str], checker: ResultChecker
 ) -> list[dict[str, Any]] | None:
-    types = checker.relation_types
+    types = checker.fast_relation_types
     seen: set[tuple[str, str, str]] = set()
     out: list[dict[str, Any]] = []
     for n, item in enumerate(rels, 1):

@@ -36,7 +36,7 @@ from toolkit.annotations.reader import HOW_TO_EXPORT, PARSERS, Reparse, json_min
 from toolkit.annotations.validate import Problem, ResultChecker, count_problems
 from toolkit.errors import OutputError, ToolkitError
 from toolkit.model import Document, Provenance, layer_record, relation_records, span_records
-from toolkit.schema import TEXT_FIELD, Schema
+from toolkit.schema import Schema
 from toolkit.seeds import article_id
 
 DEFAULT_LAYERS_DIR = Path("annotations/layers")
@@ -110,19 +110,30 @@ def import_export(
     seeds: Mapping[str, Document] | None = None,
     skip_invalid: bool = False,
     progress: Callable[[int], None] | None = None,
+    label_map: Mapping[str, str] | None = None,
+    annotator_map: Path | None = None,
 ) -> ImportReport:
-    """Validate and normalise an export; write ``out_dir/<stem>.jsonl`` and ``<stem>.report.json``."""
+    """Validate and normalise an export; write ``out_dir/<stem>.jsonl`` and ``<stem>.report.json``.
+
+    ``label_map``: OLD -> NEW labels (entity or relation types) applied before validation; NEW must be in the
+    schema; an empty NEW drops the label (counted as skipped, with the relations it took part in).
+    ``annotator_map``: only on explicit request, a private file of ``user:<id>`` -> the e-mail and names of
+    exports that carry them (``label-studio export``); nothing else the import writes names a person.
+    """
+    label_map = check_label_map(label_map or {}, schema)
+    if annotator_map is not None:
+        write_annotator_map(path, annotator_map)
     with folders_removed_on_failure(Path(out_dir)):
         for parser in PARSERS[:-1]:
             try:
                 with gc_paused():
-                    return _import(path, schema, out_dir, seeds, skip_invalid, progress, parser=parser)
+                    return _import(path, schema, out_dir, seeds, skip_invalid, progress, label_map, parser=parser)
             except Reparse as exc:
                 log.debug(
                     "%s: parser %s gave up (%s); reading it again with the next one", path, parser, type(exc).__name__
                 )
         with gc_paused():
-            return _import(path, schema, out_dir, seeds, skip_invalid, progress, parser=PARSERS[-1])
+            return _import(path, schema, out_dir, seeds, skip_invalid, progress, label_map, parser=PARSERS[-1])
 
 
 def _import(
@@ -132,6 +143,7 @@ def _import(
     seeds: Mapping[str, Document] | None,
     skip_invalid: bool,
     progress: Callable[[int], None] | None,
+    label_map: Mapping[str, str],
     *,
     parser: str,
 ) -> ImportReport:
@@ -171,6 +183,7 @@ def _import(
                     tally,
                     report,
                     repairs,
+                    label_map,
                 )
                 if line is not None:
                     out.write(line)
@@ -211,6 +224,7 @@ def _import_task(
     tally: _Tally,
     report: ImportReport,
     repairs: Counter[str],
+    label_map: Mapping[str, str],
 ) -> bytes | None:
     """One task -> one output line (or None if the task is unusable)."""
     task_ref: Any = f"#{position}"
@@ -239,15 +253,16 @@ def _import_task(
         return None
     seen_tasks.add(tid)
     data = task.get("data")
-    text = data.get(TEXT_FIELD) if isinstance(data, dict) else None
+    field_name = schema.label_studio.text_field
+    text = data.get(field_name) if isinstance(data, dict) else None
     if not isinstance(text, str) or not text:
-        task_error("task-text", f"data.{TEXT_FIELD} is {type(text).__name__}, not a non-empty string")
+        task_error("task-text", f"data.{field_name} is {type(text).__name__}, not a non-empty string")
         _skip_contents(annotations, predictions, tally)
         return None
     if not text.isascii() and not _is_unicode(text):
         task_error(
             "task-text",
-            f"data.{TEXT_FIELD} holds an unpaired surrogate (a lone \\ud800-\\udfff escape), which is not "
+            f"data.{field_name} holds an unpaired surrogate (a lone \\ud800-\\udfff escape), which is not "
             "Unicode text; fix the task's text in Label Studio and pull again",
         )
         _skip_contents(annotations, predictions, tally)
@@ -275,7 +290,7 @@ def _import_task(
         _skip_contents(annotations, predictions, tally)
         return None
 
-    checker = ResultChecker(text, schema, astral_positions(text))
+    checker = ResultChecker(text, schema, astral_positions(text), label_map)
     built: list[_Built] = []
     for ann in annotations:
         layer = _layer(ann, "annotation", tid, checker, source, source_sha, doc_id, tally, report, repairs)
@@ -291,9 +306,22 @@ def _import_task(
         tally.written["regions"] += len(record["spans"])
         tally.written["relations"] += len(record["relations"])
     layers.sort(key=lambda d: (d["kind"], d["provenance"]["annotation_id"] or 0, d["annotator"]))
-    extra = {k: v for k, v in sorted(data.items()) if k != TEXT_FIELD and isinstance(v, str | int | float | bool)}
+    extra = {k: v for k, v in sorted(data.items()) if k != field_name and isinstance(v, str | int | float | bool)}
     document = {"id": doc_id, "text": text, "metadata": {"task_id": tid, "snapshot": source, "data": extra}}
     return _line({"document": document, "layers": layers})
+
+
+def check_label_map(label_map: Mapping[str, str], schema: Schema) -> dict[str, str]:
+    """The map, checked before any export is read: every NEW label is a type of the schema (or empty: drop)."""
+    known = set(schema.entity_labels) | set(schema.relation_labels)
+    for old, new in label_map.items():
+        if new and new not in known:
+            raise ToolkitError(
+                f"--label-map {old}={new}: {new!r} is not a type of schema {schema.name} "
+                f"({', '.join(schema.entity_labels)}; relations {', '.join(schema.relation_labels)}); "
+                f"map to one of them, or write {old}= to drop the label"
+            )
+    return dict(label_map)
 
 
 @dataclass(frozen=True)
@@ -381,6 +409,29 @@ def _predictions(
     extra = [p for pid, p in sorted(embedded.items()) if pid not in seen]
     tally.seen["predictions"] += len(extra)  # in the export only inside annotations
     return out + extra
+
+
+PERSONAL_FIELDS = ("email", "first_name", "last_name", "username")
+
+
+def write_annotator_map(export: Path, target: Path) -> int:
+    """The private ``user:<id>`` -> e-mail/names map of an export (mode 0600); the number of annotators in it."""
+    people: dict[str, dict[str, Any]] = {}
+    with open_stream(Path(export)) as fh:
+        for task in tasks(Path(export), fh, "stream"):
+            for ann in (task.get("annotations") or []) if isinstance(task, dict) else []:
+                who = ann.get("completed_by") if isinstance(ann, dict) else None
+                key = annotator_id(who)
+                if key and isinstance(who, dict):
+                    people[key] = {k: who[k] for k in PERSONAL_FIELDS if isinstance(who.get(k), str)}
+                elif key:
+                    people.setdefault(key, {})
+    data = (dumps(dict(sorted(people.items())), indent=1) + "\n").encode("utf-8")
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+    Path(target).chmod(0o600)
+    return len(people)
 
 
 def _is_int(value: object) -> bool:
@@ -542,7 +593,7 @@ def _layer(
             tally.skip(plural, f"invalid {kind}")
             return None
         for reason, n in checked.skipped.items():
-            tally.skip("regions" if "region" in reason else "relations", reason, n)
+            tally.skip("relations" if reason.startswith(("relation", "invalid relation")) else "regions", reason, n)
         spans, relations = span_records(checked.spans), relation_records(checked.relations)
     if kind == "annotation":
         annotator = annotator_id(item.get("completed_by")) or "user:unknown"

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from toolkit.annotations.offsets import utf16_to_cp
 from toolkit.model import Relation, Span
-from toolkit.schema import LABELS_NAME, TEXT_NAME, Schema
+from toolkit.schema import Schema
 
 Severity = Literal["error", "warning"]
 
@@ -91,12 +91,18 @@ class ResultChecker:
     Clean results never get here during an import: :mod:`toolkit.annotations.fastlane` takes them.
     """
 
-    def __init__(self, text: str, schema: Schema, astral: list[int]) -> None:
+    def __init__(
+        self, text: str, schema: Schema, astral: list[int], label_map: Mapping[str, str] | None = None
+    ) -> None:
         self.text = text
         self.schema = schema
         self.astral = astral
+        self.label_map = dict(label_map or {})
         self.entity_labels = set(schema.entity_labels)
         self.relation_types = {r.label: r for r in schema.relations}
+        # labels the fast lane may take as they are (a mapped label always goes through the full checks)
+        self.fast_entity_labels = self.entity_labels - set(self.label_map)
+        self.fast_relation_types = {k: v for k, v in self.relation_types.items() if k not in self.label_map}
 
     def check(self, result: object, task_id: Any, annotation_id: Any, item_kind: str = "annotation") -> Checked:
         out = Checked()
@@ -115,8 +121,14 @@ class ResultChecker:
         out.regions_in, out.relations_in = len(regions), len(rels)
         by_id: dict[str, Span] = {}
         seen_ids: set[str] = set()
+        dropped: set[str] = set()
         for item in regions:
             span = self._region(item, err, warn, out)
+            if isinstance(span, str):  # left out on purpose (an ignored control, a label mapped to nothing)
+                out.skip(span)
+                if isinstance(item, dict):
+                    dropped.add(str(item.get("id")))
+                continue
             if span is None:
                 out.skip("invalid region")
                 continue
@@ -130,15 +142,18 @@ class ResultChecker:
         all_ids = {str(r.get("id")) for r in regions if isinstance(r, dict) and r.get("id") is not None}
         seen_rel: dict[tuple[str, str, str], str] = {}
         for n, item in enumerate(rels, 1):
-            rel = self._relation(item, n, by_id, all_ids, err, seen_rel)
-            if rel is None:
+            rel = self._relation(item, n, by_id, all_ids, err, seen_rel, dropped)
+            if isinstance(rel, str):
+                out.skip(rel)
+            elif rel is None:
                 out.skip("invalid relation")
             else:
                 out.relations.append(rel)
         out.spans = sorted(by_id.values(), key=lambda s: (s.start, s.end, s.label, s.id))
         return out
 
-    def _region(self, item: object, err: Any, warn: Any, out: Checked) -> Span | None:
+    def _region(self, item: object, err: Any, warn: Any, out: Checked) -> Span | str | None:
+        """The span of a region; None if it is invalid (with an error); a reason if it is left out on purpose."""
         if not isinstance(item, dict):
             err("region-not-object", None, f"a result item is {_describe(item)}, not an object; remove it")
             return None
@@ -147,17 +162,22 @@ class ResultChecker:
             err("region-id", None, f"a region has id {_describe(rid)}; every region needs a string id")
             return None
         rid = str(rid)
-        if item.get("from_name") != LABELS_NAME:
+        names = self.schema.label_studio
+        if item.get("from_name") in names.ignored_controls:
+            return f"region of control {item.get('from_name')!r}, left out of the schema"
+        if item.get("from_name") != names.labels_name:
             err(
                 "unknown-from-name",
                 rid,
-                f"from_name {item.get('from_name')!r} is not in the config (expected {LABELS_NAME!r}); "
-                "the task was labelled with another config: map or drop that control",
+                f"from_name {item.get('from_name')!r} is not in the config (expected {names.labels_name!r}); "
+                "the task was labelled with another config: make its schema with `toolkit schema from-ls-config`",
             )
             return None
-        if item.get("to_name") != TEXT_NAME:
+        if item.get("to_name") != names.text_name:
             err(
-                "unknown-to-name", rid, f"to_name {item.get('to_name')!r} is not in the config (expected {TEXT_NAME!r})"
+                "unknown-to-name",
+                rid,
+                f"to_name {item.get('to_name')!r} is not in the config (expected {names.text_name!r})",
             )
             return None
         value = item.get("value")
@@ -178,6 +198,10 @@ class ResultChecker:
             err("multiple-labels", rid, f"{len(labels)} labels {labels} on one region; the schema allows one: keep one")
             return None
         label = labels[0]
+        if label in self.label_map:
+            if not self.label_map[label]:
+                return f"region label {label!r} dropped by --label-map"
+            label = self.label_map[label]
         if label not in self.entity_labels:
             err(
                 "unknown-label",
@@ -294,9 +318,12 @@ class ResultChecker:
         all_ids: set[str],
         err: Any,
         seen: dict[tuple[str, str, str], str],
-    ) -> Relation | None:
+        dropped: set[str],
+    ) -> Relation | str | None:
         src, dst = item.get("from_id"), item.get("to_id")
         ref = f"relation {n} ({src} -> {dst})"
+        if str(src) in dropped or str(dst) in dropped:
+            return "relation to a region left out (--label-map or an ignored control)"
         for end_id in (src, dst):
             if end_id is None or str(end_id) not in all_ids:
                 err(
@@ -321,6 +348,10 @@ class ResultChecker:
             err("relation-labels", None, f"{ref}: labels is {_describe(labels)}; pick exactly one relation label")
             return None
         label = labels[0]
+        if label in self.label_map:
+            if not self.label_map[label]:
+                return f"relation label {label!r} dropped by --label-map"
+            label = self.label_map[label]
         rtype = self.relation_types.get(label)
         if rtype is None:
             err(

@@ -74,3 +74,24 @@ def _options(options: list[Callable[[Any], Any]]) -> Callable[[F], F]:
         return decorated  # type: ignore[no-any-return]  # click options keep the callable's type
 
     return apply
+
+
+def parse_label_map(items: tuple[str, ...]) -> dict[str, str]:
+    """``OLD=NEW`` options (``OLD=`` drops the label) as a mapping; anything else is refused."""
+    mapping: dict[str, str] = {}
+    for item in items:
+        src, sep, dst = item.partition("=")
+        if not sep or not src.strip():
+            raise ToolkitError(f"--label-map takes OLD=NEW (or OLD= to drop the label), got {item!r}")
+        if src in mapping and mapping[src] != dst:
+            raise ToolkitError(f"--label-map maps {src!r} twice ({mapping[src]!r} and {dst!r}); keep one")
+        mapping[src] = dst
+    return mapping
+
+
+label_map_option = click.option(
+    "--label-map",
+    "label_map",
+    multiple=True,
+    help="OLD=NEW: rename a label of the input to a schema type; OLD= drops it (counted). Repeatable.",
+)

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli._common import _echo_json, _friendly, json_option, schema_option, seeds_dir_option
+from toolkit.cli._common import (
+    _echo_json,
+    _friendly,
+    json_option,
+    label_map_option,
+    parse_label_map,
+    schema_option,
+    seeds_dir_option,
+)
 
 
 @click.group("annotations")
@@ -28,10 +36,24 @@ def annotations_group() -> None:
 @click.option(
     "--skip-invalid", is_flag=True, help="Write the valid part and report every skip (default: fail on any error)."
 )
+@label_map_option
+@click.option(
+    "--annotator-map",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="PRIVATE: also write user:<id> -> e-mail and names (from exports that carry them) to this file (mode 0600). "
+    "Keep it out of releases; nothing else the toolkit writes names a person.",
+)
 @json_option
 @_friendly
 def annotations_import(
-    snapshot: Path, schema_path: Path, seeds_dir: Path, out: Path, skip_invalid: bool, as_json: bool
+    snapshot: Path,
+    schema_path: Path,
+    seeds_dir: Path,
+    out: Path,
+    skip_invalid: bool,
+    label_map: tuple[str, ...],
+    annotator_map: Path | None,
+    as_json: bool,
 ) -> None:
     """Validate a Label Studio JSON export and write normalised layers."""
     from tqdm import tqdm
@@ -49,7 +71,14 @@ def annotations_import(
                 bar.update(n)
 
             report = import_export(
-                snapshot, schema_obj, out_dir=out, seeds=seeds, skip_invalid=skip_invalid, progress=advance
+                snapshot,
+                schema_obj,
+                out_dir=out,
+                seeds=seeds,
+                skip_invalid=skip_invalid,
+                progress=advance,
+                label_map=parse_label_map(label_map),
+                annotator_map=annotator_map,
             )
     except AnnotationImportError as exc:
         for problem in exc.problems[:50]:

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli._common import _echo_json, _friendly, json_option
-from toolkit.errors import ToolkitError
+from toolkit.cli._common import _echo_json, _friendly, json_option, label_map_option, parse_label_map
 
 
 @click.group("corpus")
@@ -24,7 +23,7 @@ def corpus_group() -> None:
     help="Folder for articles.jsonl (documents) and gold.jsonl (gold layers).",
 )
 @click.option("--scheme", type=click.Choice(["iob2", "iob1"]), default="iob2", show_default=True)
-@click.option("--label-map", "label_map", multiple=True, help="FROM=TO, e.g. LOC=GPE. Repeatable.")
+@label_map_option
 @click.option("--split", help="Split of all the files (default: from each file name: train/dev/test).")
 @json_option
 @_friendly
@@ -34,18 +33,14 @@ def corpus_import(
     """Read CoNLL files (tokens, tags; extra columns ignored) as documents with gold spans."""
     from toolkit.corpus import write_corpus
 
-    mapping = {}
-    for item in label_map:
-        src, sep, dst = item.partition("=")
-        if not sep or not src or not dst:
-            raise ToolkitError(f"--label-map takes FROM=TO, got {item!r}")
-        mapping[src] = dst
+    mapping = parse_label_map(label_map)
     summary = write_corpus(list(files), out, scheme=scheme, label_map=mapping, split=split)
     if as_json:
         _echo_json(summary)
         return
     for name, c in summary["splits"].items():  # type: ignore[attr-defined]
-        click.echo(f"{name}: {c['documents']} sentences, {c['tokens']} tokens, {c['entities']} entities")
+        dropped = f" ({c['entities_dropped']} dropped by --label-map)" if c["entities_dropped"] else ""
+        click.echo(f"{name}: {c['documents']} sentences, {c['tokens']} tokens, {c['entities']} entities{dropped}")
     click.echo(
         f"wrote {out}/articles.jsonl and {out}/gold.jsonl (build it with --seeds-dir {out} --gold "
         f"{out}/gold.jsonl --split-by metadata)"

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from toolkit.cli._common import _echo_json, _friendly, json_option, schema_option
+from toolkit.errors import ToolkitError
 
 
 @click.group()
@@ -53,3 +54,56 @@ def schema_config(schema_path: Path, out: Path | None) -> None:
     else:
         atomic_write_text(out, xml)
         click.echo(f"wrote {out}", err=True)
+
+
+@schema.command("from-ls-config")
+@click.argument("config", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the schema here (else print it).")
+@click.option("--name", help="Schema name (default: the config file's name).")
+@click.option("--language", default="und", show_default=True, help="ISO 639 code of the texts, e.g. id or en.")
+@click.option("--span-overlap", type=click.Choice(["forbid", "nested", "allow"]), default="nested", show_default=True)
+@click.option("--drop-unsupported", is_flag=True, help="Leave out controls the schema cannot represent (listed).")
+@_friendly
+def schema_from_ls_config(
+    config: Path, out: Path | None, name: str | None, language: str, span_overlap: str, drop_unsupported: bool
+) -> None:
+    """Make a schema from an existing Label Studio labelling config (XML)."""
+    import re
+
+    from toolkit._io import atomic_write_text
+    from toolkit.schema.from_ls import schema_from_config, schema_yaml
+
+    try:
+        xml = config.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ToolkitError(f"{config}: cannot read the config ({exc})") from None
+    slug = re.sub(r"[^a-z0-9]+", "-", (name or config.stem).lower()).strip("-") or "project"
+    made = schema_from_config(
+        xml,
+        source=str(config),
+        name=name or slug,
+        language=language,
+        span_overlap=span_overlap,  # type: ignore[arg-type]  # click.Choice above
+        drop_unsupported=drop_unsupported,
+    )
+    text = schema_yaml(made.schema)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write_text(out, text)
+    s = made.schema
+    click.echo(
+        f"{config}: {len(s.entities)} entity types ({', '.join(s.entity_labels)}), {len(s.relations)} relation "
+        f"types; control {s.label_studio.labels_name!r} on {s.label_studio.text_name!r} "
+        f"(data.{s.label_studio.text_field})",
+        err=True,
+    )
+    for what in made.dropped:
+        click.echo(f"  left out: {what}", err=True)
+    for what in made.changed:
+        click.echo(f"  chosen: {what}", err=True)
+    if out is not None:
+        click.echo(
+            f"wrote {out}; write a GUIDELINES.md beside it, then: toolkit annotations import EXPORT --schema {out}",
+            err=True,
+        )

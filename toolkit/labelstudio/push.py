@@ -51,7 +51,7 @@ def _check_unchanged(conn: Connection, docs: Sequence[Document], existing: dict[
         task = existing.get(doc.id)
         if task is None:
             continue
-        server_text = (task.data or {}).get(TEXT_FIELD)
+        server_text = (task.data or {}).get(TEXT_FIELD)  # projects the toolkit pushes use its own config
         if server_text != doc.text:
             raise LabelStudioError(
                 f"{conn.url}: task {task.id} holds article {doc.id} with a different text "

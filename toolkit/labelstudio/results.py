@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from toolkit.model import Annotation
-from toolkit.schema import LABELS_NAME, TEXT_NAME, Schema
+from toolkit.schema import Schema
 
 
 def layer_to_result(layer: Annotation, text: str, schema: Schema) -> list[dict[str, Any]]:
@@ -17,8 +17,8 @@ def layer_to_result(layer: Annotation, text: str, schema: Schema) -> list[dict[s
     result: list[dict[str, Any]] = [
         {
             "id": s.id,
-            "from_name": LABELS_NAME,
-            "to_name": TEXT_NAME,
+            "from_name": schema.label_studio.labels_name,
+            "to_name": schema.label_studio.text_name,
             "type": "labels",
             "value": {"start": s.start, "end": s.end, "text": text[s.start : s.end], "labels": [s.label]},
         }
@@ -59,4 +59,5 @@ def export_task(
                 ground_truth=layer.provenance.ground_truth,
             )
             annotations.append(item)
-    return {"id": task_id, "data": {"text": text, **extra_data}, "annotations": annotations, "predictions": predictions}
+    data = {schema.label_studio.text_field: text, **extra_data}
+    return {"id": task_id, "data": data, "annotations": annotations, "predictions": predictions}

@@ -68,6 +68,18 @@ class RelationType(_Strict):
         return not self.directed and tail_label in self.head and head_label in self.tail
 
 
+class LabelStudioNames(_Strict):
+    """How the labelling config names things: the ``<Labels>`` control, the ``<Text>`` object and the task data
+    field holding the text. The toolkit's generated config uses the defaults; a schema made from an existing
+    project's config (``toolkit schema from-ls-config``) records that project's names, and the controls it
+    left out (their results are skipped at import, and counted)."""
+
+    labels_name: _Label = LABELS_NAME
+    text_name: _Label = TEXT_NAME
+    text_field: _Label = TEXT_FIELD
+    ignored_controls: tuple[_Label, ...] = ()
+
+
 class Schema(_Strict):
     """The whole annotation schema."""
 
@@ -80,6 +92,7 @@ class Schema(_Strict):
     """Whether a span may contain a line break (``\n``); off by default: a mention never crosses a paragraph."""
     entities: Annotated[tuple[EntityType, ...], Field(min_length=1)]
     relations: tuple[RelationType, ...] = ()
+    label_studio: LabelStudioNames = LabelStudioNames()
 
     @model_validator(mode="after")
     def _check_consistency(self) -> Schema:
@@ -199,14 +212,17 @@ def label_config_tree(schema: Schema) -> ET.Element:
         "Header",
         value=f"{schema.name} {schema.schema_version}: mark entities, then relations (see GUIDELINES.md)",
     )
-    labels = ET.SubElement(view, "Labels", name=LABELS_NAME, toName=TEXT_NAME, choice="single", showInline="true")
+    names = schema.label_studio
+    labels = ET.SubElement(
+        view, "Labels", name=names.labels_name, toName=names.text_name, choice="single", showInline="true"
+    )
     for ent in schema.entities:
         ET.SubElement(labels, "Label", value=ent.label, background=ent.color, hotkey=ent.hotkey, hint=ent.definition)
     if schema.relations:
         relations = ET.SubElement(view, "Relations", choice="single")
         for rel in schema.relations:
             ET.SubElement(relations, "Relation", value=rel.label, background=rel.color)
-    ET.SubElement(view, "Text", name=TEXT_NAME, value=f"${TEXT_FIELD}")
+    ET.SubElement(view, "Text", name=names.text_name, value=f"${names.text_field}")
     return view
 
 
