@@ -157,3 +157,48 @@ def test_normalise_is_idempotent(text: str) -> None:
 def test_normalise_never_changes_words(lines: list[str], eol: str) -> None:
     text = eol.join(lines)
     assert normalise(text).split() == normalise(text.replace(eol, "\n")).split() == text.split()
+
+
+PAGES = REPO / "tests" / "golden" / "pages"
+
+
+def test_an_html_page_gives_the_article_of_the_scraped_text_page(tmp_path: Path) -> None:
+    """trafilatura extracts the body; the outlet profile still cuts the prefix; the same text gives the same id."""
+    from toolkit.seeds import ingest, load_articles, load_profiles
+
+    profiles = load_profiles(REPO / "seeds" / "outlets.yaml")
+    report = ingest([PAGES / "suara-article.html"], tmp_path / "html", profiles)
+    (doc,) = load_articles(report.store)
+    (seed,) = load_articles(REPO / "seeds" / "articles.jsonl")
+    assert doc.text == seed.text and doc.id == seed.id
+    assert "<script" not in doc.text and "Home" not in doc.text and "Berita Terkait" not in doc.text
+    html = doc.metadata["html"]
+    assert html["title"] == "Indonesia Dorong ILO Perbaiki Tata Kelola Migrasi Pekerja"
+    assert html["url"].startswith("https://www.suara.com/bisnis/2017/11/08/") and html["date"] == "2017-11-08"
+    import trafilatura
+
+    assert doc.metadata["source"]["extractor"] == {"name": "trafilatura", "version": trafilatura.__version__}
+    assert (
+        doc.metadata["source"]["sha256"]
+        == __import__("hashlib").sha256((PAGES / "suara-article.html").read_bytes()).hexdigest()
+    )
+    assert doc.metadata["cut"]["prefix_chars"] == 12  # "Suara.com - ", as the profile cuts it from text pages
+
+
+def test_a_utf16_page_with_a_bom_is_decoded(tmp_path: Path) -> None:
+    from toolkit.seeds import ingest, load_articles, load_profiles
+
+    report = ingest([PAGES / "suara-article-utf16.html"], tmp_path, load_profiles(REPO / "seeds" / "outlets.yaml"))
+    (doc,) = load_articles(report.store)
+    assert doc.id == "17365b39809f3515"
+
+
+def test_an_html_page_without_an_article_is_refused(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from toolkit.cli import main
+
+    result = CliRunner().invoke(main, ["seeds", "ingest", str(PAGES / "tag-index.html"), "--seeds-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "tag-index.html: no recognisable article in this HTML page" in result.output
+    assert not (tmp_path / "articles.jsonl").exists()

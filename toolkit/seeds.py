@@ -8,6 +8,7 @@ rewrites a word. Each article's id is derived from its normalised body text.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import json
 import re
@@ -98,10 +99,27 @@ def normalise(text: str) -> str:
     return text.strip("\n")
 
 
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)  # UTF-32 first: its little-endian BOM starts like UTF-16's
+
+
 def decode_page(raw: bytes, source: str) -> str:
-    """Decode a scraped page, refusing empty, binary and non-UTF-8 input."""
+    """Decode a scraped page (UTF-8, or UTF-16/32 with a byte-order mark), refusing empty, binary and other input."""
     if not raw.strip():
         raise SeedError(f"{source}: the file is empty; scrape the page again")
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise SeedError(
+                    f"{source}: starts with a {codec.upper()} byte-order mark but is not {codec.upper()} "
+                    f"(byte {exc.start}); save it again"
+                ) from None
     nul = raw.find(b"\x00")
     if nul >= 0:
         raise SeedError(f"{source}: binary data (NUL byte at offset {nul}); pass a text page")
@@ -130,6 +148,7 @@ class CleanedPage:
     related_headlines: tuple[str, ...]
     cut: Mapping[str, int]
     warnings: tuple[str, ...] = ()
+    html: Mapping[str, Any] | None = None  # title, author, date, URL and the extractor of an HTML page
 
 
 def _split_chrome(lines: Sequence[str], profile: OutletProfile) -> tuple[list[str], dict[str, list[str]]]:
@@ -179,9 +198,56 @@ def _parse_dateline(body: str, profile: OutletProfile, source: str) -> tuple[str
     return match.group(0), date.isoformat(), warnings
 
 
+_HTML = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
+
+
+def is_html(page: str) -> bool:
+    return bool(_HTML.match(page[:4096]))
+
+
+def extract_article(page: str, source: str) -> tuple[str, dict[str, Any]]:
+    """The article text of an HTML page and its metadata, by trafilatura (a well-kept extractor).
+
+    A page trafilatura's readability check does not take for an article (a tag index, a home page) is
+    refused. The title line trafilatura puts first is dropped (it is metadata, not body).
+    """
+    import lxml.html
+    import trafilatura
+    from trafilatura.readability_lxml import is_probably_readerable
+
+    try:
+        tree = lxml.html.fromstring(page)
+    except (ValueError, lxml.etree.ParserError) as exc:
+        raise SeedError(f"{source}: not a readable HTML page ({exc})") from None
+    doc: Any = trafilatura.bare_extraction(
+        page, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
+    )
+    if doc is None or not doc.text or not is_probably_readerable(tree):
+        raise SeedError(
+            f"{source}: no recognisable article in this HTML page (trafilatura {trafilatura.__version__} finds none); "
+            "pass the page of one article"
+        )
+    lines = doc.text.split("\n")
+    if doc.title and lines and lines[0].strip() == doc.title.strip():
+        lines = lines[1:]
+    meta = {
+        "title": doc.title,
+        "author": doc.author,
+        "date": doc.date,
+        "url": doc.url,
+        "sitename": doc.sitename,
+        "extractor": {"name": "trafilatura", "version": trafilatura.__version__},
+    }
+    return "\n".join(lines), meta
+
+
 def clean_page(raw: bytes, source: str, profiles: OutletProfiles) -> CleanedPage:
-    """Decode, normalise and cut a scraped page down to its article body."""
-    page = normalise(decode_page(raw, source))
+    """Decode, normalise and cut a scraped page down to its article body (HTML: extracted first)."""
+    decoded = decode_page(raw, source)
+    html_meta: dict[str, Any] | None = None
+    if is_html(decoded):
+        decoded, html_meta = extract_article(decoded, source)
+    page = normalise(decoded)
     profile = profiles.pick(page)
     body_lines, sections = _split_chrome(page.split("\n"), profile)
     body = "\n".join(body_lines).strip("\n")
@@ -204,7 +270,11 @@ def clean_page(raw: bytes, source: str, profiles: OutletProfiles) -> CleanedPage
         h for heading in profile.related_headings for h in _headline_items(sections.get(heading, []), profile.bullet)
     ]
     dateline, date, warnings = _parse_dateline(body, profile, source)
-    return CleanedPage(body, profile.name, profile.outlet, dateline, date, tuple(related), cut, tuple(warnings))
+    if html_meta is not None and date is None and isinstance(html_meta.get("date"), str):
+        date = html_meta["date"]  # no dateline in the body: the page's own date
+    return CleanedPage(
+        body, profile.name, profile.outlet, dateline, date, tuple(related), cut, tuple(warnings), html_meta
+    )
 
 
 def article_id(body: str) -> str:
@@ -222,6 +292,9 @@ def page_to_document(raw: bytes, source_name: str, profiles: OutletProfiles) -> 
         "source": {"file": source_name, "sha256": sha256_bytes(raw), "profile": page.profile},
         "cut": dict(page.cut),
     }
+    if page.html is not None:
+        metadata["html"] = {k: v for k, v in page.html.items() if k != "extractor"}
+        metadata["source"]["extractor"] = page.html["extractor"]
     return Document(article_id(page.body), page.body, metadata), page
 
 
