@@ -48,6 +48,10 @@ EXPORTS: dict[str, tuple[Any, str]] = {
         [task([PER]) | {"annotations": [{"id": 10, "completed_by": 1, "was_cancelled": "false", "result": [PER]}]}],
         r"task 1, annotation 10: was_cancelled is str 'false', not a JSON boolean \(true/false\)",
     ),
+    "export-cancelled-as-int.json": (
+        [task([PER]) | {"annotations": [{"id": 10, "completed_by": 1, "was_cancelled": 1, "result": [PER]}]}],
+        r"task 1, annotation 10: was_cancelled is int 1, not a JSON boolean",
+    ),
     "export-ground-truth-as-string.json": (
         [task([PER]) | {"annotations": [{"id": 10, "completed_by": 1, "ground_truth": "false", "result": [PER]}]}],
         r"task 1, annotation 10: ground_truth is str 'false', not a JSON boolean",

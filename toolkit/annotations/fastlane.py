@@ -16,8 +16,9 @@ from typing import Any
 
 from toolkit.annotations.validate import ResultChecker
 
-Records = tuple[list[dict[str, Any]], list[dict[str, Any]], int]
-"""(span records sorted by start, end, label, id; relation records in result order; relations in)."""
+Records = tuple[list[dict[str, Any]], list[dict[str, Any]], int, dict[str, str]]
+"""(span records sorted by start, end, label, id; relation records in result order; relations in;
+region id -> ``origin`` where the export records it)."""
 
 
 def fast_records(result: object, checker: ResultChecker) -> Records | None:
@@ -26,12 +27,14 @@ def fast_records(result: object, checker: ResultChecker) -> Records | None:
         return None
     try:
         names = checker.schema.label_studio
+        origins: dict[str, str] = {}
         spans, rels = _regions(
             result,
             checker.text,
             checker.fast_entity_labels,
             checker.schema.spans_cross_lines,
             (names.labels_name, names.text_name),
+            origins,
         )
     except (KeyError, TypeError):  # a key missing or a value of another shape: let the full checks say which
         return None
@@ -47,11 +50,16 @@ def fast_records(result: object, checker: ResultChecker) -> Records | None:
     if relation_records is None:
         return None
     span_records = [{"id": rid, "start": s, "end": e, "label": lab} for s, e, lab, rid in spans]
-    return span_records, relation_records, len(rels)
+    return span_records, relation_records, len(rels), origins
 
 
 def _regions(
-    result: list[Any], text: str, entity_labels: set[str], cross_lines: bool, names: tuple[str, str]
+    result: list[Any],
+    text: str,
+    entity_labels: set[str],
+    cross_lines: bool,
+    names: tuple[str, str],
+    origins: dict[str, str],
 ) -> tuple[list[tuple[int, int, str, str]] | None, list[dict[str, Any]]]:
     """(start, end, label, id) of every region if all are well-formed (else None), and the relation items."""
     n = len(text)
@@ -79,6 +87,11 @@ def _regions(
         if value["text"] != covered or (not cross_lines and "\n" in covered):
             return None, rels
         spans.append((start, end, label, rid))
+        origin = item.get("origin")
+        if origin is not None:
+            if type(origin) is not str:
+                return None, rels
+            origins[rid] = origin
     return spans, rels
 
 

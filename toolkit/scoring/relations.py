@@ -9,7 +9,6 @@ negative, SPU = false positive), per document and per label; P/R/F1 follow the o
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,28 +21,26 @@ from toolkit.scoring.prf import COR, MIS, SPU, Arr, relation_block
 
 RELATION_MODES = ("strict", "boundaries")
 
-SpanKey = tuple[int, int, str]
 RelKey = tuple[tuple[Any, ...], tuple[Any, ...], str]
 
 
 def relation_keys(
     spans: Iterable[Span], relations: Iterable[Relation], mode: str, symmetric: Collection[str]
 ) -> list[RelKey]:
-    """One key per relation: (head argument, tail argument, label); symmetric types in a fixed order."""
-    by_id = {s.id: (s.start, s.end, s.label) for s in spans}
-    return keys_of([(by_id[r.head], by_id[r.tail], r.label) for r in relations], mode, symmetric)
+    """One key per relation: (head argument, tail argument, label); symmetric types in a fixed order.
 
-
-def keys_of(triples: Iterable[tuple[SpanKey, SpanKey, str]], mode: str, symmetric: Collection[str]) -> list[RelKey]:
-    """Keys of ``(head span, tail span, label)`` triples, spans as ``(start, end, label)``."""
-    out: list[RelKey] = []
+    An argument is ``(start, end, label)`` in ``strict`` mode, ``(start, end)`` in ``boundaries`` mode.
+    """
+    by_id = {s.id: s for s in spans}
     strict = mode == "strict"
-    for h, t, label in triples:
-        hk: tuple[Any, ...] = h if strict else h[:2]
-        tk: tuple[Any, ...] = t if strict else t[:2]
-        if label in symmetric and tk < hk:
+    out: list[RelKey] = []
+    for r in relations:
+        h, t = by_id[r.head], by_id[r.tail]
+        hk: tuple[Any, ...] = (h.start, h.end, h.label) if strict else (h.start, h.end)
+        tk: tuple[Any, ...] = (t.start, t.end, t.label) if strict else (t.start, t.end)
+        if r.label in symmetric and tk < hk:
             hk, tk = tk, hk
-        out.append((hk, tk, label))
+        out.append((hk, tk, r.label))
     return out
 
 
@@ -80,50 +77,36 @@ def score_relations(
 
     ``labels``: only these relation labels are scored (None: all).
     """
+    if len(gold) != len(pred):
+        raise ValueError(f"{len(gold)} reference documents but {len(pred)} predicted ones")
     sym = set(symmetric)
-    keyed = {
-        mode: (
-            [relation_keys(s, r, mode, sym) for s, r in gold],
-            [relation_keys(s, r, mode, sym) for s, r in pred],
-        )
-        for mode in modes
-    }
-    return score_keys(keyed, labels)
-
-
-def score_keys(
-    keyed: Mapping[str, tuple[Sequence[list[RelKey]], Sequence[list[RelKey]]]], labels: Collection[str] | None = None
-) -> RelationScores:
-    """:func:`score_relations` on relation keys (mode -> (reference keys, predicted keys) per document)."""
     keep = set(labels) if labels is not None else None
     per_doc: dict[str, Arr] = {}
     per_label: dict[str, dict[str, Arr]] = {}
     with gc_paused():
-        for mode, (gold, pred) in keyed.items():
-            if len(gold) != len(pred):
-                raise ValueError(f"{len(gold)} reference documents but {len(pred)} predicted ones")
-            rows = np.zeros((len(gold), 5), dtype=np.int64)
-            sums: dict[str, Arr] = {}
-            for i, (gk, pk) in enumerate(zip(gold, pred, strict=True)):
+        for mode in modes:
+            rows = [[0, 0, 0, 0, 0] for _ in gold]
+            sums: dict[str, list[int]] = {}
+            for row, (gs, gr), (ps, pr) in zip(rows, gold, pred, strict=True):
+                if not gr and not pr:
+                    continue
+                gk, pk = relation_keys(gs, gr, mode, sym), relation_keys(ps, pr, mode, sym)
                 if keep is not None:
                     gk = [k for k in gk if k[2] in keep]
                     pk = [k for k in pk if k[2] in keep]
-                if not gk and not pk:
-                    continue
-                remaining = Counter(gk)
+                remaining = gk  # a multiset; short lists are faster than a Counter
                 for k in pk:
-                    c = sums.setdefault(k[2], np.zeros(5, dtype=np.int64))
-                    if remaining[k] > 0:
-                        remaining[k] -= 1
+                    c = sums.setdefault(k[2], [0, 0, 0, 0, 0])
+                    if k in remaining:
+                        remaining.remove(k)
                         c[COR] += 1
-                        rows[i, COR] += 1
+                        row[COR] += 1
                     else:
                         c[SPU] += 1
-                        rows[i, SPU] += 1
-                for k, left in remaining.items():
-                    if left:
-                        sums.setdefault(k[2], np.zeros(5, dtype=np.int64))[MIS] += left
-                        rows[i, MIS] += left
-            per_doc[mode] = rows
-            per_label[mode] = sums
+                        row[SPU] += 1
+                for k in remaining:
+                    sums.setdefault(k[2], [0, 0, 0, 0, 0])[MIS] += 1
+                    row[MIS] += 1
+            per_doc[mode] = np.array(rows, dtype=np.int64).reshape(len(gold), 5)
+            per_label[mode] = {label: np.array(c, dtype=np.int64) for label, c in sums.items()}
     return RelationScores(per_doc, per_label)
