@@ -26,7 +26,12 @@ def small_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name, n in (("train.txt", 240), ("dev.txt", 60), ("test.txt", 80)):
         lines = (DATA / name).read_bytes().decode("utf-8").split("\r\n\r\n")[:n]
         (tmp / name).write_bytes(("\r\n\r\n".join(lines) + "\r\n").encode("utf-8"))
-    write_corpus([tmp / "train.txt", tmp / "dev.txt", tmp / "test.txt"], tmp / "corpus")
+    write_corpus(
+        [tmp / "train.txt", tmp / "dev.txt", tmp / "test.txt"],
+        tmp / "corpus",
+        duplicates="keep-all",
+        cross_split="keep-all",
+    )
     return release(
         name="mini",
         version="1.0.0",

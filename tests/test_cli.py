@@ -239,7 +239,7 @@ def test_corpus_bench_predict_score(project: Path, monkeypatch: pytest.MonkeyPat
     Path("test.txt").write_text("Hasan B-PER\nKleib I-PER\nke O\nSolo B-LOC\n\nILO B-ORG\nbaru O\n", encoding="utf-8")
     imported = runner.invoke(main, ["corpus", "import-conll", "train.txt", "test.txt", "--out", "c"])
     assert imported.exit_code == 0, imported.output
-    assert "train: 2 sentences, 7 tokens, 4 entities" in imported.output
+    assert "train: 2 documents, 7 tokens, 4 entities, 0 relations" in imported.output
     bad_map = runner.invoke(main, ["corpus", "import-conll", "train.txt", "--out", "c2", "--label-map", "LOC"])
     assert bad_map.exit_code == 1 and "--label-map takes OLD=NEW" in bad_map.output
     released = runner.invoke(

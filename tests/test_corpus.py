@@ -39,7 +39,7 @@ def test_iob1_and_label_map(tmp_path: Path) -> None:
     path = write(tmp_path, "test.txt", "Joko I-PER\nWidodo I-PER\nAni B-PER\nke O\nSolo I-LOC\n")
     with pytest.raises(
         CorpusError,
-        match=r"test\.txt, line 1: token 1 has I-PER without a preceding B-PER or I-PER \(IOB2\); use --scheme iob1",
+        match=r"test\.txt, line 1: I-PER without a preceding B-PER or I-PER \(IOB2\); use --scheme iob1",
     ):
         read_corpus(path, split="test")
     ((doc, gold),) = read_corpus(path, split="test", scheme="iob1", label_map={"LOC": "GPE"})
@@ -68,8 +68,22 @@ def test_write_corpus_for_the_dataset_path(tmp_path: Path) -> None:
     files = [write(tmp_path, "train.txt", SAMPLE), write(tmp_path, "dev.txt", "Ani B-PER\n")]
     summary = write_corpus(files, tmp_path / "out")
     assert summary["splits"] == {
-        "train": {"documents": 2, "tokens": 8, "entities": 3, "entities_dropped": 0},
-        "validation": {"documents": 1, "tokens": 1, "entities": 1, "entities_dropped": 0},
+        "train": {
+            "documents": 2,
+            "tokens": 8,
+            "entities": 3,
+            "relations": 0,
+            "entities_dropped": 0,
+            "relations_dropped": 0,
+        },
+        "validation": {
+            "documents": 1,
+            "tokens": 1,
+            "entities": 1,
+            "relations": 0,
+            "entities_dropped": 0,
+            "relations_dropped": 0,
+        },
     }
     docs = load_articles(tmp_path / "out" / "articles.jsonl")
     assert [d.id for d in docs] == ["dev-00001", "train-00001", "train-00002"]
@@ -99,7 +113,7 @@ def test_label_map_can_drop_a_label_and_counts_it(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "train: 2 sentences, 5 tokens, 2 entities (1 dropped by --label-map)" in result.output
+    assert "train: 2 documents, 5 tokens, 2 entities, 0 relations (1 entities, 0 relations dropped)" in result.output
     golds = [json.loads(line) for line in (tmp_path / "c" / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
     assert sorted(s["label"] for g in golds for s in g["gold"]["spans"]) == ["GPE", "PER"]
     assert golds[0]["annotated"] == {"entities": ["GPE", "PER"], "relations": []}

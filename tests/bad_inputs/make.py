@@ -206,7 +206,7 @@ CONLL: dict[str, tuple[bytes, str]] = {
     "conll-stray-tag.txt": (b"Joko X-PER\n", r"line 1: tag 'X-PER' is not O, B-X or I-X"),
     "conll-i-without-b.txt": (
         b"di O\nJoko I-PER\n",
-        r"line 1: token 2 has I-PER without a preceding B-PER or I-PER \(IOB2\)",
+        r"conll-i-without-b\.txt, line 2: I-PER without a preceding B-PER or I-PER \(IOB2\)",  # the token's own line
     ),
     "conll-mixed-endings-bad-tag.txt": (
         b"Joko B-PER\r\nWidodo I-PER\nke O\r\nSolo LOC\n",

@@ -68,7 +68,20 @@ def test_killed_release_leaves_no_release(tmp_path: Path) -> None:
     data = REPO / "benchmarks" / "data" / "idner-news-2k"
     files = [str(data / f) for f in ("train.txt", "dev.txt", "test.txt")]
     subprocess.run(
-        [sys.executable, "-m", "toolkit", "corpus", "import-conll", *files, "--out", "c"],
+        [
+            sys.executable,
+            "-m",
+            "toolkit",
+            "corpus",
+            "import-conll",
+            *files,
+            "--out",
+            "c",
+            "--duplicates",
+            "keep-all",
+            "--cross-split",
+            "keep-all",
+        ],
         cwd=tmp_path,
         check=True,
         capture_output=True,

@@ -2,46 +2,125 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
-from toolkit.cli._common import _echo_json, _friendly, json_option, label_map_option, parse_label_map
+from toolkit.cli._common import _echo_json, _friendly, _options, json_option, label_map_option, parse_label_map
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @click.group("corpus")
 def corpus_group() -> None:
-    """Import external corpora (CoNLL/BIO) into the canonical model."""
+    """Import external corpora (CoNLL/BIO, token-span JSON, brat) into the canonical model."""
+
+
+corpus_options = [
+    click.option(
+        "--out",
+        type=click.Path(path_type=Path, file_okay=False),
+        required=True,
+        help="Folder for articles.jsonl (documents), gold.jsonl (gold layers) and corpus.json (provenance).",
+    ),
+    label_map_option,
+    click.option(
+        "--schema",
+        "schema_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Check every label (and relation argument types) against this schema while importing.",
+    ),
+    click.option("--split", help="Split of all the inputs (default: from each name: train/dev/valid/test)."),
+    click.option(
+        "--duplicates",
+        type=click.Choice(["merge", "keep-all"]),
+        default="merge",
+        show_default=True,
+        help="Identical repeats of a text in one split: merged (counted), or kept as the corpus publishes them.",
+    ),
+    click.option(
+        "--conflicts",
+        type=click.Choice(["error", "keep-first"]),
+        default="error",
+        show_default=True,
+        help="A repeated text with other annotations: an error listing both, or keep the first (listed).",
+    ),
+    click.option(
+        "--cross-split",
+        type=click.Choice(["error", "keep-first", "keep-all"]),
+        default="error",
+        show_default=True,
+        help="A text in two splits: an error naming both places, keep the first, or keep both (listed).",
+    ),
+    json_option,
+]
+_corpus_opts = _options(corpus_options)
+
+
+def _run(fmt: str, paths: tuple[Path, ...], out: Path, options: dict[str, Any], as_json: bool, **extra: Any) -> None:
+    from toolkit.corpus import import_files
+    from toolkit.schema import load_schema
+
+    schema_path = options.pop("schema_path")
+    summary = import_files(
+        fmt,
+        list(paths),
+        out,
+        label_map=parse_label_map(options.pop("label_map")),
+        schema=load_schema(schema_path) if schema_path else None,
+        **options,
+        **extra,
+    )
+    if as_json:
+        _echo_json(summary)
+        return
+    for name, c in summary["splits"].items():
+        dropped = ""
+        if c["entities_dropped"] or c["relations_dropped"]:
+            dropped = f" ({c['entities_dropped']} entities, {c['relations_dropped']} relations dropped)"
+        click.echo(
+            f"{name}: {c['documents']} documents, {c['tokens']} tokens, {c['entities']} entities, "
+            f"{c['relations']} relations{dropped}"
+        )
+    d = summary["duplicates"]
+    click.echo(
+        f"repeated texts: {d['merged']} merged, {len(d['kept'])} kept ({d['policy']}); "
+        f"in two splits: {len(summary['in_two_splits']['units'])} ({summary['in_two_splits']['policy']}); "
+        f"conflicting repeats kept first: {len(summary['conflicting_duplicates_kept_first'])}"
+    )
+    for what, n in summary.get("ignored_lines", {}).items():
+        click.echo(f"ignored brat lines: {what} {n}")
+    click.echo(
+        f"wrote {out}/articles.jsonl, gold.jsonl and corpus.json (release it with --seeds-dir {out} --gold "
+        f"{out}/gold.jsonl --split-by metadata)"
+    )
 
 
 @corpus_group.command("import-conll")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    required=True,
-    help="Folder for articles.jsonl (documents) and gold.jsonl (gold layers).",
-)
 @click.option("--scheme", type=click.Choice(["iob2", "iob1"]), default="iob2", show_default=True)
-@label_map_option
-@click.option("--split", help="Split of all the files (default: from each file name: train/dev/test).")
-@json_option
+@_corpus_opts
 @_friendly
-def corpus_import(
-    files: tuple[Path, ...], out: Path, scheme: str, label_map: tuple[str, ...], split: str | None, as_json: bool
-) -> None:
+def corpus_import(files: tuple[Path, ...], out: Path, scheme: str, as_json: bool, **options: Any) -> None:
     """Read CoNLL files (tokens, tags; extra columns ignored) as documents with gold spans."""
-    from toolkit.corpus import write_corpus
+    _run("conll", files, out, options, as_json, scheme=scheme)
 
-    mapping = parse_label_map(label_map)
-    summary = write_corpus(list(files), out, scheme=scheme, label_map=mapping, split=split)
-    if as_json:
-        _echo_json(summary)
-        return
-    for name, c in summary["splits"].items():  # type: ignore[attr-defined]
-        dropped = f" ({c['entities_dropped']} dropped by --label-map)" if c["entities_dropped"] else ""
-        click.echo(f"{name}: {c['documents']} sentences, {c['tokens']} tokens, {c['entities']} entities{dropped}")
-    click.echo(
-        f"wrote {out}/articles.jsonl and {out}/gold.jsonl (build it with --seeds-dir {out} --gold "
-        f"{out}/gold.jsonl --split-by metadata)"
-    )
+
+@corpus_group.command("import-spans")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@_corpus_opts
+@_friendly
+def corpus_import_spans(files: tuple[Path, ...], out: Path, as_json: bool, **options: Any) -> None:
+    """Read token-span JSON (CoNLL04/SpERT style: tokens, entities, relations) as documents with gold."""
+    _run("spans", files, out, options, as_json)
+
+
+@corpus_group.command("import-brat")
+@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path, file_okay=False))
+@_corpus_opts
+@_friendly
+def corpus_import_brat(folders: tuple[Path, ...], out: Path, as_json: bool, **options: Any) -> None:
+    """Read brat standoff folders (.txt + .ann: T entities, R relations) as documents with gold."""
+    _run("brat", folders, out, options, as_json)
