@@ -18,7 +18,7 @@ from typing import Any
 
 from toolkit._io import atomic_write_bytes, atomic_write_text, dumps
 from toolkit.baselines.base import BaselineError, Example, Progress, read_config, spans_in_order, write_config
-from toolkit.baselines.features import gazetteer_tags, token_features
+from toolkit.baselines.features import gazetteer_tags, place_tags, token_features
 from toolkit.baselines.gazetteer import MAX_LEN, learn_entries
 from toolkit.dataset.bio import bio_to_spans, spans_to_bio
 from toolkit.model import Document, Span
@@ -35,17 +35,23 @@ def _words(doc: Document) -> tuple[list[tuple[int, int]], list[str]]:
     return tokens, [doc.text[a:b] for a, b in tokens]
 
 
-def _features(words: Sequence[str], entries: dict[tuple[str, ...], str]) -> list[dict[str, Any]]:
+PLACE_GAZETTEER = frozenset({"en"})
+"""Languages whose texts get the package place-name gazetteer feature (idner-news-2k's tuned CRF is kept as it is)."""
+
+
+def _features(words: Sequence[str], entries: dict[tuple[str, ...], str], lang: str = "id") -> list[dict[str, Any]]:
     gaz = gazetteer_tags(words, entries, MAX_LEN)
-    return [token_features(words, i, gaz) for i in range(len(words))]
+    places = place_tags(words, lang) if lang in PLACE_GAZETTEER else None
+    return [token_features(words, i, gaz, lang=lang, places=places) for i in range(len(words))]
 
 
 class CrfTagger:
     name = "crf"
     GRID = tuple({"c1": c1, "c2": c2} for c1, c2 in GRID)
 
-    def __init__(self, c1: float = 0.05, c2: float = 0.1, max_iterations: int = 150) -> None:
+    def __init__(self, c1: float = 0.05, c2: float = 0.1, max_iterations: int = 150, language: str = "id") -> None:
         self.c1, self.c2, self.max_iterations = c1, c2, max_iterations
+        self.language = language  # of the texts: word frequencies, affixes and cue words (set from the schema)
         self.entries: dict[tuple[str, ...], str] = {}
         self._crf: Any = None
 
@@ -56,7 +62,7 @@ class CrfTagger:
             entries = learn_entries([ex for i, ex in enumerate(train) if i % FOLDS != fold])
             for i, (doc, _) in enumerate(train):
                 if i % FOLDS == fold:
-                    xs[i] = _features(_words(doc)[1], entries)
+                    xs[i] = _features(_words(doc)[1], entries, self.language)
         for doc, gold in train:
             tokens, _ = _words(doc)
             ys.append(spans_to_bio(tokens, gold.spans).tags)
@@ -67,6 +73,7 @@ class CrfTagger:
 
         if not train:
             raise BaselineError("the CRF needs training documents; the train split is empty")
+        self.language = schema.language
         xs, ys = self._training_data(train)
         self.entries = learn_entries(train)
         self._crf = sklearn_crfsuite.CRF(
@@ -90,14 +97,22 @@ class CrfTagger:
         tokens, words = _words(doc)
         if not words:
             return []
-        tags = self._crf.predict_single(_features(words, self.entries))
+        tags = self._crf.predict_single(_features(words, self.entries, self.language))
         return spans_in_order(bio_to_spans(tokens, tags))
 
     def save(self, folder: Path) -> None:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         write_config(
-            folder, self.name, {"c1": self.c1, "c2": self.c2, "max_iterations": self.max_iterations, "folds": FOLDS}
+            folder,
+            self.name,
+            {
+                "c1": self.c1,
+                "c2": self.c2,
+                "max_iterations": self.max_iterations,
+                "folds": FOLDS,
+                "language": self.language,
+            },
         )
         atomic_write_text(
             folder / "gazetteer.json", dumps(sorted([" ".join(k), v] for k, v in self.entries.items())) + "\n"
@@ -112,7 +127,7 @@ class CrfTagger:
         import sklearn_crfsuite
 
         config = read_config(folder, cls.name)
-        model = cls(config["c1"], config["c2"], config["max_iterations"])
+        model = cls(config["c1"], config["c2"], config["max_iterations"], config.get("language", "id"))
         try:
             rows = json.loads((Path(folder) / "gazetteer.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:

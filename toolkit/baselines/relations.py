@@ -26,8 +26,87 @@ from toolkit.schema import Schema
 NONE = "NONE"
 
 
+ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sen",
+        "rep",
+        "gov",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "cmdr",
+        "adm",
+        "maj",
+        "st",
+        "jr",
+        "sr",
+        "inc",
+        "corp",
+        "co",
+        "ltd",
+        "bros",
+        "no",
+        "nos",
+        "vs",
+        "etc",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mt",
+        "ft",
+        "ave",
+        "blvd",
+        "dept",
+        "univ",
+        "assn",
+        "rev",
+        "hon",
+        "pres",
+        "messrs",
+        "rp",
+        "jl",
+        "h",
+        "hj",
+        "kh",
+        "ir",
+        "drs",
+        "bpk",
+        "tn",
+        "ny",
+    ]
+)
+"""Words that end in a period without ending a sentence (English and Indonesian news)."""
+_BREAK = re.compile(r"(?<=[.!?])[\"']?\s+(?=[\"'A-Z(])|\n+")
+
+
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
-    cuts = [0] + [m.end() for m in re.finditer(r"(?<=[.!?])[\"']?\s+(?=[\"'A-Z(])|\n+", text)] + [len(text)]
+    """Sentences as ``[start, end)``: a break after ``.``, ``!`` or ``?`` before a capital or a quote, or at a
+    line break - but not after an initial ("J."), a word with inner periods ("U.S.") or a known abbreviation."""
+    cuts = [0]
+    for m in _BREAK.finditer(text):
+        if text[m.start() - 1] == ".":
+            word = re.search(r"(\S+)\.\W*$", text[max(0, m.start() - 30) : m.start()])
+            w = word.group(1) if word else ""
+            if len(w) == 1 or "." in w or w.lower().strip("\"'(") in ABBREVIATIONS:
+                continue
+        cuts.append(m.end())
+    cuts.append(len(text))
     return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
 
@@ -95,28 +174,78 @@ class PairBaseline:
         return model
 
 
-def pair_features(text: str, h: Span, t: Span) -> dict[str, float]:
-    a, b = (h.end, t.start) if h.end <= t.start else (t.end, h.start)
-    between = re.findall(r"\w+", text[a:b].lower())
-    dist = len(between)
-    f = {
-        f"types={h.label}>{t.label}": 1.0,
-        f"head={h.label}": 1.0,
-        f"tail={t.label}": 1.0,
-        f"head_first={h.start < t.start}": 1.0,
-        f"dist={min(dist, 10) if dist < 10 else '10+'}": 1.0,
+class PairContext:
+    """The tokens of a document and where each span lies among them (computed once per document)."""
+
+    def __init__(self, doc: Document, spans: Sequence[Span]) -> None:
+        from bisect import bisect_left, bisect_right
+
+        from toolkit.tokenize import doc_tokens
+
+        tokens = doc_tokens(doc.text, doc.metadata)
+        starts = [a for a, _ in tokens]
+        ends = [b for _, b in tokens]
+        self.words = [doc.text[a:b].lower() for a, b in tokens]
+        self.at = {s.id: (bisect_right(ends, s.start), max(bisect_left(starts, s.end), 1)) for s in spans}
+        self.spans = spans
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n < 5 else "5-6" if n < 7 else "7-9" if n < 10 else "10+"
+
+
+def pair_features(ctx: PairContext, h: Span, t: Span) -> dict[str, float]:
+    """Features of an ordered candidate pair: the types and their order, the words and bigrams between, the
+    arguments' words, the words around, the distance and the entities between."""
+    (hi, hj), (ti, tj) = ctx.at[h.id], ctx.at[t.id]
+    first, second = ((hi, hj), (ti, tj)) if hi <= ti else ((ti, tj), (hi, hj))
+    words = ctx.words
+    between = words[first[1] : second[0]]
+    types = f"{h.label}>{t.label}"
+    order = "hf" if hi <= ti else "tf"
+    f: dict[str, float] = {
+        f"types={types}": 1.0,
+        f"order={types}:{order}": 1.0,
+        f"dist={_bucket(len(between))}": 1.0,
+        f"dist|types={_bucket(len(between))}|{types}": 1.0,
     }
-    for w in between[:6]:
-        f[f"between={w}"] = 1.0
-    f[f"type_order={h.label}>{t.label}:{h.start < t.start}"] = 1.0
+    for w in between:
+        f[f"bw={w}"] = 1.0
+    for x, y in itertools.pairwise(between):
+        f[f"bb={x}_{y}"] = 1.0
+    if len(between) <= 4:
+        f[f"seq={'_'.join(between)}|{order}"] = 1.0
+    if between:
+        f[f"bfirst={between[0]}"] = 1.0
+        f[f"blast={between[-1]}"] = 1.0
+    for w in words[hi:hj]:
+        f[f"hw={w}"] = 1.0
+    for w in words[ti:tj]:
+        f[f"tw={w}"] = 1.0
+    f[f"hlast={words[hj - 1] if hj > hi else ''}"] = 1.0
+    f[f"tlast={words[tj - 1] if tj > ti else ''}"] = 1.0
+    for k, w in enumerate(words[max(0, first[0] - 2) : first[0]]):
+        f[f"before{k}={w}"] = 1.0
+    for k, w in enumerate(words[second[1] : second[1] + 2]):
+        f[f"after{k}={w}"] = 1.0
+    inside = [s.label for s in ctx.spans if first[1] <= ctx.at[s.id][0] and ctx.at[s.id][1] <= second[0]]
+    f[f"ents_between={min(len(inside), 3)}"] = 1.0
+    for label in set(inside):
+        f[f"ent_between={label}"] = 1.0
     return f
 
 
 class PairClassifier:
     name = "pair-classifier"
 
-    def __init__(self, seed: int = 0) -> None:
+    GRID = tuple({"c": c, "threshold": t} for c in (1.0, 3.0) for t in (0.5, 0.4, 0.3, 0.2))
+    """Inverse regularisation strengths and decision thresholds tried on validation (``toolkit.benchmarks.tuning``):
+    a pair gets its most probable relation label when that label's probability reaches the threshold."""
+
+    def __init__(self, seed: int = 0, c: float = 1.0, threshold: float = 0.5) -> None:
         self.seed = seed
+        self.c = c
+        self.threshold = threshold
         self.vocab: dict[str, int] = {}
         self.classes: list[str] = []
         self.coef: np.ndarray[Any, Any] = np.zeros((0, 0))
@@ -131,44 +260,69 @@ class PairClassifier:
         feats, labels = [], []
         for doc, gold in train:
             gold_rel = {(r.head, r.tail): r.label for r in gold.relations}
+            ctx = PairContext(doc, gold.spans)
             for h, t in candidate_pairs(doc.text, gold.spans, schema):
-                feats.append(pair_features(doc.text, h, t))
+                feats.append(pair_features(ctx, h, t))
                 labels.append(gold_rel.get((h.id, t.id), NONE))
         if len(set(labels)) < 2:
             raise BaselineError("the pair classifier needs at least one relation and one non-relation pair in training")
         vec = DictVectorizer()
         x = vec.fit_transform(feats)
-        clf = LogisticRegression(max_iter=2000, random_state=self.seed)
+        clf = LogisticRegression(C=self.c, max_iter=3000, random_state=self.seed)
         clf.fit(x, labels)
         self.vocab = {k: int(v) for k, v in vec.vocabulary_.items()}
         self.classes = [str(c) for c in clf.classes_]
         self.coef, self.intercept = clf.coef_, clf.intercept_
 
-    def _decide(self, f: dict[str, float]) -> str:
+    def with_params(self, c: float, threshold: float = 0.5) -> None:
+        self.c, self.threshold = c, threshold
+
+    def _probabilities(self, f: dict[str, float]) -> np.ndarray[Any, Any]:
+        """P(label) for every class (NONE included), as the fitted logistic regression gives them."""
         x = np.zeros(len(self.vocab))
         for k, v in f.items():
             if k in self.vocab:
                 x[self.vocab[k]] = v
         scores = self.coef @ x + self.intercept
         if len(self.classes) == 2:  # binary logistic regression keeps one row of weights
-            return self.classes[int(scores[0] > 0)]
-        return self.classes[int(np.argmax(scores))]
+            p1 = 1.0 / (1.0 + np.exp(-scores[0]))
+            return np.array([1.0 - p1, p1])
+        e = np.exp(scores - scores.max())
+        return e / e.sum()  # type: ignore[no-any-return]
+
+    def _decide(self, f: dict[str, float]) -> tuple[str, float]:
+        """The most probable relation label and its probability (NONE when it falls below the threshold)."""
+        probs = self._probabilities(f)
+        best = max((i for i, c in enumerate(self.classes) if c != NONE), key=lambda i: probs[i])
+        if probs[best] >= self.threshold:
+            return self.classes[best], float(probs[best])
+        return NONE, float(probs[best])
 
     def predict_relations(self, doc: Document, spans: Sequence[Span]) -> list[Relation]:
         if self.schema is None:
             raise BaselineError("the pair classifier is not trained")
-        rels: list[Relation] = []
+        ctx = PairContext(doc, spans)
+        best: dict[frozenset[str], tuple[float, Span, Span, str]] = {}
         for h, t in candidate_pairs(doc.text, spans, self.schema):
-            label = self._decide(pair_features(doc.text, h, t))
-            if label != NONE and self.schema.relation(label).allows(h.label, t.label):
-                rels.append(Relation(f"R{len(rels) + 1}", h.id, t.id, label))
-        return rels
+            label, p = self._decide(pair_features(ctx, h, t))
+            if label == NONE or not self.schema.relation(label).allows(h.label, t.label):
+                continue
+            pair = frozenset((h.id, t.id))  # at most one relation between two entities, in one direction
+            if pair not in best or p > best[pair][0]:
+                best[pair] = (p, h, t, label)
+        chosen = sorted(best.values(), key=lambda x: (x[1].start, x[2].start, x[3]))
+        return [Relation(f"R{n}", h.id, t.id, label) for n, (_, h, t, label) in enumerate(chosen, 1)]
 
     def save(self, folder: Path) -> None:
         write_config(
             folder,
             self.name,
-            {"seed": self.seed, "schema": self.schema.model_dump(mode="json") if self.schema else None},
+            {
+                "seed": self.seed,
+                "c": self.c,
+                "threshold": self.threshold,
+                "schema": self.schema.model_dump(mode="json") if self.schema else None,
+            },
         )
         weights = {
             "vocab": self.vocab,
@@ -183,7 +337,7 @@ class PairClassifier:
         from toolkit.schema import parse_schema
 
         config = read_config(folder, cls.name)
-        model = cls(config["seed"])
+        model = cls(config["seed"], config.get("c", 1.0), config.get("threshold", 0.5))
         model.schema = parse_schema(config["schema"], source=str(folder))
         w = json.loads((Path(folder) / "weights.json").read_text(encoding="utf-8"))
         model.vocab, model.classes = w["vocab"], w["classes"]

@@ -17,7 +17,7 @@ from typing import Any
 from toolkit._io import atomic_write_text, dumps
 from toolkit.baselines import ENTITY_EXTRACTORS, RELATION_EXTRACTORS
 from toolkit.baselines.base import BaselineError, Example, as_layer
-from toolkit.benchmarks.tuning import tune
+from toolkit.benchmarks.tuning import tune, tune_relations
 from toolkit.dataset.load import SPLITS, Release, load_release
 from toolkit.errors import ToolkitError
 from toolkit.model import Annotation, Span
@@ -147,10 +147,14 @@ def _relation_bench(
         "seed": seed,
     }
     try:
+        tuning = tune_relations(model, train, rel.splits["validation"], schema, rule, symmetric)
         model.fit(train, schema)
     except BaselineError as exc:
         result["skipped"] = str(exc)
         return _write(out_dir / f"{name}.json", result)
+    if tuning:
+        result["tuning_on_validation"] = tuning
+    result["config"] = {k: v for k, v in vars(model).items() if isinstance(v, int | float | str)}
     gold = [g for _, g in test]
     given = [as_layer(d, name, g.spans, model.predict_relations(d, g.spans)) for d, g in test]
     result["test_given_gold_entities"] = score_layers(gold, given, rule, symmetric).relations.to_dict()

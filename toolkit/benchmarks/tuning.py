@@ -46,3 +46,33 @@ def tune(
     assert best is not None
     model.with_params(**best[1])
     return results
+
+
+def tune_relations(
+    model: Any,
+    train: Sequence[Example],
+    validation: Sequence[Example],
+    schema: Schema,
+    rule: LabelRule,
+    symmetric: Sequence[str],
+) -> dict[str, float] | None:
+    """:func:`tune` for a relation baseline: each setting scored by strict relation F1 on validation, given
+    the gold entities."""
+    grid = getattr(model, "GRID", None)
+    if not grid or not validation or not any(g.relations for _, g in validation):
+        return None
+    results: dict[str, float] = {}
+    best: tuple[float, dict[str, Any]] | None = None
+    gold = [g for _, g in validation]
+    for params in grid:
+        model.with_params(**params)
+        model.fit(train, schema)
+        pred = [as_layer(d, "tuning", g.spans, model.predict_relations(d, g.spans)) for d, g in validation]
+        scores = score_layers(gold, pred, rule, symmetric, entity_modes=(), relation_modes=("strict",))
+        f1 = float(scores.relations.overall("strict")["f1"])
+        results[_setting_name(dict(params))] = f1
+        if best is None or f1 > best[0]:
+            best = (f1, dict(params))
+    assert best is not None
+    model.with_params(**best[1])
+    return results
