@@ -14,7 +14,7 @@ from toolkit.annotations.gold import write_gold
 from toolkit.annotations.importer import import_export
 from toolkit.annotations.layers import read_layers
 from toolkit.benchmarks import regenerate, run
-from toolkit.corpus import write_corpus
+from toolkit.corpus import import_files
 from toolkit.dataset.release import release, verify
 from toolkit.errors import ToolkitError
 from toolkit.labelstudio.tasks import write_tasks
@@ -166,14 +166,26 @@ def _bench_step(root: Path, out_dir: Path, schema: Schema, seed_release: Path) -
         files = [corpus / f for f in ("train.txt", "dev.txt", "test.txt")]
         imported = out_dir / "corpora" / "idner-news-2k"
         # the published splits exactly (7 repeats within splits, 3 train/dev overlaps: listed in corpus.json)
-        write_corpus(files, imported, duplicates="keep-all", cross_split="keep-all")
+        import_files(
+            "conll",
+            files,
+            imported,
+            duplicates="keep-all",
+            cross_split="keep-all",
+            about={
+                "title": "IDNer-news-2k",
+                "source_text": (corpus / "SOURCE.md").read_text(encoding="utf-8"),
+                "citation": (corpus / "CITATION.bib").read_text(encoding="utf-8"),
+                "license": "mit",
+            },
+        )
         res = release(
             name="idner-news-2k",
             version="1.0.0",
             schema=schema,
             seeds_path=imported / "articles.jsonl",
             gold_paths=[imported / "gold.jsonl"],
-            guidelines_path=root / "schemas" / "GUIDELINES.md",
+            guidelines_path=corpus / "README.md",
             releases_dir=out_dir / "releases",
             split_by="metadata",
             license_id="mit",

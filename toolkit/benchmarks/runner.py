@@ -119,7 +119,9 @@ def run(
         written.append(_write(out_dir / f"{name}.json", result))
     if any(g.relations for _, g in train):
         for name, make in RELATION_EXTRACTORS.items():
-            written.append(_relation_bench(name, make(), rel, schema, rule, symmetric, best_spans, out_dir, seed))
+            written.append(
+                _relation_bench(name, make(), rel, schema, rule, symmetric, best_spans, out_dir, seed, resamples)
+            )
     return written
 
 
@@ -133,6 +135,7 @@ def _relation_bench(
     predicted: dict[str, list[list[Span]]],
     out_dir: Path,
     seed: int,
+    resamples: int = 1000,
 ) -> Path:
     from toolkit import __version__
 
@@ -157,13 +160,13 @@ def _relation_bench(
     result["config"] = {k: v for k, v in vars(model).items() if isinstance(v, int | float | str)}
     gold = [g for _, g in test]
     given = [as_layer(d, name, g.spans, model.predict_relations(d, g.spans)) for d, g in test]
-    result["test_given_gold_entities"] = score_layers(gold, given, rule, symmetric).relations.to_dict()
+    result["test_given_gold_entities"] = score_layers(gold, given, rule, symmetric).relation_dict(resamples, seed)
     if "crf" in predicted:
         e2e = [
             as_layer(d, name, spans, model.predict_relations(d, spans))
             for (d, _), spans in zip(test, predicted["crf"], strict=True)
         ]
-        result["test_end_to_end_with_crf"] = score_layers(gold, e2e, rule, symmetric).relations.to_dict()
+        result["test_end_to_end_with_crf"] = score_layers(gold, e2e, rule, symmetric).relation_dict(resamples, seed)
     return _write(out_dir / f"{name}.json", result)
 
 

@@ -54,6 +54,20 @@ corpus_options = [
         show_default=True,
         help="A text in two splits: an error naming both places, keep the first, or keep both (listed).",
     ),
+    click.option("--title", help="The corpus's name, for the card."),
+    click.option(
+        "--source",
+        "source_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="A text about the corpus (its SOURCE.md or README: origin, authors, counts), quoted in the card.",
+    ),
+    click.option(
+        "--citation",
+        "citation_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="BibTeX of the corpus's paper, for the card's citation.",
+    ),
+    click.option("--license", "license_id", help="The corpus's licence (e.g. mit), for the card."),
     json_option,
 ]
 _corpus_opts = _options(corpus_options)
@@ -64,12 +78,19 @@ def _run(fmt: str, paths: tuple[Path, ...], out: Path, options: dict[str, Any], 
     from toolkit.schema import load_schema
 
     schema_path = options.pop("schema_path")
+    about = {
+        "title": options.pop("title"),
+        "source_text": _read(options.pop("source_file")),
+        "citation": _read(options.pop("citation_file")),
+        "license": options.pop("license_id"),
+    }
     summary = import_files(
         fmt,
         list(paths),
         out,
         label_map=parse_label_map(options.pop("label_map")),
         schema=load_schema(schema_path) if schema_path else None,
+        about={k: v for k, v in about.items() if v},
         **options,
         **extra,
     )
@@ -96,6 +117,17 @@ def _run(fmt: str, paths: tuple[Path, ...], out: Path, options: dict[str, Any], 
         f"wrote {out}/articles.jsonl, gold.jsonl and corpus.json (release it with --seeds-dir {out} --gold "
         f"{out}/gold.jsonl --split-by metadata)"
     )
+
+
+def _read(path: Path | None) -> str | None:
+    from toolkit.errors import ToolkitError
+
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ToolkitError(f"{path}: cannot read ({exc})") from None
 
 
 @corpus_group.command("import-conll")

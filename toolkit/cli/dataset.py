@@ -234,3 +234,22 @@ def dataset_push(release_dir: Path, repo_id: str, dry_run: bool) -> None:
         return
     url = push(plan)
     click.echo(f"pushed: {url}")
+
+
+@dataset_group.command("export")
+@click.argument("release_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["spacy", "conll", "brat", "spans"]), required=True)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True, help="Output folder.")
+@json_option
+@_friendly
+def dataset_export(release_dir: Path, fmt: str, out: Path, as_json: bool) -> None:
+    """Write a release as spaCy DocBin, CoNLL BIO, brat standoff or token-span JSON."""
+    from toolkit.dataset.export import export_release
+
+    report = export_release(release_dir, fmt, out)
+    if as_json:
+        _echo_json(report)
+        return
+    for split, counts in report["splits"].items():
+        click.echo(f"{split}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    click.echo(f"wrote {out} ({fmt}; report: {out / 'export.json'})")

@@ -38,6 +38,7 @@ def import_files(
     conflicts: str = "error",
     cross_split: str = "error",
     duplicates: str = "merge",
+    about: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Read corpus files of one format and write them under ``out_dir`` (see :func:`write_units`)."""
     ignored: Counter[str] = Counter()
@@ -59,6 +60,7 @@ def import_files(
         conflicts=conflicts,
         cross_split=cross_split,
         duplicates=duplicates,
+        about=about,
     )
     if ignored:
         summary["ignored_lines"] = dict(sorted(ignored.items()))

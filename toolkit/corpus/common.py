@@ -171,6 +171,7 @@ def write_units(
     conflicts: str = "error",
     cross_split: str = "error",
     duplicates: str = "merge",
+    about: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Write the units of ``(file, split, units)`` as ``articles.jsonl``, ``gold.jsonl`` and ``corpus.json``.
 
@@ -279,6 +280,7 @@ def write_units(
         "in_two_splits": {"policy": cross_split, "units": in_two_splits},
         "label_map": label_map,
         "merged": merged,
+        **dict(about or {}),  # title, source text, citation, licence: for the card
     }
     atomic_write_text(out_dir / "corpus.json", dumps(summary, indent=1) + "\n")
     return summary

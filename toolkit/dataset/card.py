@@ -28,7 +28,7 @@ def card_metadata(
 ) -> dict[str, Any]:
     present = [s for s, n in splits.items() if n]
     return {
-        "pretty_name": f"{name} (Indonesian news entities and relations)",
+        "pretty_name": f"{name} (entities and relations)",
         "language": [schema.language],
         "license": license_id,
         "task_categories": ["token-classification"],
@@ -71,6 +71,9 @@ def render_card(
     license_id: str,
     changelog: str,
     split_bytes: Mapping[str, int] | None = None,
+    split_by: str = "hash",
+    corpus: Mapping[str, Any] | None = None,
+    guidelines_name: str = "GUIDELINES.md",
 ) -> str:
     splits = report["documents"]
     meta = card_metadata(name, schema, features, splits, license_id, split_bytes)
@@ -96,11 +99,19 @@ def render_card(
         )
     else:
         agree = _annotation_sentence(report, annotators, agreement)
+    rel_table = (
+        "## Relation types\n\n"
+        + _table(
+            ["label", *present], [(lab, *(per_split_relations.get(s, {}).get(lab, 0) for s in present)) for lab in rels]
+        )
+        + "\n\n"
+        if rels
+        else ""
+    )
     body = f"""
 # {name} {version}
 
-Entities and relations in Indonesian news articles, annotated in Label Studio with the
-`{schema.name}` schema {schema.schema_version} and adjudicated into one gold layer per document.
+{_intro(name, schema, corpus)}
 Character offsets are Python code points, half-open `[start, end)`: `text[start:end]` is the
 entity text. The token/BIO view (`tokens`, `token_starts`, `token_ends`, `ner_tags`) is derived
 from the entities; nested entities are all in `entities` but only the outermost is in `ner_tags`.
@@ -115,9 +126,7 @@ ds["{present[0] if present else "train"}"].features["ner_tags"].feature.names
 
 {_table(["split", "documents", "entities", "relations"], split_rows)}
 
-Splits are assigned per document by a seeded hash; near-duplicate documents (MinHash over word
-3-shingles) share a split ({len(report["near_duplicate_groups"])} near-duplicate groups). Entity
-surfaces of validation/test also seen in train: {report["surface_overlap_with_train"]}.
+{_splits_text(report, split_by, corpus)}
 
 ## Entity types
 
@@ -126,34 +135,21 @@ not annotated, so a model's predictions of it are not scored as errors).
 
 {_table(["label", *present], [(lab, *(per_split_labels.get(s, {}).get(lab, 0) for s in present)) for lab in labels])}
 
-## Relation types
+{rel_table}## Annotation
 
-{_table(["label", *present], [(lab, *(per_split_relations.get(s, {}).get(lab, 0) for s in present)) for lab in rels])}
-
-## Annotation
-
-{agree}
-Guidelines: `schemas/GUIDELINES.md` (sha256 `{guidelines_sha256}`); schema version {schema.schema_version}.
-Gold policy: an annotation marked ground truth wins, else the majority of annotators; every gold
-entity and relation lists the annotators who made it (`annotators`).
-{_provenance(report)}
+{_annotation_text(corpus, agree, schema, guidelines_name, guidelines_sha256)}
+{_provenance(report) if not corpus else "Texts: the corpus's own (a sentence's tokens joined by single spaces)."}
 Tokens: {report["tokens"]}; entities whose boundaries fall inside a token: {len(report["misaligned"])}
 (widened to token boundaries in the BIO view only); nested entities left out of the BIO view:
 {report["nested_dropped_from_bio"]}.
-
+{_source_section(corpus)}
 ## Licence
 
-Annotations: {license_id}. Article texts remain the property of their publishers.
+{_licence_text(license_id, corpus)}
 
 ## Citation
 
-```bibtex
-@misc{{{name.replace("-", "_")}_{version.replace(".", "_")},
-  title  = {{{name}: Indonesian news entities and relations, version {version}}},
-  year   = {{2026}},
-  note   = {{Dataset version {version}, schema {schema.name} {schema.schema_version}}}
-}}
-```
+{_citation(name, version, schema, corpus)}
 
 ## Changelog
 
@@ -202,3 +198,87 @@ def _annotation_sentence(report: Mapping[str, Any], annotators: int, agreement: 
     else:
         tail = "No document was annotated twice, so **no agreement figure can be given** for this version."
     return f"Annotated by {who}: {'; '.join(parts) or 'counts not recorded'}. {tail}"
+
+
+def _intro(name: str, schema: Schema, corpus: Mapping[str, Any] | None) -> str:
+    what = schema.description.rstrip(".") or f"Entities and relations ({schema.language})"
+    if corpus:
+        files = ", ".join(f"`{f['file']}`" for f in corpus.get("files", []))
+        title = corpus.get("title") or name
+        return (
+            f"{title}: {what}. Imported from the corpus files {files} with "
+            f"`toolkit corpus import-{corpus.get('format')}`; annotated by the corpus's creators (see Source), "
+            "not in Label Studio."
+        )
+    return (
+        f"{what}. Annotated in Label Studio with the `{schema.name}` schema {schema.schema_version} and "
+        "adjudicated into one gold layer per document."
+    )
+
+
+def _percent(x: object) -> str:
+    return "-" if x is None else f"{100 * float(x):.1f}%"  # type: ignore[arg-type]
+
+
+def _splits_text(report: Mapping[str, Any], split_by: str, corpus: Mapping[str, Any] | None) -> str:
+    overlap = report.get("surface_overlap_with_train") or {}
+    seen = ", ".join(f"{split} {_percent(v)}" for split, v in overlap.items() if v is not None) or "-"
+    if split_by == "metadata":
+        text = "The corpus's own splits, as its files name them"
+        if corpus:
+            two = corpus.get("in_two_splits", {}).get("units", [])
+            dup = corpus.get("duplicates", {})
+            text += (
+                f"; {len(two)} texts occur in two splits (kept: {corpus.get('in_two_splits', {}).get('policy')}), "
+                f"{len(dup.get('kept', []))} repeats within a split kept and {dup.get('merged', 0)} merged"
+            )
+        text += "."
+    else:
+        text = (
+            "Splits are assigned per document by a seeded hash; near-duplicate documents (MinHash over word "
+            f"3-shingles) share a split ({len(report['near_duplicate_groups'])} near-duplicate groups)."
+        )
+    return f"{text} Share of validation/test entity mentions whose text and type also occur in train: {seen}."
+
+
+def _annotation_text(
+    corpus: Mapping[str, Any] | None, agree: str, schema: Schema, guidelines_name: str, guidelines_sha256: str
+) -> str:
+    if corpus:
+        return (
+            "Annotated by the corpus's creators; this release gives no inter-annotator agreement. "
+            f"Conventions: `{guidelines_name}` (sha256 `{guidelines_sha256}`); "
+            f"schema {schema.name} {schema.schema_version}."
+        )
+    return (
+        f"{agree}\nGuidelines: `{guidelines_name}` (sha256 `{guidelines_sha256}`); schema version "
+        f"{schema.schema_version}.\nGold policy: an annotation marked ground truth wins, else the majority of "
+        "annotators; every gold entity and relation lists the annotators who made it (`annotators`)."
+    )
+
+
+def _source_section(corpus: Mapping[str, Any] | None) -> str:
+    if not corpus or not corpus.get("source_text"):
+        return ""
+    lines = str(corpus["source_text"]).strip().splitlines()
+    if lines and lines[0].startswith("# "):  # the file's own title: the section has one
+        lines = lines[1:]
+    return "\n## Source\n\n" + "\n".join(lines).strip() + "\n"
+
+
+def _licence_text(license_id: str, corpus: Mapping[str, Any] | None) -> str:
+    if corpus:
+        return f"{corpus.get('license') or license_id}: the corpus's own licence (see Source)."
+    return f"Annotations: {license_id}. Article texts remain the property of their publishers."
+
+
+def _citation(name: str, version: str, schema: Schema, corpus: Mapping[str, Any] | None) -> str:
+    ours = (
+        f"@misc{{{name.replace('-', '_')}_{version.replace('.', '_')},\n"
+        f"  title  = {{{name}, version {version}}},\n  year   = {{2026}},\n"
+        f"  note   = {{Dataset version {version}, schema {schema.name} {schema.schema_version}}}\n}}"
+    )
+    cited = str(corpus.get("citation") or "").strip() if corpus else ""
+    if cited:
+        return f"Cite the corpus:\n\n```bibtex\n{cited}\n```\n\nand this release:\n\n```bibtex\n{ours}\n```"
+    return f"```bibtex\n{ours}\n```"

@@ -94,6 +94,7 @@ class _Built:
     report: BuildReport
     features: Any
     schema: Schema
+    corpus: Mapping[str, Any] | None = None  # corpus.json beside the gold file of an imported corpus
 
 
 def _build(
@@ -120,9 +121,26 @@ def _build(
     ]
     report.inputs = input_checksums(used)
     report.documents_from_gold_records = len(index.from_gold)
+    corpus = _corpus_info(gold_paths)
+    if corpus is not None:  # the corpus files, with their checksums, are inputs too
+        report.inputs = [{"file": f["file"], "sha256": f["sha256"]} for f in corpus.get("files", [])] + report.inputs
     return _Built(
-        index, seeds, plan_for(index, seeds, ratios, seed, split_by), report, dataset_features(schema), schema
+        index, seeds, plan_for(index, seeds, ratios, seed, split_by), report, dataset_features(schema), schema, corpus
     )
+
+
+def _corpus_info(gold_paths: Sequence[Path]) -> dict[str, Any] | None:
+    """``corpus.json`` beside the (first) gold file, as ``corpus import-*`` writes it."""
+    if not gold_paths:
+        return None
+    path = Path(gold_paths[0]).parent / "corpus.json"
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReleaseError(f"{path}: not a corpus description ({exc}); import the corpus again") from None
+    return data if isinstance(data, dict) else None
 
 
 def _temp_dir_beside(target: Path) -> Path:
@@ -261,6 +279,9 @@ def _write_release(
             license_id=license_id,
             split_bytes=sizes,
             changelog=changelog,
+            split_by=split_by,
+            corpus=built.corpus,
+            guidelines_name=Path(guidelines_path).name,
         )
         (tmp / "README.md").write_text(card, encoding="utf-8")
         manifest = {
