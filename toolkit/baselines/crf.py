@@ -45,7 +45,38 @@ def _features(words: Sequence[str], entries: dict[tuple[str, ...], str], lang: s
     return [token_features(words, i, gaz, lang=lang, places=places) for i in range(len(words))]
 
 
+_SHARED: dict[str, Any] = {}
+"""The training sequences of a grid being fitted, for the forked workers to inherit (never pickled)."""
+
+
+def _train_one(params: tuple[float, float, int]) -> bytes:
+    """Train crfsuite on the shared sequences with (c1, c2, max_iterations); the model file's bytes."""
+    import tempfile
+
+    import pycrfsuite
+
+    c1, c2, iterations = params
+    trainer = pycrfsuite.Trainer(
+        algorithm="lbfgs",
+        params={"feature.possible_transitions": True, "c1": c1, "c2": c2, "max_iterations": iterations},
+        verbose=False,
+    )
+    for xseq, yseq in _SHARED["sequences"]:
+        trainer.append(xseq, yseq)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "model.crfsuite"
+        trainer.train(str(path))
+        return path.read_bytes()
+
+
 class CrfTagger:
+    """A CRF trained with crfsuite (the same L-BFGS training sklearn-crfsuite runs, called directly).
+
+    The features of a training set are extracted once and kept as crfsuite item sequences (compact
+    C++ memory, not a dict per token), so tuning several c1/c2 settings costs one extraction; the
+    settings of a grid are trained on forked worker processes (:meth:`fit_grid`).
+    """
+
     name = "crf"
     GRID = tuple({"c1": c1, "c2": c2} for c1, c2 in GRID)
 
@@ -53,51 +84,93 @@ class CrfTagger:
         self.c1, self.c2, self.max_iterations = c1, c2, max_iterations
         self.language = language  # of the texts: word frequencies, affixes and cue words (set from the schema)
         self.entries: dict[tuple[str, ...], str] = {}
-        self._crf: Any = None
+        self._model: bytes | None = None
+        self._tagger: Any = None
+        self._cache: tuple[int, int, str, list[Any]] | None = None  # (id, length, language) of train -> sequences
 
-    def _training_data(self, train: Sequence[Example]) -> tuple[list[list[dict[str, Any]]], list[list[str]]]:
-        xs: list[list[dict[str, Any]]] = [[] for _ in train]
-        ys: list[list[str]] = []
+    def _sequences(self, train: Sequence[Example]) -> list[Any]:
+        """(item sequence, tags) of every training document, built once per training set."""
+        import pycrfsuite
+
+        key = (id(train), len(train), self.language)
+        if self._cache is not None and self._cache[:3] == key:
+            return self._cache[3]
+        xs: list[Any] = [None] * len(train)
         for fold in range(FOLDS):
             entries = learn_entries([ex for i, ex in enumerate(train) if i % FOLDS != fold])
             for i, (doc, _) in enumerate(train):
                 if i % FOLDS == fold:
-                    xs[i] = _features(_words(doc)[1], entries, self.language)
-        for doc, gold in train:
+                    xs[i] = pycrfsuite.ItemSequence(_features(_words(doc)[1], entries, self.language))
+        sequences = []
+        for (doc, gold), x in zip(train, xs, strict=True):
             tokens, _ = _words(doc)
-            ys.append(spans_to_bio(tokens, gold.spans).tags)
-        return xs, ys
+            sequences.append((x, spans_to_bio(tokens, gold.spans).tags))
+        self._cache = (*key, sequences)
+        return sequences
 
-    def fit(self, train: Sequence[Example], schema: Schema, progress: Progress | None = None) -> None:
-        import sklearn_crfsuite
-
+    def _prepare(self, train: Sequence[Example], schema: Schema) -> list[Any]:
         if not train:
             raise BaselineError("the CRF needs training documents; the train split is empty")
         self.language = schema.language
-        xs, ys = self._training_data(train)
+        sequences = self._sequences(train)
         self.entries = learn_entries(train)
-        self._crf = sklearn_crfsuite.CRF(
-            algorithm="lbfgs",
-            c1=self.c1,
-            c2=self.c2,
-            max_iterations=self.max_iterations,
-            all_possible_transitions=True,
-        )
-        self._crf.fit(xs, ys)
+        return sequences
+
+    def fit(self, train: Sequence[Example], schema: Schema, progress: Progress | None = None) -> None:
+        _SHARED["sequences"] = self._prepare(train, schema)
+        try:
+            self._load(_train_one((self.c1, self.c2, self.max_iterations)))
+        finally:
+            _SHARED.clear()
+            self._cache = None  # the sequences are in the model now
         if progress:
             progress(1, 1)
+
+    def fit_grid(self, train: Sequence[Example], schema: Schema, grid: Sequence[dict[str, float]]) -> list[bytes]:
+        """Train every setting of ``grid`` (on worker processes where the machine has cores); the models, in order.
+
+        :meth:`use` loads one of them. The sequences are extracted once, before forking.
+        """
+        from toolkit._workers import worker_pool
+
+        _SHARED["sequences"] = self._prepare(train, schema)
+        jobs = [(float(g["c1"]), float(g["c2"]), self.max_iterations) for g in grid]
+        try:
+            with worker_pool([], from_bytes=0) as pool:
+                return list(pool.map(_train_one, jobs)) if pool is not None else [_train_one(j) for j in jobs]
+        finally:
+            _SHARED.clear()
+            self._cache = None
+
+    def use(self, model: bytes, c1: float, c2: float) -> None:
+        """Take a model :meth:`fit_grid` trained with these settings."""
+        self.c1, self.c2 = c1, c2
+        self._load(model)
+
+    def _load(self, model: bytes) -> None:
+        import tempfile
+
+        import pycrfsuite
+
+        self._model = model
+        with tempfile.NamedTemporaryFile(suffix=".crfsuite") as fh:
+            fh.write(model)
+            fh.flush()
+            tagger = pycrfsuite.Tagger()
+            tagger.open(fh.name)  # crfsuite reads the whole model at open
+        self._tagger = tagger
 
     def with_params(self, c1: float, c2: float) -> None:
         """Set the regularisation (``toolkit.benchmarks.tuning`` tries :data:`GRID` on validation)."""
         self.c1, self.c2 = c1, c2
 
     def predict_spans(self, doc: Document) -> list[Span]:
-        if self._crf is None:
+        if self._tagger is None:
             raise BaselineError("the CRF is not trained or loaded")
         tokens, words = _words(doc)
         if not words:
             return []
-        tags = self._crf.predict_single(_features(words, self.entries, self.language))
+        tags = self._tagger.tag(_features(words, self.entries, self.language))
         return spans_in_order(bio_to_spans(tokens, tags))
 
     def save(self, folder: Path) -> None:
@@ -117,14 +190,12 @@ class CrfTagger:
         atomic_write_text(
             folder / "gazetteer.json", dumps(sorted([" ".join(k), v] for k, v in self.entries.items())) + "\n"
         )
-        source = getattr(getattr(self._crf, "modelfile", None), "name", None)
-        if not source or not Path(source).exists():
+        if self._model is None:
             raise BaselineError("the CRF is not trained: nothing to save")
-        atomic_write_bytes(folder / "model.crfsuite", Path(source).read_bytes())
+        atomic_write_bytes(folder / "model.crfsuite", self._model)
 
     @classmethod
     def load(cls, folder: Path) -> CrfTagger:
-        import sklearn_crfsuite
 
         config = read_config(folder, cls.name)
         model = cls(config["c1"], config["c2"], config["max_iterations"], config.get("language", "id"))
@@ -133,5 +204,8 @@ class CrfTagger:
         except (OSError, ValueError) as exc:
             raise BaselineError(f"{folder}/gazetteer.json: cannot read ({exc})") from None
         model.entries = {tuple(k.split(" ")): v for k, v in rows}
-        model._crf = sklearn_crfsuite.CRF(model_filename=str(Path(folder) / "model.crfsuite"))
+        try:
+            model._load((Path(folder) / "model.crfsuite").read_bytes())
+        except OSError as exc:
+            raise BaselineError(f"{folder}/model.crfsuite: cannot read ({exc.strerror})") from None
         return model

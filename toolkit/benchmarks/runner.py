@@ -96,8 +96,9 @@ def run(
             "labels_scored": sorted(rule.entities),
         }
         try:
-            tuning = tune(model, train, validation, schema, rule)
-            model.fit(train, schema)
+            tuning = tune(model, train, validation, schema, rule)  # leaves the model fitted with the best setting
+            if tuning is None:
+                model.fit(train, schema)
         except BaselineError as exc:
             result["skipped"] = str(exc)
             written.append(_write(out_dir / f"{name}.json", result))
@@ -151,7 +152,8 @@ def _relation_bench(
     }
     try:
         tuning = tune_relations(model, train, rel.splits["validation"], schema, rule, symmetric)
-        model.fit(train, schema)
+        if tuning is None:
+            model.fit(train, schema)
     except BaselineError as exc:
         result["skipped"] = str(exc)
         return _write(out_dir / f"{name}.json", result)

@@ -25,26 +25,40 @@ def _setting_name(params: dict[str, Any]) -> str:
 def tune(
     model: Any, train: Sequence[Example], validation: Sequence[Example], schema: Schema, rule: LabelRule
 ) -> dict[str, float] | None:
-    """Set the best of ``model.GRID`` on ``model`` (trained on train, scored on validation); F1 per setting.
+    """Fit ``model`` on train with the best of ``model.GRID`` (scored on validation); F1 per setting.
 
-    None (and the model untouched) when the model has no grid or there is no validation split.
+    A model with ``fit_grid`` trains all settings at once (the CRF: features extracted once, settings on
+    worker processes) and keeps the best one's model; others are fitted setting by setting and refitted
+    with the best. None (and the model not fitted) when it has no grid or there is no validation split.
     """
     grid = getattr(model, "GRID", None)
     if not grid or not validation:
         return None
-    results: dict[str, float] = {}
-    best: tuple[float, dict[str, Any]] | None = None
     gold = [g for _, g in validation]
-    for params in grid:
-        model.with_params(**params)
-        model.fit(train, schema)
+
+    def f1_on_validation() -> float:
         pred = [as_layer(d, "tuning", model.predict_spans(d)) for d, _ in validation]
-        f1 = float(score_layers(gold, pred, rule, entity_modes=("strict",)).entities.overall("strict")["f1"])
+        return float(score_layers(gold, pred, rule, entity_modes=("strict",)).entities.overall("strict")["f1"])
+
+    results: dict[str, float] = {}
+    best: tuple[float, int] | None = None
+    fitted = model.fit_grid(train, schema, grid) if hasattr(model, "fit_grid") else None
+    for k, params in enumerate(grid):
+        if fitted is not None:
+            model.use(fitted[k], **params)
+        else:
+            model.with_params(**params)
+            model.fit(train, schema)
+        f1 = f1_on_validation()
         results[_setting_name(dict(params))] = f1
-        if best is None or f1 > best[0]:
-            best = (f1, dict(params))
+        if best is None or f1 > best[0]:  # ties keep the earlier setting
+            best = (f1, k)
     assert best is not None
-    model.with_params(**best[1])
+    if fitted is not None:
+        model.use(fitted[best[1]], **grid[best[1]])
+    else:
+        model.with_params(**grid[best[1]])
+        model.fit(train, schema)
     return results
 
 
@@ -75,4 +89,5 @@ def tune_relations(
             best = (f1, dict(params))
     assert best is not None
     model.with_params(**best[1])
+    model.fit(train, schema)  # leave it fitted with the best setting, as tune does
     return results

@@ -79,7 +79,7 @@ def predict(
     from toolkit.baselines import ENTITY_EXTRACTORS, RELATION_EXTRACTORS
     from toolkit.baselines.base import as_layer
     from toolkit.benchmarks.runner import dataset_rule
-    from toolkit.benchmarks.tuning import tune
+    from toolkit.benchmarks.tuning import tune, tune_relations
     from toolkit.dataset.load import load_release
     from toolkit.predictions import write_predictions
     from toolkit.schema import load_schema
@@ -94,12 +94,15 @@ def predict(
     schema_obj = load_schema(schema_path)
     rel = load_release(release_dir)
     model = ENTITY_EXTRACTORS[baseline]()
-    # the configuration bench scores: tuned on validation, then trained on train
-    tune(model, rel.splits["train"], rel.splits["validation"], schema_obj, dataset_rule(rel))
-    model.fit(rel.splits["train"], schema_obj)
+    # the configuration bench scores: tuned on validation (which leaves it trained on train), else trained
+    rule = dataset_rule(rel)
+    if tune(model, rel.splits["train"], rel.splits["validation"], schema_obj, rule) is None:
+        model.fit(rel.splits["train"], schema_obj)
     rmodel = RELATION_EXTRACTORS[relation_baseline]() if relation_baseline else None
     if rmodel is not None:
-        rmodel.fit(rel.splits["train"], schema_obj)
+        symmetric = [r.label for r in schema_obj.relations if not r.directed]
+        if tune_relations(rmodel, rel.splits["train"], rel.splits["validation"], schema_obj, rule, symmetric) is None:
+            rmodel.fit(rel.splits["train"], schema_obj)
     if save_model:
         from toolkit.baselines.base import record_training_data
 
