@@ -84,3 +84,28 @@ def test_leaderboard_ignores_other_files(tmp_path: Path) -> None:
     (tmp_path / "ds" / "1.0.0").mkdir(parents=True)
     (tmp_path / "ds" / "1.0.0" / "notes.json").write_text('{"a": 1}', encoding="utf-8")
     assert "## " not in regenerate(tmp_path).read_text(encoding="utf-8")
+
+
+def test_predict_and_score_reproduce_the_leaderboard(small_release: Path, schema: Schema, tmp_path: Path) -> None:
+    """predict tunes as bench does, so its predictions score exactly what bench wrote, to the last digit."""
+    import json
+
+    from click.testing import CliRunner
+
+    from toolkit.cli import main
+
+    run(small_release, schema, out_root=tmp_path / "b", baselines=("crf",), resamples=50)
+    benched = json.loads((tmp_path / "b" / "mini" / "1.0.0" / "crf.json").read_text(encoding="utf-8"))
+    schema_arg = ["--schema", str(REPO / "schemas" / "schema.yaml")]
+    predicted = CliRunner().invoke(
+        main, ["predict", "crf", "--release", str(small_release), "--out", str(tmp_path / "p.jsonl"), *schema_arg]
+    )
+    assert predicted.exit_code == 0, predicted.output
+    scored = CliRunner().invoke(
+        main, ["score", str(small_release), str(tmp_path / "p.jsonl"), "--json", "--resamples", "50", *schema_arg]
+    )
+    assert scored.exit_code == 0, scored.output
+    report = json.loads(scored.output)
+    for mode in ("strict", "exact", "partial", "ent_type"):
+        assert report["entities"][mode]["micro"]["f1"] == benched["test"][mode]["micro"]["f1"], mode
+    assert report["entities"]["strict"]["ci95"] == benched["test"]["strict"]["ci95"]
