@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -182,3 +183,43 @@ def test_importing_scoring_loads_neither_label_studio_nor_datasets() -> None:
     code = "import sys, toolkit.scoring, toolkit.scoring.files, toolkit.scoring.agreement; print(sorted(m for m in sys.modules if m.split('.')[0] in ('datasets', 'label_studio_sdk', 'pyarrow')))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_alpha_equals_the_krippendorff_package_with_two_and_three_annotators(repo: Path) -> None:
+    """Nominal alpha over tokens from coincidence matrices equals krippendorff.alpha on the same reliability data;
+    documents annotated by two of three annotators included (missing values)."""
+    import krippendorff
+
+    from toolkit.corpus import read_corpus
+    from toolkit.scoring.kappa import alpha_of, coincidences, one_label
+
+    pairs = read_corpus(repo / "benchmarks" / "data" / "idner-news-2k" / "dev.txt", split="validation")[:150]
+    rng = random.Random(1)
+    label_ids = {"PER": 1, "ORG": 2, "LOC": 3}
+    rows: list[list[float]] = [[], [], []]
+    sums, counts = [], []
+    for n, (doc, gold) in enumerate(pairs):
+        _, starts, ends = token_columns(doc.text)
+        layers = []
+        for _ in range(3):
+            spans = [
+                Span(s.id, s.start, s.end, rng.choice(list(label_ids)) if rng.random() < 0.2 else s.label)
+                for s in gold.spans
+                if rng.random() < 0.9
+            ]
+            layers.append(token_label_ids(starts, ends, ents_of(spans), label_ids))
+        who = [0, 1, 2] if n % 3 else [0, 1]  # every third document by two annotators only
+        total = np.zeros(16)
+        for a in range(len(who)):
+            for b in range(a + 1, len(who)):
+                total += confusion(layers[who[a]], layers[who[b]], 4)
+        sums.append(total)
+        counts.append(len(who))
+        for r in range(3):
+            rows[r] += layers[r].tolist() if r in who else [np.nan] * len(starts)
+    coinc = coincidences(np.array(sums), np.array(counts), 4).sum(axis=0)
+    expected = krippendorff.alpha(reliability_data=np.array(rows), level_of_measurement="nominal")
+    assert float(alpha_of(coinc, 4)) == pytest.approx(expected, abs=1e-12)
+    binary = [[np.nan if np.isnan(v) else float(v == 1) for v in row] for row in rows]  # PER against the rest
+    per = krippendorff.alpha(reliability_data=np.array(binary), level_of_measurement="nominal")
+    assert float(alpha_of(one_label(coinc, 4, 1), 2)) == pytest.approx(per, abs=1e-12)

@@ -139,10 +139,23 @@ def annotations_agree(layers: Path, schema_path: Path, resamples: int, seed: int
         click.echo(f"{m:<14} {fmt(o['f1_pooled']):>9} {fmt(o['f1_mean_over_pairs']):>9}  {ci}")
     k = report.overall["kappa"]
     kci = f"[{k['ci95']['low']:.3f}, {k['ci95']['high']:.3f}]" if k["ci95"] else "(needs 2+ documents)"
-    click.echo(f"{'token kappa':<14} {'':>9} {fmt(k['mean_over_pairs']):>9}  {kci}")
+    click.echo(f"{'token kappa':<14} {fmt(k['pooled']):>9} {fmt(k['mean_over_pairs']):>9}  {kci}")
+    a = report.overall["alpha"]
+    aci = f"[{a['ci95']['low']:.3f}, {a['ci95']['high']:.3f}]" if a["ci95"] else "(needs 2+ documents)"
+    click.echo(f"{'token alpha':<14} {fmt(a['value']):>9} {'':>9}  {aci}")
+    names = {
+        "span_exact_f1": "exact",
+        "span_overlap_f1": "overlap",
+        "relation_f1": "F1",
+        "kappa": "kappa",
+        "alpha": "alpha",
+    }
     click.echo(
-        "per label (F1): "
-        + "; ".join(f"{label} " + "/".join(fmt(v) for v in vals.values()) for label, vals in report.per_label.items())
+        "per label: "
+        + "; ".join(
+            f"{label} " + " ".join(f"{names.get(k, k)} {fmt(v)}" for k, v in vals.items())
+            for label, vals in report.per_label.items()
+        )
     )
     for p in report.pairs:
         click.echo(

@@ -95,7 +95,7 @@ def render_card(
         agree = (
             f"Inter-annotator agreement on {agreement['documents']} doubly annotated documents: span F1 exact "
             f"{fig('span_exact')}, overlap {fig('span_overlap')}, relation F1 {fig('relation')}; token Cohen's kappa "
-            f"{o['kappa']['mean_over_pairs']:.3f}."
+            f"{_num(o['kappa'].get('mean_over_pairs'))}, Krippendorff's alpha (nominal) {_alpha(o)}."
         )
     else:
         agree = _annotation_sentence(report, annotators, agreement)
@@ -282,3 +282,13 @@ def _citation(name: str, version: str, schema: Schema, corpus: Mapping[str, Any]
     if cited:
         return f"Cite the corpus:\n\n```bibtex\n{cited}\n```\n\nand this release:\n\n```bibtex\n{ours}\n```"
     return f"```bibtex\n{ours}\n```"
+
+
+def _num(x: object) -> str:
+    return "n/a" if x is None else f"{float(x):.3f}"  # type: ignore[arg-type]
+
+
+def _alpha(overall: Mapping[str, Any]) -> str:
+    a = overall.get("alpha") or {}
+    ci = a.get("ci95")
+    return _num(a.get("value")) + (f" (95% CI {ci['low']:.3f}-{ci['high']:.3f})" if ci else "")

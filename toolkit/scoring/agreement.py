@@ -7,8 +7,9 @@ schema's label rule): ``span_exact`` is the ``strict`` entity mode, ``span_overl
 ``ent_type`` mode, ``relation`` the ``strict`` relation mode. Figures are per pair, averaged over
 pairs, and pooled (counts added over all pairs and documents), per label and per document, with
 percentile bootstrap 95% intervals over documents (:mod:`intervals`). Token agreement is Cohen's
-kappa (:mod:`kappa`), from per-document confusion matrices, equal to scikit-learn's on the same
-tokens.
+kappa and Krippendorff's alpha (nominal) (:mod:`kappa`), overall and per label, from per-document
+confusion and coincidence matrices, equal to scikit-learn's and the ``krippendorff`` package's on the
+same tokens.
 
 Documents are scored in chunks that keep only count rows and confusion matrices, so memory does
 not hold the layers; a big layers file is read in ranges of lines by worker processes.
@@ -32,7 +33,7 @@ from toolkit.model import Annotation, Document
 from toolkit.schema import Schema
 from toolkit.scoring.entities import HALF_CREDIT, ents_of
 from toolkit.scoring.intervals import bootstrap
-from toolkit.scoring.kappa import confusion, kappa_of, token_label_ids
+from toolkit.scoring.kappa import alpha_of, coincidences, confusion, kappa_of, one_label, token_label_ids
 from toolkit.scoring.labels import LabelRule
 from toolkit.scoring.prf import Arr, f1_of, prf
 from toolkit.scoring.report import score_layers
@@ -55,7 +56,7 @@ class AgreementReport:
     annotators: tuple[str, ...]
     pairs: tuple[dict[str, Any], ...]
     overall: dict[str, Any]
-    per_label: dict[str, dict[str, float]]
+    per_label: dict[str, dict[str, float | None]]
     per_document: tuple[dict[str, Any], ...]
     labels_scored: dict[str, Any]
 
@@ -255,10 +256,21 @@ def _report(chunks: Iterable[_Chunk], schema: Schema, resamples: int, seed: int)
         "pooled": _none_if_nan(float(kappa_of(doc_matrices.sum(axis=0), k))) if n else None,
         "ci95": _percentile(samples, resamples, seed),
     }
-    per_label: dict[str, dict[str, float]] = {}
+    coinc = coincidences(doc_matrices, np.array([len(a) for a in doc_annotators]), k) if n else np.zeros((0, k * k))
+    overall["alpha"] = {
+        "value": _none_if_nan(float(alpha_of(coinc.sum(axis=0), k))) if n else None,
+        "ci95": _percentile(_alpha_samples(coinc, k, resamples, seed), resamples, seed),
+    }
+    per_label: dict[str, dict[str, float | None]] = {}
     for m, (_, mode) in MEASURE_MODES.items():
         for label, c in sorted(label_sums[m].items()):
             per_label.setdefault(label, {})[f"{m}_f1"] = f1_of(c, mode in HALF_CREDIT)
+    if n:
+        pooled_confusion, pooled_coinc = doc_matrices.sum(axis=0), coinc.sum(axis=0)
+        for i, label in enumerate(schema.entity_labels, 1):
+            if label in per_label:  # token agreement on this label against every other token
+                per_label[label]["kappa"] = _none_if_nan(float(kappa_of(one_label(pooled_confusion, k, i), 2)))
+                per_label[label]["alpha"] = _none_if_nan(float(alpha_of(one_label(pooled_coinc, k, i), 2)))
     doc_f1 = {m: prf(pooled[m], MEASURE_MODES[m][1] in HALF_CREDIT)["f1"].tolist() for m in MEASURES}
     doc_kappa = kappa_of(doc_matrices, k).tolist() if n else []
     per_document = tuple(
@@ -298,6 +310,22 @@ def _kappa_samples(pairs: list[tuple[Arr, Arr]], n: int, k: int, resamples: int,
         count = valid.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
             out[done : done + size] = np.where(valid, kappas, 0.0).sum(axis=0) / count
+        done += size
+    return out
+
+
+def _alpha_samples(coinc: Arr, k: int, resamples: int, seed: int) -> Arr | None:
+    """Alpha of every bootstrap resample of the documents (the same resamples as the other intervals)."""
+    n = len(coinc)
+    if n < 2 or not resamples:
+        return None
+    rng = np.random.default_rng(seed)
+    out = np.empty(resamples)
+    done = 0
+    while done < resamples:
+        size = min(BLOCK, resamples - done)
+        weights = np.stack([np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(size)]).astype(np.float64)
+        out[done : done + size] = alpha_of(weights @ coinc, k)
         done += size
     return out
 

@@ -58,3 +58,40 @@ def kappa_of(matrices: Arr, k: int) -> Arr:
         observed_off = (off * cm).sum(axis=(-2, -1))
         expected_off = (off * expected).sum(axis=(-2, -1))
         return 1.0 - observed_off / expected_off  # type: ignore[no-any-return]
+
+
+def coincidences(pair_sums: Arr, annotators: Arr, k: int) -> Arr:
+    """Per-document coincidence matrices (``(documents, k*k)``) for Krippendorff's alpha.
+
+    ``pair_sums[d]`` is the sum over the document's annotator pairs (a < b) of their token confusion
+    matrices and ``annotators[d]`` how many annotated it; every token is a unit with that many values,
+    so its coincidences are both orders of every pair, weighted 1 / (m - 1).
+    """
+    cm = np.asarray(pair_sums, dtype=np.float64).reshape(-1, k, k)
+    m = np.asarray(annotators, dtype=np.float64)
+    both = cm + cm.transpose(0, 2, 1)
+    return (both / np.maximum(m - 1.0, 1.0)[:, None, None]).reshape(-1, k * k)  # type: ignore[no-any-return]
+
+
+def alpha_of(coincidence: Arr, k: int) -> Arr:
+    """Krippendorff's alpha, nominal, of summed coincidence matrices (``(..., k*k)``), as the ``krippendorff``
+    package computes it: 1 - (n - 1) * sum of off-diagonal coincidences / sum of off-diagonal n_c * n_k.
+    NaN where it is undefined (one value only)."""
+    o = np.asarray(coincidence, dtype=np.float64).reshape(*np.shape(coincidence)[:-1], k, k)
+    n_c = o.sum(axis=-1)
+    n = n_c.sum(axis=-1)
+    off = 1.0 - np.eye(k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        observed = (o * off).sum(axis=(-2, -1))
+        expected = (n_c[..., :, None] * n_c[..., None, :] * off).sum(axis=(-2, -1))
+        return 1.0 - (n - 1.0) * observed / expected  # type: ignore[no-any-return]
+
+
+def one_label(matrix: Arr, k: int, label: int) -> Arr:
+    """A k x k matrix (confusion or coincidence, flattened) collapsed to 2 x 2: ``label`` against every other."""
+    m = np.asarray(matrix, dtype=np.float64).reshape(k, k)
+    inside = m[label, label]
+    row = m[label].sum() - inside
+    col = m[:, label].sum() - inside
+    rest = m.sum() - inside - row - col
+    return np.array([inside, row, col, rest])
