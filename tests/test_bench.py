@@ -109,3 +109,38 @@ def test_predict_and_score_reproduce_the_leaderboard(small_release: Path, schema
     for mode in ("strict", "exact", "partial", "ent_type"):
         assert report["entities"][mode]["micro"]["f1"] == benched["test"][mode]["micro"]["f1"], mode
     assert report["entities"]["strict"]["ci95"] == benched["test"]["strict"]["ci95"]
+
+
+def test_power_law_fit_recovers_a_known_curve() -> None:
+    from toolkit.benchmarks.curves import fit_power_law
+
+    sizes = [100, 250, 500, 750, 1000, 2000]
+    f1 = [0.9 - 2.0 * n**-0.5 for n in sizes]
+    fit = fit_power_law(sizes, f1)
+    assert fit["fitted"] and abs(fit["a"] - 0.9) < 1e-6 and abs(fit["c"] - 0.5) < 1e-6
+    # +0.01 over n=2000: 0.9 - 2 n^-0.5 = f(2000) + 0.01  ->  n = (2 / (2 / sqrt(2000) - 0.01))^2
+    expected = (2 / (2 / 2000**0.5 - 0.01)) ** 2 - 2000
+    assert abs(fit["plus_0.01"]["extra_documents"] - expected) < 1e-3
+    assert fit_power_law(sizes[:3], f1[:3]) == {"fitted": False, "reason": "needs 4 or more training sizes"}
+
+
+def test_learning_curve_on_nested_subsets(small_release: Path, schema: Schema, tmp_path: Path) -> None:
+    import json
+
+    from toolkit.benchmarks.curves import learning_curve
+
+    path = learning_curve(
+        small_release,
+        schema,
+        out_root=tmp_path,
+        baselines=("gazetteer",),
+        fractions=(0.25, 0.5, 1.0),
+        repeats=2,
+        resamples=50,
+    )
+    result = json.loads(path.read_text(encoding="utf-8"))
+    points = result["curves"]["gazetteer"]["points"]
+    assert [p["documents"] for p in points] == [60, 120, 240]
+    assert all(len(p["runs"]) == 2 and p["runs"][0]["ci95"] for p in points)
+    assert points[-1]["f1_min"] == points[-1]["f1_max"]  # the whole train split: every seed trains the same model
+    assert path.with_suffix(".png").stat().st_size > 10_000

@@ -18,9 +18,22 @@ from toolkit.errors import ToolkitError
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("benchmarks"), show_default=True)
 @click.option("--seed", default=0, show_default=True)
 @click.option("--resamples", default=1000, show_default=True, help="Bootstrap resamples for the intervals.")
+@click.option("--learning-curve", is_flag=True, help="Score each baseline on nested subsets of train instead.")
+@click.option(
+    "--fractions", default="0.1,0.25,0.5,0.75,1.0", show_default=True, help="Subsets of train (learning curve)."
+)
+@click.option("--repeats", default=3, show_default=True, help="Seeds per subset size (learning curve).")
 @_friendly
 def bench(
-    releases: tuple[Path, ...], schema_path: Path, baselines: tuple[str, ...], out: Path, seed: int, resamples: int
+    releases: tuple[Path, ...],
+    schema_path: Path,
+    baselines: tuple[str, ...],
+    out: Path,
+    seed: int,
+    resamples: int,
+    learning_curve: bool,
+    fractions: str,
+    repeats: int,
 ) -> None:
     """Train and score every baseline on dataset releases; regenerate the leaderboard and plots."""
     from toolkit.baselines import ENTITY_EXTRACTORS
@@ -32,6 +45,27 @@ def bench(
     if unknown:
         raise ToolkitError(f"unknown baseline(s) {unknown}; choose from {sorted(ENTITY_EXTRACTORS)}")
     schema_obj = load_schema(schema_path)
+    if learning_curve:
+        from toolkit.benchmarks.curves import learning_curve as curve
+
+        try:
+            chosen = [float(x) for x in fractions.split(",")]
+        except ValueError:
+            raise ToolkitError(f"--fractions must be numbers like 0.1,0.5,1.0, got {fractions!r}") from None
+        for release_dir in releases:
+            path = curve(
+                release_dir,
+                schema_obj,
+                out_root=out,
+                baselines=baselines or ("crf", "gazetteer"),
+                fractions=chosen,
+                repeats=repeats,
+                seed=seed,
+                resamples=resamples,
+                progress=lambda msg: click.echo(f"  {msg}", err=True),
+            )
+            _echo_curve(path)
+        return
     for release_dir in releases:
         run(
             release_dir,
@@ -202,3 +236,24 @@ def _score_line(block: dict[str, Any]) -> str:
         return "n/a (no items in the reference or the predictions)"
     ci_text = f"[{ci['low']:.4f}, {ci['high']:.4f}]" if ci else "(no interval: needs 2+ documents and resamples)"
     return f"{m['precision']:.4f} / {m['recall']:.4f} / {m['f1']:.4f}  macro {block['macro_f1']:.4f}  {ci_text}"
+
+
+def _echo_curve(path: Path) -> None:
+    import json as _json
+
+    result = _json.loads(path.read_text(encoding="utf-8"))
+    for name, curve in result["curves"].items():
+        pts = ", ".join(f"{p['documents']} docs {p['f1_mean']:.4f}" for p in curve["points"])
+        click.echo(f"{result['dataset']} {result['version']} {name}: {pts}")
+        fit = curve["power_law"]
+        if fit.get("fitted"):
+            for gain in ("plus_0.01", "plus_0.02"):
+                e = fit[gain]
+                need = (
+                    "never on this curve"
+                    if e["extra_documents"] is None
+                    else f"{e['extra_documents']:.0f} more documents"
+                )
+                ci = f" (95% {e['ci95'][0]:.0f}-{e['ci95'][1]:.0f})" if e.get("ci95") else ""
+                click.echo(f"  {gain.replace('plus_', '+')} F1: {need}{ci}")
+    click.echo(f"wrote {path} and {path.with_suffix('.png')}")
