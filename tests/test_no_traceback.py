@@ -1,0 +1,190 @@
+"""Inputs of the wrong kind get one clear error, never a traceback; outputs have the right modes; cards load
+cleanly in datasets; the vendored corpus is byte for byte what its checksums say."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from toolkit.cli import main
+
+from .conftest import REPO
+
+GOLDEN = REPO / "tests" / "golden" / "export_two_annotators.json"
+SCHEMA = ["--schema", str(REPO / "schemas" / "schema.yaml")]
+
+
+def test_vendored_idner_news_2k_matches_its_checksums() -> None:
+    folder = REPO / "benchmarks" / "data" / "idner-news-2k"
+    for line in (folder / "VENDORED.sha256").read_text(encoding="utf-8").splitlines():
+        digest, name = line.split()
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
+    assert b"\r\n" in (folder / "train.txt").read_bytes()  # CRLF kept (.gitattributes)
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("layers")
+    result = CliRunner().invoke(main, ["annotations", "import", str(GOLDEN), "--out", str(out), *SCHEMA])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_layers_and_reports_are_world_readable(imported: Path) -> None:
+    for f in imported.iterdir():
+        assert stat.S_IMODE(f.stat().st_mode) == 0o644, f
+
+
+def test_agree_with_zero_resamples_gives_figures_without_intervals(imported: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["annotations", "agree", str(imported / "export_two_annotators.jsonl"), "--resamples", "0", "--json", *SCHEMA],
+    )
+    assert result.exit_code == 0, result.output
+    overall = json.loads(result.output)["overall"]
+    assert overall["span_exact"]["f1_pooled"] == pytest.approx(0.625) and overall["span_exact"]["ci95"] is None
+    negative = CliRunner().invoke(
+        main, ["annotations", "agree", str(imported / "export_two_annotators.jsonl"), "--resamples", "-1", *SCHEMA]
+    )
+    assert negative.exit_code == 1 and "--resamples must be 0 (no intervals) or more" in negative.output
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json at all", r"not JSON .*; --agreement takes agreement figures"),
+        (
+            '{"documents": 2}',
+            r"not agreement figures \(expected 'documents' and 'overall' with span_exact, span_overlap, relation, kappa\)",
+        ),
+        (
+            '{"counts": {}, "source_sha256": "x", "problems": []}',
+            r"an import report \(`annotations import`\), not agreement figures",
+        ),
+    ],
+)
+def test_release_refuses_an_agreement_file_of_the_wrong_kind(
+    imported: Path, tmp_path: Path, content: str, message: str
+) -> None:
+    gold = CliRunner().invoke(
+        main,
+        [
+            "annotations",
+            "gold",
+            str(imported / "export_two_annotators.jsonl"),
+            "--out",
+            str(tmp_path / "gold"),
+            *SCHEMA,
+        ],
+    )
+    assert gold.exit_code == 0, gold.output
+    (tmp_path / "agreement.json").write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        [
+            "dataset",
+            "release",
+            "--version",
+            "1.0.0",
+            "--gold",
+            str(tmp_path / "gold" / "export_two_annotators.jsonl"),
+            "--releases-dir",
+            str(tmp_path / "r"),
+            "--agreement",
+            str(tmp_path / "agreement.json"),
+            *SCHEMA,
+        ],
+    )
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    import re
+
+    assert re.search(message, result.output), result.output
+    assert not (tmp_path / "r").exists()
+
+
+def test_release_with_a_schema_outside_schemas_needs_its_guidelines(imported: Path, tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    schema = tmp_path / "elsewhere" / "schema.yaml"
+    schema.write_bytes((REPO / "schemas" / "schema.yaml").read_bytes())
+    gold = CliRunner().invoke(
+        main,
+        [
+            "annotations",
+            "gold",
+            str(imported / "export_two_annotators.jsonl"),
+            "--out",
+            str(tmp_path / "gold"),
+            *SCHEMA,
+        ],
+    )
+    assert gold.exit_code == 0
+    args = [
+        "dataset",
+        "release",
+        "--version",
+        "1.0.0",
+        "--gold",
+        str(tmp_path / "gold" / "export_two_annotators.jsonl"),
+        "--releases-dir",
+        str(tmp_path / "r"),
+        "--schema",
+        str(schema),
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (
+        "elsewhere/GUIDELINES.md: no annotation guidelines there" in result.output
+        and "--guidelines PATH" in result.output
+    )
+    ok = CliRunner().invoke(main, [*args, "--guidelines", str(REPO / "schemas" / "GUIDELINES.md")])
+    assert ok.exit_code == 0, ok.output
+
+
+def test_a_release_card_loads_in_datasets_without_warnings(
+    imported: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from datasets import load_dataset
+
+    gold = CliRunner().invoke(
+        main,
+        [
+            "annotations",
+            "gold",
+            str(imported / "export_two_annotators.jsonl"),
+            "--out",
+            str(tmp_path / "gold"),
+            *SCHEMA,
+        ],
+    )
+    assert gold.exit_code == 0
+    released = CliRunner().invoke(
+        main,
+        [
+            "dataset",
+            "release",
+            "--version",
+            "1.0.0",
+            "--name",
+            "cards",
+            "--gold",
+            str(tmp_path / "gold" / "export_two_annotators.jsonl"),
+            "--releases-dir",
+            str(tmp_path / "r"),
+            *SCHEMA,
+        ],
+    )
+    assert released.exit_code == 0, released.output
+    with caplog.at_level(logging.WARNING):
+        ds = load_dataset(str(tmp_path / "r" / "cards" / "1.0.0"), cache_dir=str(tmp_path / "cache"))
+    assert sum(len(split) for split in ds.values()) == 3
+    assert not [
+        r for r in caplog.records if "malformed" in r.getMessage() or "Ignoring part of dataset_info" in r.getMessage()
+    ]
+    card = (tmp_path / "r" / "cards" / "1.0.0" / "README.md").read_text(encoding="utf-8")
+    assert "num_bytes" in card
