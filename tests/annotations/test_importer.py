@@ -9,8 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from toolkit.annotations.importer import AnnotationImportError, import_export
+from toolkit.annotations.importer import import_export
 from toolkit.annotations.layers import read_layers
+from toolkit.annotations.report import AnnotationImportError
 from toolkit.errors import ToolkitError
 from toolkit.labelstudio.results import export_task
 from toolkit.model import Annotation, Document, Provenance, Relation, Span

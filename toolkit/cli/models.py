@@ -65,6 +65,7 @@ def bench(
                 progress=lambda msg: click.echo(f"  {msg}", err=True),
             )
             _echo_curve(path)
+        click.echo(f"wrote {regenerate(out)}")  # the leaderboard shows the curve's plot
         return
     for release_dir in releases:
         run(

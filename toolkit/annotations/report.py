@@ -1,0 +1,69 @@
+"""The import's report and counters: what came in, what was written, and every skip by reason."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from toolkit.annotations.validate import Problem, count_problems
+from toolkit.errors import ToolkitError
+
+
+class AnnotationImportError(ToolkitError):
+    """The export has errors; ``problems`` lists them all."""
+
+    def __init__(self, message: str, problems: list[Problem]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+@dataclass
+class ImportReport:
+    source: str
+    source_sha256: str
+    output: str | None
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    skipped: dict[str, dict[str, int]] = field(default_factory=dict)
+    repairs: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    superseded: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "source_sha256": self.source_sha256,
+            "output": self.output,
+            "counts": self.counts,
+            "skipped": self.skipped,
+            "repairs": self.repairs,
+            "superseded": self.superseded,
+            "problem_counts": count_problems(self.problems),
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+class _Tally:
+    """in/written counters with skip reasons per kind of item, so the arithmetic can be checked."""
+
+    KINDS = ("tasks", "annotations", "predictions", "regions", "relations", "drafts")
+
+    def __init__(self) -> None:
+        self.seen: Counter[str] = Counter()
+        self.written: Counter[str] = Counter()
+        self.skips: dict[str, Counter[str]] = {k: Counter() for k in self.KINDS}
+
+    def skip(self, kind: str, reason: str, n: int = 1) -> None:
+        if n:
+            self.skips[kind][reason] += n
+
+    def result(self) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+        counts = {
+            k: {"in": self.seen[k], "written": self.written[k], "skipped": sum(self.skips[k].values())}
+            for k in self.KINDS
+        }
+        return counts, {k: dict(sorted(v.items())) for k, v in self.skips.items() if v}
