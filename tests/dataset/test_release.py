@@ -153,11 +153,13 @@ def test_card_yaml_parses_and_validates_offline(tmp_path: Path, schema: Schema) 
     card = DatasetCard.load(path / "README.md")
     assert card.data.license == "cc-by-4.0" and card.data.language == ["id"]
     assert card.data.task_categories == ["token-classification"]
-    (config,) = card.data.configs
+    default, sentences = card.data.configs
+    assert (default["config_name"], default["default"], sentences["config_name"]) == ("default", True, "sentences")
     manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-    for entry in config["data_files"]:
-        assert entry["path"] in manifest["files"]
-    names = {f["name"] for f in front["dataset_info"]["features"]}
+    for config in (default, sentences):
+        for entry in config["data_files"]:
+            assert entry["path"] in manifest["files"]
+    names = {f["name"] for f in front["dataset_info"][0]["features"]}
     assert {"tokens", "ner_tags", "entities", "relations"} <= names
     assert manifest["schema"] == {"name": "id-news-er", "version": "1.0.0"}
     assert manifest["inputs"][0]["file"] == "articles.jsonl"

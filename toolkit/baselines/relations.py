@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -22,92 +21,9 @@ from toolkit._io import atomic_write_text, dumps
 from toolkit.baselines.base import BaselineError, Example, read_config, write_config
 from toolkit.model import Document, Relation, Span
 from toolkit.schema import Schema
+from toolkit.sentences import sentence_bounds
 
 NONE = "NONE"
-
-
-ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "sen",
-        "rep",
-        "gov",
-        "gen",
-        "col",
-        "lt",
-        "sgt",
-        "capt",
-        "cmdr",
-        "adm",
-        "maj",
-        "st",
-        "jr",
-        "sr",
-        "inc",
-        "corp",
-        "co",
-        "ltd",
-        "bros",
-        "no",
-        "nos",
-        "vs",
-        "etc",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "mt",
-        "ft",
-        "ave",
-        "blvd",
-        "dept",
-        "univ",
-        "assn",
-        "rev",
-        "hon",
-        "pres",
-        "messrs",
-        "rp",
-        "jl",
-        "h",
-        "hj",
-        "kh",
-        "ir",
-        "drs",
-        "bpk",
-        "tn",
-        "ny",
-    ]
-)
-"""Words that end in a period without ending a sentence (English and Indonesian news)."""
-_BREAK = re.compile(r"(?<=[.!?])[\"']?\s+(?=[\"'A-Z(])|\n+")
-
-
-def sentence_bounds(text: str) -> list[tuple[int, int]]:
-    """Sentences as ``[start, end)``: a break after ``.``, ``!`` or ``?`` before a capital or a quote, or at a
-    line break - but not after an initial ("J."), a word with inner periods ("U.S.") or a known abbreviation."""
-    cuts = [0]
-    for m in _BREAK.finditer(text):
-        if text[m.start() - 1] == ".":
-            word = re.search(r"(\S+)\.\W*$", text[max(0, m.start() - 30) : m.start()])
-            w = word.group(1) if word else ""
-            if len(w) == 1 or "." in w or w.lower().strip("\"'(") in ABBREVIATIONS:
-                continue
-        cuts.append(m.end())
-    cuts.append(len(text))
-    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
 
 def candidate_pairs(text: str, spans: Sequence[Span], schema: Schema) -> Iterator[tuple[Span, Span]]:

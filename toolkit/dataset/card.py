@@ -25,8 +25,42 @@ def card_metadata(
     splits: Mapping[str, int],
     license_id: str,
     split_bytes: Mapping[str, int] | None = None,
+    sentences: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
+    from toolkit.dataset.features import sentence_features
+
     present = [s for s, n in splits.items() if n]
+    configs: list[dict[str, Any]] = [
+        {
+            "config_name": "default",
+            "data_files": [{"split": s, "path": f"data/{s}.parquet"} for s in present],
+            "default": True,
+        }
+    ]
+    infos: list[dict[str, Any]] = [
+        {
+            "config_name": "default",
+            "features": features._to_yaml_list(),
+            "splits": [
+                {"name": s, "num_bytes": int((split_bytes or {}).get(s, 0)), "num_examples": splits[s]} for s in present
+            ],
+        }
+    ]
+    if sentences:
+        counts = sentences.get("sentences", {})
+        configs.append(
+            {
+                "config_name": "sentences",
+                "data_files": [{"split": s, "path": f"sentences/{s}.parquet"} for s in present],
+            }
+        )
+        infos.append(
+            {
+                "config_name": "sentences",
+                "features": sentence_features(schema)._to_yaml_list(),
+                "splits": [{"name": s, "num_bytes": 0, "num_examples": int(counts.get(s, 0))} for s in present],
+            }
+        )
     return {
         "pretty_name": f"{name} (entities and relations)",
         "language": [schema.language],
@@ -38,15 +72,8 @@ def card_metadata(
         "multilinguality": ["monolingual"],
         "source_datasets": ["original"],
         "size_categories": [size_category(sum(splits.values()))],
-        "configs": [
-            {"config_name": "default", "data_files": [{"split": s, "path": f"data/{s}.parquet"} for s in present]}
-        ],
-        "dataset_info": {
-            "features": features._to_yaml_list(),
-            "splits": [
-                {"name": s, "num_bytes": int((split_bytes or {}).get(s, 0)), "num_examples": splits[s]} for s in present
-            ],
-        },
+        "configs": configs,
+        "dataset_info": infos if sentences else infos[0] | {"config_name": "default"},
     }
 
 
@@ -74,9 +101,10 @@ def render_card(
     split_by: str = "hash",
     corpus: Mapping[str, Any] | None = None,
     guidelines_name: str = "GUIDELINES.md",
+    sentences: Mapping[str, Any] | None = None,
 ) -> str:
     splits = report["documents"]
-    meta = card_metadata(name, schema, features, splits, license_id, split_bytes)
+    meta = card_metadata(name, schema, features, splits, license_id, split_bytes, sentences)
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
     present = [s for s in splits if splits[s]]
     split_rows = [
@@ -120,7 +148,10 @@ from the entities; nested entities are all in `entities` but only the outermost 
 from datasets import load_dataset
 ds = load_dataset("path/or/hub-id")          # or load_dataset("parquet", data_dir=".../data")
 ds["{present[0] if present else "train"}"].features["ner_tags"].feature.names
+sentences = load_dataset("path/or/hub-id", "sentences")   # one row per sentence
 ```
+
+{_sentences_text(sentences, corpus)}
 
 ## Splits
 
@@ -292,3 +323,20 @@ def _alpha(overall: Mapping[str, Any]) -> str:
     a = overall.get("alpha") or {}
     ci = a.get("ci95")
     return _num(a.get("value")) + (f" (95% CI {ci['low']:.3f}-{ci['high']:.3f})" if ci else "")
+
+
+def _sentences_text(sentences: Mapping[str, Any] | None, corpus: Mapping[str, Any] | None) -> str:
+    if not sentences:
+        return ""
+    counts = ", ".join(f"{split} {n}" for split, n in sentences.get("sentences", {}).items())
+    how = (
+        "one per document (the corpus was annotated sentence by sentence)"
+        if corpus and corpus.get("format") in ("conll", "spans")
+        else "split by `toolkit.sentences` (never inside an entity)"
+    )
+    return (
+        f"Configurations: `default`, one row per document; `sentences`, one row per sentence ({how}; {counts}), with "
+        "`document_id`, `sentence_index`, `start`/`end` in the document, offsets relative to the sentence, and the "
+        f"relations whose two arguments lie in it ({sentences.get('cross_sentence_relations', 0)} relations across "
+        "sentences are in the document rows only)."
+    )

@@ -41,3 +41,23 @@ def dataset_features(schema: Schema) -> Features:
             ),
         }
     )
+
+
+def sentence_features(schema: Schema) -> Features:
+    """One row per sentence (the ``sentences`` configuration): offsets relative to the sentence."""
+    doc = dataset_features(schema)
+    return Features(
+        {
+            "document_id": Value("string"),
+            "sentence_index": Value("int32"),
+            "start": Value("int32"),
+            "end": Value("int32"),
+            "text": Value("string"),
+            "tokens": doc["tokens"],
+            "token_starts": doc["token_starts"],
+            "token_ends": doc["token_ends"],
+            "ner_tags": doc["ner_tags"],
+            "entities": doc["entities"],
+            "relations": doc["relations"],
+        }
+    )

@@ -33,6 +33,7 @@ from toolkit.dataset.build import (
 from toolkit.dataset.card import render_card
 from toolkit.dataset.diff import changelog_entry, diff_releases
 from toolkit.dataset.features import dataset_features
+from toolkit.dataset.sentences import write_sentence_splits
 from toolkit.dataset.splits import SPLITS
 from toolkit.errors import OutputError, ToolkitError
 from toolkit.schema import Schema
@@ -250,6 +251,9 @@ def _write_release(
     tmp = _temp_dir_beside(target)
     try:
         annotators, sizes = _write_splits(tmp, built, pool)
+        one_per_document = bool(built.corpus and built.corpus.get("format") in ("conll", "spans"))
+        sentence_stats = write_sentence_splits(tmp, schema, one_per_document)
+        (tmp / "sentences").chmod(0o755)
         per_split_labels: dict[str, dict[str, int]] = {}
         per_split_rels: dict[str, dict[str, int]] = {}
         for split in SPLITS:
@@ -281,6 +285,7 @@ def _write_release(
             changelog=changelog,
             split_by=split_by,
             corpus=built.corpus,
+            sentences=sentence_stats,
             guidelines_name=Path(guidelines_path).name,
         )
         (tmp / "README.md").write_text(card, encoding="utf-8")
