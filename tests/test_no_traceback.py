@@ -36,6 +36,16 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def gold(imported: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("gold")
+    result = CliRunner().invoke(
+        main, ["annotations", "gold", str(imported / "export_two_annotators.jsonl"), "--out", str(out), *SCHEMA]
+    )
+    assert result.exit_code == 0, result.output
+    return out / "export_two_annotators.jsonl"
+
+
 def test_layers_and_reports_are_world_readable(imported: Path) -> None:
     for f in imported.iterdir():
         assert stat.S_IMODE(f.stat().st_mode) == 0o644, f
@@ -93,7 +103,7 @@ def test_release_refuses_an_agreement_file_of_the_wrong_kind(
             "--version",
             "1.0.0",
             "--gold",
-            str(tmp_path / "gold" / "export_two_annotators.jsonl"),
+            str(gold),
             "--releases-dir",
             str(tmp_path / "r"),
             "--agreement",
@@ -108,7 +118,7 @@ def test_release_refuses_an_agreement_file_of_the_wrong_kind(
     assert not (tmp_path / "r").exists()
 
 
-def test_release_with_a_schema_outside_schemas_needs_its_guidelines(imported: Path, tmp_path: Path) -> None:
+def test_release_with_a_schema_outside_schemas_needs_its_guidelines(gold: Path, tmp_path: Path) -> None:
     (tmp_path / "elsewhere").mkdir()
     schema = tmp_path / "elsewhere" / "schema.yaml"
     schema.write_bytes((REPO / "schemas" / "schema.yaml").read_bytes())
@@ -130,7 +140,7 @@ def test_release_with_a_schema_outside_schemas_needs_its_guidelines(imported: Pa
         "--version",
         "1.0.0",
         "--gold",
-        str(tmp_path / "gold" / "export_two_annotators.jsonl"),
+        str(gold),
         "--releases-dir",
         str(tmp_path / "r"),
         "--schema",
@@ -173,7 +183,7 @@ def test_a_release_card_loads_in_datasets_without_warnings(
             "--name",
             "cards",
             "--gold",
-            str(tmp_path / "gold" / "export_two_annotators.jsonl"),
+            str(gold),
             "--releases-dir",
             str(tmp_path / "r"),
             *SCHEMA,

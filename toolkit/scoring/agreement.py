@@ -295,39 +295,36 @@ BLOCK = 50
 """Bootstrap resamples whose document weights are held at once (memory: BLOCK x documents)."""
 
 
+def _weight_blocks(n: int, resamples: int, seed: int) -> Iterator[Arr]:
+    """Bootstrap resamples of ``n`` documents as (block, n) multiplicity matrices, ``BLOCK`` resamples at a time
+    (one document draw per resample, as the bootstrap of :mod:`intervals` draws them)."""
+    rng = np.random.default_rng(seed)
+    done = 0
+    while done < resamples:
+        size = min(BLOCK, resamples - done)
+        yield np.stack([np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(size)]).astype(np.float64)
+        done += size
+
+
 def _kappa_samples(pairs: list[tuple[Arr, Arr]], n: int, k: int, resamples: int, seed: int) -> Arr | None:
     """The mean over pairs of each pair's kappa, for every bootstrap resample of the documents."""
     if n < 2 or not resamples or not pairs:
         return None
-    rng = np.random.default_rng(seed)
-    out = np.empty(resamples)
-    done = 0
-    while done < resamples:
-        size = min(BLOCK, resamples - done)
-        weights = np.stack([np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(size)]).astype(np.float64)
+    out: list[Arr] = []
+    for weights in _weight_blocks(n, resamples, seed):
         kappas = np.stack([kappa_of(weights[:, idx] @ mats.astype(np.float64), k) for idx, mats in pairs])
         valid = ~np.isnan(kappas)
-        count = valid.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[done : done + size] = np.where(valid, kappas, 0.0).sum(axis=0) / count
-        done += size
-    return out
+            out.append(np.where(valid, kappas, 0.0).sum(axis=0) / valid.sum(axis=0))
+    return np.concatenate(out)
 
 
 def _alpha_samples(coinc: Arr, k: int, resamples: int, seed: int) -> Arr | None:
     """Alpha of every bootstrap resample of the documents (the same resamples as the other intervals)."""
-    n = len(coinc)
-    if n < 2 or not resamples:
+    if len(coinc) < 2 or not resamples:
         return None
-    rng = np.random.default_rng(seed)
-    out = np.empty(resamples)
-    done = 0
-    while done < resamples:
-        size = min(BLOCK, resamples - done)
-        weights = np.stack([np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(size)]).astype(np.float64)
-        out[done : done + size] = alpha_of(weights @ coinc, k)
-        done += size
-    return out
+    blocks: list[Arr] = [alpha_of(weights @ coinc, k) for weights in _weight_blocks(len(coinc), resamples, seed)]
+    return np.concatenate(blocks)
 
 
 def _percentile(samples: Arr | None, resamples: int, seed: int) -> dict[str, Any] | None:

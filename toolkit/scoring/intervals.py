@@ -46,15 +46,6 @@ def _resampled_sums(per_doc: Arr, resamples: int, rng: np.random.Generator) -> A
     return sums
 
 
-def resample_weights(n: int, resamples: int, seed: int) -> Arr:
-    """(resamples, n) document multiplicities of bootstrap resamples (for statistics that are not sums of rows)."""
-    rng = np.random.default_rng(seed)
-    out = np.empty((resamples, n), dtype=np.int64)
-    for b in range(resamples):
-        out[b] = np.bincount(rng.integers(0, n, n), minlength=n)
-    return out
-
-
 def distinct_rows(per_doc: Arr) -> tuple[Arr, Arr]:
     """The distinct count rows (sorted) and how many documents have each."""
     counts = per_doc.astype(np.int64)
