@@ -80,20 +80,8 @@ def test_agree_with_zero_resamples_gives_figures_without_intervals(imported: Pat
     ],
 )
 def test_release_refuses_an_agreement_file_of_the_wrong_kind(
-    imported: Path, tmp_path: Path, content: str, message: str
+    gold: Path, tmp_path: Path, content: str, message: str
 ) -> None:
-    gold = CliRunner().invoke(
-        main,
-        [
-            "annotations",
-            "gold",
-            str(imported / "export_two_annotators.jsonl"),
-            "--out",
-            str(tmp_path / "gold"),
-            *SCHEMA,
-        ],
-    )
-    assert gold.exit_code == 0, gold.output
     (tmp_path / "agreement.json").write_text(content, encoding="utf-8")
     result = CliRunner().invoke(
         main,
@@ -122,18 +110,6 @@ def test_release_with_a_schema_outside_schemas_needs_its_guidelines(gold: Path, 
     (tmp_path / "elsewhere").mkdir()
     schema = tmp_path / "elsewhere" / "schema.yaml"
     schema.write_bytes((REPO / "schemas" / "schema.yaml").read_bytes())
-    gold = CliRunner().invoke(
-        main,
-        [
-            "annotations",
-            "gold",
-            str(imported / "export_two_annotators.jsonl"),
-            "--out",
-            str(tmp_path / "gold"),
-            *SCHEMA,
-        ],
-    )
-    assert gold.exit_code == 0
     args = [
         "dataset",
         "release",
@@ -157,22 +133,10 @@ def test_release_with_a_schema_outside_schemas_needs_its_guidelines(gold: Path, 
 
 
 def test_a_release_card_loads_in_datasets_without_warnings(
-    imported: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    gold: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     from datasets import load_dataset
 
-    gold = CliRunner().invoke(
-        main,
-        [
-            "annotations",
-            "gold",
-            str(imported / "export_two_annotators.jsonl"),
-            "--out",
-            str(tmp_path / "gold"),
-            *SCHEMA,
-        ],
-    )
-    assert gold.exit_code == 0
     released = CliRunner().invoke(
         main,
         [
