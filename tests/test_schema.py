@@ -92,7 +92,7 @@ def _mutate(raw: dict[str, Any], how: str) -> dict[str, Any]:
         ("duplicate_entity", r"duplicate entity label 'PER' \(2 times\)"),
         ("duplicate_relation", r"duplicate relation label 'works_for' \(2 times\)"),
         ("unknown_head", r"relation 'works_for' head names unknown entity type 'PERSON'"),
-        ("colour_collision", r"colour #e6194b is used by 2 types \['PER', 'ORG'\]"),
+        ("colour_collision", r"colour #cc6677 is used by 2 types \['PER', 'ORG'\]"),
         ("hotkey_collision", r"hotkey '1' is used by \['PER', 'ORG'\]"),
         ("bad_colour", r"entities\.0 \(PER\)\.color: String should match pattern"),
         ("bad_version", r"schema_version: String should match pattern"),
@@ -154,3 +154,44 @@ def test_config_escapes_hostile_label_names(raw: dict[str, Any]) -> None:
 def test_committed_config_is_in_sync_with_schema(repo: Path, schema: Schema) -> None:
     committed = (repo / "schemas" / "label_config.xml").read_text(encoding="utf-8")
     assert committed == label_config(schema), "run: toolkit schema config --out schemas/label_config.xml"
+
+
+def test_relation_colours_keep_the_dropdown_text_readable(schema: Schema) -> None:
+    """Label Studio's relation dropdown draws dark grey text (#333-#444) on the relation's colour: WCAG >= 4.5:1."""
+    import wcag_contrast_ratio as wcag
+    from matplotlib.colors import to_rgb
+
+    for rel in schema.relations:
+        for text in ("#333333", "#444444"):
+            assert wcag.rgb(to_rgb(rel.color), to_rgb(text)) >= 4.5, (rel.label, rel.color, text)
+
+
+def test_entity_colours_stay_distinguishable_with_colour_vision_deficiencies(schema: Schema) -> None:
+    """Every pair of entity colours at least 10 apart (CAM02-UCS delta E), also under simulated deuteranomaly,
+    protanomaly and tritanomaly at full severity (the old palette's ROLE and QUANTITY were 5.2 apart)."""
+    import itertools
+
+    import colorspacious as cs
+    from matplotlib.colors import to_rgb
+
+    for cvd in (None, "deuteranomaly", "protanomaly", "tritanomaly"):
+        sim = cs.cspace_converter({"name": "sRGB1+CVD", "cvd_type": cvd, "severity": 100}, "sRGB1") if cvd else None
+        colours = [to_rgb(e.color) for e in schema.entities]
+        seen = [sim(c).clip(0, 1) if sim else c for c in colours]
+        for (i, a), (j, b) in itertools.combinations(enumerate(seen), 2):
+            d = cs.deltaE(a, b, input_space="sRGB1", uniform_space="CAM02-UCS")
+            assert d >= 10, (cvd, schema.entities[i].label, schema.entities[j].label, round(float(d), 1))
+
+
+def test_the_config_shows_a_legend_with_the_hotkey_workflow(schema: Schema) -> None:
+    import xml.etree.ElementTree as ET
+
+    from toolkit.schema import HOW_TO, label_config
+
+    root = ET.fromstring(label_config(schema))
+    (panel,) = root.iter("Panel")
+    lines = [h.get("value") for h in panel.iter("Header")]
+    assert lines[0] == HOW_TO and "hotkey first, then select the text" in HOW_TO
+    assert lines[1].startswith("[1] PER: A named person")
+    assert any(line.startswith("works_for (PER -> ORG): ") for line in lines)
+    assert len(lines) == 1 + len(schema.entities) + len(schema.relations)

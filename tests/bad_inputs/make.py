@@ -241,8 +241,8 @@ SCHEMAS: dict[str, tuple[str, str]] = {
         r"relation 'held_on' tail names unknown entity type 'TIME'",
     ),
     "schema-colour-collision.yaml": (
-        SCHEMA_OK.replace('color: "#3cb44b"', 'color: "#e6194b"'),
-        r"colour #e6194b is used by 2 types \['PER', 'ORG'\]",
+        SCHEMA_OK.replace('color: "#332288"', 'color: "#cc6677"'),
+        r"colour #cc6677 is used by 2 types \['PER', 'ORG'\]",
     ),
     "schema-hotkey-collision.yaml": (
         SCHEMA_OK.replace('hotkey: "2"', 'hotkey: "1"'),
@@ -251,7 +251,7 @@ SCHEMAS: dict[str, tuple[str, str]] = {
     "schema-bad-yaml.yaml": ("entities: [\n  - label: PER\n", r"not valid YAML at line \d+, column \d+"),
     "schema-not-mapping.yaml": ("- just\n- a list\n", r"the schema must be a mapping"),
     "schema-bad-version.yaml": (
-        SCHEMA_OK.replace("schema_version: 1.0.0", "schema_version: one"),
+        SCHEMA_OK.replace("schema_version: 1.0.1", "schema_version: one"),
         r"schema_version: String should match pattern",
     ),
 }

@@ -210,8 +210,9 @@ def label_config_tree(schema: Schema) -> ET.Element:
     ET.SubElement(
         view,
         "Header",
-        value=f"{schema.name} {schema.schema_version}: mark entities, then relations (see GUIDELINES.md)",
+        value=f"{schema.name} {schema.schema_version}: mark entities, then relations (guide: schemas/GUIDELINES.md)",
     )
+    _legend(view, schema)
     names = schema.label_studio
     labels = ET.SubElement(
         view, "Labels", name=names.labels_name, toName=names.text_name, choice="single", showInline="true"
@@ -224,6 +225,30 @@ def label_config_tree(schema: Schema) -> ET.Element:
             ET.SubElement(relations, "Relation", value=rel.label, background=rel.color)
     ET.SubElement(view, "Text", name=names.text_name, value=f"${names.text_field}")
     return view
+
+
+HOW_TO = (
+    "How to label: press a label's hotkey first, then select the text (selecting first makes no region); "
+    "for a relation, select the head region, press Alt+R (or the relation button), click the tail region, "
+    "then pick the relation type."
+)
+
+
+def _legend(view: ET.Element, schema: Schema) -> None:
+    """A collapsible legend on the labelling page: the hotkey workflow, each type's definition (Label Studio tags)."""
+    collapse = ET.SubElement(view, "Collapse")
+    panel = ET.SubElement(collapse, "Panel", value="Legend: how to label, entity types (hotkeys), relation types")
+    ET.SubElement(panel, "Header", value=HOW_TO, size="6")
+    for ent in schema.entities:
+        ET.SubElement(panel, "Header", value=f"[{ent.hotkey}] {ent.label}: {ent.definition}", size="6")
+    for rel in schema.relations:
+        arrow = "->" if rel.directed else "<->"
+        ET.SubElement(
+            panel,
+            "Header",
+            value=f"{rel.label} ({'/'.join(rel.head)} {arrow} {'/'.join(rel.tail)}): {rel.definition}",
+            size="6",
+        )
 
 
 def label_config(schema: Schema) -> str:
