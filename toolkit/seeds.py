@@ -3,7 +3,11 @@
 Outlet rules are data (``seeds/outlets.yaml``): a profile says how to recognise an outlet's
 pages, which prefix to cut, where page chrome begins and how the dateline is written.
 Normalisation is conservative (NFC, LF line ends, no trailing whitespace) and never
-rewrites a word. Each article's id is derived from its normalised body text.
+rewrites a word. Each article's id is derived from its normalised body text. HTML pages are
+extracted by trafilatura first.
+
+(Just over 400 lines: profiles, decoding, extraction, cleaning and the store are one stage that
+every page goes through in order.)
 """
 
 from __future__ import annotations
