@@ -1,7 +1,7 @@
 """Exports made by a real Label Studio 1.23.2 through each export path (``tests/golden/real_exports/make.py``):
 the project export API, the export snapshot API and ``label-studio export`` (whose ``completed_by`` is a
 user object with e-mail and names). Two annotators with e-mails and names; one submits twice; one cancels;
-one accepted a pre-annotation (regions with ``origin``, ``parent_prediction``)."""
+one accepted a pre-annotation in a real browser (regions with ``origin``, ``parent_prediction``)."""
 
 from __future__ import annotations
 
@@ -56,28 +56,29 @@ def test_every_export_path_imports_pseudonymous_one_vote_layers(name: str, schem
     docs = list(read_layers(Path(report.output or "")))
     annotators = sorted({x.annotator for _, layers in docs for x in layers if x.kind == "annotation"})
     assert annotators == ["user:2", "user:3"]
-    # ann (user:2) submitted twice on task 2: the later annotation (id 4) is her one vote
-    assert report.superseded == [{"task_id": 2, "annotator": "user:2", "kept": 4, "superseded": [3]}]
+    # ann (user:3) submitted twice on task 2: the later annotation (id 4) is her one vote
+    assert report.superseded == [{"task_id": 2, "annotator": "user:3", "kept": 4, "superseded": [3]}]
     assert report.counts["annotations"] == {"in": 6, "written": 4, "skipped": 2}
     assert report.skipped["annotations"] == {
         "cancelled (skipped by the annotator)": 1,
         "superseded by a later annotation of the same annotator": 1,
     }
-    # the raw exports list predictions by id only: counted and named as predictions
-    assert report.counts["predictions"] == {"in": 3, "written": 0, "skipped": 3}
-    warning = next(p for p in report.problems if p.code == "prediction-by-id")
-    assert (
-        warning.render("e") == "e: task 1, prediction 1: listed by id only; its content is not in the export: skipped"
-    )
+    # task.predictions lists ids only; with the project's model version set (to show pre-annotations) the
+    # export embeds each prediction in annotation.prediction: imported from there, once each
+    assert report.counts["predictions"] == {"in": 3, "written": 3, "skipped": 0}
+    assert not [p for p in report.problems if p.code == "prediction-by-id"]
     counts = report.counts
     for kind in ("tasks", "annotations", "predictions", "regions", "relations"):
         assert counts[kind]["in"] == counts[kind]["written"] + counts[kind]["skipped"], kind
     seed_doc, seed_layers = next((d, layers) for d, layers in docs if d.id in seeds)
-    accepted = next(x for x in seed_layers if x.annotator == "user:2")
-    assert accepted.provenance.parent_prediction == 1
+    accepted = next(x for x in seed_layers if x.annotator == "user:3")
+    assert accepted.provenance.parent_prediction == 1  # accepted in the browser
     raw = json.loads(Path(report.output or "").read_text(encoding="utf-8").splitlines()[0])
-    origins = next(x for x in raw["layers"] if x["annotator"] == "user:2")["region_origins"]
-    assert set(origins.values()) == {"prediction", "prediction-changed", "manual"}
+    origins = next(x for x in raw["layers"] if x["annotator"] == "user:3")["region_origins"]
+    assert set(origins.values()) == {"prediction"} and len(origins) == len(accepted.spans)
+    (prediction,) = [x for x in seed_layers if x.kind == "prediction"]
+    assert prediction.annotator == "rules@0.1" and prediction.provenance.annotation_id == 1
+    assert {(s.start, s.end, s.label) for s in prediction.spans} == {(s.start, s.end, s.label) for s in accepted.spans}
     kept = next(x for d, layers in docs for x in layers if d.text.startswith("Menteri Ketenagakerjaan"))
     assert [seed_doc.text and s.label for s in kept.spans] == ["PER", "ORG", "PER", "GPE"]
 

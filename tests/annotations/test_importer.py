@@ -414,3 +414,21 @@ def test_the_ui_literal_backslash_n_is_repaired_where_spans_may_cross_lines(tmp_
     path = _crossing_export(tmp_path, "Jenewa,\\nSwiss")  # what some UI versions copy into value.text
     report = import_export(path, schema.model_copy(update={"spans_cross_lines": True}), out_dir=tmp_path)
     assert report.repairs == {"literal \\n in value.text": 1}
+
+
+def test_a_prediction_listed_by_id_only_is_counted_and_named_as_a_prediction(tmp_path: Path, schema: Schema) -> None:
+    """Label Studio's raw exports list predictions by id; without their content they are skipped, counted, named."""
+    task = {
+        "id": 1,
+        "data": {"text": T},
+        "annotations": [{"id": 10, "completed_by": 1, "result": [], "prediction": {}}],
+        "predictions": [7],
+    }
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps([task]), encoding="utf-8")
+    report = import_export(path, schema, out_dir=tmp_path / "o")
+    assert report.counts["predictions"] == {"in": 1, "written": 0, "skipped": 1}
+    (warning,) = [p for p in report.problems if p.code == "prediction-by-id"]
+    assert (
+        warning.render("e") == "e: task 1, prediction 7: listed by id only; its content is not in the export: skipped"
+    )

@@ -1,15 +1,17 @@
 """Make real Label Studio 1.23.2 exports of one project through each export path users have.
 
 Run from the repo root: ``.venv/bin/python tests/golden/real_exports/make.py`` (starts its own server on
-a free 127.0.0.1 port with offline settings, stops it by pid). It pushes three articles with the
-toolkit (the seed article and two short ones) and pre-annotations of the rule baseline, then, through
-the API, annotates as the UI would as two annotators who have e-mails and names:
+a free 127.0.0.1 port with offline settings, stops it by pid; needs Debian's ``chromium`` and
+``chromium-driver`` and ``selenium``). It pushes three articles with the toolkit (the seed article and
+two short ones) and pre-annotations of the rule baseline; two annotators who have e-mails and names:
 
-- ``ann`` (Ann Annotator, ann@example.org) accepts the pre-annotation of the seed article (regions
-  with ``origin: prediction``, one relabelled: ``prediction-changed``, one drawn by hand, and
-  ``parent_prediction`` set, which is what the labelling page sends when a prediction is accepted),
-  submits twice on the second article (the later one must win), and annotates the third;
-- ``budi`` (Budi Santoso, budi@example.org) annotates the seed article and skips (cancels) the third.
+- ``ann`` (Ann Annotator, ann@example.org) signs up in headless Chromium, opens the seed article's
+  labelling page with the pre-annotation shown and presses Submit (``accepting-in-the-browser.png``
+  is the page just before): Label Studio records ``parent_prediction`` and ``origin: prediction`` on
+  every region; through the API she then submits twice on the second article (the later one must
+  win) and annotates the third;
+- ``budi`` (Budi Santoso, budi@example.org, created by the admin) annotates the seed article and skips
+  (cancels) the third.
 
 Then it exports the project three ways and writes them here, byte for byte as the server gave them:
 ``export-api.json`` (project export API), ``export-snapshot.json`` (export snapshot API: create, wait,
@@ -74,6 +76,58 @@ def relation(head: str, tail: str, label: str) -> dict[str, Any]:
     return {"type": "relation", "from_id": head, "to_id": tail, "direction": "right", "labels": [label]}
 
 
+class Browser:
+    """Headless Chromium (Debian's, with its chromedriver) driven by Selenium on the local server."""
+
+    def __init__(self, url: str) -> None:
+        from selenium import webdriver
+
+        options = webdriver.ChromeOptions()
+        options.binary_location = "/usr/bin/chromium"
+        flags = (
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}", "--window-size=1400,1000",
+        )  # fmt: skip
+        for flag in flags:
+            options.add_argument(flag)
+        self.url = url
+        self.driver = webdriver.Chrome(service=webdriver.ChromeService("/usr/bin/chromedriver"), options=options)
+
+    def _wait(self) -> Any:
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        return WebDriverWait(self.driver, 60)
+
+    def sign_up(self, email: str, password: str) -> None:
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+
+        self.driver.get(f"{self.url}/user/signup/")
+        self._wait().until(ec.presence_of_element_located((By.NAME, "email"))).send_keys(email)
+        self.driver.find_element(By.NAME, "password").send_keys(password)
+        self.driver.find_element(By.CSS_SELECTOR, "button[type=submit], input[type=submit]").click()
+        self._wait().until(lambda d: "/user/signup" not in d.current_url)
+
+    def accept(self, project: int, task: int) -> None:
+        """Open the task (its pre-annotation filled in) and press Submit: what an annotator does to accept it."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+
+        self.driver.get(f"{self.url}/projects/{project}/data?task={task}")
+        submit = self._wait().until(ec.element_to_be_clickable((By.XPATH, "//button[normalize-space()='Submit']")))
+        self._wait().until(ec.presence_of_element_located((By.CSS_SELECTOR, ".htx-highlight")))
+        self.driver.save_screenshot(str(HERE / "accepting-in-the-browser.png"))
+        submit.click()
+        self._wait().until(ec.presence_of_element_located((By.XPATH, "//button[normalize-space()='Update']")))
+
+    def close(self) -> None:
+        try:
+            self.driver.save_screenshot(str(Path(tempfile.gettempdir()) / "browser-last.png"))  # for debugging
+        finally:
+            self.driver.quit()
+
+
 def main() -> None:
     schema = load_schema(REPO / "schemas" / "schema.yaml")
     seed = load_articles(REPO / "seeds" / "articles.jsonl")[0]
@@ -94,24 +148,24 @@ def main() -> None:
         client = conn.client
         report = push(conn, schema, docs, title="real exports", predictions=preds)
         pid = report.project_id
-        users = {p["username"]: client.users.create(**p, password="annotate-2026") for p in PEOPLE}
+        users = {"budi": client.users.create(**PEOPLE[1])}
+        # ann signs up in a real browser, as annotators do, and accepts the seed's pre-annotation there
+        client.projects.update(id=pid, show_collab_predictions=True, model_version=preds[0].annotator)
         tasks = {t.data["article_id"]: t for t in client.tasks.list(project=pid, fields="all")}
+        browser = Browser(srv.url)
+        try:
+            browser.sign_up(PEOPLE[0]["email"], "annotate-2026")
+            (ann,) = [u for u in client.users.list() if u.email == PEOPLE[0]["email"]]
+            names = {k: PEOPLE[0][k] for k in ("first_name", "last_name", "username")}
+            users["ann"] = client.users.update(id=ann.id, **names)
+            browser.accept(pid, tasks[seed.id].id)
+        finally:
+            browser.close()
         seed_task = tasks[seed.id]
         (pred,) = list(client.predictions.list(task=seed_task.id))
-        # ann accepts the seed's pre-annotation: the regions the UI keeps carry origin "prediction"
-        accepted = []
-        for i, r in enumerate(pred.result):
-            item = dict(r)
-            item["origin"] = "prediction"
-            if i == 0:
-                item = json.loads(json.dumps(item))
-                item["origin"] = "prediction-changed"
-                item["value"]["labels"] = ["EVENT"] if item["value"]["labels"] != ["EVENT"] else ["DATE"]
-            accepted.append(item)
-        accepted.append(region("m1", seed.text, "Indonesia", "GPE"))
-        client.annotations.create(
-            id=seed_task.id, result=accepted, completed_by=users["ann"].id, parent_prediction=pred.id
-        )
+        (accepted,) = [a for a in client.annotations.list(id=seed_task.id) if a.completed_by == users["ann"].id]
+        if accepted.parent_prediction != pred.id:
+            raise SystemExit(f"the browser's annotation does not record its prediction: {accepted.parent_prediction}")
         client.annotations.create(
             id=seed_task.id,
             result=[region("b1", seed.text, "Indonesia", "GPE"), region("b2", seed.text, "ILO", "ORG")],
