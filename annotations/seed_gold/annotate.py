@@ -30,6 +30,8 @@ from toolkit.seeds import ARTICLES_FILE, load_articles
 
 ROOT = Path(__file__).resolve().parents[2]
 TITLE = "id-news-er seed"
+# Login of the throwaway local server main() starts (user 1); it stays in the export, never in a layer.
+LOGIN = "seed-annotator@example.com"
 
 
 def build_layer() -> tuple[Annotation, str]:
@@ -91,9 +93,7 @@ def main() -> None:
         return
     key = secrets.token_hex(20)
     creds = {
-        "LABEL_STUDIO_USERNAME": yaml.safe_load((Path(__file__).parent / "seed_annotation.yaml").read_text())[
-            "annotator"
-        ],
+        "LABEL_STUDIO_USERNAME": LOGIN,
         "LABEL_STUDIO_PASSWORD": secrets.token_urlsafe(16),
         "LABEL_STUDIO_USER_TOKEN": key,
     }
