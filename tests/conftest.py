@@ -10,6 +10,35 @@ REPO = Path(__file__).resolve().parent.parent
 SEED_RAW = REPO / "seeds" / "raw" / "000_52eeffeea49d3acd.txt"
 
 
+IDNER = REPO / "benchmarks" / "data" / "idner-news-2k"
+
+
+def idner_release(tmp: Path, sizes: tuple[int, int, int], name: str = "mini") -> Path:
+    """A release of the first sentences of idner-news-2k's train, dev and test files (CRLF kept)."""
+    from toolkit.corpus import write_corpus
+    from toolkit.dataset.release import release
+
+    for file, n in zip(("train.txt", "dev.txt", "test.txt"), sizes, strict=True):
+        lines = (IDNER / file).read_bytes().decode("utf-8").split("\r\n\r\n")[:n]
+        (tmp / file).write_bytes(("\r\n\r\n".join(lines) + "\r\n").encode("utf-8"))
+    write_corpus(
+        [tmp / "train.txt", tmp / "dev.txt", tmp / "test.txt"],
+        tmp / "corpus",
+        duplicates="keep-all",
+        cross_split="keep-all",
+    )
+    return release(
+        name=name,
+        version="1.0.0",
+        schema=load_schema(REPO / "schemas" / "schema.yaml"),
+        seeds_path=tmp / "corpus" / "articles.jsonl",
+        gold_paths=[tmp / "corpus" / "gold.jsonl"],
+        guidelines_path=REPO / "schemas" / "GUIDELINES.md",
+        releases_dir=tmp / "releases",
+        split_by="metadata",
+    ).path
+
+
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO

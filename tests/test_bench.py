@@ -7,41 +7,18 @@ import pytest
 
 from toolkit.benchmarks import run
 from toolkit.benchmarks.leaderboard import regenerate
-from toolkit.corpus import write_corpus
 from toolkit.dataset.load import load_release
-from toolkit.dataset.release import release
 from toolkit.errors import ToolkitError
 from toolkit.schema import Schema
 
-from .conftest import REPO
+from .conftest import REPO, idner_release
 
 DATA = REPO / "benchmarks" / "data" / "idner-news-2k"
 
 
 @pytest.fixture(scope="module")
 def small_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from toolkit.schema import load_schema
-
-    tmp = tmp_path_factory.mktemp("bench")
-    for name, n in (("train.txt", 240), ("dev.txt", 60), ("test.txt", 80)):
-        lines = (DATA / name).read_bytes().decode("utf-8").split("\r\n\r\n")[:n]
-        (tmp / name).write_bytes(("\r\n\r\n".join(lines) + "\r\n").encode("utf-8"))
-    write_corpus(
-        [tmp / "train.txt", tmp / "dev.txt", tmp / "test.txt"],
-        tmp / "corpus",
-        duplicates="keep-all",
-        cross_split="keep-all",
-    )
-    return release(
-        name="mini",
-        version="1.0.0",
-        schema=load_schema(REPO / "schemas" / "schema.yaml"),
-        seeds_path=tmp / "corpus" / "articles.jsonl",
-        gold_paths=[tmp / "corpus" / "gold.jsonl"],
-        guidelines_path=REPO / "schemas" / "GUIDELINES.md",
-        releases_dir=tmp / "releases",
-        split_by="metadata",
-    ).path
+    return idner_release(tmp_path_factory.mktemp("bench"), (240, 60, 80))
 
 
 def test_release_round_trip(small_release: Path) -> None:

@@ -217,7 +217,8 @@ def _import_task(
         _skip_contents(annotations, predictions, tally)
         return None
     assert isinstance(data, dict)
-    doc_id = data.get("article_id") if isinstance(data.get("article_id"), str) else article_id(text)
+    given = data.get("article_id")
+    doc_id = given if isinstance(given, str) and given.strip() else article_id(text)  # empty: the id of the text
     assert isinstance(doc_id, str)
     if doc_id in seen_articles:
         task_error(

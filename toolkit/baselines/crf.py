@@ -173,6 +173,21 @@ class CrfTagger:
         tags = self._tagger.tag(_features(words, self.entries, self.language))
         return spans_in_order(bio_to_spans(tokens, tags))
 
+    def marginals(self, doc: Document) -> tuple[list[tuple[int, int]], list[str], list[dict[str, float]]]:
+        """Tokens, Viterbi tags and each token's marginal probability of every tag the model knows.
+
+        The marginals are crfsuite's forward-backward ``P(y_t = tag | x)``; each token's sum to 1.
+        """
+        if self._tagger is None:
+            raise BaselineError("the CRF is not trained or loaded")
+        tokens, words = _words(doc)
+        if not words:
+            return tokens, [], []
+        tags = list(self._tagger.tag(_features(words, self.entries, self.language)))
+        labels = list(self._tagger.labels())
+        probs = [{y: float(self._tagger.marginal(y, t)) for y in labels} for t in range(len(words))]
+        return tokens, tags, probs
+
     def save(self, folder: Path) -> None:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)

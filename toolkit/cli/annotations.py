@@ -201,3 +201,79 @@ def annotations_gold(layers: Path, schema_path: Path, out: Path, review_tasks: P
     click.echo(f"wrote {summary['output']}")
     if review_tasks:
         click.echo(f"wrote {summary['review_tasks']} review task(s) to {review_tasks}")
+
+
+@annotations_group.command("qa")
+@click.argument("gold", type=click.Path(path_type=Path))
+@schema_option
+@click.option("--split", "splits", multiple=True, help="Only these splits (repeatable; default: all).")
+@click.option(
+    "--detectors",
+    default="",
+    help="Comma-separated detectors (label_variation, boundary_variation, model, relations; default: all).",
+)
+@click.option("--folds", default=5, show_default=True, help="Cross-validation folds of the model detector.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the fold assignment.")
+@click.option("--top", default=30, show_default=True, help="Suspects to show (the text output).")
+@click.option(
+    "--review-tasks",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write a Label Studio task file with the suspects as predictions (push it with `toolkit ls push --review`).",
+)
+@click.option("--max-review", default=200, show_default=True, help="Most suspect documents in --review-tasks.")
+@json_option
+@_friendly
+def annotations_qa(
+    gold: Path,
+    schema_path: Path,
+    splits: tuple[str, ...],
+    detectors: str,
+    folds: int,
+    seed: int,
+    top: int,
+    review_tasks: Path | None,
+    max_review: int,
+    as_json: bool,
+) -> None:
+    """Rank suspect annotations of a gold file or a release (GOLD_OR_RELEASE), most suspect first."""
+    from toolkit._io import atomic_write_text, dumps
+    from toolkit.quality.corpus import load_corpus
+    from toolkit.quality.find import QaOptions, find_suspects
+    from toolkit.quality.review import review_tasks as make_tasks
+    from toolkit.schema import load_schema
+
+    schema_obj = load_schema(schema_path)
+    names = tuple(n.strip() for n in detectors.split(",") if n.strip())
+    report = find_suspects(gold, schema_obj, QaOptions(folds, seed, names), splits)
+    if review_tasks is not None:
+        docs, _ = load_corpus(gold, splits)
+        chosen = {s.doc_id for s in report.suspects}
+        order = list(dict.fromkeys(s.doc_id for s in report.suspects))[:max_review]
+        keep = set(order) & chosen
+        tasks = make_tasks(docs, [s for s in report.suspects if s.doc_id in keep], schema_obj)
+        atomic_write_text(review_tasks, dumps(tasks, indent=1) + "\n")
+    if as_json:
+        _echo_json([s.to_dict() for s in report.suspects])
+        return
+    summary = report.summary()
+    click.echo(
+        f"{summary['corpus']}: {summary['documents']} documents, {summary['spans']} spans, "
+        f"{summary['relations']} relations; {summary['suspects']} suspects"
+    )
+    click.echo("by kind: " + ", ".join(f"{k} {v}" for k, v in summary["by_kind"].items()))
+    click.echo(
+        "by detector (items before merging): "
+        + ", ".join(f"{k} {v} ({summary['seconds'][k]} s)" for k, v in summary["by_detector"].items())
+    )
+    for name, why in summary["skipped_detectors"].items():
+        click.echo(f"skipped detector {name}: {why}")
+    for rank, s in enumerate(report.suspects[:top], 1):
+        change = f"{s.label or '(none)'} -> {s.suggestion or '?'}"
+        if s.suggested_span:
+            change += f" [{s.suggested_span[0]}, {s.suggested_span[1]})"
+        click.echo(
+            f"{rank:>4}. {s.score:.3f} {s.kind:<15} {s.doc_id} [{s.start}, {s.end}) {s.text!r} {change} "
+            f"({', '.join(s.detectors)}): {s.reasons[0]}"
+        )
+    if review_tasks is not None:
+        click.echo(f"wrote {len(tasks)} review task(s) to {review_tasks}; push them with `toolkit ls push --review`")

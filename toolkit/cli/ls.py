@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from toolkit.cli._common import _echo_json, _friendly, _options, json_option, schema_option, seeds_dir_option
 from toolkit.errors import ToolkitError
+
+if TYPE_CHECKING:
+    from toolkit.schema import Schema
 
 
 @click.group("ls")
@@ -56,6 +60,12 @@ _project_opts = _options(project_options)
     type=click.Path(path_type=Path, dir_okay=False),
     help="Prediction JSONL to attach as pre-annotations (one model_version per line).",
 )
+@click.option(
+    "--review",
+    "review_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Push a review task file (`toolkit annotations qa --review-tasks`) instead of the seed articles.",
+)
 @json_option
 @_friendly
 def ls_push(
@@ -64,6 +74,7 @@ def ls_push(
     title: str | None,
     project_id: int | None,
     predictions_path: Path | None,
+    review_path: Path | None,
     as_json: bool,
 ) -> None:
     """Create/update the project on $LABEL_STUDIO_URL and import the articles as tasks."""
@@ -76,6 +87,9 @@ def ls_push(
     from toolkit.seeds import ARTICLES_FILE, load_articles
 
     schema_obj = load_schema(schema_path)
+    if review_path is not None:
+        _push_review(review_path, schema_obj, title, project_id, as_json)
+        return
     docs = load_articles(seeds_dir / ARTICLES_FILE)
     if not docs:
         raise ToolkitError(f"{seeds_dir / ARTICLES_FILE}: no articles; run `toolkit seeds ingest PAGE...` first")
@@ -107,6 +121,31 @@ def ls_push(
         click.echo(
             f"predictions: {report.predictions_attached} attached, {report.predictions_already_there} already there"
         )
+
+
+def _push_review(path: Path, schema_obj: Schema, title: str | None, project_id: int | None, as_json: bool) -> None:
+    import json
+
+    from toolkit.labelstudio.client import connect
+    from toolkit.labelstudio.push import push_review
+
+    try:
+        tasks = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ToolkitError(
+            f"{path}: cannot read the review file ({exc}); write it with `annotations qa --review-tasks`"
+        ) from None
+    if not isinstance(tasks, list):
+        raise ToolkitError(
+            f"{path}: a review file is a JSON list of tasks; write it with `annotations qa --review-tasks`"
+        )
+    report = push_review(connect(), schema_obj, tasks, title=title or schema_obj.name, project_id=project_id)
+    if as_json:
+        _echo_json(report)
+        return
+    click.echo(f"{report.url}: project {report.project_id} {report.title!r}")
+    click.echo(f"review tasks: {report.tasks_imported} imported, {report.tasks_already_there} already there")
+    click.echo(f"predictions: {report.predictions_attached} attached, {report.predictions_already_there} already there")
 
 
 @ls_group.command("pull")

@@ -61,38 +61,9 @@ def _check_unchanged(conn: Connection, docs: Sequence[Document], existing: dict[
             )
 
 
-def push(
-    conn: Connection,
-    schema: Schema,
-    docs: Sequence[Document],
-    *,
-    title: str,
-    project_id: int | None = None,
-    predictions: Sequence[Annotation] = (),
-    progress: Progress | None = None,
-) -> PushReport:
-    """Bring the server's project in line with the schema and the articles."""
+def _ensure_project(conn: Connection, schema: Schema, title: str, project_id: int | None) -> tuple[Any, bool, bool]:
+    """The project (found by id or title, else created) with the schema's config: (project, created, updated)."""
     config = label_config(schema)
-    by_id = {d.id: d for d in docs}
-    for layer in predictions:
-        if layer.document_id not in by_id:
-            raise LabelStudioError(
-                f"{layer.provenance.source}: prediction for article {layer.document_id!r}, "
-                "which is not among the articles being pushed; check the file or run `toolkit seeds list`"
-            )
-        for span in layer.spans:
-            covered = by_id[layer.document_id].span_text(span)
-            if "\n" in covered and not schema.spans_cross_lines:
-                raise LabelStudioError(
-                    f"{layer.provenance.source}: article {layer.document_id}, span {span.id} {covered!r} runs "
-                    "across a line break; the schema does not allow such spans: fix the predictions"
-                )
-            if span.label not in schema.entity_labels:
-                raise LabelStudioError(
-                    f"{layer.provenance.source}: article {layer.document_id}, span {span.id}: "
-                    f"label {span.label!r} is not in the schema {list(schema.entity_labels)}"
-                )
-
     project: Any = find_project(conn, project_id=project_id, title=title)
     created = updated = False
     if project is None:
@@ -114,7 +85,41 @@ def push(
             label_config=config,
         )
         updated = True
+    return project, created, updated
 
+
+def push(
+    conn: Connection,
+    schema: Schema,
+    docs: Sequence[Document],
+    *,
+    title: str,
+    project_id: int | None = None,
+    predictions: Sequence[Annotation] = (),
+    progress: Progress | None = None,
+) -> PushReport:
+    """Bring the server's project in line with the schema and the articles."""
+    by_id = {d.id: d for d in docs}
+    for layer in predictions:
+        if layer.document_id not in by_id:
+            raise LabelStudioError(
+                f"{layer.provenance.source}: prediction for article {layer.document_id!r}, "
+                "which is not among the articles being pushed; check the file or run `toolkit seeds list`"
+            )
+        for span in layer.spans:
+            covered = by_id[layer.document_id].span_text(span)
+            if "\n" in covered and not schema.spans_cross_lines:
+                raise LabelStudioError(
+                    f"{layer.provenance.source}: article {layer.document_id}, span {span.id} {covered!r} runs "
+                    "across a line break; the schema does not allow such spans: fix the predictions"
+                )
+            if span.label not in schema.entity_labels:
+                raise LabelStudioError(
+                    f"{layer.provenance.source}: article {layer.document_id}, span {span.id}: "
+                    f"label {span.label!r} is not in the schema {list(schema.entity_labels)}"
+                )
+
+    project, created, updated = _ensure_project(conn, schema, title, project_id)
     pid = int(project.id)
     existing = _existing_tasks(conn, pid)
     _check_unchanged(conn, docs, existing)
@@ -160,3 +165,80 @@ def push(
     return PushReport(
         conn.url, pid, title, created, updated, len(new_docs), len(docs) - len(new_docs), attached, already
     )
+
+
+def _review_task(task: object, n: int, schema: Schema) -> tuple[Document, dict[str, Any], list[dict[str, Any]]]:
+    """(document, task data, predictions) of one task of a review file; errors name the task."""
+    where = f"review task {n}"
+    if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+        raise LabelStudioError(
+            f"{where}: not a task object with data; give the file `toolkit annotations qa --review-tasks` wrote"
+        )
+    data = task["data"]
+    text, article = data.get(schema.label_studio.text_field), data.get("article_id")
+    if not isinstance(text, str) or not isinstance(article, str) or not article:
+        raise LabelStudioError(f"{where}: data needs a text and an article_id; give the file `annotations qa` wrote")
+    preds = task.get("predictions", [])
+    if not isinstance(preds, list) or not all(
+        isinstance(p, dict) and isinstance(p.get("result"), list) and p.get("model_version") for p in preds
+    ):
+        raise LabelStudioError(
+            f"{where} (article {article}): predictions must be objects with model_version and result"
+        )
+    for p in preds:
+        for r in p["result"]:
+            value = r.get("value") if isinstance(r, dict) else None
+            if isinstance(value, dict) and "start" in value:
+                a, b = value.get("start"), value.get("end")
+                if not (isinstance(a, int) and isinstance(b, int) and 0 <= a < b <= len(text)) or text[
+                    a:b
+                ] != value.get("text"):
+                    raise LabelStudioError(
+                        f"{where} (article {article}), prediction {p['model_version']}, region {r.get('id')}: "
+                        f"offsets [{a}, {b}) do not cover its text {value.get('text')!r}; regenerate the file"
+                    )
+    return Document(article, text), {**data, "text_sha256": text_sha256(text)}, preds
+
+
+def push_review(
+    conn: Connection, schema: Schema, tasks: Sequence[object], *, title: str, project_id: int | None = None
+) -> PushReport:
+    """Push a review file (``annotations qa --review-tasks``): new articles become tasks with the predictions
+    inline; articles already in the project get the predictions attached (once per model version)."""
+    parsed = [_review_task(t, n, schema) for n, t in enumerate(tasks, 1)]
+    project, created, updated = _ensure_project(conn, schema, title, project_id)
+    pid = int(project.id)
+    existing = _existing_tasks(conn, pid)
+    _check_unchanged(conn, [d for d, _, _ in parsed], existing)
+    new = [{"data": data, "predictions": preds} for d, data, preds in parsed if d.id not in existing]
+    for start in range(0, len(new), BATCH):
+        call(
+            conn,
+            f"import review tasks into project {pid}",
+            conn.client.projects.import_tasks,
+            id=pid,
+            request=new[start : start + BATCH],
+        )
+    attached = sum(len(t["predictions"]) for t in new)
+    already = 0
+    for doc, _, preds in parsed:
+        task = existing.get(doc.id)
+        if task is None:
+            continue
+        with translate_errors(conn, f"list the predictions of task {task.id}"):
+            versions = {p.model_version for p in conn.client.predictions.list(task=task.id)}
+        for p in preds:
+            if p["model_version"] in versions:
+                already += 1
+                continue
+            call(
+                conn,
+                f"attach a review prediction to task {task.id}",
+                conn.client.predictions.create,
+                task=task.id,
+                result=p["result"],
+                model_version=p["model_version"],
+                score=p.get("score"),
+            )
+            attached += 1
+    return PushReport(conn.url, pid, title, created, updated, len(new), len(parsed) - len(new), attached, already)

@@ -1,0 +1,102 @@
+"""The documents ``qa`` reads: a gold file (``annotations gold`` / ``corpus import-*``) or a release folder."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.dataset.bio import token_range
+from toolkit.errors import ModelError, ToolkitError
+from toolkit.model import Annotation, Document, Span, layer_from_dict
+from toolkit.tokenize import doc_tokens
+
+
+class QaInputError(ToolkitError):
+    """The input of ``annotations qa`` is not a gold file or a release."""
+
+
+@dataclass(frozen=True)
+class QaDoc:
+    """A document with its gold layer, its split and its tokens (character offsets)."""
+
+    document: Document
+    gold: Annotation
+    split: str
+    tokens: tuple[tuple[int, int], ...]
+
+    def token_span(self, span: Span) -> tuple[int, int]:
+        """Token indices ``[i, j)`` that share a character with the span."""
+        return token_range([a for a, _ in self.tokens], [b for _, b in self.tokens], span.start, span.end)
+
+    def chars(self, i: int, j: int) -> tuple[int, int]:
+        """Character offsets of tokens ``[i, j)``."""
+        return self.tokens[i][0], self.tokens[j - 1][1]
+
+
+def _qa_doc(document: Document, gold: Annotation, split: str) -> QaDoc:
+    return QaDoc(document, gold, split, tuple(doc_tokens(document.text, document.metadata)))
+
+
+def _gold_file(path: Path) -> list[QaDoc]:
+    docs: list[QaDoc] = []
+    seen: set[str] = set()
+    try:
+        fh = path.open(encoding="utf-8")
+    except OSError as exc:
+        raise QaInputError(f"{path}: cannot read ({exc.strerror})") from None
+    with fh:
+        try:
+            lines = list(fh)
+        except UnicodeDecodeError as exc:
+            raise QaInputError(f"{path}: not UTF-8 ({exc.reason})") from None
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        at = f"{path}, line {lineno}"
+        try:
+            rec = json.loads(line)
+            meta = rec["document"].get("metadata") or {}
+            document = Document(rec["document"]["id"], rec["document"]["text"], meta)
+            layer = layer_from_dict(rec["gold"])
+            layer.check_against(document)
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+            raise QaInputError(
+                f"{at}: not a gold record ({type(exc).__name__}: {exc}); give the file `toolkit annotations gold` "
+                "or `toolkit corpus import-*` writes, or a release folder"
+            ) from None
+        except ModelError as exc:
+            raise QaInputError(f"{at}: {exc}") from None
+        if document.id in seen:
+            raise QaInputError(f"{at}: document {document.id} appears twice; keep one gold record per document")
+        seen.add(document.id)
+        split = meta.get("split") if isinstance(meta.get("split"), str) else "unsplit"
+        docs.append(_qa_doc(document, layer, str(split)))
+    if not docs:
+        raise QaInputError(f"{path}: no gold records (the file is empty)")
+    return docs
+
+
+def load_corpus(path: Path, splits: Sequence[str] = ()) -> tuple[list[QaDoc], str]:
+    """Documents of a gold file or a release (all splits, or those named); and a name for reports."""
+    path = Path(path)
+    if path.is_dir():
+        from toolkit.dataset.load import load_release
+
+        rel = load_release(path)
+        unknown = [s for s in splits if s not in rel.splits]
+        if unknown:
+            raise QaInputError(f"{path}: no split {unknown[0]!r} (it has {', '.join(rel.splits)})")
+        docs = [_qa_doc(d, g, s) for s, pairs in rel.splits.items() if not splits or s in splits for d, g in pairs]
+        if not docs:
+            raise QaInputError(f"{path}: the release has no documents in {', '.join(splits) or 'any split'}")
+        return docs, f"{rel.name} {rel.version}"
+    if not path.exists():
+        raise QaInputError(f"{path}: no such file or folder; give a gold file or a release folder")
+    docs = _gold_file(path)
+    if splits:
+        docs = [d for d in docs if d.split in splits]
+        if not docs:
+            raise QaInputError(f"{path}: no documents in split(s) {', '.join(splits)}")
+    return docs, path.name
