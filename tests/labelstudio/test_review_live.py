@@ -16,7 +16,7 @@ from ..conftest import REPO
 from .conftest import ADMIN_TOKEN, LiveServer
 
 pytestmark = pytest.mark.labelstudio
-GOLD = REPO / "annotations" / "gold" / "id-news-er-seed-p2-20261128T143348.429Z.jsonl"
+SNAPSHOT = REPO / "annotations" / "snapshots" / "id-news-er-seed-p2-20261128T143348.429Z.json"
 
 
 def test_review_tasks_go_to_label_studio_and_the_fix_comes_back_as_gold(
@@ -26,7 +26,13 @@ def test_review_tasks_go_to_label_studio_and_the_fix_comes_back_as_gold(
         shutil.copytree(REPO / folder, tmp_path / folder)
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
-    qa = runner.invoke(main, ["annotations", "qa", str(GOLD), "--review-tasks", "review.json", "--json"])
+    # the seed's gold, made from its committed snapshot as `make demo` makes it
+    seed_import = runner.invoke(main, ["annotations", "import", str(SNAPSHOT), "--out", "seed_layers"])
+    assert seed_import.exit_code == 0, seed_import.output
+    seed_gold = runner.invoke(main, ["annotations", "gold", f"seed_layers/{SNAPSHOT.stem}.jsonl", "--out", "seed_gold"])
+    assert seed_gold.exit_code == 0, seed_gold.output
+    gold = f"seed_gold/{SNAPSHOT.stem}.jsonl"
+    qa = runner.invoke(main, ["annotations", "qa", gold, "--review-tasks", "review.json", "--json"])
     assert qa.exit_code == 0, qa.output
     suspects = json.loads(qa.stdout)
     missed = [s for s in suspects if s["kind"] == "missed_relation"]
