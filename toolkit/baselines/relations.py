@@ -215,6 +215,10 @@ class PairClassifier:
         return NONE, float(probs[best])
 
     def predict_relations(self, doc: Document, spans: Sequence[Span]) -> list[Relation]:
+        return [r for r, _ in self.predict_scored(doc, spans)]
+
+    def predict_scored(self, doc: Document, spans: Sequence[Span]) -> list[tuple[Relation, float]]:
+        """The relations :meth:`predict_relations` gives, each with the classifier's probability of its label."""
         if self.schema is None:
             raise BaselineError("the pair classifier is not trained")
         ctx = PairContext(doc, spans)
@@ -227,7 +231,7 @@ class PairClassifier:
             if pair not in best or p > best[pair][0]:
                 best[pair] = (p, h, t, label)
         chosen = sorted(best.values(), key=lambda x: (x[1].start, x[2].start, x[3]))
-        return [Relation(f"R{n}", h.id, t.id, label) for n, (_, h, t, label) in enumerate(chosen, 1)]
+        return [(Relation(f"R{n}", h.id, t.id, label), p) for n, (p, h, t, label) in enumerate(chosen, 1)]
 
     def save(self, folder: Path) -> None:
         write_config(

@@ -9,7 +9,7 @@ import click
 
 from toolkit import __version__
 from toolkit.cli import annotations as annotations_cli
-from toolkit.cli import corpus, dataset, demo, ls, models, schema, seeds
+from toolkit.cli import backend, corpus, dataset, demo, ls, models, schema, seeds
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,3 +44,5 @@ for command in (
     demo.demo,
 ):
     main.add_command(command)
+ls.ls_group.add_command(backend.ls_backend)
+ls.ls_group.add_command(backend.ls_connect)

@@ -29,6 +29,12 @@ OFFLINE_ENV = {
     "LABEL_STUDIO_FRONTEND_SENTRY_DSN": "",
     "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
 }
+LOCAL_BACKEND_ENV = {
+    "ML_BLOCK_LOCAL_IP": "false",
+    "SSRF_PROTECTION_ENABLED": "false",
+}
+"""The server listens on 127.0.0.1 only; these let it reach a model backend and webhooks on this machine
+(``toolkit ls backend``), which Label Studio refuses by default (local addresses are blocked)."""
 # Label Studio also reads these bare names as admin credentials: never let them leak in.
 _BARE_CREDENTIALS = ("USERNAME", "PASSWORD", "USER_TOKEN")
 
@@ -67,6 +73,7 @@ def ensure_installed(version: str = LABEL_STUDIO_VERSION) -> Path:
 def server_env(data_dir: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _BARE_CREDENTIALS}
     env.update(OFFLINE_ENV)
+    env.update(LOCAL_BACKEND_ENV)
     env["LABEL_STUDIO_BASE_DATA_DIR"] = str(data_dir)
     env.update(extra or {})
     return env

@@ -1,0 +1,129 @@
+"""The ML backend's HTTP protocol, confidence scores and training jobs (Starlette's test client; no server)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests.conftest import idner_release
+from toolkit.backend.app import Backend, make_app
+from toolkit.backend.model import ServedModel, load_model, train_model
+from toolkit.backend.training import TrainingSetup
+from toolkit.benchmarks.runner import dataset_rule
+from toolkit.dataset.load import load_release
+from toolkit.model import Document
+from toolkit.schema import Schema
+
+TEXTS = [
+    "Presiden Joko Widodo bertemu pengurus Partai Golkar di Jakarta , Senin .",
+    "Warga 😀🎉 menyambut Presiden Joko Widodo di Jakarta .",
+    "Menteri Retno Marsudi tiba di Jenewa ,\r\nSwiss pada Senin .",
+]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory, schema: Schema) -> ServedModel:
+    rel = load_release(idner_release(tmp_path_factory.mktemp("backend"), (200, 50, 20)))
+    return train_model(
+        rel.splits["train"], rel.splits["validation"], schema, dataset_rule(rel), "crf@test", {"dataset": rel.name}
+    )
+
+
+def _client(
+    served: ServedModel, schema: Schema, tmp: Path, setup: TrainingSetup | None = None, every: int = 2
+) -> tuple[TestClient, Backend]:
+    backend = Backend(served, schema, setup, every, tmp)
+    return TestClient(make_app(backend)), backend
+
+
+def test_health_and_setup_answer_with_the_model_version(served: ServedModel, schema: Schema, tmp_path: Path) -> None:
+    client, _ = _client(served, schema, tmp_path)
+    health = client.get("/health").json()
+    assert health["status"] == "UP" and health["model_version"] == "crf@test"
+    assert client.get("/").json()["status"] == "UP"
+    assert client.post("/setup", json={"project": "1.1700000000", "schema": "<View/>"}).json() == {
+        "model_version": "crf@test"
+    }
+
+
+def test_predict_gives_one_prediction_per_task_in_order_with_code_point_offsets(
+    served: ServedModel, schema: Schema, tmp_path: Path
+) -> None:
+    client, _ = _client(served, schema, tmp_path)
+    tasks = [{"id": 10 + k, "data": {"text": t}} for k, t in enumerate(TEXTS)]
+    body = client.post("/predict", json={"tasks": tasks, "project": "1.1", "label_config": "", "params": {}}).json()
+    assert body["model_version"] == "crf@test"
+    assert len(body["results"]) == len(TEXTS)
+    for text, pred in zip(TEXTS, body["results"], strict=True):
+        assert pred["model_version"] == "crf@test"
+        regions = [r for r in pred["result"] if r["type"] == "labels"]
+        assert regions, f"no entity found in {text!r}"
+        for r in regions:
+            v = r["value"]
+            assert text[v["start"] : v["end"]] == v["text"]
+            assert "\n" not in v["text"] and v["labels"][0] in schema.entity_labels
+            assert pred["score"] <= r["score"] <= 1.0
+        # the task score is the least token confidence, as the CRF's marginals give it
+        _, tags, probs = served.crf.marginals(Document("x", text))
+        assert pred["score"] == round(min(p[t] for p, t in zip(probs, tags, strict=True)), 6)
+    emoji = body["results"][1]["result"]
+    assert any(r["value"]["text"] == "Joko Widodo" for r in emoji if r["type"] == "labels")
+
+
+def test_bad_requests_are_400_with_a_reason(served: ServedModel, schema: Schema, tmp_path: Path) -> None:
+    client, _ = _client(served, schema, tmp_path)
+    assert client.post("/predict", content=b"not json").status_code == 400
+    r = client.post("/predict", json={"nothing": []})
+    assert r.status_code == 400 and "tasks" in r.json()["error"]
+    r = client.post("/predict", json={"tasks": [{"id": 7, "data": {"html": "x"}}]})
+    assert r.status_code == 400 and r.json()["error"] == "task 7: no text in data.text"
+    assert client.post("/webhook", json={"no": "action"}).status_code == 400
+
+
+def test_webhooks_count_submitted_annotations_only(served: ServedModel, schema: Schema, tmp_path: Path) -> None:
+    client, _ = _client(served, schema, tmp_path, every=2)
+    cancelled = client.post(
+        "/webhook", json={"action": "ANNOTATION_CREATED", "annotation": {"id": 1, "was_cancelled": True}}
+    )
+    assert cancelled.status_code == 201 and cancelled.json()["status"] == "ignored"
+    assert client.post("/webhook", json={"action": "PROJECT_UPDATED"}).json()["status"] == "ignored"
+    one = client.post(
+        "/webhook", json={"action": "ANNOTATION_CREATED", "annotation": {"id": 2, "was_cancelled": False}}
+    ).json()
+    assert one == {"status": "counted", "pending": 1, "retrain_every": 2}
+    two = client.post(
+        "/webhook", json={"action": "ANNOTATION_UPDATED", "annotation": {"id": 2, "was_cancelled": False}}
+    ).json()
+    assert two["status"] == "training" and two["started"] is False and "no Label Studio connection" in two["reason"]
+    status = client.get("/health").json()
+    assert status["ignored_events"] == {"cancelled": 1, "PROJECT_UPDATED": 1}
+
+
+def test_a_failed_training_keeps_the_previous_model_and_says_why(
+    served: ServedModel, schema: Schema, tmp_path: Path
+) -> None:
+    setup = TrainingSetup(str(Path("schemas/schema.yaml").resolve()), None, None, "http://127.0.0.1:9", "key", "nope")
+    client, backend = _client(served, schema, tmp_path, setup=setup, every=1)
+    started = client.post("/webhook", json={"action": "ANNOTATION_CREATED", "annotation": {"id": 1}}).json()
+    assert started["status"] == "training" and started["started"] is True and started["version"] == "crf@test+ls1"
+    deadline = time.time() + 120
+    while backend.training and time.time() < deadline:
+        assert (
+            client.post("/predict", json={"tasks": [{"id": 1, "data": {"text": TEXTS[0]}}]}).json()["model_version"]
+            == "crf@test"
+        )
+        time.sleep(0.2)
+    (record,) = client.get("/health").json()["trainings"]
+    assert record["state"] == "failed" and "127.0.0.1:9" in record["error"]
+    assert client.get("/health").json()["model_version"] == "crf@test"
+
+
+def test_saved_models_predict_the_same(served: ServedModel, schema: Schema, tmp_path: Path) -> None:
+    served.save(tmp_path / "m")
+    again = load_model(tmp_path / "m")
+    assert again.version == served.version and again.trained_on == served.trained_on
+    for text in TEXTS:
+        assert again.predict(Document("d", text), schema) == served.predict(Document("d", text), schema)

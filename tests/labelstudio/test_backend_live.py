@@ -1,0 +1,189 @@
+"""`toolkit ls backend` + `toolkit ls connect` against a real Label Studio: predictions, webhooks, retraining."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from toolkit.backend.model import train_model
+from toolkit.benchmarks.runner import dataset_rule
+from toolkit.cli import main
+from toolkit.dataset.load import load_release
+from toolkit.labelstudio import server as ls_server
+from toolkit.labelstudio.client import connect
+from toolkit.labelstudio.push import push
+from toolkit.schema import load_schema
+
+from ..conftest import REPO, idner_release
+from .conftest import ADMIN_TOKEN, LiveServer
+from .test_live import CRLF, EMOJI, SEED, _region
+
+pytestmark = pytest.mark.labelstudio
+TITLE = "backend live test"
+
+
+def _get(url: str) -> dict[str, Any]:
+    with urllib.request.urlopen(url, timeout=10) as r:  # noqa: S310 - our own backend on 127.0.0.1
+        return json.loads(r.read())
+
+
+@pytest.fixture(scope="module")
+def backend(live: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    tmp = tmp_path_factory.mktemp("backend")
+    release = idner_release(tmp, (200, 50, 20), name="backend-mini")
+    rel = load_release(release)
+    schema = load_schema(REPO / "schemas" / "schema.yaml")
+    about = {
+        "dataset": rel.name,
+        "version": rel.version,
+        "manifest_sha256": rel.manifest_sha256,
+        "release_path": str(release),
+    }
+    model = train_model(
+        rel.splits["train"],
+        rel.splits["validation"],
+        schema,
+        dataset_rule(rel),
+        f"crf+pair-classifier@{rel.manifest_sha256[:12]}",
+        about,
+    )
+    model.save(tmp / "model")
+    port = ls_server.free_port()
+    env = {**os.environ, "LABEL_STUDIO_URL": live.url, "LABEL_STUDIO_API_KEY": live.token}
+    log = (tmp / "backend.log").open("wb")
+    exe = Path(sys.executable).parent / "toolkit"
+    cmd = [
+        str(exe),
+        "ls",
+        "backend",
+        "--model",
+        str(tmp / "model"),
+        "--port",
+        str(port),
+        "--title",
+        TITLE,
+        "--retrain-every",
+        "2",
+        "--work-dir",
+        str(tmp / "work"),
+    ]
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                _get(url + "/health")
+                break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    raise AssertionError((tmp / "backend.log").read_text(errors="replace")) from None
+                time.sleep(0.3)
+        conn = connect(live.url, live.token)
+        report = push(conn, schema, [SEED, EMOJI, CRLF], title=TITLE)
+        yield {
+            "url": url,
+            "version": model.version,
+            "project": report.project_id,
+            "log": tmp / "backend.log",
+            "conn": conn,
+        }
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+def test_connect_retrieves_predictions_with_scores_and_orders_least_confident_first(
+    ls_env: LiveServer, backend: dict[str, Any]
+) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "ls",
+            "connect",
+            "--backend",
+            backend["url"],
+            "--title",
+            TITLE,
+            "--retrieve",
+            "--order",
+            "uncertainty",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    # Label Studio 1.23.2 adds the <backend>/webhook itself (all actions) when a backend is added
+    assert report["backend_created"] and report["webhook_id"] > 0 and report["retrieved"] == 3
+    assert report["model_version"] == backend["version"]
+    again = json.loads(
+        CliRunner().invoke(main, ["ls", "connect", "--backend", backend["url"], "--title", TITLE, "--json"]).stdout
+    )
+    assert not again["backend_created"] and not again["webhook_created"]
+    conn = backend["conn"]
+    texts = {t.id: t.data["text"] for t in conn.client.tasks.list(project=backend["project"], fields="all")}
+    preds = list(conn.client.predictions.list(project=backend["project"]))
+    assert sorted(p.task for p in preds) == sorted(texts)
+    for p in preds:
+        assert p.model_version == backend["version"] and 0 < p.score <= 1
+        for r in p.result:
+            if r["type"] == "labels":
+                v = r["value"]
+                assert texts[p.task][v["start"] : v["end"]] == v["text"]
+    views = [
+        v
+        for v in conn.client.views.list(project=backend["project"])
+        if (v.data or {}).get("title") == "least confident first"
+    ]
+    assert len(views) == 1 and views[0].data["ordering"] == ["tasks:predictions_score"]
+    assert ADMIN_TOKEN not in result.output
+
+
+def test_annotations_arriving_by_webhook_retrain_a_new_model_version(
+    ls_env: LiveServer, backend: dict[str, Any]
+) -> None:
+    conn = backend["conn"]
+    tasks = {t.data["article_id"]: t for t in conn.client.tasks.list(project=backend["project"], fields="all")}
+    admin = conn.client.users.whoami()
+    e = EMOJI.text
+    start = e.index("Joko")
+    region = _region("a1", e, start, start + 11, "PER")
+    conn.client.annotations.create(
+        id=tasks[CRLF.id].id, result=[], was_cancelled=True, completed_by=admin.id
+    )  # not counted
+    first = conn.client.annotations.create(id=tasks[EMOJI.id].id, result=[region], completed_by=admin.id)
+    assert _get(backend["url"] + "/health")["pending_annotations"] == 1
+    e2 = e.index("Jakarta")
+    r2 = _region("a2", e, e2, e2 + 7, "GPE")
+    t0 = time.time()
+    conn.client.annotations.update(id=first.id, result=[region, r2])  # ANNOTATION_UPDATED: the 2nd event
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        status = _get(backend["url"] + "/health")
+        if status["trainings"] and status["trainings"][0]["state"] != "running":
+            break
+        # the previous model answers while the new one trains
+        assert status["model_version"] == backend["version"]
+        time.sleep(0.5)
+    seconds = time.time() - t0
+    (job,) = status["trainings"]
+    assert job["state"] == "done", backend["log"].read_text(errors="replace")
+    assert status["model_version"] == backend["version"] + "+ls1"
+    assert job["documents_from_label_studio"] >= 1
+    print(f"webhook -> new model version: {seconds:.1f} s (job {job['seconds']} s)")
+    # Label Studio asks for predictions of the new version
+    CliRunner().invoke(main, ["ls", "connect", "--backend", backend["url"], "--title", TITLE, "--retrieve"])
+    versions = {p.model_version for p in conn.client.predictions.list(project=backend["project"])}
+    assert backend["version"] + "+ls1" in versions
+    assert ADMIN_TOKEN not in backend["log"].read_text(errors="replace")

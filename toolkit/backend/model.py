@@ -1,0 +1,122 @@
+"""The served model: the tuned CRF and the pair classifier, as Label Studio predictions with a confidence.
+
+Confidence (least confidence over tokens, as active learning uses it): a region's ``score`` is the
+lowest marginal probability ``P(y_t = ŷ_t | x)`` of the CRF's Viterbi tags over the region's tokens;
+the task's ``score`` is the same minimum over **all** tokens of the text (the tokens tagged ``O``
+included, so a possible missed name also lowers it); a relation's ``score`` is the classifier's
+probability of its label. Sorting tasks by ascending score puts the least confident first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from toolkit._io import atomic_write_text, dumps
+from toolkit.baselines.crf import CrfTagger
+from toolkit.baselines.relations import PairClassifier
+from toolkit.dataset.bio import bio_to_spans, token_range
+from toolkit.errors import ToolkitError
+from toolkit.model import Annotation, Document, Provenance, Span
+from toolkit.schema import Schema
+
+Example = tuple[Document, Annotation]
+
+
+class BackendError(ToolkitError):
+    """The backend's model cannot be trained, loaded or applied."""
+
+
+@dataclass
+class ServedModel:
+    crf: CrfTagger
+    relations: PairClassifier | None
+    version: str
+    trained_on: dict[str, Any] = field(default_factory=dict)
+
+    def predict(self, doc: Document, schema: Schema) -> dict[str, Any]:
+        """One Label Studio prediction: ``{"result": [...], "score": s, "model_version": v}``."""
+        tokens, tags, probs = self.crf.marginals(doc)
+        confidence = [p.get(t, 0.0) for p, t in zip(probs, tags, strict=True)]
+        spans = [Span(f"p{k}", s.start, s.end, s.label) for k, s in enumerate(bio_to_spans(tokens, tags), 1)]
+        starts, ends = [a for a, _ in tokens], [b for _, b in tokens]
+        result: list[dict[str, Any]] = []
+        for s in spans:
+            i, j = token_range(starts, ends, s.start, s.end)
+            result.append(
+                {
+                    "id": s.id,
+                    "from_name": schema.label_studio.labels_name,
+                    "to_name": schema.label_studio.text_name,
+                    "type": "labels",
+                    "value": {"start": s.start, "end": s.end, "text": doc.text[s.start : s.end], "labels": [s.label]},
+                    "score": round(min(confidence[i:j]), 6),
+                }
+            )
+        if self.relations is not None and spans:
+            directed = {r.label: r.directed for r in schema.relations}
+            for rel, p in self.relations.predict_scored(doc, spans):
+                result.append(
+                    {
+                        "type": "relation",
+                        "from_id": rel.head,
+                        "to_id": rel.tail,
+                        "direction": "right" if directed.get(rel.label, True) else "bi",
+                        "labels": [rel.label],
+                        "score": round(p, 6),
+                    }
+                )
+        return {"result": result, "score": round(min(confidence, default=1.0), 6), "model_version": self.version}
+
+    def save(self, folder: Path) -> None:
+        folder = Path(folder)
+        self.crf.save(folder / "crf")
+        if self.relations is not None:
+            self.relations.save(folder / "relations")
+        atomic_write_text(
+            folder / "served.json", dumps({"version": self.version, "trained_on": self.trained_on}, indent=1) + "\n"
+        )
+
+
+def load_model(folder: Path) -> ServedModel:
+    folder = Path(folder)
+    try:
+        meta = json.loads((folder / "served.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BackendError(
+            f"{folder}: not a served model folder ({exc}); train one with `toolkit ls backend --release`"
+        ) from None
+    rel = PairClassifier.load(folder / "relations") if (folder / "relations").is_dir() else None
+    return ServedModel(CrfTagger.load(folder / "crf"), rel, str(meta["version"]), dict(meta.get("trained_on", {})))
+
+
+def train_model(
+    train: Sequence[Example],
+    validation: Sequence[Example],
+    schema: Schema,
+    rule: Any,
+    version: str,
+    trained_on: dict[str, Any],
+) -> ServedModel:
+    """The configuration ``bench`` scores: c1/c2 (and the classifier's C and threshold) tuned on validation."""
+    from toolkit.benchmarks.tuning import tune, tune_relations
+
+    if not train:
+        raise BackendError("nothing to train on: no training documents")
+    crf = CrfTagger()
+    if not validation or tune(crf, train, validation, schema, rule) is None:
+        crf.fit(train, schema)
+    relations: PairClassifier | None = None
+    if any(g.relations for _, g in train):
+        relations = PairClassifier()
+        symmetric = [r.label for r in schema.relations if not r.directed]
+        if not validation or tune_relations(relations, train, validation, schema, rule, symmetric) is None:
+            relations.fit(train, schema)
+    return ServedModel(crf, relations, version, trained_on)
+
+
+def as_gold_examples(records: Sequence[tuple[Document, Annotation]]) -> list[Example]:
+    return [(d, Annotation(d.id, "gold", "", g.spans, g.relations, Provenance("backend"), "gold")) for d, g in records]

@@ -1,0 +1,99 @@
+"""Retraining from the project's own annotations, in a separate process.
+
+A job pulls the project's full export (a snapshot, as ``ls pull`` makes), imports it exactly as
+``annotations import --skip-invalid`` does (cancelled annotations, drafts and predictions are never
+gold; invalid annotations are skipped and counted), adjudicates gold as ``annotations gold`` does,
+and trains on the release's train split plus that gold (a document annotated in Label Studio
+replaces the release's copy), tuned on the release's validation split. It runs in a spawned
+process, so the server keeps answering with the previous model; the job writes the new model to a
+folder and returns what it trained on.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from toolkit.backend.model import Example, as_gold_examples, train_model
+from toolkit.model import Document, layer_from_dict
+from toolkit.schema import Schema
+from toolkit.scoring.labels import LabelRule
+
+
+@dataclass(frozen=True)
+class TrainingSetup:
+    """Everything a training job needs, as plain values (it crosses a process boundary)."""
+
+    schema_path: str
+    release: str | None
+    project_id: int | None
+    url: str
+    api_key: str
+    name: str
+
+
+def _gold_examples(path: Path) -> list[Example]:
+    records = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            rec = json.loads(line)
+            doc = Document(rec["document"]["id"], rec["document"]["text"])
+            records.append((doc, layer_from_dict(rec["gold"])))
+    return as_gold_examples(records)
+
+
+def base_examples(
+    release: str | None, schema: Schema
+) -> tuple[list[Example], list[Example], dict[str, Any], LabelRule]:
+    """(train, validation, what they are, label rule) of the release the backend starts from."""
+    from toolkit.benchmarks.runner import dataset_rule
+    from toolkit.dataset.load import load_release
+
+    if release is None:
+        return [], [], {}, LabelRule.from_schema(schema)
+    rel = load_release(Path(release))
+    about = {"dataset": rel.name, "version": rel.version, "manifest_sha256": rel.manifest_sha256}
+    return list(rel.splits["train"]), list(rel.splits["validation"]), about, dataset_rule(rel)
+
+
+def retrain(setup: TrainingSetup, out_dir: str, version: str) -> dict[str, Any]:
+    """Pull, import, adjudicate, train and save to ``out_dir``; a summary of the job (raises ToolkitError)."""
+    from toolkit.annotations.gold import write_gold
+    from toolkit.annotations.importer import import_export
+    from toolkit.labelstudio.client import connect
+    from toolkit.labelstudio.pull import pull
+    from toolkit.schema import load_schema
+
+    schema = load_schema(Path(setup.schema_path))
+    train, validation, about, rule = base_examples(setup.release, schema)
+    with tempfile.TemporaryDirectory(prefix="toolkit-backend-") as tmp:
+        conn = connect(setup.url, setup.api_key)
+        entry = pull(conn, title=setup.name, project_id=setup.project_id, out_dir=Path(tmp) / "snapshots")
+        snapshot = Path(tmp) / "snapshots" / entry.file
+        report = import_export(snapshot, schema, out_dir=Path(tmp) / "layers", skip_invalid=True)
+        layers = Path(str(report.output))
+        gold = write_gold(layers, Path(tmp) / "gold", schema_path=Path(setup.schema_path))
+        annotated = _gold_examples(Path(gold["output"]))
+    mine = {d.id for d, _ in annotated}
+    examples = [ex for ex in train if ex[0].id not in mine] + annotated
+    model = train_model(
+        examples,
+        [ex for ex in validation if ex[0].id not in mine],
+        schema,
+        rule,
+        version,
+        {**about, "label_studio_snapshot_sha256": entry.sha256, "label_studio_documents": len(annotated)},
+    )
+    model.save(Path(out_dir))
+    skipped = {k: v for k, v in report.skipped.items() if any(v.values())}
+    return {
+        "version": version,
+        "documents_from_label_studio": len(annotated),
+        "training_documents": len(examples),
+        "snapshot_sha256": entry.sha256,
+        "annotations_imported": report.counts.get("annotations", {}).get("written", 0),
+        "skipped": skipped,
+    }

@@ -1,0 +1,147 @@
+"""``toolkit ls backend`` (a Label Studio ML backend) and ``toolkit ls connect`` (register it with a project)."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import click
+
+from toolkit.cli._common import _echo_json, _friendly, json_option, schema_option
+from toolkit.errors import ToolkitError
+
+
+def _port_free(port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            raise ToolkitError(f"port {port} on 127.0.0.1 is in use; pass another --port") from None
+
+
+@click.command("backend")
+@click.option("--port", type=int, default=9090, show_default=True, help="Port on 127.0.0.1.")
+@click.option(
+    "--release", "release_dir", type=click.Path(path_type=Path, file_okay=False), help="Train on this release."
+)
+@click.option("--model", "model_dir", type=click.Path(path_type=Path, file_okay=False), help="Serve this saved model.")
+@schema_option
+@click.option("--title", help="Project whose annotations retrain the model (default: the schema name).")
+@click.option("--project-id", type=int, help="Project id (overrides --title).")
+@click.option("--retrain-every", default=10, show_default=True, help="Retrain after this many new annotations.")
+@click.option(
+    "--work-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build/backend"),
+    show_default=True,
+    help="Where retrained models are written.",
+)
+@click.option("--save-model", type=click.Path(path_type=Path, file_okay=False), help="Also keep the start model here.")
+@_friendly
+def ls_backend(
+    port: int,
+    release_dir: Path | None,
+    model_dir: Path | None,
+    schema_path: Path,
+    title: str | None,
+    project_id: int | None,
+    retrain_every: int,
+    work_dir: Path,
+    save_model: Path | None,
+) -> None:
+    """Serve the CRF and the relation classifier to Label Studio as an ML backend (pre-annotations, retraining)."""
+    import uvicorn
+
+    from toolkit.backend.app import Backend, make_app
+    from toolkit.backend.model import load_model, train_model
+    from toolkit.backend.training import TrainingSetup
+    from toolkit.benchmarks.runner import dataset_rule
+    from toolkit.dataset.load import load_release
+    from toolkit.labelstudio.client import KEY_ENV, URL_ENV
+    from toolkit.schema import load_schema
+
+    if (release_dir is None) == (model_dir is None):
+        raise ToolkitError("give exactly one of --release DIR (train on it) and --model DIR (serve a saved model)")
+    _port_free(port)
+    schema_obj = load_schema(schema_path)
+    if model_dir is not None:
+        model = load_model(model_dir)
+        base = model.trained_on.get("release_path")
+    else:
+        assert release_dir is not None
+        rel = load_release(release_dir)
+        version = f"crf+pair-classifier@{rel.name}-{rel.version}-{rel.manifest_sha256[:12]}"
+        click.echo(f"training {version} on {len(rel.splits['train'])} documents ...", err=True)
+        about = {
+            "dataset": rel.name,
+            "version": rel.version,
+            "manifest_sha256": rel.manifest_sha256,
+            "release_path": str(Path(release_dir).resolve()),
+        }
+        model = train_model(
+            rel.splits["train"], rel.splits["validation"], schema_obj, dataset_rule(rel), version, about
+        )
+        base = about["release_path"]
+    if save_model:
+        model.save(save_model)
+    url, key = os.environ.get(URL_ENV, ""), os.environ.get(KEY_ENV, "")
+    setup = (
+        TrainingSetup(str(Path(schema_path).resolve()), base, project_id, url, key, title or schema_obj.name)
+        if url and key
+        else None
+    )
+    backend = Backend(model, schema_obj, setup, retrain_every, work_dir)
+    click.echo(f"serving {model.version} at http://127.0.0.1:{port} (Label Studio ML backend protocol)", err=True)
+    if setup is None:
+        click.echo(f"retraining is off: set {URL_ENV} and {KEY_ENV} to let the backend pull the project", err=True)
+    else:
+        click.echo(
+            f"retraining after every {retrain_every} new annotation(s) of project {title or project_id}", err=True
+        )
+    uvicorn.run(make_app(backend), host="127.0.0.1", port=port, log_level="info")
+
+
+@click.command("connect")
+@click.option("--backend", "backend_url", required=True, help="The backend's URL, e.g. http://127.0.0.1:9090.")
+@click.option("--title", help="Project title (default: the schema name).")
+@click.option("--project-id", type=int, help="Project id (overrides --title).")
+@click.option("--retrieve", is_flag=True, help="Ask the backend for predictions of every task now.")
+@click.option(
+    "--order",
+    type=click.Choice(["uncertainty"]),
+    help="Add a Data Manager tab with the least confident tasks first (prediction score, ascending).",
+)
+@schema_option
+@json_option
+@_friendly
+def ls_connect(
+    backend_url: str,
+    title: str | None,
+    project_id: int | None,
+    retrieve: bool,
+    order: str | None,
+    schema_path: Path,
+    as_json: bool,
+) -> None:
+    """Register a model backend with the project on $LABEL_STUDIO_URL (predictions, annotation webhooks)."""
+    from toolkit.labelstudio.client import connect
+    from toolkit.labelstudio.ml import connect_backend
+    from toolkit.schema import load_schema
+
+    name = title or (None if project_id is not None else load_schema(schema_path).name)
+    report = connect_backend(
+        connect(), backend_url, title=name or "", project_id=project_id, retrieve=retrieve, order=order is not None
+    )
+    if as_json:
+        _echo_json(report)
+        return
+    state = {True: "added", False: "already there"}
+    click.echo(
+        f"project {report.project_id}: backend {report.backend_id} ({state[report.backend_created]}), "
+        f"model version {report.model_version or '?'}; webhook {report.webhook_id} ({state[report.webhook_created]})"
+    )
+    if report.retrieved is not None:
+        click.echo(f"predictions retrieved for {report.retrieved} task(s)")
+    if report.view_id is not None:
+        click.echo(f"Data Manager tab 'least confident first': view {report.view_id}")

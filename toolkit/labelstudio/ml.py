@@ -1,0 +1,142 @@
+"""``toolkit ls connect``: register a model backend with a project, and order its tasks least confident first.
+
+Through the SDK: the backend is added as the project's ML backend (Label Studio checks ``/health``
+and ``/setup`` when it is added), a project webhook sends annotation created/updated events to its
+``/webhook`` (the backend counts them and retrains; Label Studio 1.23.2 adds that webhook itself,
+for all actions, when a backend is added, and it is added here only when missing), and the project asks the backend for
+predictions of tasks that lack them when they are opened. ``retrieve_predictions`` runs the Data
+Manager action "Retrieve predictions" over every task; ``least_confident_view`` adds a Data
+Manager tab sorted by prediction score, lowest first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from toolkit.errors import LabelStudioError
+from toolkit.labelstudio.client import Connection, call, require_project, translate_errors
+
+WEBHOOK_ACTIONS = ("ANNOTATION_CREATED", "ANNOTATIONS_CREATED", "ANNOTATION_UPDATED")
+VIEW_TITLE = "least confident first"
+
+
+@dataclass(frozen=True)
+class ConnectReport:
+    project_id: int
+    backend_id: int
+    backend_created: bool
+    model_version: str
+    webhook_id: int
+    webhook_created: bool
+    retrieved: int | None
+    view_id: int | None
+
+
+def _base(url: str) -> str:
+    return url.rstrip("/")
+
+
+def least_confident_view(conn: Connection, project_id: int) -> int:
+    """A Data Manager tab of the project sorted by prediction score, ascending (created once)."""
+    with translate_errors(conn, f"list the views of project {project_id}"):
+        for view in conn.client.views.list(project=project_id):
+            if ((view.data or {}).get("title") if isinstance(view.data, dict) else None) == VIEW_TITLE:
+                return int(view.id)
+    view = call(
+        conn,
+        f"create a view of project {project_id}",
+        conn.client.views.create,
+        project=project_id,
+        data={"title": VIEW_TITLE, "ordering": ["tasks:predictions_score"]},
+    )
+    return int(view.id)
+
+
+def retrieve_predictions(conn: Connection, project_id: int) -> int:
+    """Ask the project's ML backend for predictions of every task (Data Manager: "Retrieve predictions");
+    the number of tasks that have a prediction afterwards (the action itself answers with nothing)."""
+    call(
+        conn,
+        f"retrieve predictions for project {project_id}",
+        conn.client.actions.create,
+        id="retrieve_tasks_predictions",
+        project=project_id,
+        selected_items={"all": True, "excluded": []},
+    )
+    with translate_errors(conn, f"list the predictions of project {project_id}"):
+        return len({p.task for p in conn.client.predictions.list(project=project_id)})
+
+
+def connect_backend(
+    conn: Connection,
+    backend_url: str,
+    *,
+    title: str,
+    project_id: int | None = None,
+    retrieve: bool = False,
+    order: bool = False,
+) -> ConnectReport:
+    project = require_project(conn, project_id=project_id, title=title)
+    pid = int(project.id)
+    url = _base(backend_url)
+    with translate_errors(conn, f"list the ML backends of project {pid}"):
+        existing = [b for b in conn.client.ml.list(project=pid) if _base(str(b.url)) == url]
+    created = not existing
+    if existing:
+        backend = existing[0]
+    else:
+        backend = call(
+            conn,
+            f"add the ML backend {url} to project {pid}",
+            conn.client.ml.create,
+            url=url,
+            project=pid,
+            title="toolkit",
+        )
+    state = str(getattr(backend, "state", "") or "")
+    if state in ("DI", "ER"):
+        raise LabelStudioError(
+            f"{conn.url}: Label Studio cannot reach the backend at {url} (state {state}: "
+            f"{getattr(backend, 'error_message', '') or 'no answer'}); "
+            "start it with `toolkit ls backend` and check the URL"
+        )
+    call(
+        conn,
+        f"let project {pid} ask the backend for predictions",
+        conn.client.projects.update,
+        id=pid,
+        evaluate_predictions_automatically=True,
+        show_collab_predictions=True,
+        model_version=str(backend.title),  # the live backend, by its title: Label Studio asks it, whatever its version
+    )
+    hook_url = f"{url}/webhook"
+    with translate_errors(conn, f"list the webhooks of project {pid}"):
+        hooks = [h for h in conn.client.webhooks.list(project=pid) if str(h.url) == hook_url]
+    hook_created = not hooks
+    hook = (
+        hooks[0]
+        if hooks
+        else call(
+            conn,
+            f"add a webhook to project {pid}",
+            conn.client.webhooks.create,
+            url=hook_url,
+            project=pid,
+            send_payload=True,
+            send_for_all_actions=False,
+            actions=list(WEBHOOK_ACTIONS),
+            is_active=True,
+        )
+    )
+    retrieved = retrieve_predictions(conn, pid) if retrieve else None
+    view = least_confident_view(conn, pid) if order else None
+    return ConnectReport(
+        pid,
+        int(backend.id),
+        created,
+        str(getattr(backend, "model_version", "") or ""),
+        int(hook.id),
+        hook_created,
+        retrieved,
+        view,
+    )
