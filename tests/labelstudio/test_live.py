@@ -186,8 +186,16 @@ def test_cli_push_and_pull_never_show_the_key(
     assert pushed.exit_code == 0, pushed.output
     assert "project" in pushed.output and "tasks: 1 imported, 0 already there" in pushed.output
     assert "predictions: 1 attached" in pushed.output
-    again = runner.invoke(main, ["ls", "push", "--title", "cli project", "--json"])
-    assert json.loads(again.stdout)["tasks_already_there"] == 1
+    again = runner.invoke(main, ["ls", "push", "--title", "cli project", "--order", "uncertainty", "--json"])
+    pushed_again = json.loads(again.stdout)
+    assert pushed_again["tasks_already_there"] == 1 and pushed_again["view_id"] > 0
+    conn = connect(ls_env.url, ls_env.token)
+    (view,) = [
+        v
+        for v in conn.client.views.list(project=pushed_again["project_id"])
+        if v.data.get("title") == "least confident first"
+    ]
+    assert view.data["ordering"] == ["tasks:predictions_score"]
     pulled = runner.invoke(main, ["ls", "pull", "--title", "cli project"])
     assert pulled.exit_code == 0, pulled.output
     assert "1 tasks, 0 annotations, 0 cancelled, 0 annotators, 1 predictions" in pulled.output

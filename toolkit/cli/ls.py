@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,6 +67,11 @@ _project_opts = _options(project_options)
     type=click.Path(path_type=Path, dir_okay=False),
     help="Push a review task file (`toolkit annotations qa --review-tasks`) instead of the seed articles.",
 )
+@click.option(
+    "--order",
+    type=click.Choice(["uncertainty"]),
+    help="Add a Data Manager tab with the least confident tasks first (prediction score, ascending).",
+)
 @json_option
 @_friendly
 def ls_push(
@@ -75,6 +81,7 @@ def ls_push(
     project_id: int | None,
     predictions_path: Path | None,
     review_path: Path | None,
+    order: str | None,
     as_json: bool,
 ) -> None:
     """Create/update the project on $LABEL_STUDIO_URL and import the articles as tasks."""
@@ -111,8 +118,13 @@ def ls_push(
             predictions=preds,
             progress=progress,
         )
+    view = None
+    if order is not None:
+        from toolkit.labelstudio.ml import least_confident_view
+
+        view = least_confident_view(conn, report.project_id)
     if as_json:
-        _echo_json(report)
+        _echo_json({**asdict(report), "view_id": view} if view is not None else report)
         return
     state = "created" if report.project_created else ("config updated" if report.config_updated else "up to date")
     click.echo(f"{report.url}: project {report.project_id} {report.title!r} ({state})")
@@ -121,6 +133,8 @@ def ls_push(
         click.echo(
             f"predictions: {report.predictions_attached} attached, {report.predictions_already_there} already there"
         )
+    if view is not None:
+        click.echo(f"Data Manager tab 'least confident first' (prediction score, ascending): view {view}")
 
 
 def _push_review(path: Path, schema_obj: Schema, title: str | None, project_id: int | None, as_json: bool) -> None:
