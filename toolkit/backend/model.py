@@ -30,6 +30,12 @@ class BackendError(ToolkitError):
     """The backend's model cannot be trained, loaded or applied."""
 
 
+def least_confidence(crf: CrfTagger, doc: Document) -> float:
+    """The task score: the lowest ``P(y_t = ŷ_t | x)`` over the text's tokens (1.0 for a text without tokens)."""
+    _, tags, probs = crf.marginals(doc)
+    return min((p.get(t, 0.0) for p, t in zip(probs, tags, strict=True)), default=1.0)
+
+
 @dataclass
 class ServedModel:
     crf: CrfTagger

@@ -277,3 +277,39 @@ def annotations_qa(
         )
     if review_tasks is not None:
         click.echo(f"wrote {len(tasks)} review task(s) to {review_tasks}; push them with `toolkit ls push --review`")
+
+
+@annotations_group.command("acceptance")
+@click.argument("layers", type=click.Path(path_type=Path, dir_okay=False))
+@json_option
+@_friendly
+def annotations_acceptance(layers: Path, as_json: bool) -> None:
+    """What annotators did with pre-annotations, per model version: kept, relabelled, moved, deleted, added."""
+    from toolkit.annotations.acceptance import acceptance
+
+    report = acceptance(layers)
+    if as_json:
+        _echo_json(report)
+        return
+    if not report["model_versions"]:
+        click.echo(
+            f"no annotation in {layers} was made from a prediction "
+            f"({report['annotations_not_from_a_prediction']} annotation(s) of tasks with predictions started empty)"
+        )
+        return
+    for version, r in report["model_versions"].items():
+        s, rel = r["spans"], r["relations"]
+        share = f" ({s['kept_share']:.0%} kept)" if s["kept_share"] is not None else ""
+        click.echo(f"{version}: {r['annotations_from_predictions']} annotation(s) made from its predictions")
+        click.echo(
+            f"  spans: {s['predicted']} predicted{share}: {s['kept']} kept, {s['relabelled']} relabelled, "
+            f"{s['moved']} moved, {s['deleted']} deleted; {s['added']} added"
+        )
+        click.echo(
+            f"  relations: {rel['predicted']} predicted: {rel['kept']} kept, {rel['relabelled']} relabelled, "
+            f"{rel['deleted']} deleted; {rel['added']} added"
+        )
+    click.echo(
+        f"annotations not started from a prediction: {report['annotations_not_from_a_prediction']}; "
+        f"whose prediction is not in the export: {report['annotations_whose_prediction_is_missing']}"
+    )

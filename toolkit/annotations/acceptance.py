@@ -1,0 +1,147 @@
+"""How much the model helped: what annotators did with the pre-annotations they started from.
+
+For every human annotation made from a prediction (Label Studio records ``parent_prediction`` on
+the annotation and ``origin`` on each region; ``annotations import`` keeps both), each predicted
+span is compared with the annotation:
+
+- **kept**: the annotation has a region with the prediction's id (or, without ids, the same
+  offsets) and the same label and offsets;
+- **relabelled** / **moved**: the region is there with another label / other offsets (both: moved);
+- **deleted**: no region of the annotation comes from it (by id, else by overlap);
+- and the annotation's other regions are **added** (``origin: manual``, or no predicted counterpart).
+
+Relations likewise: kept (same endpoints, as matched above, and label), relabelled, deleted, added.
+Counts are per model version (the prediction's ``model_version``); annotations of tasks with
+predictions that did not start from one are counted apart.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from toolkit.errors import ToolkitError
+from toolkit.model import Annotation, layer_from_dict
+
+SPAN_OUTCOMES = ("kept", "relabelled", "moved", "deleted", "added")
+RELATION_OUTCOMES = ("kept", "relabelled", "deleted", "added")
+
+
+def _records(path: Path) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    try:
+        fh = Path(path).open("rb")  # noqa: SIM115 - closed by the with block below
+    except OSError as exc:
+        raise ToolkitError(
+            f"{path}: cannot read layers ({exc.strerror}); run `toolkit annotations import` first"
+        ) from None
+    with fh:
+        for lineno, line in enumerate(fh, 1):
+            try:
+                rec = orjson.loads(line)
+                layers = rec["layers"]
+                if not isinstance(layers, list):
+                    raise TypeError("layers is not a list")
+            except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
+                raise ToolkitError(
+                    f"{path}, line {lineno}: not a layers record ({exc}); give `annotations import` output"
+                ) from None
+            yield lineno, layers
+
+
+def _match_spans(pred: Annotation, ann: Annotation, by_id: bool) -> tuple[dict[str, str], Counter[str]]:
+    """Predicted span id -> annotation span id it became; and the span outcomes."""
+    out: Counter[str] = Counter()
+    became: dict[str, str] = {}
+    ann_spans = {s.id: s for s in ann.spans}
+    used: set[str] = set()
+    for p in pred.spans:
+        a = (
+            ann_spans.get(p.id)
+            if by_id
+            else next((s for s in ann.spans if s.id not in used and (s.start, s.end) == (p.start, p.end)), None)
+        )
+        if a is None and not by_id:
+            a = next((s for s in ann.spans if s.id not in used and s.start < p.end and p.start < s.end), None)
+        if a is None:
+            out["deleted"] += 1
+            continue
+        used.add(a.id)
+        became[p.id] = a.id
+        if (a.start, a.end) != (p.start, p.end):
+            out["moved"] += 1
+        elif a.label != p.label:
+            out["relabelled"] += 1
+        else:
+            out["kept"] += 1
+    out["added"] += sum(1 for s in ann.spans if s.id not in used)
+    return became, out
+
+
+def _match_relations(pred: Annotation, ann: Annotation, became: dict[str, str]) -> Counter[str]:
+    out: Counter[str] = Counter()
+    ann_rel = {(r.head, r.tail): r.label for r in ann.relations}
+    used: set[tuple[str, str]] = set()
+    for r in pred.relations:
+        key = (became.get(r.head, ""), became.get(r.tail, ""))
+        if key not in ann_rel:
+            out["deleted"] += 1
+            continue
+        used.add(key)
+        out["kept" if ann_rel[key] == r.label else "relabelled"] += 1
+    out["added"] += sum(1 for k in ann_rel if k not in used)
+    return out
+
+
+def acceptance(path: Path) -> dict[str, Any]:
+    """Per model version: annotations made from its predictions and what became of its spans and relations."""
+    spans: dict[str, Counter[str]] = defaultdict(Counter)
+    relations: dict[str, Counter[str]] = defaultdict(Counter)
+    made_from: Counter[str] = Counter()
+    predicted_spans: Counter[str] = Counter()
+    predicted_relations: Counter[str] = Counter()
+    not_from_prediction = unmatched = 0
+    for lineno, records in _records(path):
+        try:
+            layers = [(rec, layer_from_dict(rec)) for rec in records]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ToolkitError(f"{path}, line {lineno}: not a layers record ({exc})") from None
+        preds = {x.provenance.annotation_id: x for _, x in layers if x.kind == "prediction"}
+        for rec, layer in layers:
+            if layer.kind != "annotation":
+                continue
+            parent = layer.provenance.parent_prediction
+            if parent is None:
+                not_from_prediction += bool(preds)
+                continue
+            pred = preds.get(parent)
+            if pred is None:
+                unmatched += 1
+                continue
+            version = pred.annotator
+            made_from[version] += 1
+            predicted_spans[version] += len(pred.spans)
+            predicted_relations[version] += len(pred.relations)
+            by_id = bool(rec.get("region_origins")) or bool({s.id for s in pred.spans} & {s.id for s in layer.spans})
+            became, span_counts = _match_spans(pred, layer, by_id)
+            spans[version].update(span_counts)
+            relations[version].update(_match_relations(pred, layer, became))
+    versions: dict[str, Any] = {}
+    for v in sorted(made_from):
+        n = predicted_spans[v]
+        span_block: dict[str, Any] = {"predicted": n, **{k: spans[v][k] for k in SPAN_OUTCOMES}}
+        span_block["kept_share"] = round(spans[v]["kept"] / n, 4) if n else None
+        versions[v] = {
+            "annotations_from_predictions": made_from[v],
+            "spans": span_block,
+            "relations": {"predicted": predicted_relations[v], **{k: relations[v][k] for k in RELATION_OUTCOMES}},
+        }
+    return {
+        "source": str(path),
+        "model_versions": versions,
+        "annotations_not_from_a_prediction": not_from_prediction,
+        "annotations_whose_prediction_is_missing": unmatched,
+    }
