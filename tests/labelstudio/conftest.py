@@ -3,13 +3,21 @@ started per module on a free 127.0.0.1 port, stopped by pid even when tests fail
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
+from tests.conftest import REPO
 from toolkit.labelstudio import server as ls_server
 
 ADMIN_EMAIL = "admin@example.com"
@@ -56,3 +64,51 @@ def ls_env(live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> LiveServer:
     monkeypatch.setenv("LABEL_STUDIO_URL", live.url)
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", live.token)
     return live
+
+
+@contextlib.contextmanager
+def running_backend(live: LiveServer, tmp: Path, title: str, retrain_every: int = 10) -> Iterator[dict[str, Any]]:
+    """`toolkit ls backend` in a subprocess on a free port, serving a CRF + pair classifier trained on a
+    small idner-news-2k release; it pulls ``title`` from ``live`` to retrain. Stopped by its pid."""
+    from tests.conftest import idner_release
+    from toolkit.backend.model import train_model
+    from toolkit.benchmarks.runner import dataset_rule
+    from toolkit.dataset.load import load_release
+    from toolkit.schema import load_schema
+
+    tmp.mkdir(parents=True, exist_ok=True)
+    release = idner_release(tmp, (200, 50, 20), name="backend-mini")
+    rel = load_release(release)
+    schema = load_schema(REPO / "schemas" / "schema.yaml")
+    about = {
+        "dataset": rel.name,
+        "version": rel.version,
+        "manifest_sha256": rel.manifest_sha256,
+        "release_path": str(release),
+    }
+    version = f"crf+pair-classifier@{rel.manifest_sha256[:12]}"
+    model = train_model(rel.splits["train"], rel.splits["validation"], schema, dataset_rule(rel), version, about)
+    model.save(tmp / "model")
+    port = ls_server.free_port()
+    env = {**os.environ, "LABEL_STUDIO_URL": live.url, "LABEL_STUDIO_API_KEY": live.token}
+    exe = Path(sys.executable).parent / "toolkit"
+    cmd = [str(exe), "ls", "backend", "--model", str(tmp / "model"), "--port", str(port), "--title", title]
+    cmd += ["--retrain-every", str(retrain_every), "--work-dir", str(tmp / "work")]
+    log_path = tmp / "backend.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.time() + 60
+            while True:
+                try:
+                    httpx.get(url + "/health", timeout=5)
+                    break
+                except httpx.TransportError:
+                    if proc.poll() is not None or time.time() > deadline:
+                        raise AssertionError(log_path.read_text(errors="replace")) from None
+                    time.sleep(0.3)
+            yield {"url": url, "version": version, "log": log_path}
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)

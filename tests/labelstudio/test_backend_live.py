@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from toolkit.backend.model import train_model
-from toolkit.benchmarks.runner import dataset_rule
 from toolkit.cli import main
-from toolkit.dataset.load import load_release
-from toolkit.labelstudio import server as ls_server
 from toolkit.labelstudio.client import connect
 from toolkit.labelstudio.push import push
 from toolkit.schema import load_schema
 
-from ..conftest import REPO, idner_release
-from .conftest import ADMIN_TOKEN, LiveServer
+from ..conftest import REPO
+from .conftest import ADMIN_TOKEN, LiveServer, running_backend
 from .test_live import CRLF, EMOJI, SEED, _region
 
 pytestmark = pytest.mark.labelstudio
@@ -39,69 +31,11 @@ def _get(url: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def backend(live: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    tmp = tmp_path_factory.mktemp("backend")
-    release = idner_release(tmp, (200, 50, 20), name="backend-mini")
-    rel = load_release(release)
     schema = load_schema(REPO / "schemas" / "schema.yaml")
-    about = {
-        "dataset": rel.name,
-        "version": rel.version,
-        "manifest_sha256": rel.manifest_sha256,
-        "release_path": str(release),
-    }
-    model = train_model(
-        rel.splits["train"],
-        rel.splits["validation"],
-        schema,
-        dataset_rule(rel),
-        f"crf+pair-classifier@{rel.manifest_sha256[:12]}",
-        about,
-    )
-    model.save(tmp / "model")
-    port = ls_server.free_port()
-    env = {**os.environ, "LABEL_STUDIO_URL": live.url, "LABEL_STUDIO_API_KEY": live.token}
-    log = (tmp / "backend.log").open("wb")
-    exe = Path(sys.executable).parent / "toolkit"
-    cmd = [
-        str(exe),
-        "ls",
-        "backend",
-        "--model",
-        str(tmp / "model"),
-        "--port",
-        str(port),
-        "--title",
-        TITLE,
-        "--retrain-every",
-        "2",
-        "--work-dir",
-        str(tmp / "work"),
-    ]
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                _get(url + "/health")
-                break
-            except OSError:
-                if proc.poll() is not None or time.time() > deadline:
-                    raise AssertionError((tmp / "backend.log").read_text(errors="replace")) from None
-                time.sleep(0.3)
+    with running_backend(live, tmp_path_factory.mktemp("backend"), TITLE, retrain_every=2) as served:
         conn = connect(live.url, live.token)
         report = push(conn, schema, [SEED, EMOJI, CRLF], title=TITLE)
-        yield {
-            "url": url,
-            "version": model.version,
-            "project": report.project_id,
-            "log": tmp / "backend.log",
-            "conn": conn,
-        }
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
+        yield {**served, "project": report.project_id, "conn": conn}
 
 
 def test_connect_retrieves_predictions_with_scores_and_orders_least_confident_first(

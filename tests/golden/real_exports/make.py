@@ -35,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 sys.path.insert(0, str(REPO))
 
+from tests.labelstudio.browser import Browser  # noqa: E402
 from toolkit.baselines.rules import RuleExtractor  # noqa: E402
 from toolkit.labelstudio import server as ls_server  # noqa: E402
 from toolkit.labelstudio.client import connect  # noqa: E402
@@ -76,56 +77,11 @@ def relation(head: str, tail: str, label: str) -> dict[str, Any]:
     return {"type": "relation", "from_id": head, "to_id": tail, "direction": "right", "labels": [label]}
 
 
-class Browser:
-    """Headless Chromium (Debian's, with its chromedriver) driven by Selenium on the local server."""
-
-    def __init__(self, url: str) -> None:
-        from selenium import webdriver
-
-        options = webdriver.ChromeOptions()
-        options.binary_location = "/usr/bin/chromium"
-        flags = (
-            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}", "--window-size=1400,1000",
-        )  # fmt: skip
-        for flag in flags:
-            options.add_argument(flag)
-        self.url = url
-        self.driver = webdriver.Chrome(service=webdriver.ChromeService("/usr/bin/chromedriver"), options=options)
-
-    def _wait(self) -> Any:
-        from selenium.webdriver.support.ui import WebDriverWait
-
-        return WebDriverWait(self.driver, 60)
-
-    def sign_up(self, email: str, password: str) -> None:
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions as ec
-
-        self.driver.get(f"{self.url}/user/signup/")
-        self._wait().until(ec.presence_of_element_located((By.NAME, "email"))).send_keys(email)
-        self.driver.find_element(By.NAME, "password").send_keys(password)
-        self.driver.find_element(By.CSS_SELECTOR, "button[type=submit], input[type=submit]").click()
-        self._wait().until(lambda d: "/user/signup" not in d.current_url)
-
-    def accept(self, project: int, task: int) -> None:
-        """Open the task (its pre-annotation filled in) and press Submit: what an annotator does to accept it."""
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions as ec
-
-        self.driver.get(f"{self.url}/projects/{project}/data?task={task}")
-        submit = self._wait().until(ec.element_to_be_clickable((By.XPATH, "//button[normalize-space()='Submit']")))
-        self._wait().until(ec.presence_of_element_located((By.CSS_SELECTOR, ".htx-highlight")))
-        self.driver.save_screenshot(str(HERE / "accepting-in-the-browser.png"))
-        submit.click()
-        self._wait().until(ec.presence_of_element_located((By.XPATH, "//button[normalize-space()='Update']")))
-
-    def close(self) -> None:
-        try:
-            self.driver.save_screenshot(str(Path(tempfile.gettempdir()) / "browser-last.png"))  # for debugging
-        finally:
-            self.driver.quit()
+def accept(browser: Browser, project: int, task: int) -> None:
+    """Open the task (its pre-annotation filled in) and press Submit: what an annotator does to accept it."""
+    browser.open_task(project, task)
+    browser.driver.save_screenshot(str(HERE / "accepting-in-the-browser.png"))
+    browser.submit()
 
 
 def main() -> None:
@@ -158,7 +114,7 @@ def main() -> None:
             (ann,) = [u for u in client.users.list() if u.email == PEOPLE[0]["email"]]
             names = {k: PEOPLE[0][k] for k in ("first_name", "last_name", "username")}
             users["ann"] = client.users.update(id=ann.id, **names)
-            browser.accept(pid, tasks[seed.id].id)
+            accept(browser, pid, tasks[seed.id].id)
         finally:
             browser.close()
         seed_task = tasks[seed.id]

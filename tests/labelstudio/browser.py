@@ -1,0 +1,214 @@
+"""Headless Chromium (Debian's ``chromium`` and ``chromium-driver``) driven by Selenium on Label Studio's labelling page.
+
+:func:`ensure_browser` installs the two packages with apt when they are missing (the suite runs as
+root in CI) and fails with the reason when it cannot: the browser tests never skip silently.
+What a user does is done as a user does it: label hotkeys, clicks on regions, Backspace, a text
+selection (a DOM range over the words, then the mouse-up Label Studio listens to), the relation
+button and the relation-label dropdown, Submit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = Path("/usr/bin/chromium")
+DRIVER = Path("/usr/bin/chromedriver")
+SELECT_JS = (Path(__file__).with_name("select_text.js")).read_text(encoding="utf-8")
+
+
+def ensure_browser() -> None:
+    """Chromium and its driver, installed with apt if missing; an AssertionError says why when impossible."""
+    if CHROMIUM.exists() and DRIVER.exists():
+        return
+    apt = shutil.which("apt-get")
+    if apt is None:
+        raise AssertionError(
+            "no chromium/chromedriver and no apt-get to install them: install Debian's chromium and chromium-driver"
+        )
+    steps = ([apt, "update", "-qq"], [apt, "install", "-y", "-qq", "chromium", "chromium-driver"])
+    for cmd in steps:
+        res = subprocess.run(
+            cmd,
+            capture_output=True,
+            text=True,
+            env={"DEBIAN_FRONTEND": "noninteractive", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"},
+        )
+        if res.returncode != 0:
+            raise AssertionError(f"cannot install the browser ({' '.join(cmd)}): {res.stderr.strip()[-400:]}")
+    if not (CHROMIUM.exists() and DRIVER.exists()):
+        raise AssertionError(f"apt installed chromium but {CHROMIUM} or {DRIVER} is missing")
+
+
+class Browser:
+    def __init__(self, url: str, shots: Path | None = None) -> None:
+        from selenium import webdriver
+
+        ensure_browser()
+        options = webdriver.ChromeOptions()
+        options.binary_location = str(CHROMIUM)
+        flags = (
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}", "--window-size=1400,1000",
+        )  # fmt: skip
+        for flag in flags:
+            options.add_argument(flag)
+        self.url = url
+        self.shots = shots
+        self.step = 0
+        self.driver = webdriver.Chrome(service=webdriver.ChromeService(str(DRIVER)), options=options)
+
+    def wait(self, seconds: float = 60) -> Any:
+        from selenium.common.exceptions import StaleElementReferenceException
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        return WebDriverWait(self.driver, seconds, ignored_exceptions=(StaleElementReferenceException,))
+
+    def shot(self, name: str) -> None:
+        if self.shots is not None:
+            self.shots.mkdir(parents=True, exist_ok=True)
+            self.step += 1
+            self.driver.save_screenshot(str(self.shots / f"{self.step:02d}-{name}.png"))
+
+    def _form(self, path: str, email: str, password: str) -> None:
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+
+        self.driver.get(f"{self.url}{path}")
+        self.wait().until(ec.presence_of_element_located((By.NAME, "email"))).send_keys(email)
+        self.driver.find_element(By.NAME, "password").send_keys(password)
+        self.driver.find_element(By.CSS_SELECTOR, "button[type=submit], input[type=submit]").click()
+        self.wait().until(lambda d: path not in d.current_url)
+
+    def sign_up(self, email: str, password: str) -> None:
+        self._form("/user/signup/", email, password)
+
+    def log_in(self, email: str, password: str) -> None:
+        self._form("/user/login/", email, password)
+
+    def open_task(self, project: int, task: int) -> None:
+        """The labelling page of a task, its pre-annotation filled in (regions highlighted)."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+
+        self.driver.get(f"{self.url}/projects/{project}/data?task={task}")
+        self.wait().until(ec.element_to_be_clickable((By.XPATH, "//button[normalize-space()='Submit']")))
+        self.wait().until(ec.presence_of_element_located((By.CSS_SELECTOR, ".htx-highlight")))
+        time.sleep(1.0)  # the regions panel settles
+
+    def labels(self) -> list[tuple[str, str]]:
+        """(label, hotkey) of every label button shown above the text."""
+        from selenium.webdriver.common.by import By
+
+        out = []
+        for e in self.driver.find_elements(By.CSS_SELECTOR, ".lsf-labels .lsf-label, .lsf-label"):
+            text = e.find_elements(By.CSS_SELECTOR, ".lsf-label__text")
+            key = e.find_elements(By.CSS_SELECTOR, ".lsf-label__hotkey")
+            if text and key:
+                out.append((text[0].text, key[0].text))
+        return list(dict.fromkeys(out))
+
+    def regions(self) -> list[tuple[str, int, int, str]]:
+        """(label, start, end, text) of the highlighted regions, as the page shows them."""
+        from selenium.webdriver.common.by import By
+
+        out = []
+        for e in self.driver.find_elements(By.CSS_SELECTOR, ".htx-highlight"):
+            label = (e.get_attribute("data-label") or ":").split(":", 1)[1]
+            out.append(
+                (label, int(e.get_attribute("data-start") or -1), int(e.get_attribute("data-end") or -1), e.text)
+            )
+        return out
+
+    def press(self, key: str) -> None:
+        from selenium.webdriver.common.action_chains import ActionChains
+
+        ActionChains(self.driver).send_keys(key).perform()
+        time.sleep(0.4)
+
+    def select_region(self, start: int, end: int) -> None:
+        """Click a region's highlight, as an annotator does to select it."""
+        from selenium.common.exceptions import WebDriverException
+        from selenium.webdriver.common.by import By
+
+        self.driver.execute_script("window.getSelection().removeAllRanges()")
+        self.press("\ue00c")  # Escape: nothing selected, no label armed
+        css = f".htx-highlight[data-start='{start}'][data-end='{end}']"
+        highlight = self.driver.find_element(By.CSS_SELECTOR, css)
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", highlight)
+        with contextlib.suppress(WebDriverException):  # a region just drawn can refuse the click
+            highlight.click()
+        time.sleep(0.5)
+        if self.driver.find_elements(By.CSS_SELECTOR, "[aria-label='Create Relation']"):
+            return
+        # after drawing, Label Studio can ignore a click on the text: select it in the regions list instead
+        text = highlight.text
+        items = self.driver.find_elements(
+            By.XPATH, f"//*[contains(@class,'lsf-outliner')]//*[normalize-space()={text!r}]"
+        )
+        if len(items) != 1:
+            raise AssertionError(f"region [{start}, {end}) {text!r}: {len(items)} entries in the regions list")
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", items[0])
+        time.sleep(0.3)
+        self.driver.execute_script("arguments[0].click()", items[0])
+        time.sleep(0.5)
+        if not self.driver.find_elements(By.CSS_SELECTOR, "[aria-label='Create Relation']"):
+            raise AssertionError(f"clicking the region [{start}, {end}) did not select it")
+
+    def draw(self, hotkey: str, needle: str, nth: int = 0) -> None:
+        """Press a label's hotkey, then select ``needle`` in the text (the way Label Studio wants it: key first)."""
+        self.press("\ue00c")
+        self.press(hotkey)
+        self.driver.execute_script(SELECT_JS, needle, nth)
+        time.sleep(0.8)
+        self.driver.execute_script("window.getSelection().removeAllRanges()")
+        self.press("\ue00c")
+
+    def relate(self, head: tuple[int, int], tail: tuple[int, int], label: str) -> None:
+        """Select the head region, press Create Relation, click the tail region, pick the relation's label."""
+        from selenium.webdriver.common.action_chains import ActionChains
+        from selenium.webdriver.common.by import By
+
+        self.select_region(*head)
+        self.driver.find_element(By.CSS_SELECTOR, "[aria-label='Create Relation']").click()
+        time.sleep(0.4)
+        css = f".htx-highlight[data-start='{tail[0]}'][data-end='{tail[1]}']"
+        target = self.driver.find_element(By.CSS_SELECTOR, css)
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", target)
+        target.click()
+        time.sleep(0.6)
+        self.driver.find_element(By.XPATH, "//*[contains(@class,'tabs')]//*[normalize-space()='Relations']").click()
+        time.sleep(0.5)
+        item = self.driver.find_elements(By.CSS_SELECTOR, ".lsf-relations__item")[-1]
+        ActionChains(self.driver).move_to_element(item).perform()
+        time.sleep(0.4)
+        item.find_element(By.CSS_SELECTOR, "[aria-label='Show Relation Labels']").click()
+        time.sleep(0.5)
+        item.find_element(By.CSS_SELECTOR, ".lsf-relation-meta [data-testid='select-trigger']").click()
+        time.sleep(0.5)
+        options = self.driver.find_elements(By.XPATH, "//*[@role='option']")
+        (option,) = [o for o in options if o.text == label]
+        option.click()
+        time.sleep(0.3)
+        self.press("\ue00c")
+        shown = item.find_element(By.CSS_SELECTOR, ".lsf-relation-meta [data-testid='select-display-value']").text
+        if shown != label:
+            raise AssertionError(f"the relation shows {shown!r}, not {label!r}")
+        self.driver.find_element(By.XPATH, "//*[contains(@class,'tabs')]//*[normalize-space()='Regions']").click()
+        time.sleep(0.3)
+
+    def submit(self) -> None:
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+
+        self.driver.find_element(By.XPATH, "//button[normalize-space()='Submit']").click()
+        self.wait().until(ec.presence_of_element_located((By.XPATH, "//button[normalize-space()='Update']")))
+
+    def close(self) -> None:
+        self.driver.quit()
