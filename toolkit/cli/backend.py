@@ -71,7 +71,8 @@ def ls_backend(
     else:
         assert release_dir is not None
         rel = load_release(release_dir)
-        version = f"crf+pair-classifier@{rel.name}-{rel.version}-{rel.manifest_sha256[:12]}"
+        baselines = "crf+pair-classifier" if any(g.relations for _, g in rel.splits["train"]) else "crf"
+        version = f"{baselines}@{rel.name}-{rel.version}-{rel.manifest_sha256[:12]}"
         click.echo(f"training {version} on {len(rel.splits['train'])} documents ...", err=True)
         about = {
             "dataset": rel.name,
