@@ -36,6 +36,7 @@ from .test_live import CRLF, EMOJI, SEED
 pytestmark = pytest.mark.labelstudio
 TITLE = "browser test"
 SHOTS = REPO / "build" / "test-artifacts" / "browser"
+GUIDE = "https://example.org/id-news-er/GUIDELINES.md"  # only linked, never fetched
 # keep's label -> (label of the drawn region, relation from keep to it): the kept region is the head, the drawn one
 # the tail (Label Studio takes a click on a region just drawn only once the relation button is armed)
 RELATE = {
@@ -86,7 +87,7 @@ def test_annotating_in_the_browser_with_the_backend(
     )
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
-    pushed = runner.invoke(main, ["ls", "push", "--title", TITLE])
+    pushed = runner.invoke(main, ["ls", "push", "--title", TITLE, "--guidelines-url", GUIDE])
     assert pushed.exit_code == 0, pushed.output
     shutil.rmtree(SHOTS, ignore_errors=True)
     with running_backend(ls_env, tmp_path / "backend", TITLE) as backend:
@@ -139,6 +140,17 @@ def test_annotating_in_the_browser_with_the_backend(
                 browser.shot("submitted")
             # the legend: the hotkey workflow and every type's definition, from the schema
             from selenium.webdriver.common.by import By
+
+            # the guidelines: a link and their text in the page's instructions
+            browser.driver.find_element(By.XPATH, "//span[normalize-space()='Instructions']").click()
+            time.sleep(0.8)
+            (link,) = browser.driver.find_elements(By.XPATH, f"//a[@href='{GUIDE}']")
+            assert link.is_displayed()
+            assert (
+                "Annotation guidelines: entities and relations" in browser.driver.find_element(By.TAG_NAME, "body").text
+            )
+            browser.shot("instructions-with-the-guidelines")
+            browser.press("\ue00c")
 
             browser.driver.find_element(
                 By.XPATH, "(//*[contains(normalize-space(), 'Legend: how to label')])[last()]"

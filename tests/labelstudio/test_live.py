@@ -190,6 +190,8 @@ def test_cli_push_and_pull_never_show_the_key(
     pushed_again = json.loads(again.stdout)
     assert pushed_again["tasks_already_there"] == 1 and pushed_again["view_id"] > 0
     conn = connect(ls_env.url, ls_env.token)
+    project = conn.client.projects.get(id=pushed_again["project_id"])
+    assert project.show_instruction and "<h1>Annotation guidelines" in (project.expert_instruction or "")
     (view,) = [
         v
         for v in conn.client.views.list(project=pushed_again["project_id"])

@@ -72,6 +72,10 @@ _project_opts = _options(project_options)
     type=click.Choice(["uncertainty"]),
     help="Add a Data Manager tab with the least confident tasks first (prediction score, ascending).",
 )
+@click.option(
+    "--guidelines-url",
+    help="Where annotators read the guidelines (linked from the labelling page's instructions).",
+)
 @json_option
 @_friendly
 def ls_push(
@@ -82,6 +86,7 @@ def ls_push(
     predictions_path: Path | None,
     review_path: Path | None,
     order: str | None,
+    guidelines_url: str | None,
     as_json: bool,
 ) -> None:
     """Create/update the project on $LABEL_STUDIO_URL and import the articles as tasks."""
@@ -117,6 +122,7 @@ def ls_push(
             project_id=project_id,
             predictions=preds,
             progress=progress,
+            instructions=_instructions(schema_path, guidelines_url),
         )
     view = None
     if order is not None:
@@ -135,6 +141,20 @@ def ls_push(
         )
     if view is not None:
         click.echo(f"Data Manager tab 'least confident first' (prediction score, ascending): view {view}")
+
+
+def _instructions(schema_path: Path, url: str | None) -> str | None:
+    """The guidelines beside the schema (GUIDELINES.md), as the project's instructions; None if there are none."""
+    from toolkit.labelstudio.push import instructions_html
+
+    path = Path(schema_path).parent / "GUIDELINES.md"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return instructions_html("", url) if url else None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ToolkitError(f"{path}: cannot read the guidelines ({exc})") from None
+    return instructions_html(text, url)
 
 
 def _push_review(path: Path, schema_obj: Schema, title: str | None, project_id: int | None, as_json: bool) -> None:

@@ -61,9 +61,26 @@ def _check_unchanged(conn: Connection, docs: Sequence[Document], existing: dict[
             )
 
 
-def _ensure_project(conn: Connection, schema: Schema, title: str, project_id: int | None) -> tuple[Any, bool, bool]:
-    """The project (found by id or title, else created) with the schema's config: (project, created, updated)."""
+def instructions_html(guidelines: str, url: str | None = None) -> str:
+    """The project's instructions (shown from the labelling page): a link to the guidelines, then their text.
+
+    The Markdown is rendered by markdown-it-py (CommonMark, raw HTML escaped, not passed through).
+    """
+    from html import escape
+
+    from markdown_it import MarkdownIt
+
+    link = f'<p>Guidelines: <a href="{escape(url)}" target="_blank">{escape(url)}</a></p>\n' if url else ""
+    return link + str(MarkdownIt("commonmark", {"html": False}).render(guidelines))
+
+
+def _ensure_project(
+    conn: Connection, schema: Schema, title: str, project_id: int | None, instructions: str | None = None
+) -> tuple[Any, bool, bool]:
+    """The project (found by id or title, else created) with the schema's config and the instructions:
+    (project, created, updated)."""
     config = label_config(schema)
+    shown = {"expert_instruction": instructions, "show_instruction": True} if instructions else {}
     project: Any = find_project(conn, project_id=project_id, title=title)
     created = updated = False
     if project is None:
@@ -74,17 +91,27 @@ def _ensure_project(conn: Connection, schema: Schema, title: str, project_id: in
             title=title,
             label_config=config,
             description=f"{schema.name} {schema.schema_version} (created by toolkit ls push)",
+            **shown,
         )
         created = True
-    elif (project.label_config or "").strip() != config.strip():
-        call(
-            conn,
-            f"update the config of project {project.id}",
-            conn.client.projects.update,
-            id=project.id,
-            label_config=config,
-        )
-        updated = True
+    else:
+        changes: dict[str, Any] = {}
+        if (project.label_config or "").strip() != config.strip():
+            changes["label_config"] = config
+        if instructions and (project.expert_instruction != instructions or not project.show_instruction):
+            changes.update(shown)
+        if changes:
+            what = " and ".join(
+                n for k, n in (("label_config", "config"), ("expert_instruction", "instructions")) if k in changes
+            )
+            call(
+                conn,
+                f"update the {what} of project {project.id}",
+                conn.client.projects.update,
+                id=project.id,
+                **changes,
+            )
+            updated = True
     return project, created, updated
 
 
@@ -97,6 +124,7 @@ def push(
     project_id: int | None = None,
     predictions: Sequence[Annotation] = (),
     progress: Progress | None = None,
+    instructions: str | None = None,
 ) -> PushReport:
     """Bring the server's project in line with the schema and the articles."""
     by_id = {d.id: d for d in docs}
@@ -119,7 +147,7 @@ def push(
                     f"label {span.label!r} is not in the schema {list(schema.entity_labels)}"
                 )
 
-    project, created, updated = _ensure_project(conn, schema, title, project_id)
+    project, created, updated = _ensure_project(conn, schema, title, project_id, instructions)
     pid = int(project.id)
     existing = _existing_tasks(conn, pid)
     _check_unchanged(conn, docs, existing)
