@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from toolkit.cli import main
 from toolkit.labelstudio.client import connect
 from toolkit.labelstudio.push import push
+from toolkit.model import Document
 from toolkit.schema import load_schema
 
 from ..conftest import REPO
@@ -75,6 +76,14 @@ def test_connect_retrieves_predictions_with_scores_and_orders_least_confident_fi
             if r["type"] == "labels":
                 v = r["value"]
                 assert texts[p.task][v["start"] : v["end"]] == v["text"]
+    # a task pushed after connecting gets its prediction without asking (Label Studio asks the backend itself)
+    late = Document("late000000000001", "Menteri Retno Marsudi tiba di Jenewa pada Senin .")
+    push(conn, load_schema(REPO / "schemas" / "schema.yaml"), [late], title=TITLE)
+    (task,) = [
+        t for t in conn.client.tasks.list(project=backend["project"], fields="all") if t.data["article_id"] == late.id
+    ]
+    (opened,) = list(conn.client.predictions.list(task=task.id))
+    assert opened.model_version == backend["version"] and opened.result
     views = [
         v
         for v in conn.client.views.list(project=backend["project"])
