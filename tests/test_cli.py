@@ -124,7 +124,7 @@ def test_demo_runs_end_to_end(project: Path, monkeypatch: pytest.MonkeyPatch) ->
     result = CliRunner().invoke(main, ["demo", "--out", "build/demo"])
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "[1/9] schema" in out and "9 entity types" in out
+    assert "[1/10] schema" in out and "9 entity types" in out
     assert "matches the committed seeds/articles.jsonl: yes" in out
     assert "committed schemas/label_config.xml in sync: yes" in out
     assert "1 task(s), 2416 characters to annotate" in out
@@ -135,7 +135,8 @@ def test_demo_runs_end_to_end(project: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert "released: id-news-er-demo 0.1.0" in out and "files verified against the manifest" in out
     assert "50 entities, 21 relations; 5 nested entities outside the BIO view" in out
     assert "1 annotator(s); no document annotated twice, so no agreement figure" in out
-    assert "[9/9] benchmarks" in out and "| rules |" in out
+    assert "[9/10] benchmarks" in out and "| rules |" in out
+    assert "[10/10] quality" in out and "idner-news-2k was not imported: qa skipped" in out
     assert "skipped: the CRF needs training documents; the train split is empty" in out
     again = CliRunner().invoke(main, ["demo", "--out", "build/demo"])
     assert again.exit_code == 0 and "unchanged (identical content): id-news-er-demo 0.1.0" in again.output

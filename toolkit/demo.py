@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit._io import atomic_write_text
+from toolkit._io import atomic_write_text, dumps
 from toolkit.annotations.gold import write_gold
 from toolkit.annotations.importer import import_export
 from toolkit.annotations.layers import read_layers
@@ -154,6 +154,7 @@ def _annotation_steps(root: Path, out_dir: Path, schema: Schema, store: Path) ->
     release_step = _release_step(root, out_dir, schema, store, gold_outputs, snapshots)
     steps.append(release_step)
     steps.append(_bench_step(root, out_dir, schema, release_step.outputs[0].parent))
+    steps.append(_quality_step(out_dir, schema))
     return steps
 
 
@@ -200,6 +201,26 @@ def _bench_step(root: Path, out_dir: Path, schema: Schema, seed_release: Path) -
     board = regenerate(board_root)
     lines += [line for line in board.read_text(encoding="utf-8").splitlines() if line.startswith(("## ", "| "))]
     return Step("benchmarks", tuple(lines), (board,))
+
+
+def _quality_step(out_dir: Path, schema: Schema) -> Step:
+    """``annotations qa`` on idner-news-2k's train and validation gold: the suspects a maintainer would review."""
+    from toolkit.quality.find import find_suspects
+
+    gold = out_dir / "corpora" / "idner-news-2k" / "gold.jsonl"
+    if not gold.exists():
+        return Step("quality", ("idner-news-2k was not imported: qa skipped",))
+    report = find_suspects(gold, schema, splits=("train", "validation"))
+    out = out_dir / "quality" / "idner-news-2k-suspects.json"
+    atomic_write_text(out, dumps([x.to_dict() for x in report.suspects], indent=1) + "\n")
+    summary = report.summary()
+    lines = [
+        f"{summary['documents']} documents, {summary['spans']} spans: {summary['suspects']} suspects "
+        f"({', '.join(f'{k} {v}' for k, v in summary['by_kind'].items())})"
+    ]
+    for x in report.suspects[:3]:
+        lines.append(f"{x.score:.3f} {x.doc_id} {x.text!r} {x.label or '(none)'} -> {x.suggestion}: {x.reasons[0]}")
+    return Step("quality", tuple(lines), (out,))
 
 
 def _release_step(
