@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -127,3 +128,32 @@ def test_saved_models_predict_the_same(served: ServedModel, schema: Schema, tmp_
     assert again.version == served.version and again.trained_on == served.trained_on
     for text in TEXTS:
         assert again.predict(Document("d", text), schema) == served.predict(Document("d", text), schema)
+
+
+def test_relations_are_served_between_the_predicted_regions(schema: Schema, tmp_path: Path) -> None:
+    """Trained on the seed's gold (21 relations), the backend predicts relations with their probabilities."""
+    from toolkit.annotations.gold import write_gold
+    from toolkit.annotations.importer import import_export
+    from toolkit.model import layer_from_dict
+
+    snapshot = (
+        Path(__file__).resolve().parents[2]
+        / "annotations"
+        / "snapshots"
+        / "id-news-er-seed-p2-20261128T143348.429Z.json"
+    )
+    report = import_export(snapshot, schema, out_dir=tmp_path / "layers")
+    gold = write_gold(Path(str(report.output)), tmp_path / "gold", schema_path=Path("schemas/schema.yaml"))
+    rec = json.loads(Path(gold["output"]).read_text(encoding="utf-8").splitlines()[0])
+    doc = Document(rec["document"]["id"], rec["document"]["text"])
+    model = train_model([(doc, layer_from_dict(rec["gold"]))], [], schema, None, "crf+pair-classifier@seed", {})
+    assert model.relations is not None
+    pred = model.predict(doc, schema)
+    regions = {r["id"]: r for r in pred["result"] if r["type"] == "labels"}
+    relations = [r for r in pred["result"] if r["type"] == "relation"]
+    assert relations, "a model trained on the seed's relations predicts some on the seed"
+    for r in relations:
+        head, tail = regions[r["from_id"]], regions[r["to_id"]]
+        rel = schema.relation(r["labels"][0])
+        assert rel.allows(head["value"]["labels"][0], tail["value"]["labels"][0])
+        assert r["direction"] == ("right" if rel.directed else "bi") and 0 < r["score"] <= 1
