@@ -30,8 +30,9 @@ from toolkit.seeds import ARTICLES_FILE, load_articles
 
 ROOT = Path(__file__).resolve().parents[2]
 TITLE = "id-news-er seed"
-# Login of the throwaway local server main() starts (user 1); it stays in the export, never in a layer.
-LOGIN = "seed-annotator@example.com"
+# Login of the throwaway local server main() starts (user 1): Label Studio wants an e-mail address, so a random,
+# one-off one names no one; it stays in that server, never in the export's layers or the snapshot.
+LOGIN = secrets.token_hex(8) + "@example.invalid"
 
 
 def build_layer() -> tuple[Annotation, str]:
