@@ -25,7 +25,7 @@ import numpy as np
 
 from toolkit._gc import gc_paused
 from toolkit.model import Span
-from toolkit.scoring.prf import COR, INC, MIS, PAR, SPU, Arr, entity_block
+from toolkit.scoring.prf import COR, INC, MIS, PAR, SPU, Arr, ModeScores, entity_block
 
 Ent = tuple[int, int, str]  # start, inclusive end, label
 
@@ -161,28 +161,15 @@ def counts_by_label(gold: Sequence[Span], pred: Sequence[Span], mode: str) -> di
 
 
 @dataclass(frozen=True)
-class EntityScores:
+class EntityScores(ModeScores):
     """Per-document count rows and per-label sums for each mode scored."""
 
     labels: tuple[str, ...]
     per_doc: Mapping[str, Arr]  # mode -> (documents, 5) counts over all labels
     per_label: Mapping[str, Mapping[str, Arr]]  # mode -> label -> (5,) counts
 
-    def overall(self, mode: str) -> dict[str, Any]:
-        return entity_block(self.per_doc[mode].sum(axis=0), mode in HALF_CREDIT)
-
-    def by_label(self, mode: str) -> dict[str, dict[str, Any]]:
-        return {label: entity_block(c, mode in HALF_CREDIT) for label, c in sorted(self.per_label[mode].items())}
-
-    def macro_f1(self, mode: str) -> float:
-        rows = self.by_label(mode)
-        return float(np.mean([r["f1"] for r in rows.values()])) if rows else 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            mode: {"micro": self.overall(mode), "macro_f1": self.macro_f1(mode), "per_label": self.by_label(mode)}
-            for mode in self.per_doc
-        }
+    def block(self, counts: Arr, mode: str) -> dict[str, Any]:
+        return entity_block(counts, mode in HALF_CREDIT)
 
 
 def score_entities(

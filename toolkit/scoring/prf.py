@@ -18,6 +18,7 @@ and scores must equal those tools to the last digit.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -63,3 +64,33 @@ def relation_block(counts: Arr) -> dict[str, Any]:
 def f1_of(counts: Arr, half_credit: bool = False) -> float:
     """F1 of one summed count row."""
     return float(prf(np.asarray(counts), half_credit)["f1"])
+
+
+class ModeScores:
+    """What entity and relation scores share: per-mode count rows, read as micro, per-label and macro blocks.
+
+    Subclasses (frozen dataclasses) hold ``per_doc`` (mode -> documents x 5 counts) and ``per_label``
+    (mode -> label -> 5 counts) and say how a block of counts is read (:meth:`block`).
+    """
+
+    per_doc: Mapping[str, Arr]
+    per_label: Mapping[str, Mapping[str, Arr]]
+
+    def block(self, counts: Arr, mode: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def overall(self, mode: str) -> dict[str, Any]:
+        return self.block(self.per_doc[mode].sum(axis=0), mode)
+
+    def by_label(self, mode: str) -> dict[str, dict[str, Any]]:
+        return {label: self.block(c, mode) for label, c in sorted(self.per_label[mode].items())}
+
+    def macro_f1(self, mode: str) -> float:
+        rows = self.by_label(mode)
+        return float(np.mean([r["f1"] for r in rows.values()])) if rows else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            mode: {"micro": self.overall(mode), "macro_f1": self.macro_f1(mode), "per_label": self.by_label(mode)}
+            for mode in self.per_doc
+        }

@@ -17,7 +17,7 @@ import numpy as np
 
 from toolkit._gc import gc_paused
 from toolkit.model import Relation, Span
-from toolkit.scoring.prf import COR, MIS, SPU, Arr, relation_block
+from toolkit.scoring.prf import COR, MIS, SPU, Arr, ModeScores, relation_block
 
 RELATION_MODES = ("strict", "boundaries")
 
@@ -45,25 +45,12 @@ def relation_keys(
 
 
 @dataclass(frozen=True)
-class RelationScores:
+class RelationScores(ModeScores):
     per_doc: Mapping[str, Arr]  # mode -> (documents, 5) count rows
     per_label: Mapping[str, Mapping[str, Arr]]  # mode -> label -> (5,) counts
 
-    def overall(self, mode: str) -> dict[str, Any]:
-        return relation_block(self.per_doc[mode].sum(axis=0))
-
-    def by_label(self, mode: str) -> dict[str, dict[str, Any]]:
-        return {label: relation_block(c) for label, c in sorted(self.per_label[mode].items())}
-
-    def macro_f1(self, mode: str) -> float:
-        rows = self.by_label(mode)
-        return float(np.mean([r["f1"] for r in rows.values()])) if rows else 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            mode: {"micro": self.overall(mode), "macro_f1": self.macro_f1(mode), "per_label": self.by_label(mode)}
-            for mode in self.per_doc
-        }
+    def block(self, counts: Arr, mode: str) -> dict[str, Any]:
+        return relation_block(counts)
 
 
 def score_relations(
