@@ -24,6 +24,7 @@ from typing import Any
 
 import orjson
 
+from toolkit.annotations.layers import open_layers
 from toolkit.errors import ToolkitError
 from toolkit.model import Annotation, layer_from_dict
 
@@ -32,13 +33,7 @@ RELATION_OUTCOMES = ("kept", "relabelled", "deleted", "added")
 
 
 def _records(path: Path) -> Iterator[tuple[int, list[dict[str, Any]]]]:
-    try:
-        fh = Path(path).open("rb")  # noqa: SIM115 - closed by the with block below
-    except OSError as exc:
-        raise ToolkitError(
-            f"{path}: cannot read layers ({exc.strerror}); run `toolkit annotations import` first"
-        ) from None
-    with fh:
+    with open_layers(path) as fh:
         for lineno, line in enumerate(fh, 1):
             try:
                 rec = orjson.loads(line)

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import orjson
 
 from toolkit.errors import ModelError, ToolkitError
 from toolkit.model import Annotation, Document, layer_from_dict
+
+
+def open_layers(path: Path) -> IO[bytes]:
+    """A layers file opened for reading; the error says to import first."""
+    try:
+        return Path(path).open("rb")
+    except OSError as exc:
+        raise ToolkitError(
+            f"{path}: cannot read layers ({exc.strerror}); run `toolkit annotations import` first"
+        ) from None
 
 
 def read_layers(path: Path, *, min_annotators: int = 0) -> Iterator[tuple[Document, list[Annotation]]]:
@@ -19,13 +30,7 @@ def read_layers(path: Path, *, min_annotators: int = 0) -> Iterator[tuple[Docume
     have one.
     """
     path = Path(path)
-    try:
-        fh = path.open("rb")
-    except OSError as exc:
-        raise ToolkitError(
-            f"{path}: cannot read layers ({exc.strerror}); run `toolkit annotations import` first"
-        ) from exc
-    with fh:
+    with open_layers(path) as fh:
         for lineno, line in enumerate(fh, 1):
             yield parse_layers_line(line, f"{path}, line {lineno}", min_annotators)
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from toolkit._gc import gc_paused
 from toolkit._workers import worker_pool
-from toolkit.annotations.layers import parse_layers_line
+from toolkit.annotations.layers import open_layers, parse_layers_line
 from toolkit.errors import ToolkitError
 from toolkit.model import Annotation, Document
 from toolkit.schema import Schema
@@ -163,12 +163,7 @@ def _line_chunk(args: tuple[str, int, list[bytes], Schema]) -> _Chunk:
 def agreement_file(path: Path, schema: Schema, *, resamples: int = 1000, seed: int = 0) -> AgreementReport:
     """:func:`agreement` of a layers file; big files are read and scored by worker processes."""
     path = Path(path)
-    try:
-        fh = path.open("rb")
-    except OSError as exc:
-        raise ToolkitError(
-            f"{path}: cannot read layers ({exc.strerror}); run `toolkit annotations import` first"
-        ) from exc
+    fh = open_layers(path)
 
     def jobs() -> Iterator[tuple[str, int, list[bytes], Schema]]:
         line = 1
