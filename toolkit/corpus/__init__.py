@@ -19,11 +19,14 @@ from toolkit.corpus.spans import span_units
 from toolkit.model import Annotation, Document
 from toolkit.schema import Schema
 
-READERS: Mapping[str, Callable[[Path], list[Unit]]] = {
-    "spans": span_units,
-    "brat": brat_units,
+Reader = Callable[[Path, str, Counter[str]], list[Unit]]
+READERS: Mapping[str, Reader] = {
+    "conll": lambda path, scheme, ignored: conll_units(path, scheme),
+    "spans": lambda path, scheme, ignored: span_units(path),
+    "brat": lambda path, scheme, ignored: brat_units(path, ignored),
 }
-"""Formats by name (CoNLL takes its tagging scheme, so it is called on its own)."""
+"""Formats by name: each reads a file into units, given the tagging scheme (CoNLL) and a tally of the lines
+it ignores (brat's E/A/M/N/# lines)."""
 
 
 def import_files(
@@ -44,12 +47,7 @@ def import_files(
     ignored: Counter[str] = Counter()
     files = []
     for path in paths:
-        if fmt == "conll":
-            units = conll_units(Path(path), scheme)
-        elif fmt == "brat":
-            units = brat_units(Path(path), ignored)
-        else:
-            units = READERS[fmt](Path(path))
+        units = READERS[fmt](Path(path), scheme, ignored)
         files.append((Path(path), split or split_of(Path(path)), units))
     summary = write_units(
         files,
