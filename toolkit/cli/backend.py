@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from toolkit.cli._common import _echo_json, _friendly, json_option, schema_option
+from toolkit.cli.ls import _project_opts, order_option
 from toolkit.errors import ToolkitError
 
 
@@ -105,14 +106,9 @@ def ls_backend(
 
 @click.command("connect")
 @click.option("--backend", "backend_url", required=True, help="The backend's URL, e.g. http://127.0.0.1:9090.")
-@click.option("--title", help="Project title (default: the schema name).")
-@click.option("--project-id", type=int, help="Project id (overrides --title).")
+@_project_opts
 @click.option("--retrieve", is_flag=True, help="Ask the backend for predictions of every task now.")
-@click.option(
-    "--order",
-    type=click.Choice(["uncertainty"]),
-    help="Add a Data Manager tab with the least confident tasks first (prediction score, ascending).",
-)
+@order_option
 @schema_option
 @json_option
 @_friendly

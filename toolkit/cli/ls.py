@@ -49,6 +49,11 @@ project_options = [
 
 
 _project_opts = _options(project_options)
+order_option = click.option(
+    "--order",
+    type=click.Choice(["uncertainty"]),
+    help="Add a Data Manager tab with the least confident tasks first (prediction score, ascending).",
+)
 
 
 @ls_group.command("push")
@@ -67,11 +72,7 @@ _project_opts = _options(project_options)
     type=click.Path(path_type=Path, dir_okay=False),
     help="Push a review task file (`toolkit annotations qa --review-tasks`) instead of the seed articles.",
 )
-@click.option(
-    "--order",
-    type=click.Choice(["uncertainty"]),
-    help="Add a Data Manager tab with the least confident tasks first (prediction score, ascending).",
-)
+@order_option
 @click.option(
     "--guidelines-url",
     help="Where annotators read the guidelines (linked from the labelling page's instructions).",
