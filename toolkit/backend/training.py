@@ -11,14 +11,13 @@ folder and returns what it trained on.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from toolkit.annotations.gold_records import read_gold_records
 from toolkit.backend.model import Example, as_gold_examples, train_model
-from toolkit.model import Document, layer_from_dict
 from toolkit.schema import Schema
 from toolkit.scoring.labels import LabelRule
 
@@ -36,13 +35,7 @@ class TrainingSetup:
 
 
 def _gold_examples(path: Path) -> list[Example]:
-    records = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            rec = json.loads(line)
-            doc = Document(rec["document"]["id"], rec["document"]["text"])
-            records.append((doc, layer_from_dict(rec["gold"])))
-    return as_gold_examples(records)
+    return as_gold_examples([(r.document, r.gold) for r in read_gold_records(path)])
 
 
 def base_examples(

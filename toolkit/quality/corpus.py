@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from toolkit.annotations.gold_records import read_gold_records
 from toolkit.dataset.bio import token_range
-from toolkit.errors import ModelError, ToolkitError
-from toolkit.model import Annotation, Document, Span, layer_from_dict
+from toolkit.errors import ToolkitError
+from toolkit.model import Annotation, Document, Span
 from toolkit.tokenize import doc_tokens
 
 
@@ -40,39 +40,10 @@ def _qa_doc(document: Document, gold: Annotation, split: str) -> QaDoc:
 
 
 def _gold_file(path: Path) -> list[QaDoc]:
-    docs: list[QaDoc] = []
-    seen: set[str] = set()
-    try:
-        fh = path.open(encoding="utf-8")
-    except OSError as exc:
-        raise QaInputError(f"{path}: cannot read ({exc.strerror})") from None
-    with fh:
-        try:
-            lines = list(fh)
-        except UnicodeDecodeError as exc:
-            raise QaInputError(f"{path}: not UTF-8 ({exc.reason})") from None
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        at = f"{path}, line {lineno}"
-        try:
-            rec = json.loads(line)
-            meta = rec["document"].get("metadata") or {}
-            document = Document(rec["document"]["id"], rec["document"]["text"], meta)
-            layer = layer_from_dict(rec["gold"])
-            layer.check_against(document)
-        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
-            raise QaInputError(
-                f"{at}: not a gold record ({type(exc).__name__}: {exc}); give the file `toolkit annotations gold` "
-                "or `toolkit corpus import-*` writes, or a release folder"
-            ) from None
-        except ModelError as exc:
-            raise QaInputError(f"{at}: {exc}") from None
-        if document.id in seen:
-            raise QaInputError(f"{at}: document {document.id} appears twice; keep one gold record per document")
-        seen.add(document.id)
-        split = meta.get("split") if isinstance(meta.get("split"), str) else "unsplit"
-        docs.append(_qa_doc(document, layer, str(split)))
+    docs = []
+    for r in read_gold_records(path):
+        split = r.document.metadata.get("split")
+        docs.append(_qa_doc(r.document, r.gold, split if isinstance(split, str) else "unsplit"))
     if not docs:
         raise QaInputError(f"{path}: no gold records (the file is empty)")
     return docs

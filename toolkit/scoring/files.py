@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from toolkit.annotations.gold_records import read_gold_records
 from toolkit.errors import ModelError, ToolkitError
-from toolkit.model import Annotation, Document, Provenance, layer_from_dict
+from toolkit.model import Annotation, Document, Provenance
 from toolkit.predictions import PredictionError, read_prediction_set
 from toolkit.schema import Schema
 from toolkit.scoring.intervals import paired_test
@@ -56,32 +57,16 @@ def _gold_records(path: Path, schema: Schema) -> Side:
     texts: dict[str, str] = {}
     declared = []
     entity_labels, relation_labels = set(schema.entity_labels), set(schema.relation_labels)
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            at = f"{path}, line {lineno}"
-            try:
-                rec = json.loads(line)
-                doc = Document(rec["document"]["id"], rec["document"]["text"])
-                layer = layer_from_dict(rec["gold"])
-                layer.check_against(doc)
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise ScoreInputError(f"{at}: not a gold record ({exc}); run `toolkit annotations gold`") from None
-            except ModelError as exc:
-                raise ScoreInputError(f"{at}: {exc}") from None
-            bad = [s.label for s in layer.spans if s.label not in entity_labels]
-            bad += [r.label for r in layer.relations if r.label not in relation_labels]
-            if bad:
-                raise ScoreInputError(
-                    f"{at}: document {doc.id}: label {bad[0]!r} is not in the schema {schema.name}; "
-                    "pass the schema the gold was made with (--schema)"
-                )
-            if doc.id in layers:
-                raise ScoreInputError(f"{at}: document {doc.id} appears twice; keep one gold record per document")
-            layers[doc.id], texts[doc.id] = layer, doc.text
-            ann = rec.get("annotated")
-            declared.append(ann if isinstance(ann, dict) else None)
+    for r in read_gold_records(path):
+        bad = [s.label for s in r.gold.spans if s.label not in entity_labels]
+        bad += [x.label for x in r.gold.relations if x.label not in relation_labels]
+        if bad:
+            raise ScoreInputError(
+                f"{r.at}: document {r.document.id}: label {bad[0]!r} is not in the schema {schema.name}; "
+                "pass the schema the gold was made with (--schema)"
+            )
+        layers[r.document.id], texts[r.document.id] = r.gold, r.document.text
+        declared.append(r.annotated)
     union = union_declared(declared)
     rule = LabelRule.declared(union, f"declared by the gold records of {path.name}") if union else None
     return Side(layers, texts, rule, {})
