@@ -20,7 +20,7 @@ from toolkit.baselines.crf import CrfTagger
 from toolkit.baselines.relations import PairClassifier
 from toolkit.dataset.bio import bio_to_spans, token_range
 from toolkit.errors import ToolkitError
-from toolkit.model import Annotation, Document, Provenance, Span
+from toolkit.model import Annotation, Document, Span
 from toolkit.schema import Schema
 
 Example = tuple[Document, Annotation]
@@ -30,10 +30,15 @@ class BackendError(ToolkitError):
     """The backend's model cannot be trained, loaded or applied."""
 
 
+def token_confidences(crf: CrfTagger, doc: Document) -> tuple[list[tuple[int, int]], list[str], list[float]]:
+    """Tokens, the CRF's Viterbi tags and each token's ``P(y_t = ŷ_t | x)``."""
+    tokens, tags, probs = crf.marginals(doc)
+    return tokens, tags, [p.get(t, 0.0) for p, t in zip(probs, tags, strict=True)]
+
+
 def least_confidence(crf: CrfTagger, doc: Document) -> float:
     """The task score: the lowest ``P(y_t = ŷ_t | x)`` over the text's tokens (1.0 for a text without tokens)."""
-    _, tags, probs = crf.marginals(doc)
-    return min((p.get(t, 0.0) for p, t in zip(probs, tags, strict=True)), default=1.0)
+    return min(token_confidences(crf, doc)[2], default=1.0)
 
 
 @dataclass
@@ -45,8 +50,7 @@ class ServedModel:
 
     def predict(self, doc: Document, schema: Schema) -> dict[str, Any]:
         """One Label Studio prediction: ``{"result": [...], "score": s, "model_version": v}``."""
-        tokens, tags, probs = self.crf.marginals(doc)
-        confidence = [p.get(t, 0.0) for p, t in zip(probs, tags, strict=True)]
+        tokens, tags, confidence = token_confidences(self.crf, doc)
         spans = [Span(f"p{k}", s.start, s.end, s.label) for k, s in enumerate(bio_to_spans(tokens, tags), 1)]
         starts, ends = [a for a, _ in tokens], [b for _, b in tokens]
         result: list[dict[str, Any]] = []
@@ -122,7 +126,3 @@ def train_model(
         if not validation or tune_relations(relations, train, validation, schema, rule, symmetric) is None:
             relations.fit(train, schema)
     return ServedModel(crf, relations, version, trained_on)
-
-
-def as_gold_examples(records: Sequence[tuple[Document, Annotation]]) -> list[Example]:
-    return [(d, Annotation(d.id, "gold", "", g.spans, g.relations, Provenance("backend"), "gold")) for d, g in records]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.annotations.gold_records import read_gold_records
-from toolkit.backend.model import Example, as_gold_examples, train_model
+from toolkit.backend.model import Example, train_model
 from toolkit.schema import Schema
 from toolkit.scoring.labels import LabelRule
 
@@ -35,7 +35,7 @@ class TrainingSetup:
 
 
 def _gold_examples(path: Path) -> list[Example]:
-    return as_gold_examples([(r.document, r.gold) for r in read_gold_records(path)])
+    return [(r.document, r.gold) for r in read_gold_records(path)]
 
 
 def base_examples(

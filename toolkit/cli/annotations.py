@@ -237,7 +237,6 @@ def annotations_qa(
 ) -> None:
     """Rank suspect annotations of a gold file or a release (GOLD_OR_RELEASE), most suspect first."""
     from toolkit._io import atomic_write_text, dumps
-    from toolkit.quality.corpus import load_corpus
     from toolkit.quality.find import QaOptions, find_suspects
     from toolkit.quality.review import review_tasks as make_tasks
     from toolkit.schema import load_schema
@@ -246,11 +245,8 @@ def annotations_qa(
     names = tuple(n.strip() for n in detectors.split(",") if n.strip())
     report = find_suspects(gold, schema_obj, QaOptions(folds, seed, names), splits)
     if review_tasks is not None:
-        docs, _ = load_corpus(gold, splits)
-        chosen = {s.doc_id for s in report.suspects}
-        order = list(dict.fromkeys(s.doc_id for s in report.suspects))[:max_review]
-        keep = set(order) & chosen
-        tasks = make_tasks(docs, [s for s in report.suspects if s.doc_id in keep], schema_obj)
+        keep = set(list(dict.fromkeys(s.doc_id for s in report.suspects))[:max_review])  # the most suspect first
+        tasks = make_tasks(report.docs, [s for s in report.suspects if s.doc_id in keep], schema_obj)
         atomic_write_text(review_tasks, dumps(tasks, indent=1) + "\n")
     if as_json:
         _echo_json([s.to_dict() for s in report.suspects])

@@ -59,13 +59,23 @@ NEEDS: dict[str, Callable[[Sequence[QaDoc], QaOptions], str | None]] = {
 @dataclass(frozen=True)
 class QaReport:
     corpus: str
-    documents: int
-    spans: int
-    relations: int
+    docs: tuple[QaDoc, ...]  # what was read (a review task file is made from them)
     suspects: list[Suspect]
     by_detector: dict[str, int]
     seconds: dict[str, float] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def documents(self) -> int:
+        return len(self.docs)
+
+    @property
+    def spans(self) -> int:
+        return sum(len(d.gold.spans) for d in self.docs)
+
+    @property
+    def relations(self) -> int:
+        return sum(len(d.gold.relations) for d in self.docs)
 
     def summary(self) -> dict[str, Any]:
         kinds = Counter(s.kind for s in self.suspects)
@@ -107,9 +117,7 @@ def find_suspects(path: Path, schema: Schema, options: QaOptions = QaOptions(), 
     ranked = merge_and_rank(s for items in found.values() for s in items)
     return QaReport(
         name,
-        len(docs),
-        sum(len(d.gold.spans) for d in docs),
-        sum(len(d.gold.relations) for d in docs),
+        tuple(docs),
         ranked,
         {n: len(items) for n, items in found.items()},
         seconds,
