@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,30 +14,39 @@ SEED_RAW = REPO / "seeds" / "raw" / "000_52eeffeea49d3acd.txt"
 IDNER = REPO / "benchmarks" / "data" / "idner-news-2k"
 
 
-def idner_release(tmp: Path, sizes: tuple[int, int, int], name: str = "mini") -> Path:
-    """A release of the first sentences of idner-news-2k's train, dev and test files (CRLF kept)."""
-    from toolkit.corpus import write_corpus
+def corpus_release(
+    tmp: Path,
+    fmt: str,
+    files: list[Path],
+    *,
+    name: str,
+    schema_path: Path = REPO / "schemas" / "schema.yaml",
+    **release_kw: Any,
+) -> Path:
+    """Import corpus files of ``fmt`` (as published: repeats and cross-split texts kept) and release them."""
+    from toolkit.corpus import import_files
     from toolkit.dataset.release import release
 
-    for file, n in zip(("train.txt", "dev.txt", "test.txt"), sizes, strict=True):
-        lines = (IDNER / file).read_bytes().decode("utf-8").split("\r\n\r\n")[:n]
-        (tmp / file).write_bytes(("\r\n\r\n".join(lines) + "\r\n").encode("utf-8"))
-    write_corpus(
-        [tmp / "train.txt", tmp / "dev.txt", tmp / "test.txt"],
-        tmp / "corpus",
-        duplicates="keep-all",
-        cross_split="keep-all",
-    )
+    import_files(fmt, files, tmp / "corpus", duplicates="keep-all", cross_split="keep-all")
     return release(
         name=name,
         version="1.0.0",
-        schema=load_schema(REPO / "schemas" / "schema.yaml"),
+        schema=load_schema(schema_path),
         seeds_path=tmp / "corpus" / "articles.jsonl",
         gold_paths=[tmp / "corpus" / "gold.jsonl"],
-        guidelines_path=REPO / "schemas" / "GUIDELINES.md",
+        guidelines_path=schema_path.parent / "GUIDELINES.md",
         releases_dir=tmp / "releases",
         split_by="metadata",
+        **release_kw,
     ).path
+
+
+def idner_release(tmp: Path, sizes: tuple[int, int, int], name: str = "mini") -> Path:
+    """A release of the first sentences of idner-news-2k's train, dev and test files (CRLF kept)."""
+    for file, n in zip(("train.txt", "dev.txt", "test.txt"), sizes, strict=True):
+        lines = (IDNER / file).read_bytes().decode("utf-8").split("\r\n\r\n")[:n]
+        (tmp / file).write_bytes(("\r\n\r\n".join(lines) + "\r\n").encode("utf-8"))
+    return corpus_release(tmp, "conll", [tmp / f for f in ("train.txt", "dev.txt", "test.txt")], name=name)
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from toolkit.sentences import sentence_bounds
 
-from .conftest import REPO
+from .conftest import REPO, corpus_release
 
 GOLDEN = [
     ("Dr. Hasan bertemu Presiden. Lalu ia pergi.", ["Dr. Hasan bertemu Presiden.", "Lalu ia pergi."]),
@@ -130,26 +130,12 @@ def _seed_gold(tmp_path: Path) -> Path:
 
 
 def test_a_sentence_corpus_keeps_one_sentence_per_row(tmp_path: Path) -> None:
-    from toolkit.corpus import import_files
-    from toolkit.dataset.release import release
-    from toolkit.schema import load_schema
-
     (tmp_path / "test.json").write_text(
         json.dumps([{"tokens": ["Mr.", "Smith", "left", ".", "He", "came", "."], "entities": [[0, 2, "Peop"]]}])
     )
-    import_files("spans", [tmp_path / "test.json"], tmp_path / "c")
     schema = REPO / "benchmarks" / "data" / "conll04" / "schema.yaml"
-    rel = release(
-        name="s",
-        version="1.0.0",
-        schema=load_schema(schema),
-        seeds_path=tmp_path / "c" / "articles.jsonl",
-        gold_paths=[tmp_path / "c" / "gold.jsonl"],
-        guidelines_path=schema.parent / "GUIDELINES.md",
-        releases_dir=tmp_path / "r",
-        split_by="metadata",
-    )
+    path = corpus_release(tmp_path, "spans", [tmp_path / "test.json"], name="s", schema_path=schema)
     import pyarrow.parquet as pq
 
-    rows = pq.read_table(rel.path / "sentences" / "test.parquet").to_pylist()
+    rows = pq.read_table(path / "sentences" / "test.parquet").to_pylist()
     assert len(rows) == 1 and rows[0]["text"] == "Mr. Smith left . He came ."

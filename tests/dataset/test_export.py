@@ -14,7 +14,7 @@ from toolkit.dataset.release import release
 from toolkit.model import layer_from_dict
 from toolkit.schema import load_schema
 
-from ..conftest import REPO
+from ..conftest import REPO, corpus_release
 
 CONLL04 = REPO.parent / "shared" / "data" / "conll04"
 SCHEMA = REPO / "benchmarks" / "data" / "conll04" / "schema.yaml"
@@ -22,20 +22,10 @@ SCHEMA = REPO / "benchmarks" / "data" / "conll04" / "schema.yaml"
 
 @pytest.fixture(scope="module")
 def conll04(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("conll04")
     files = [CONLL04 / f"{s}.CoNLL04.json" for s in ("train", "valid", "test")]
-    import_files("spans", files, tmp / "corpus", duplicates="keep-all", cross_split="keep-all")
-    return release(
-        name="conll04",
-        version="1.0.0",
-        schema=load_schema(SCHEMA),
-        seeds_path=tmp / "corpus" / "articles.jsonl",
-        gold_paths=[tmp / "corpus" / "gold.jsonl"],
-        guidelines_path=SCHEMA.parent / "GUIDELINES.md",
-        releases_dir=tmp / "releases",
-        split_by="metadata",
-        license_id="other",
-    ).path
+    return corpus_release(
+        tmp_path_factory.mktemp("conll04"), "spans", files, name="conll04", schema_path=SCHEMA, license_id="other"
+    )
 
 
 def _release_items(
