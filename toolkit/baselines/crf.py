@@ -83,8 +83,16 @@ class CrfTagger:
     name = "crf"
     GRID = tuple({"c1": c1, "c2": c2} for c1, c2 in GRID)
 
-    def __init__(self, c1: float = 0.05, c2: float = 0.1, max_iterations: int = 150, language: str = "id") -> None:
+    def __init__(
+        self,
+        c1: float = 0.05,
+        c2: float = 0.1,
+        max_iterations: int = 150,
+        language: str = "id",
+        use_clusters: bool = True,
+    ) -> None:
         self.c1, self.c2, self.max_iterations = c1, c2, max_iterations
+        self.use_clusters = use_clusters  # word-cluster features where the language has a table (off: ablations)
         self.language = language  # of the texts: word frequencies, affixes and cue words (set from the schema)
         self.clusters: str | None = None  # where the Brown cluster features come from (set at training), None: none
         self.entries: dict[tuple[str, ...], str] = {}
@@ -117,7 +125,7 @@ class CrfTagger:
         if not train:
             raise BaselineError("the CRF needs training documents; the train split is empty")
         self.language = schema.language
-        self.clusters = cluster_source(schema.language)
+        self.clusters = cluster_source(schema.language) if self.use_clusters else None
         sequences = self._sequences(train)
         self.entries = learn_entries(train)
         return sequences
