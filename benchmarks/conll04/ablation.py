@@ -1,10 +1,11 @@
-"""What the Brown word clusters bring the English CRF: CoNLL04 with and without them.
+"""What the word clusters and the place knowledge bring: CoNLL04 with and without each.
 
-Each row trains the CRF exactly as ``toolkit bench`` does (train split, c1/c2 chosen on validation by
-``toolkit.benchmarks.tuning.tune``), with or without the word-cluster features, scores validation and
-test (strict micro F1 = seqeval's, 95% bootstrap over sentences), and runs the tuned pair classifier
-on its predicted entities (strict relation F1 end to end). The relation classifier with gold entities
-does not use clusters, so it is the same in every row. Writes ABLATION.md and ablation.json here.
+Each row trains the CRF and the pair classifier exactly as ``toolkit bench`` does (train split; c1/c2,
+C and the threshold chosen on validation by ``toolkit.benchmarks.tuning``), with or without the CRF's
+Brown word clusters and the pair classifier's place-containment features, and scores validation and
+test: entities (strict micro F1 = seqeval's), relations given the gold entities, and relations end to
+end on the row's CRF entities (strict), with 95% bootstrap intervals over sentences. Writes
+ABLATION.md and ablation.json beside this file.
 
 CoNLL04 is research-use data: make the release as the README says (it reads
 ``../shared/data/conll04/``), then: python benchmarks/conll04/ablation.py releases/conll04/1.0.0
@@ -21,6 +22,7 @@ from toolkit._io import atomic_write_text
 from toolkit.baselines.base import as_layer
 from toolkit.baselines.crf import CrfTagger
 from toolkit.baselines.features import cluster_source
+from toolkit.baselines.geo import geo_source
 from toolkit.baselines.relations import PairClassifier
 from toolkit.benchmarks.runner import dataset_rule
 from toolkit.benchmarks.tuning import tune, tune_relations
@@ -29,37 +31,59 @@ from toolkit.schema import load_schema
 from toolkit.scoring.report import score_layers
 
 HERE = Path(__file__).resolve().parent
-ROWS = {"crf (all features)": True, "crf without word clusters": False}
-"""Row name -> whether the CRF uses word clusters."""
+ROWS = {
+    "all features": (True, True),
+    "CRF without word clusters": (False, True),
+    "pair classifier without place knowledge": (True, False),
+    "neither (the baselines before both)": (False, False),
+}
+"""Row name -> (the CRF uses word clusters, the pair classifier uses place containment)."""
 
 
 def run(release: Path, schema_path: Path, resamples: int, seed: int) -> dict[str, Any]:
     rel = load_release(release)
     schema = load_schema(schema_path)
-    train, val, test = rel.splits["train"], rel.splits["validation"], rel.splits["test"]
+    splits = {"validation": rel.splits["validation"], "test": rel.splits["test"]}
+    train, val = rel.splits["train"], splits["validation"]
     rule = dataset_rule(rel)
     symmetric = [r.label for r in schema.relations if not r.directed]
-    pairs = PairClassifier(seed=seed)
-    tune_relations(pairs, train, val, schema, rule, symmetric)
+    crfs: dict[bool, CrfTagger] = {}
+    pairs: dict[bool, PairClassifier] = {}
+    for clusters in (True, False):
+        crfs[clusters] = CrfTagger(use_clusters=clusters)
+        tune(crfs[clusters], train, val, schema, rule)
+    for geo in (True, False):
+        pairs[geo] = PairClassifier(seed=seed, use_geo=geo)
+        tune_relations(pairs[geo], train, val, schema, rule, symmetric)
+
+    def relations(data: list[Any], spans: dict[str, Any], model: PairClassifier, name: str) -> dict[str, Any]:
+        gold = [g for _, g in data]
+        layers = [as_layer(d, name, spans[d.id], model.predict_relations(d, spans[d.id])) for d, _ in data]
+        scored = score_layers(gold, layers, rule, symmetric, entity_modes=(), relation_modes=("strict",))
+        return scored.relation_dict(resamples, seed)["strict"]  # type: ignore[no-any-return]
+
     rows: dict[str, Any] = {}
-    for name, clusters in ROWS.items():
-        crf = CrfTagger(use_clusters=clusters)
-        grid = tune(crf, train, val, schema, rule)
-        row: dict[str, Any] = {"c1": crf.c1, "c2": crf.c2, "clusters": crf.clusters, "validation_grid": grid}
-        for split, data in (("validation", val), ("test", test)):
+    for name, (clusters, geo) in ROWS.items():
+        crf, pair = crfs[clusters], pairs[geo]
+        row: dict[str, Any] = {
+            "crf": {"c1": crf.c1, "c2": crf.c2, "clusters": crf.clusters},
+            "pair_classifier": {"c": pair.c, "threshold": pair.threshold, "geo": pair.geo},
+        }
+        for split, data in splits.items():
             gold = [g for _, g in data]
-            spans = {d.id: crf.predict_spans(d) for d, _ in data}
-            ents = [as_layer(d, name, spans[d.id]) for d, _ in data]
-            row[split] = score_layers(gold, ents, rule, entity_modes=("strict",)).entity_dict(resamples, seed)["strict"]
-            rels = [as_layer(d, name, spans[d.id], pairs.predict_relations(d, spans[d.id])) for d, _ in data]
-            scored = score_layers(gold, rels, rule, symmetric, entity_modes=(), relation_modes=("strict",))
-            row[f"{split}_relations_end_to_end"] = scored.relation_dict(resamples, seed)["strict"]
+            predicted = {d.id: crf.predict_spans(d) for d, _ in data}
+            ents = [as_layer(d, name, predicted[d.id]) for d, _ in data]
+            row[f"{split}_entities"] = score_layers(gold, ents, rule, entity_modes=("strict",)).entity_dict(
+                resamples, seed
+            )["strict"]
+            row[f"{split}_relations_gold_entities"] = relations(data, {d.id: g.spans for d, g in data}, pair, name)
+            row[f"{split}_relations_end_to_end"] = relations(data, predicted, pair, name)
         rows[name] = row
     return {
         "release": f"{rel.name} {rel.version}",
         "manifest_sha256": rel.manifest_sha256,
         "clusters": cluster_source(schema.language),
-        "pair_classifier": {"c": pairs.c, "threshold": pairs.threshold},
+        "geo": geo_source(schema.language),
         "resamples": resamples,
         "seed": seed,
         "rows": rows,
@@ -74,23 +98,23 @@ def _cell(block: dict[str, Any]) -> str:
 
 def markdown(result: dict[str, Any]) -> str:
     lines = [
-        "# CoNLL04: the English CRF with and without Brown word clusters",
+        "# CoNLL04: what the word clusters and the place knowledge bring",
         "",
-        f"Release {result['release']} (manifest sha256 `{result['manifest_sha256'][:12]}...`); clusters from "
-        f"{result['clusters']}. Strict micro F1 (= seqeval), 95% bootstrap intervals over sentences "
-        f"({result['resamples']} resamples, seed {result['seed']}). c1/c2 chosen on validation; the pair classifier "
-        f"(C {result['pair_classifier']['c']}, threshold {result['pair_classifier']['threshold']}, tuned on "
-        "validation with gold entities) runs on each CRF's entities for the end-to-end columns.",
+        f"Release {result['release']} (manifest sha256 `{result['manifest_sha256'][:12]}...`). Word clusters: "
+        f"{result['clusters']}; place knowledge: {result['geo']}. Strict micro F1 (entities = seqeval), 95% "
+        f"bootstrap intervals over sentences ({result['resamples']} resamples, seed {result['seed']}); every "
+        "setting chosen on validation; end to end = the row's pair classifier on the row's CRF entities.",
         "Made by `python benchmarks/conll04/ablation.py RELEASE`.",
         "",
-        "| CRF | c1, c2 | validation entities | test entities | validation relations e2e | test relations e2e |",
-        "|---|---|---|---|---|---|",
+        "| row | split | entities | relations, gold entities | relations, end to end |",
+        "|---|---|---|---|---|",
     ]
     for name, row in result["rows"].items():
-        lines.append(
-            f"| {name} | {row['c1']}, {row['c2']} | {_cell(row['validation'])} | {_cell(row['test'])} | "
-            f"{_cell(row['validation_relations_end_to_end'])} | {_cell(row['test_relations_end_to_end'])} |"
-        )
+        for split in ("validation", "test"):
+            lines.append(
+                f"| {name} | {split} | {_cell(row[f'{split}_entities'])} | "
+                f"{_cell(row[f'{split}_relations_gold_entities'])} | {_cell(row[f'{split}_relations_end_to_end'])} |"
+            )
     return "\n".join(lines) + "\n"
 
 

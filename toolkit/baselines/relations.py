@@ -3,7 +3,8 @@
 - ``pairs``: for each entity, the nearest entity in the same sentence whose type pair the schema
   allows and training has seen, labelled with the most frequent training label for that pair.
 - ``pair-classifier``: logistic regression (scikit-learn) over candidate pairs in a sentence
-  (types, order, distance, words between); saved as JSON weights, no pickle.
+  (types, order, distance, words between; for English also whether one argument is a place known to lie
+  in the other, :mod:`toolkit.baselines.geo`); saved as JSON weights, no pickle.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 
 from toolkit._io import atomic_write_text, dumps
 from toolkit.baselines.base import BaselineError, Example, read_config, write_config
+from toolkit.baselines.geo import geo_source, lies_in
 from toolkit.model import Document, Relation, Span
 from toolkit.schema import Schema
 from toolkit.sentences import sentence_bounds
@@ -91,9 +93,10 @@ class PairBaseline:
 
 
 class PairContext:
-    """The tokens of a document and where each span lies among them (computed once per document)."""
+    """The tokens of a document and where each span lies among them (computed once per document); ``geo``:
+    add the place-containment features."""
 
-    def __init__(self, doc: Document, spans: Sequence[Span]) -> None:
+    def __init__(self, doc: Document, spans: Sequence[Span], geo: bool = False) -> None:
         from bisect import bisect_left, bisect_right
 
         from toolkit.tokenize import doc_tokens
@@ -104,6 +107,8 @@ class PairContext:
         self.words = [doc.text[a:b].lower() for a, b in tokens]
         self.at = {s.id: (bisect_right(ends, s.start), max(bisect_left(starts, s.end), 1)) for s in spans}
         self.spans = spans
+        self.text = doc.text
+        self.geo = geo
 
 
 def _bucket(n: int) -> str:
@@ -148,6 +153,12 @@ def pair_features(ctx: PairContext, h: Span, t: Span) -> dict[str, float]:
     f[f"ents_between={min(len(inside), 3)}"] = 1.0
     for label in set(inside):
         f[f"ent_between={label}"] = 1.0
+    if ctx.geo:
+        head, tail = ctx.text[h.start : h.end], ctx.text[t.start : t.end]
+        if lies_in(head, tail):
+            f[f"geo_in|{types}"] = 1.0
+        if lies_in(tail, head):
+            f[f"geo_contains|{types}"] = 1.0
     return f
 
 
@@ -158,8 +169,9 @@ class PairClassifier:
     """Inverse regularisation strengths and decision thresholds tried on validation (``toolkit.benchmarks.tuning``):
     a pair gets its most probable relation label when that label's probability reaches the threshold."""
 
-    def __init__(self, seed: int = 0, c: float = 1.0, threshold: float = 0.5) -> None:
+    def __init__(self, seed: int = 0, c: float = 1.0, threshold: float = 0.5, use_geo: bool = True) -> None:
         self.seed = seed
+        self.use_geo = use_geo  # place-containment features where the language has tables (off: ablations)
         self.c = c
         self.threshold = threshold
         self.vocab: dict[str, int] = {}
@@ -167,16 +179,18 @@ class PairClassifier:
         self.coef: np.ndarray[Any, Any] = np.zeros((0, 0))
         self.intercept: np.ndarray[Any, Any] = np.zeros(0)
         self.schema: Schema | None = None
+        self.geo: str | None = None  # where the place-containment features come from (set at training), None: none
 
     def fit(self, train: Sequence[Example], schema: Schema) -> None:
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import LogisticRegression
 
         self.schema = schema
+        self.geo = geo_source(schema.language) if self.use_geo else None
         feats, labels = [], []
         for doc, gold in train:
             gold_rel = {(r.head, r.tail): r.label for r in gold.relations}
-            ctx = PairContext(doc, gold.spans)
+            ctx = PairContext(doc, gold.spans, self.geo is not None)
             for h, t in candidate_pairs(doc.text, gold.spans, schema):
                 feats.append(pair_features(ctx, h, t))
                 labels.append(gold_rel.get((h.id, t.id), NONE))
@@ -221,7 +235,7 @@ class PairClassifier:
         """The relations :meth:`predict_relations` gives, each with the classifier's probability of its label."""
         if self.schema is None:
             raise BaselineError("the pair classifier is not trained")
-        ctx = PairContext(doc, spans)
+        ctx = PairContext(doc, spans, self.geo is not None)
         best: dict[frozenset[str], tuple[float, Span, Span, str]] = {}
         for h, t in candidate_pairs(doc.text, spans, self.schema):
             label, p = self._decide(pair_features(ctx, h, t))
@@ -241,6 +255,7 @@ class PairClassifier:
                 "seed": self.seed,
                 "c": self.c,
                 "threshold": self.threshold,
+                "geo": self.geo,
                 "schema": self.schema.model_dump(mode="json") if self.schema else None,
             },
         )
@@ -259,6 +274,7 @@ class PairClassifier:
         config = read_config(folder, cls.name)
         model = cls(config["seed"], config.get("c", 1.0), config.get("threshold", 0.5))
         model.schema = parse_schema(config["schema"], source=str(folder))
+        model.geo = config.get("geo")  # models saved before the place features have none
         w = json.loads((Path(folder) / "weights.json").read_text(encoding="utf-8"))
         model.vocab, model.classes = w["vocab"], w["classes"]
         model.coef, model.intercept = np.array(w["coef"]), np.array(w["intercept"])
