@@ -49,23 +49,20 @@ def _features(
 
 
 _SHARED: dict[str, Any] = {}
-"""The training sequences of a grid being fitted, for the forked workers to inherit (never pickled)."""
+"""The crfsuite trainer holding the training data of a grid being fitted, for the forked workers to inherit
+(never pickled)."""
 
 
 def _train_one(params: tuple[float, float, int]) -> bytes:
-    """Train crfsuite on the shared sequences with (c1, c2, max_iterations); the model file's bytes."""
+    """Train the shared crfsuite trainer's data with (c1, c2, max_iterations); the model file's bytes.
+
+    One trainer serves every setting: crfsuite builds a new model from the data on each call, so a model
+    is byte-identical to one from a fresh trainer (tested)."""
     import tempfile
 
-    import pycrfsuite
-
     c1, c2, iterations = params
-    trainer = pycrfsuite.Trainer(
-        algorithm="lbfgs",
-        params={"feature.possible_transitions": True, "c1": c1, "c2": c2, "max_iterations": iterations},
-        verbose=False,
-    )
-    for xseq, yseq in _SHARED["sequences"]:
-        trainer.append(xseq, yseq)
+    trainer = _SHARED["trainer"]
+    trainer.set_params({"c1": c1, "c2": c2, "max_iterations": iterations})
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.crfsuite"
         trainer.train(str(path))
@@ -75,9 +72,10 @@ def _train_one(params: tuple[float, float, int]) -> bytes:
 class CrfTagger:
     """A CRF trained with crfsuite (the same L-BFGS training sklearn-crfsuite runs, called directly).
 
-    The features of a training set are extracted once and kept as crfsuite item sequences (compact
-    C++ memory, not a dict per token), so tuning several c1/c2 settings costs one extraction; the
-    settings of a grid are trained on forked worker processes (:meth:`fit_grid`).
+    The features of a training set are extracted once, document by document, straight into one
+    crfsuite trainer (its compact attribute ids, not a dict per token, nor an item sequence per document
+    kept), so tuning several c1/c2 settings costs one extraction; the settings of a grid are trained on
+    forked worker processes that inherit that trainer (:meth:`fit_grid`).
     """
 
     name = "crf"
@@ -98,56 +96,55 @@ class CrfTagger:
         self.entries: dict[tuple[str, ...], str] = {}
         self._model: bytes | None = None
         self._tagger: Any = None
-        self._cache: tuple[int, int, str, list[Any]] | None = None  # (id, length, language) of train -> sequences
+        self._cache: tuple[int, int, str, Any] | None = None  # (id, length, features) of train -> trainer
 
-    def _sequences(self, train: Sequence[Example]) -> list[Any]:
-        """(item sequence, tags) of every training document, built once per training set."""
+    def _trainer(self, train: Sequence[Example]) -> Any:
+        """A crfsuite trainer holding every training document (features and tags), built once per training set.
+
+        The gazetteer feature of document ``i`` comes from the training spans of the other folds
+        (``i % FOLDS``), so the tagger does not learn to trust entries that contain the very sentence.
+        """
         import pycrfsuite
 
         key = (id(train), len(train), f"{self.language}:{self.clusters}")
         if self._cache is not None and self._cache[:3] == key:
             return self._cache[3]
-        xs: list[Any] = [None] * len(train)
-        for fold in range(FOLDS):
-            entries = learn_entries([ex for i, ex in enumerate(train) if i % FOLDS != fold])
-            for i, (doc, _) in enumerate(train):
-                if i % FOLDS == fold:
-                    words = _words(doc)[1]
-                    xs[i] = pycrfsuite.ItemSequence(_features(words, entries, self.language, self.clusters is not None))
-        sequences = []
-        for (doc, gold), x in zip(train, xs, strict=True):
-            tokens, _ = _words(doc)
-            sequences.append((x, spans_to_bio(tokens, gold.spans).tags))
-        self._cache = (*key, sequences)
-        return sequences
+        folds = [learn_entries([ex for i, ex in enumerate(train) if i % FOLDS != f]) for f in range(FOLDS)]
+        trainer = pycrfsuite.Trainer(algorithm="lbfgs", params={"feature.possible_transitions": True}, verbose=False)
+        for i, (doc, gold) in enumerate(train):
+            tokens, words = _words(doc)
+            xseq = pycrfsuite.ItemSequence(_features(words, folds[i % FOLDS], self.language, self.clusters is not None))
+            trainer.append(xseq, spans_to_bio(tokens, gold.spans).tags)
+        self._cache = (*key, trainer)
+        return trainer
 
-    def _prepare(self, train: Sequence[Example], schema: Schema) -> list[Any]:
+    def _prepare(self, train: Sequence[Example], schema: Schema) -> Any:
         if not train:
             raise BaselineError("the CRF needs training documents; the train split is empty")
         self.language = schema.language
         self.clusters = cluster_source(schema.language) if self.use_clusters else None
-        sequences = self._sequences(train)
+        trainer = self._trainer(train)
         self.entries = learn_entries(train)
-        return sequences
+        return trainer
 
     def fit(self, train: Sequence[Example], schema: Schema, progress: Progress | None = None) -> None:
-        _SHARED["sequences"] = self._prepare(train, schema)
+        _SHARED["trainer"] = self._prepare(train, schema)
         try:
             self._load(_train_one((self.c1, self.c2, self.max_iterations)))
         finally:
             _SHARED.clear()
-            self._cache = None  # the sequences are in the model now
+            self._cache = None  # the data is in the model now
         if progress:
             progress(1, 1)
 
     def fit_grid(self, train: Sequence[Example], schema: Schema, grid: Sequence[dict[str, float]]) -> list[bytes]:
         """Train every setting of ``grid`` (on worker processes where the machine has cores); the models, in order.
 
-        :meth:`use` loads one of them. The sequences are extracted once, before forking.
+        :meth:`use` loads one of them. The features are extracted once, before forking.
         """
         from toolkit._workers import worker_pool
 
-        _SHARED["sequences"] = self._prepare(train, schema)
+        _SHARED["trainer"] = self._prepare(train, schema)
         jobs = [(float(g["c1"]), float(g["c2"]), self.max_iterations) for g in grid]
         try:
             with worker_pool([], from_bytes=0) as pool:
