@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,17 @@ SEED_RAW = REPO / "seeds" / "raw" / "000_52eeffeea49d3acd.txt"
 
 
 IDNER = REPO / "benchmarks" / "data" / "idner-news-2k"
+
+
+def project_copy(
+    tmp: Path, monkeypatch: pytest.MonkeyPatch, folders: Sequence[str] = ("schemas", "seeds", "annotations")
+) -> Path:
+    """``tmp`` holding a copy of the project's data folders, made the working directory: commands run with
+    their defaults as in the repository and never write into the working tree."""
+    for folder in folders:
+        shutil.copytree(REPO / folder, tmp / folder)
+    monkeypatch.chdir(tmp)
+    return tmp
 
 
 def corpus_release(

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import click
@@ -10,7 +9,7 @@ from click.testing import CliRunner
 
 from toolkit.cli import main
 
-from .conftest import REPO, SEED_RAW
+from .conftest import REPO, SEED_RAW, project_copy
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -26,11 +25,9 @@ ALL_COMMANDS = _commands(main)
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the project's data folders, so commands never write into the working tree."""
-    for folder in ("schemas", "seeds", "annotations"):
-        shutil.copytree(REPO / folder, tmp_path / folder)
-    return tmp_path
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the project's data folders, the working directory (see :func:`project_copy`)."""
+    return project_copy(tmp_path, monkeypatch)
 
 
 def test_top_level_help_lists_every_command() -> None:
@@ -53,8 +50,7 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
     assert cmd.help and cmd.get_short_help_str(), f"{' '.join(path)} has no help text"
 
 
-def test_schema_check(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(project)
+def test_schema_check(project: Path) -> None:
     result = CliRunner().invoke(main, ["schema", "check"])
     assert result.exit_code == 0
     assert "id-news-er 1.0.1" in result.output and "9 entity types" in result.output
@@ -62,8 +58,7 @@ def test_schema_check(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert json.loads(as_json.output)["schema_version"] == "1.0.1"
 
 
-def test_schema_error_is_one_line_without_traceback(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(project)
+def test_schema_error_is_one_line_without_traceback(project: Path) -> None:
     path = project / "schemas" / "schema.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace('hotkey: "2"', 'hotkey: "1"'), encoding="utf-8")
     result = CliRunner().invoke(main, ["schema", "check"])
@@ -72,8 +67,7 @@ def test_schema_error_is_one_line_without_traceback(project: Path, monkeypatch: 
     assert "Traceback" not in result.output and result.output.count("\n") == 1
 
 
-def test_schema_config_prints_and_writes(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(project)
+def test_schema_config_prints_and_writes(project: Path) -> None:
     printed = CliRunner().invoke(main, ["schema", "config"])
     assert printed.exit_code == 0
     assert printed.output == (REPO / "schemas" / "label_config.xml").read_text(encoding="utf-8")
@@ -82,8 +76,7 @@ def test_schema_config_prints_and_writes(project: Path, monkeypatch: pytest.Monk
     assert (project / "out" / "config.xml").read_text(encoding="utf-8") == printed.output
 
 
-def test_seeds_ingest_and_list(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(project)
+def test_seeds_ingest_and_list(project: Path) -> None:
     (project / "seeds" / "articles.jsonl").unlink()
     result = CliRunner().invoke(main, ["seeds", "ingest", str(SEED_RAW)])
     assert result.exit_code == 0, result.output
@@ -97,8 +90,7 @@ def test_seeds_ingest_and_list(project: Path, monkeypatch: pytest.MonkeyPatch) -
     assert listed.exit_code == 0 and "17365b39809f3515  2017-11-08" in listed.output
 
 
-def test_seeds_ingest_bad_file(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(project)
+def test_seeds_ingest_bad_file(project: Path) -> None:
     (project / "empty.txt").write_bytes(b"")
     before = (project / "seeds" / "articles.jsonl").read_bytes()
     result = CliRunner().invoke(main, ["seeds", "ingest", "empty.txt"])
@@ -107,8 +99,7 @@ def test_seeds_ingest_bad_file(project: Path, monkeypatch: pytest.MonkeyPatch) -
     assert (project / "seeds" / "articles.jsonl").read_bytes() == before
 
 
-def test_ls_tasks(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(project)
+def test_ls_tasks(project: Path) -> None:
     result = CliRunner().invoke(main, ["ls", "tasks", "--out", "t/tasks.json"])
     assert result.exit_code == 0
     assert result.output == "wrote 1 task(s) (2416 characters) to t/tasks.json\n"
@@ -118,8 +109,7 @@ def test_ls_tasks(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert empty.exit_code == 1 and "no articles; run `toolkit seeds ingest PAGE...` first" in empty.output
 
 
-def test_demo_runs_end_to_end(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(project)
+def test_demo_runs_end_to_end(project: Path) -> None:
     committed = {p: p.read_bytes() for p in (project / "seeds").rglob("*") if p.is_file()}
     result = CliRunner().invoke(main, ["demo", "--out", "build/demo"])
     assert result.exit_code == 0, result.output
@@ -146,8 +136,7 @@ def test_demo_runs_end_to_end(project: Path, monkeypatch: pytest.MonkeyPatch) ->
 GOLDEN_EXPORT = REPO / "tests" / "golden" / "export_two_annotators.json"
 
 
-def test_annotations_import_agree_gold(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(project)
+def test_annotations_import_agree_gold(project: Path) -> None:
     runner = CliRunner()
     imported = runner.invoke(main, ["annotations", "import", str(GOLDEN_EXPORT), "--out", "layers"])
     assert imported.exit_code == 0, imported.output
@@ -172,8 +161,7 @@ def test_annotations_import_agree_gold(project: Path, monkeypatch: pytest.Monkey
     assert "wrote 2 review task(s) to review.json" in gold.output
 
 
-def test_annotations_import_fails_on_errors_and_writes_nothing(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(project)
+def test_annotations_import_fails_on_errors_and_writes_nothing(project: Path) -> None:
     data = json.loads(GOLDEN_EXPORT.read_text(encoding="utf-8"))
     data[0]["annotations"][1]["result"][0]["value"]["labels"] = ["PERSON"]
     Path("bad.json").write_text(json.dumps(data), encoding="utf-8")
@@ -188,8 +176,7 @@ def test_annotations_import_fails_on_errors_and_writes_nothing(project: Path, mo
     assert "regions           21 in      20 written       1 skipped (invalid region: 1)" in skipped.output
 
 
-def test_agree_on_single_annotator_layers(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(project)
+def test_agree_on_single_annotator_layers(project: Path) -> None:
     snap = next(p for p in Path("annotations/snapshots").glob("*.json") if p.name != "index.json")
     assert CliRunner().invoke(main, ["annotations", "import", str(snap), "--out", "l"]).exit_code == 0
     result = CliRunner().invoke(main, ["annotations", "agree", f"l/{snap.stem}.jsonl"])
@@ -198,7 +185,6 @@ def test_agree_on_single_annotator_layers(project: Path, monkeypatch: pytest.Mon
 
 
 def test_dataset_commands(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(project)
     runner = CliRunner()
     snap = next(p for p in Path("annotations/snapshots").glob("*.json") if p.name != "index.json")
     assert runner.invoke(main, ["annotations", "import", str(snap)]).exit_code == 0
@@ -231,8 +217,7 @@ def test_dataset_commands(project: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert "hf_cli_secret" not in dry.output
 
 
-def test_corpus_bench_predict_score(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(project)
+def test_corpus_bench_predict_score(project: Path) -> None:
     runner = CliRunner()
     Path("train.txt").write_text(
         "Hasan B-PER\nKleib I-PER\ndi O\nILO B-ORG\n\nAni B-PER\nke O\nSolo B-LOC\n", encoding="utf-8"

@@ -20,7 +20,7 @@ from toolkit.predictions import write_predictions
 from toolkit.schema import load_schema
 from toolkit.seeds import ARTICLES_FILE, document_to_record, load_articles
 
-from ..conftest import REPO
+from ..conftest import REPO, project_copy
 from .conftest import ADMIN_TOKEN, LiveServer
 
 pytestmark = pytest.mark.labelstudio
@@ -169,9 +169,7 @@ def test_config_the_server_rejects(live: LiveServer, project: dict[str, Any], mo
 def test_cli_push_and_pull_never_show_the_key(
     ls_env: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for folder in ("schemas", "seeds"):
-        shutil.copytree(REPO / folder, tmp_path / folder)
-    monkeypatch.chdir(tmp_path)
+    project_copy(tmp_path, monkeypatch, ("schemas", "seeds"))
     start = SEED.text.index("Haiyani Rumondang")
     write_predictions(
         [
@@ -215,9 +213,7 @@ def test_cli_push_and_pull_never_show_the_key(
 def test_wrong_key_is_a_clear_error_without_the_key(
     live: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for folder in ("schemas", "seeds"):
-        shutil.copytree(REPO / folder, tmp_path / folder)
-    monkeypatch.chdir(tmp_path)
+    project_copy(tmp_path, monkeypatch, ("schemas", "seeds"))
     wrong = "wrongkey9999999999999999999999999999999"
     monkeypatch.setenv("LABEL_STUDIO_URL", live.url)
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", wrong)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from click.testing import CliRunner
 from toolkit.cli import main
 from toolkit.labelstudio.client import connect
 
-from ..conftest import REPO
+from ..conftest import REPO, project_copy
 from .conftest import ADMIN_TOKEN, LiveServer
 
 pytestmark = pytest.mark.labelstudio
@@ -22,9 +21,7 @@ SNAPSHOT = REPO / "annotations" / "snapshots" / "id-news-er-seed-p2-20261128T143
 def test_review_tasks_go_to_label_studio_and_the_fix_comes_back_as_gold(
     ls_env: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for folder in ("schemas", "seeds"):
-        shutil.copytree(REPO / folder, tmp_path / folder)
-    monkeypatch.chdir(tmp_path)
+    project_copy(tmp_path, monkeypatch, ("schemas", "seeds"))
     runner = CliRunner()
     # the seed's gold, made from its committed snapshot as `make demo` makes it
     seed_import = runner.invoke(main, ["annotations", "import", str(SNAPSHOT), "--out", "seed_layers"])

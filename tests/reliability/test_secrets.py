@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from click.testing import CliRunner
 from toolkit.cli import main
 from toolkit.labelstudio.server import free_port
 
-from ..conftest import REPO
+from ..conftest import REPO, project_copy
 
 LS_KEY = "lskey-SECRET-0123456789abcdef0123456789abcdef"
 HF_TOKEN = "hf_SECRET_token_0123456789abcdefghijklmnop"
@@ -52,9 +51,7 @@ def commands(root: Path) -> list[list[str]]:
 def test_no_command_reveals_a_secret(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    for folder in ("schemas", "seeds", "annotations"):
-        shutil.copytree(REPO / folder, tmp_path / folder)
-    monkeypatch.chdir(tmp_path)
+    project_copy(tmp_path, monkeypatch)
     cmds, url = commands(tmp_path)
     monkeypatch.setenv("LABEL_STUDIO_URL", url)
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", LS_KEY)
