@@ -11,7 +11,9 @@ Manager tab sorted by prediction score, lowest first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from toolkit.errors import LabelStudioError
 from toolkit.labelstudio.client import Connection, call, require_project, translate_errors
@@ -67,6 +69,18 @@ def retrieve_predictions(conn: Connection, project_id: int) -> int:
         return len({p.task for p in conn.client.predictions.list(project=project_id)})
 
 
+def _found_or_added(
+    conn: Connection, pid: int, nouns: tuple[str, str], api: Any, same: Callable[[Any], bool], **fields: Any
+) -> tuple[Any, bool]:
+    """The project's first object of ``api`` (the SDK's ``ml`` or ``webhooks``) that is ``same``, else a new
+    one made with ``fields``; and whether it was made. ``nouns``: (what is listed, what is added), for errors."""
+    with translate_errors(conn, f"list {nouns[0]} of project {pid}"):
+        found = [x for x in api.list(project=pid) if same(x)]
+    if found:
+        return found[0], False
+    return call(conn, f"add {nouns[1]} to project {pid}", api.create, project=pid, **fields), True
+
+
 def connect_backend(
     conn: Connection,
     backend_url: str,
@@ -79,20 +93,15 @@ def connect_backend(
     project = require_project(conn, project_id=project_id, title=title)
     pid = int(project.id)
     url = _base(backend_url)
-    with translate_errors(conn, f"list the ML backends of project {pid}"):
-        existing = [b for b in conn.client.ml.list(project=pid) if _base(str(b.url)) == url]
-    created = not existing
-    if existing:
-        backend = existing[0]
-    else:
-        backend = call(
-            conn,
-            f"add the ML backend {url} to project {pid}",
-            conn.client.ml.create,
-            url=url,
-            project=pid,
-            title="toolkit",
-        )
+    backend, created = _found_or_added(
+        conn,
+        pid,
+        ("the ML backends", f"the ML backend {url}"),
+        conn.client.ml,
+        lambda b: _base(str(b.url)) == url,
+        url=url,
+        title="toolkit",
+    )
     state = str(getattr(backend, "state", "") or "")
     if state in ("DI", "ER"):
         raise LabelStudioError(
@@ -110,23 +119,17 @@ def connect_backend(
         model_version=str(backend.title),  # the live backend, by its title: Label Studio asks it, whatever its version
     )
     hook_url = f"{url}/webhook"
-    with translate_errors(conn, f"list the webhooks of project {pid}"):
-        hooks = [h for h in conn.client.webhooks.list(project=pid) if str(h.url) == hook_url]
-    hook_created = not hooks
-    hook = (
-        hooks[0]
-        if hooks
-        else call(
-            conn,
-            f"add a webhook to project {pid}",
-            conn.client.webhooks.create,
-            url=hook_url,
-            project=pid,
-            send_payload=True,
-            send_for_all_actions=False,
-            actions=list(WEBHOOK_ACTIONS),
-            is_active=True,
-        )
+    hook, hook_created = _found_or_added(
+        conn,
+        pid,
+        ("the webhooks", "a webhook"),
+        conn.client.webhooks,
+        lambda h: str(h.url) == hook_url,
+        url=hook_url,
+        send_payload=True,
+        send_for_all_actions=False,
+        actions=list(WEBHOOK_ACTIONS),
+        is_active=True,
     )
     retrieved = retrieve_predictions(conn, pid) if retrieve else None
     view = least_confident_view(conn, pid) if order else None
