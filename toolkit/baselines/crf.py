@@ -21,6 +21,7 @@ from toolkit._io import atomic_write_bytes, atomic_write_text, dumps
 from toolkit.baselines.base import BaselineError, Example, Progress, read_config, spans_in_order, write_config
 from toolkit.baselines.features import cluster_source, gazetteer_tags, place_tags, token_features
 from toolkit.baselines.gazetteer import MAX_LEN, learn_entries
+from toolkit.baselines.geo import GEO_LANGUAGES
 from toolkit.dataset.bio import bio_to_spans, spans_to_bio
 from toolkit.model import Document, Span
 from toolkit.schema import Schema
@@ -36,15 +37,11 @@ def _words(doc: Document) -> tuple[list[tuple[int, int]], list[str]]:
     return tokens, [doc.text[a:b] for a, b in tokens]
 
 
-PLACE_GAZETTEER = frozenset({"en"})
-"""Languages whose texts get the package place-name gazetteer feature (idner-news-2k's tuned CRF is kept as it is)."""
-
-
 def _features(
     words: Sequence[str], entries: dict[tuple[str, ...], str], lang: str = "id", clusters: bool = False
 ) -> list[dict[str, Any]]:
     gaz = gazetteer_tags(words, entries, MAX_LEN)
-    places = place_tags(words, lang) if lang in PLACE_GAZETTEER else None
+    places = place_tags(words) if lang in GEO_LANGUAGES else None  # idner-news-2k's tuned CRF stays as it is
     return [token_features(words, i, gaz, lang=lang, places=places, clusters=clusters) for i in range(len(words))]
 
 

