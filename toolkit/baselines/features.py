@@ -1,4 +1,5 @@
-"""Token features for Indonesian news tagging (used by the CRF tagger)."""
+"""Token features for news tagging by language (used by the CRF tagger): cue words, affixes, word frequency,
+Brown word clusters and gazetteer tags, each from a table declared per language."""
 
 from __future__ import annotations
 
