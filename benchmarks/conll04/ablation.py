@@ -1,8 +1,8 @@
-"""What the word clusters and the place knowledge bring: CoNLL04 with and without each.
+"""What the word clusters, the general-text case and the place knowledge bring: CoNLL04 with and without each.
 
 Each row trains the CRF and the pair classifier exactly as ``toolkit bench`` does (train split; c1/c2,
 C and the threshold chosen on validation by ``toolkit.benchmarks.tuning``), with or without the CRF's
-Brown word clusters and the pair classifier's place-containment features, and scores validation and
+Brown word clusters, its general-text capitalisation feature and the pair classifier's place-containment features, and scores validation and
 test: entities (strict micro F1 = seqeval's), relations given the gold entities, and relations end to
 end on the row's CRF entities (strict), with 95% bootstrap intervals over sentences. Writes
 ABLATION.md and ablation.json beside this file.
@@ -21,7 +21,7 @@ from typing import Any
 from toolkit._io import atomic_write_text
 from toolkit.baselines.base import as_layer
 from toolkit.baselines.crf import CrfTagger
-from toolkit.baselines.features import cluster_source
+from toolkit.baselines.features import case_source, cluster_source
 from toolkit.baselines.geo import geo_source
 from toolkit.baselines.relations import PairClassifier
 from toolkit.benchmarks.runner import dataset_rule
@@ -32,12 +32,15 @@ from toolkit.scoring.report import score_layers
 
 HERE = Path(__file__).resolve().parent
 ROWS = {
-    "all features": (True, True),
-    "CRF without word clusters": (False, True),
-    "pair classifier without place knowledge": (True, False),
-    "neither (the baselines before both)": (False, False),
+    "all features": (True, True, True),
+    "CRF without general-text case": (True, False, True),
+    "CRF without word clusters": (False, True, True),
+    "CRF without clusters or case": (False, False, True),
+    "pair classifier without place knowledge": (True, True, False),
+    "none of the three": (False, False, False),
 }
-"""Row name -> (the CRF uses word clusters, the pair classifier uses place containment)."""
+"""Row name -> (the CRF uses word clusters, the CRF uses general-text case, the pair classifier uses place
+containment)."""
 
 
 def run(release: Path, schema_path: Path, resamples: int, seed: int) -> dict[str, Any]:
@@ -47,11 +50,12 @@ def run(release: Path, schema_path: Path, resamples: int, seed: int) -> dict[str
     train, val = rel.splits["train"], splits["validation"]
     rule = dataset_rule(rel)
     symmetric = [r.label for r in schema.relations if not r.directed]
-    crfs: dict[bool, CrfTagger] = {}
+    crfs: dict[tuple[bool, bool], CrfTagger] = {}
     pairs: dict[bool, PairClassifier] = {}
-    for clusters in (True, False):
-        crfs[clusters] = CrfTagger(use_clusters=clusters)
-        tune(crfs[clusters], train, val, schema, rule)
+    for clusters, case, _ in ROWS.values():
+        if (clusters, case) not in crfs:
+            crfs[clusters, case] = CrfTagger(use_clusters=clusters, use_case=case)
+            tune(crfs[clusters, case], train, val, schema, rule)
     for geo in (True, False):
         pairs[geo] = PairClassifier(seed=seed, use_geo=geo)
         tune_relations(pairs[geo], train, val, schema, rule, symmetric)
@@ -63,10 +67,10 @@ def run(release: Path, schema_path: Path, resamples: int, seed: int) -> dict[str
         return scored.relation_dict(resamples, seed)["strict"]  # type: ignore[no-any-return]
 
     rows: dict[str, Any] = {}
-    for name, (clusters, geo) in ROWS.items():
-        crf, pair = crfs[clusters], pairs[geo]
+    for name, (clusters, case, geo) in ROWS.items():
+        crf, pair = crfs[clusters, case], pairs[geo]
         row: dict[str, Any] = {
-            "crf": {"c1": crf.c1, "c2": crf.c2, "clusters": crf.clusters},
+            "crf": {"c1": crf.c1, "c2": crf.c2, "clusters": crf.clusters, "case": crf.case},
             "pair_classifier": {"c": pair.c, "threshold": pair.threshold, "geo": pair.geo},
         }
         for split, data in splits.items():
@@ -83,6 +87,7 @@ def run(release: Path, schema_path: Path, resamples: int, seed: int) -> dict[str
         "release": f"{rel.name} {rel.version}",
         "manifest_sha256": rel.manifest_sha256,
         "clusters": cluster_source(schema.language),
+        "case": case_source(schema.language),
         "geo": geo_source(schema.language),
         "resamples": resamples,
         "seed": seed,
@@ -98,10 +103,10 @@ def _cell(block: dict[str, Any]) -> str:
 
 def markdown(result: dict[str, Any]) -> str:
     lines = [
-        "# CoNLL04: what the word clusters and the place knowledge bring",
+        "# CoNLL04: what the word clusters, the general-text case and the place knowledge bring",
         "",
         f"Release {result['release']} (manifest sha256 `{result['manifest_sha256'][:12]}...`). Word clusters: "
-        f"{result['clusters']}; place knowledge: {result['geo']}. Strict micro F1 (entities = seqeval), 95% "
+        f"{result['clusters']}; general-text case: {result['case']}; place knowledge: {result['geo']}. Strict micro F1 (entities = seqeval), 95% "
         f"bootstrap intervals over sentences ({result['resamples']} resamples, seed {result['seed']}); every "
         "setting chosen on validation; end to end = the row's pair classifier on the row's CRF entities.",
         "Made by `python benchmarks/conll04/ablation.py RELEASE`.",

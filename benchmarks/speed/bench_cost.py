@@ -49,13 +49,13 @@ from toolkit.baselines.gazetteer import learn_entries
 from toolkit.dataset.bio import spans_to_bio
 from toolkit.dataset.load import load_release
 train = load_release(Path(sys.argv[1])).splits["train"]
-lang, clusters = sys.argv[2], sys.argv[3] == "1"
+lang, clusters, case = sys.argv[2], sys.argv[3] == "1", sys.argv[4] == "1"
 xs = [None] * len(train)
 for fold in range(crf.FOLDS):
     entries = learn_entries([ex for i, ex in enumerate(train) if i % crf.FOLDS != fold])
     for i, (doc, _) in enumerate(train):
         if i % crf.FOLDS == fold:
-            xs[i] = crf._features(crf._words(doc)[1], entries, lang, clusters)
+            xs[i] = crf._features(crf._words(doc)[1], entries, lang, clusters, case)
 ys = [spans_to_bio(crf._words(d)[0], g.spans).tags for d, g in train]
 for c1, c2 in [*crf.GRID, crf.GRID[0]]:
     sklearn_crfsuite.CRF(algorithm="lbfgs", c1=c1, c2=c2, max_iterations=150, all_possible_transitions=True).fit(xs, ys)
@@ -92,7 +92,7 @@ def _conll04(folder: Path) -> Any:
 
 def measure(name: str, make: Any) -> list[str]:
     """Import and release the corpus, run bench and the reference; the table rows."""
-    from toolkit.baselines.features import cluster_source
+    from toolkit.baselines.features import case_source, cluster_source
 
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
@@ -106,8 +106,8 @@ def measure(name: str, make: Any) -> list[str]:
         subprocess.run([*tk, *release], cwd=t, check=True, capture_output=True)
         (t / "reference.py").write_text(REFERENCE)
         ours = run(["toolkit", "bench", "r/big/1.0.0", "--out", "bench", "--schema", str(schema)], t)
-        clusters = "1" if cluster_source(lang) else "0"
-        ref = run([str(t / "reference.py"), "r/big/1.0.0", lang, clusters], t)
+        tables = ["1" if source(lang) else "0" for source in (cluster_source, case_source)]
+        ref = run([str(t / "reference.py"), "r/big/1.0.0", lang, *tables], t)
     return [
         f"| {name} | toolkit bench (crf grid of 4 on validation, gazetteer, rules, relation baselines when the "
         f"corpus has relations; all splits scored) | {ours['seconds']:.1f} | {ours['rss_mb']:.0f} | "

@@ -1,4 +1,5 @@
-"""Language-chosen token features: Brown clusters from spacy-lookups-data, recorded with the CRF that used them."""
+"""Language-chosen token features: Brown clusters and general-text capitalisation from spacy-lookups-data, recorded
+with the CRF that used them."""
 
 from __future__ import annotations
 
@@ -10,7 +11,16 @@ import pytest
 
 from toolkit.baselines.base import Example
 from toolkit.baselines.crf import CrfTagger
-from toolkit.baselines.features import CLUSTER_PREFIXES, cluster_features, cluster_path, cluster_source, token_features
+from toolkit.baselines.features import (
+    CLUSTER_PREFIXES,
+    case_features,
+    case_source,
+    cluster_features,
+    cluster_path,
+    cluster_source,
+    title_share,
+    token_features,
+)
 from toolkit.model import Annotation, Document, Provenance, Span
 from toolkit.schema import Schema, load_schema
 
@@ -37,14 +47,38 @@ def test_cluster_features_cover_the_token_and_its_neighbours() -> None:
     assert f["1:bc"] == "none"
 
 
+def test_title_share_reads_how_general_text_writes_the_word() -> None:
+    # spaCy's English probabilities: "Washington" is mostly a name, "will" mostly a verb, "the" never capitalised
+    # but at a sentence's start
+    assert title_share("washington", "en") == title_share("Washington", "en") == "4"
+    assert title_share("Will", "en") == "0"
+    assert title_share("THE", "en") in {"0", "1"}
+    assert title_share("qzxvjwkq", "en") == "unseen"
+    assert int(title_share("Bush", "en")) > int(title_share("Will", "en"))
+
+
+def test_case_features_cover_the_token_and_its_neighbours() -> None:
+    f = case_features(["Will", "Washington", "qzxvjwkq"], 1, "en")
+    assert f == {"-1:gcap": title_share("Will", "en"), "0:gcap": "4", "1:gcap": "unseen"}
+    assert set(case_features(["Washington"], 0, "en")) == {"0:gcap"}
+
+
+TABLES = {
+    "clusters": (cluster_source, "en_lexeme_cluster.json.gz", "0:bc4"),
+    "case": (case_source, "en_lexeme_prob.json.gz", "0:gcap"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(TABLES))
 @pytest.mark.parametrize(("lang", "has"), [("en", True), ("id", False)])
-def test_only_languages_with_a_table_get_clusters(lang: str, has: bool) -> None:
-    source = cluster_source(lang)
+def test_only_languages_with_a_table_get_its_features(kind: str, lang: str, has: bool) -> None:
+    source_of, table, key = TABLES[kind]
+    source = source_of(lang)
     assert (source is not None) is has
     if source:
-        assert source == f"spacy-lookups-data {version('spacy-lookups-data')} en_lexeme_cluster.json.gz"
-    f = token_features(["Jack", "Ruby"], 0, ["O", "O"], lang=lang, clusters=source is not None)
-    assert any(k.endswith("bc4") for k in f) is has
+        assert source == f"spacy-lookups-data {version('spacy-lookups-data')} {table}"
+    f = token_features(["Jack", "Ruby"], 0, ["O", "O"], lang=lang, **{kind: source is not None})
+    assert (key in f) is has
 
 
 def _english(n: int) -> list[Example]:
@@ -60,22 +94,28 @@ def _english(n: int) -> list[Example]:
     return out
 
 
-def test_an_english_crf_records_its_clusters_and_loads_them_back(tmp_path: Path) -> None:
+def test_an_english_crf_records_its_tables_and_loads_them_back(tmp_path: Path) -> None:
     schema = load_schema(CONLL04_SCHEMA)
     assert schema.language == "en"
     data = _english(36)
     crf = CrfTagger()
     crf.fit(data[:30], schema)
-    assert crf.clusters == cluster_source("en")
+    assert crf.clusters == cluster_source("en") and crf.case == case_source("en")
     crf.save(tmp_path)
     config = json.loads((tmp_path / "config.json").read_text(encoding="utf-8"))
-    assert config["clusters"] == cluster_source("en")
+    assert config["clusters"] == cluster_source("en") and config["case"] == case_source("en")
     loaded = CrfTagger.load(tmp_path)
-    assert loaded.clusters == crf.clusters
+    assert (loaded.clusters, loaded.case) == (crf.clusters, crf.case)
     assert [loaded.predict_spans(d) for d, _ in data[30:]] == [crf.predict_spans(d) for d, _ in data[30:]]
+    # a model saved before the case features has no "case" key: it is fed no case features
+    config.pop("case")
+    (tmp_path / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    older = CrfTagger.load(tmp_path)
+    assert older.case is None and older.clusters == crf.clusters
+    assert older._lexicon() == ("en", True, False)
 
 
-def test_an_indonesian_crf_has_no_clusters(schema: Schema, tmp_path: Path) -> None:
+def test_an_indonesian_crf_has_no_table_features(schema: Schema, tmp_path: Path) -> None:
     assert schema.language == "id"
     crf = CrfTagger()
     examples = [
@@ -86,6 +126,7 @@ def test_an_indonesian_crf_has_no_clusters(schema: Schema, tmp_path: Path) -> No
         for i in range(6)
     ]
     crf.fit(examples, schema)
-    assert crf.clusters is None
+    assert crf.clusters is None and crf.case is None
     crf.save(tmp_path)
-    assert json.loads((tmp_path / "config.json").read_text(encoding="utf-8"))["clusters"] is None
+    config = json.loads((tmp_path / "config.json").read_text(encoding="utf-8"))
+    assert config["clusters"] is None and config["case"] is None

