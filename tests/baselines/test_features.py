@@ -9,10 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.baselines.base import Example
+from toolkit.baselines import features
+from toolkit.baselines.base import BaselineError, Example
 from toolkit.baselines.crf import CrfTagger
 from toolkit.baselines.features import (
     CLUSTER_PREFIXES,
+    WORD_CASE,
+    WORD_CLUSTERS,
+    PackedTable,
     case_features,
     case_source,
     cluster_features,
@@ -25,6 +29,27 @@ from toolkit.model import Annotation, Document, Provenance, Span
 from toolkit.schema import Schema, load_schema
 
 CONLL04_SCHEMA = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "conll04" / "schema.yaml"
+
+
+def test_a_packed_table_answers_as_the_dict_it_was_made_from() -> None:
+    table = {"Boston": 3.0, "boston": -1.5, "Zürich": 12.0, "": 7.0}
+    packed = PackedTable(table.items())
+    assert len(packed) == 4
+    assert {w: packed.get(w) for w in table} == table
+    assert packed.get("BOSTON") is None and packed.get("Bosto") is None
+    assert PackedTable(iter([])).get("x") is None
+
+
+def test_a_packed_table_refuses_two_words_with_one_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(features, "_key", lambda word: 1)
+    with pytest.raises(BaselineError, match="share a 64-bit hash"):
+        PackedTable([("a", 1.0), ("b", 2.0)])
+
+
+@pytest.mark.parametrize("name", sorted({*WORD_CLUSTERS.values(), *WORD_CASE.values()}))
+def test_every_declared_table_packs_whole(name: str) -> None:
+    # a million words each, no two sharing a hash (PackedTable raises if they did)
+    assert len(features._table(name)) == 1_000_001
 
 
 def test_cluster_paths_come_from_the_packaged_table() -> None:

@@ -4,12 +4,15 @@ per language."""
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
-from typing import Any
 
+import numpy as np
+
+from toolkit.baselines.base import BaselineError
 from toolkit.baselines.geo import place_names
 
 PREFIXES = ("meng", "meny", "mem", "men", "me", "ber", "di", "ter", "ke", "peng", "pem", "pen", "per", "pe", "se")
@@ -183,16 +186,41 @@ def case_source(lang: str) -> str | None:
     return _source(WORD_CASE, lang)
 
 
-@lru_cache(maxsize=4)
-def _table(name: str) -> dict[str, Any]:
-    import gzip
-    import json
+def _key(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
 
+
+class PackedTable:
+    """A word -> number table held as two sorted numpy arrays (64-bit BLAKE2 hashes of the words, and the
+    values): 16 bytes a word, instead of the ~150 a Python dict of a million strings takes."""
+
+    def __init__(self, items: Iterable[tuple[str, float]]) -> None:
+        rows = np.fromiter(((_key(w), v) for w, v in items), dtype=[("key", np.uint64), ("value", np.float64)])
+        rows.sort(order="key")
+        self.keys, self.values = rows["key"].copy(), rows["value"].copy()
+        if len(self.keys) > 1 and bool((self.keys[1:] == self.keys[:-1]).any()):
+            raise BaselineError("two words of the table share a 64-bit hash")  # never for the packaged tables (tested)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def get(self, word: str) -> float | None:
+        key = np.uint64(_key(word))
+        i = int(np.searchsorted(self.keys, key))
+        return float(self.values[i]) if i < len(self.keys) and self.keys[i] == key else None
+
+
+@lru_cache(maxsize=4)
+def _table(name: str) -> PackedTable:
+    """A spacy-lookups-data table, streamed (ijson) into a :class:`PackedTable`: the million-entry JSON object
+    is never held as Python objects."""
+    import gzip
+
+    import ijson
     import spacy_lookups_data
 
-    with gzip.open(spacy_lookups_data.get_file(name), "rt", encoding="utf-8") as fh:
-        table: dict[str, Any] = json.load(fh)
-    return table
+    with gzip.open(spacy_lookups_data.get_file(name), "rb") as fh:
+        return PackedTable(ijson.kvitems(fh, "", use_float=True))
 
 
 @lru_cache(maxsize=400_000)
@@ -202,7 +230,7 @@ def cluster_path(word: str, lang: str) -> str | None:
     code = table.get(word)
     if code is None:
         code = table.get(word.lower())
-    return None if code is None else bin(code)[3:]  # spaCy stores the path after a leading 1 bit
+    return None if code is None else bin(int(code))[3:]  # spaCy stores the path after a leading 1 bit
 
 
 def cluster_features(tokens: Sequence[str], i: int, lang: str) -> dict[str, str]:
