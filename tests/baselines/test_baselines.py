@@ -77,3 +77,32 @@ def test_relation_baselines(name: str, schema: Schema, tmp_path: Path) -> None:
     loaded = LOADERS[name](tmp_path)
     doc, gold = data[20]
     assert loaded.predict_relations(doc, gold.spans) == model.predict_relations(doc, gold.spans)
+
+
+def test_the_pair_classifier_grid_equals_fitting_each_setting_alone(schema: Schema) -> None:
+    import numpy as np
+
+    from toolkit.baselines.relations import PairClassifier
+    from toolkit.benchmarks.tuning import tune_relations
+    from toolkit.scoring.labels import LabelRule
+
+    data = _relation_corpus()
+    grid = PairClassifier.GRID
+    fits = PairClassifier().fit_grid(data[:16], schema, grid)
+    assert len(fits) == len(grid)
+    assert len({id(w) for w in fits}) == len({g["c"] for g in grid})  # one regression per c, thresholds share it
+    for params, weights in zip(grid, fits, strict=True):
+        alone = PairClassifier(c=params["c"], threshold=params["threshold"])
+        alone.fit(data[:16], schema)
+        assert (weights.vocab, weights.classes) == (alone.vocab, alone.classes)
+        assert np.array_equal(weights.coef, alone.coef) and np.array_equal(weights.intercept, alone.intercept)
+    # tuning leaves the model as a fresh fit with the chosen setting would be
+    rule = LabelRule.declared({"entities": list(schema.entity_labels), "relations": list(schema.relation_labels)}, "t")
+    tuned = PairClassifier()
+    results = tune_relations(tuned, data[:16], data[16:], schema, rule, [])
+    assert results is not None and len(results) == len(grid)
+    first_best = next(g for g in grid if results[f"c={g['c']},threshold={g['threshold']}"] == max(results.values()))
+    assert (tuned.c, tuned.threshold) == (first_best["c"], first_best["threshold"])
+    alone = PairClassifier(c=tuned.c, threshold=tuned.threshold)
+    alone.fit(data[:16], schema)
+    assert np.array_equal(tuned.coef, alone.coef) and tuned.vocab == alone.vocab

@@ -77,6 +77,7 @@ PLACE_CUES = frozenset(
 )
 
 
+@lru_cache(maxsize=400_000)
 def shape(word: str) -> str:
     s = re.sub(r"[A-Z]", "X", word)
     s = re.sub(r"[a-z]", "x", s)

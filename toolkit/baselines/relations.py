@@ -13,6 +13,7 @@ import itertools
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +163,16 @@ def pair_features(ctx: PairContext, h: Span, t: Span) -> dict[str, float]:
     return f
 
 
+@dataclass(frozen=True)
+class PairWeights:
+    """A fitted logistic regression over pair features: the feature vocabulary, the classes and the weights."""
+
+    vocab: dict[str, int]
+    classes: list[str]
+    coef: np.ndarray[Any, Any]
+    intercept: np.ndarray[Any, Any]
+
+
 class PairClassifier:
     name = "pair-classifier"
 
@@ -181,9 +192,9 @@ class PairClassifier:
         self.schema: Schema | None = None
         self.geo: str | None = None  # where the place-containment features come from (set at training), None: none
 
-    def fit(self, train: Sequence[Example], schema: Schema) -> None:
+    def _design(self, train: Sequence[Example], schema: Schema) -> tuple[Any, list[str], dict[str, int]]:
+        """The training pairs as a sparse matrix, their labels (NONE for no relation) and the feature vocabulary."""
         from sklearn.feature_extraction import DictVectorizer
-        from sklearn.linear_model import LogisticRegression
 
         self.schema = schema
         self.geo = geo_source(schema.language) if self.use_geo else None
@@ -198,11 +209,34 @@ class PairClassifier:
             raise BaselineError("the pair classifier needs at least one relation and one non-relation pair in training")
         vec = DictVectorizer()
         x = vec.fit_transform(feats)
-        clf = LogisticRegression(C=self.c, max_iter=3000, random_state=self.seed)
+        return x, labels, {k: int(v) for k, v in vec.vocabulary_.items()}
+
+    def _weights(self, x: Any, labels: list[str], vocab: dict[str, int], c: float) -> PairWeights:
+        from sklearn.linear_model import LogisticRegression
+
+        clf = LogisticRegression(C=c, max_iter=3000, random_state=self.seed)
         clf.fit(x, labels)
-        self.vocab = {k: int(v) for k, v in vec.vocabulary_.items()}
-        self.classes = [str(c) for c in clf.classes_]
-        self.coef, self.intercept = clf.coef_, clf.intercept_
+        return PairWeights(vocab, [str(k) for k in clf.classes_], clf.coef_, clf.intercept_)
+
+    def fit(self, train: Sequence[Example], schema: Schema) -> None:
+        self.use(self._weights(*self._design(train, schema), self.c), self.c, self.threshold)
+
+    def fit_grid(self, train: Sequence[Example], schema: Schema, grid: Sequence[dict[str, float]]) -> list[PairWeights]:
+        """The weights for every setting of ``grid``, in order: the pairs' features are extracted once and one
+        regression is fitted per distinct ``c`` (the threshold is a decision rule, not a refit); :meth:`use` takes
+        one."""
+        design = self._design(train, schema)
+        fits: dict[float, PairWeights] = {}
+        for g in grid:
+            if float(g["c"]) not in fits:
+                fits[float(g["c"])] = self._weights(*design, float(g["c"]))
+        return [fits[float(g["c"])] for g in grid]
+
+    def use(self, weights: PairWeights, c: float, threshold: float = 0.5) -> None:
+        """Take weights :meth:`fit_grid` (or :meth:`fit`) computed with these settings."""
+        self.c, self.threshold = c, threshold
+        self.vocab, self.classes = weights.vocab, weights.classes
+        self.coef, self.intercept = weights.coef, weights.intercept
 
     def with_params(self, c: float, threshold: float = 0.5) -> None:
         self.c, self.threshold = c, threshold

@@ -8,7 +8,7 @@ call this, so a model ``predict`` trains is the one ``bench`` scored.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from toolkit.baselines.base import as_layer
@@ -20,6 +20,34 @@ from toolkit.scoring.report import score_layers
 
 def _setting_name(params: dict[str, Any]) -> str:
     return ",".join(f"{k}={v}" for k, v in params.items())
+
+
+def _search(
+    model: Any, train: Sequence[Example], schema: Schema, grid: Sequence[Any], f1_on_validation: Callable[[], float]
+) -> dict[str, float]:
+    """Fit every setting of ``grid``, score each with ``f1_on_validation``, leave the model fitted with the best
+    (ties keep the earlier setting); F1 per setting. A model with ``fit_grid`` fits all settings at once and
+    keeps the best one's fit; others are fitted setting by setting and refitted with the best."""
+    results: dict[str, float] = {}
+    best: tuple[float, int] | None = None
+    fitted = model.fit_grid(train, schema, grid) if hasattr(model, "fit_grid") else None
+    for k, params in enumerate(grid):
+        if fitted is not None:
+            model.use(fitted[k], **params)
+        else:
+            model.with_params(**params)
+            model.fit(train, schema)
+        f1 = f1_on_validation()
+        results[_setting_name(dict(params))] = f1
+        if best is None or f1 > best[0]:
+            best = (f1, k)
+    assert best is not None
+    if fitted is not None:
+        model.use(fitted[best[1]], **grid[best[1]])
+    else:
+        model.with_params(**grid[best[1]])
+        model.fit(train, schema)
+    return results
 
 
 def tune(
@@ -40,26 +68,7 @@ def tune(
         pred = [as_layer(d, "tuning", model.predict_spans(d)) for d, _ in validation]
         return float(score_layers(gold, pred, rule, entity_modes=("strict",)).entities.overall("strict")["f1"])
 
-    results: dict[str, float] = {}
-    best: tuple[float, int] | None = None
-    fitted = model.fit_grid(train, schema, grid) if hasattr(model, "fit_grid") else None
-    for k, params in enumerate(grid):
-        if fitted is not None:
-            model.use(fitted[k], **params)
-        else:
-            model.with_params(**params)
-            model.fit(train, schema)
-        f1 = f1_on_validation()
-        results[_setting_name(dict(params))] = f1
-        if best is None or f1 > best[0]:  # ties keep the earlier setting
-            best = (f1, k)
-    assert best is not None
-    if fitted is not None:
-        model.use(fitted[best[1]], **grid[best[1]])
-    else:
-        model.with_params(**grid[best[1]])
-        model.fit(train, schema)
-    return results
+    return _search(model, train, schema, grid, f1_on_validation)
 
 
 def tune_relations(
@@ -71,23 +80,16 @@ def tune_relations(
     symmetric: Sequence[str],
 ) -> dict[str, float] | None:
     """:func:`tune` for a relation baseline: each setting scored by strict relation F1 on validation, given
-    the gold entities."""
+    the gold entities (the pair classifier's ``fit_grid`` extracts the pairs' features once and fits one
+    regression per ``c``)."""
     grid = getattr(model, "GRID", None)
     if not grid or not validation or not any(g.relations for _, g in validation):
         return None
-    results: dict[str, float] = {}
-    best: tuple[float, dict[str, Any]] | None = None
     gold = [g for _, g in validation]
-    for params in grid:
-        model.with_params(**params)
-        model.fit(train, schema)
+
+    def f1_on_validation() -> float:
         pred = [as_layer(d, "tuning", g.spans, model.predict_relations(d, g.spans)) for d, g in validation]
         scores = score_layers(gold, pred, rule, symmetric, entity_modes=(), relation_modes=("strict",))
-        f1 = float(scores.relations.overall("strict")["f1"])
-        results[_setting_name(dict(params))] = f1
-        if best is None or f1 > best[0]:
-            best = (f1, dict(params))
-    assert best is not None
-    model.with_params(**best[1])
-    model.fit(train, schema)  # leave it fitted with the best setting, as tune does
-    return results
+        return float(scores.relations.overall("strict")["f1"])
+
+    return _search(model, train, schema, grid, f1_on_validation)
