@@ -48,14 +48,16 @@ from toolkit.baselines import crf
 from toolkit.baselines.gazetteer import learn_entries
 from toolkit.dataset.bio import spans_to_bio
 from toolkit.dataset.load import load_release
+from toolkit.schema import load_schema
 train = load_release(Path(sys.argv[1])).splits["train"]
-lang, clusters, case = sys.argv[2], sys.argv[3] == "1", sys.argv[4] == "1"
+tagger = crf.CrfTagger()
+tagger.configure(load_schema(Path(sys.argv[2])))  # the features bench's CRF uses for this language
 xs = [None] * len(train)
 for fold in range(crf.FOLDS):
     entries = learn_entries([ex for i, ex in enumerate(train) if i % crf.FOLDS != fold])
     for i, (doc, _) in enumerate(train):
         if i % crf.FOLDS == fold:
-            xs[i] = crf._features(crf._words(doc)[1], entries, lang, clusters, case)
+            xs[i] = crf._features(crf._words(doc)[1], entries, *tagger._lexicon())
 ys = [spans_to_bio(crf._words(d)[0], g.spans).tags for d, g in train]
 for c1, c2 in [*crf.GRID, crf.GRID[0]]:
     sklearn_crfsuite.CRF(algorithm="lbfgs", c1=c1, c2=c2, max_iterations=150, all_possible_transitions=True).fit(xs, ys)
@@ -71,32 +73,30 @@ def run(args: list[str], cwd: Path) -> dict[str, float]:
     return json.loads(done.stderr.strip().splitlines()[-1])
 
 
-def _idner(t: Path) -> tuple[list[str], Path, str]:
-    """idner-news-2k with train x5: the import command, the schema, the language."""
+def _idner(t: Path) -> tuple[list[str], Path]:
+    """idner-news-2k with train x5: the import command and the schema."""
     (t / "train.txt").write_bytes((DATA / "train.txt").read_bytes() * 5)
     for name in ("dev.txt", "test.txt"):
         (t / name).write_bytes((DATA / name).read_bytes())
-    return ["import-conll", "train.txt", "dev.txt", "test.txt"], REPO / "schemas" / "schema.yaml", "id"
+    return ["import-conll", "train.txt", "dev.txt", "test.txt"], REPO / "schemas" / "schema.yaml"
 
 
 def _conll04(folder: Path) -> Any:
-    def make(t: Path) -> tuple[list[str], Path, str]:
+    def make(t: Path) -> tuple[list[str], Path]:
         train = json.loads((folder / "train.CoNLL04.json").read_text(encoding="utf-8"))
         (t / "train.json").write_text(json.dumps(train * 7), encoding="utf-8")
         for split in ("valid", "test"):
             (t / f"{split}.json").write_bytes((folder / f"{split}.CoNLL04.json").read_bytes())
-        return ["import-spans", "train.json", "valid.json", "test.json"], CONLL04_SCHEMA, "en"
+        return ["import-spans", "train.json", "valid.json", "test.json"], CONLL04_SCHEMA
 
     return make
 
 
 def measure(name: str, make: Any) -> list[str]:
     """Import and release the corpus, run bench and the reference; the table rows."""
-    from toolkit.baselines.features import case_source, cluster_source
-
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
-        command, schema, lang = make(t)
+        command, schema = make(t)
         tk = [PY, "-m", "toolkit"]
         keep = ["--duplicates", "keep-all", "--cross-split", "keep-all"]
         subprocess.run([*tk, "corpus", *command, "--out", "c", *keep], cwd=t, check=True, capture_output=True)
@@ -106,8 +106,7 @@ def measure(name: str, make: Any) -> list[str]:
         subprocess.run([*tk, *release], cwd=t, check=True, capture_output=True)
         (t / "reference.py").write_text(REFERENCE)
         ours = run(["toolkit", "bench", "r/big/1.0.0", "--out", "bench", "--schema", str(schema)], t)
-        tables = ["1" if source(lang) else "0" for source in (cluster_source, case_source)]
-        ref = run([str(t / "reference.py"), "r/big/1.0.0", lang, *tables], t)
+        ref = run([str(t / "reference.py"), "r/big/1.0.0", str(schema)], t)
     return [
         f"| {name} | toolkit bench (crf grid of 4 on validation, gazetteer, rules, relation baselines when the "
         f"corpus has relations; all splits scored) | {ours['seconds']:.1f} | {ours['rss_mb']:.0f} | "

@@ -102,7 +102,12 @@ class CrfTagger:
         self.entries: dict[tuple[str, ...], str] = {}
         self._model: bytes | None = None
         self._tagger: Any = None
-        self._cache: tuple[int, int, str, Any] | None = None  # (id, length, features) of train -> trainer
+
+    def configure(self, schema: Schema) -> None:
+        """Choose the features for the schema's language: its cue words and affixes, and the tables it has."""
+        self.language = schema.language
+        self.clusters = cluster_source(schema.language) if self.use_clusters else None
+        self.case = case_source(schema.language) if self.use_case else None
 
     def _lexicon(self) -> tuple[str, bool, bool]:
         """The language and which table-based features the model uses (as recorded, so a loaded model is fed
@@ -110,31 +115,25 @@ class CrfTagger:
         return self.language, self.clusters is not None, self.case is not None
 
     def _trainer(self, train: Sequence[Example]) -> Any:
-        """A crfsuite trainer holding every training document (features and tags), built once per training set.
+        """A crfsuite trainer holding every training document (features and tags).
 
         The gazetteer feature of document ``i`` comes from the training spans of the other folds
         (``i % FOLDS``), so the tagger does not learn to trust entries that contain the very sentence.
         """
         import pycrfsuite
 
-        key = (id(train), len(train), f"{self.language}:{self.clusters}:{self.case}")
-        if self._cache is not None and self._cache[:3] == key:
-            return self._cache[3]
         folds = [learn_entries([ex for i, ex in enumerate(train) if i % FOLDS != f]) for f in range(FOLDS)]
         trainer = pycrfsuite.Trainer(algorithm="lbfgs", params={"feature.possible_transitions": True}, verbose=False)
         for i, (doc, gold) in enumerate(train):
             tokens, words = _words(doc)
             xseq = pycrfsuite.ItemSequence(_features(words, folds[i % FOLDS], *self._lexicon()))
             trainer.append(xseq, spans_to_bio(tokens, gold.spans).tags)
-        self._cache = (*key, trainer)
         return trainer
 
     def _prepare(self, train: Sequence[Example], schema: Schema) -> Any:
         if not train:
             raise BaselineError("the CRF needs training documents; the train split is empty")
-        self.language = schema.language
-        self.clusters = cluster_source(schema.language) if self.use_clusters else None
-        self.case = case_source(schema.language) if self.use_case else None
+        self.configure(schema)
         trainer = self._trainer(train)
         self.entries = learn_entries(train)
         return trainer
@@ -144,8 +143,7 @@ class CrfTagger:
         try:
             self._load(_train_one((self.c1, self.c2, self.max_iterations)))
         finally:
-            _SHARED.clear()
-            self._cache = None  # the data is in the model now
+            _SHARED.clear()  # the data is in the model now
         if progress:
             progress(1, 1)
 
@@ -163,7 +161,6 @@ class CrfTagger:
                 return list(pool.map(_train_one, jobs)) if pool is not None else [_train_one(j) for j in jobs]
         finally:
             _SHARED.clear()
-            self._cache = None
 
     def use(self, model: bytes, c1: float, c2: float) -> None:
         """Take a model :meth:`fit_grid` trained with these settings."""

@@ -306,10 +306,10 @@ class PairClassifier:
         from toolkit.schema import parse_schema
 
         config = read_config(folder, cls.name)
-        model = cls(config["seed"], config.get("c", 1.0), config.get("threshold", 0.5))
+        model = cls(config["seed"])
         model.schema = parse_schema(config["schema"], source=str(folder))
         model.geo = config.get("geo")  # models saved before the place features have none
         w = json.loads((Path(folder) / "weights.json").read_text(encoding="utf-8"))
-        model.vocab, model.classes = w["vocab"], w["classes"]
-        model.coef, model.intercept = np.array(w["coef"]), np.array(w["intercept"])
+        weights = PairWeights(w["vocab"], w["classes"], np.array(w["coef"]), np.array(w["intercept"]))
+        model.use(weights, config.get("c", 1.0), config.get("threshold", 0.5))
         return model
