@@ -243,19 +243,23 @@ def ls_serve(port: int, data_dir: Path) -> None:
         click.echo(f"installing label-studio {ls_server.LABEL_STUDIO_VERSION} into {ls_server.ls_home()} (once)...")
     ls_server.ensure_installed()
     data_dir.mkdir(parents=True, exist_ok=True)
-    srv = ls_server.Server(data_dir, port).start()
-    user = os.environ.get("LABEL_STUDIO_USERNAME")
-    click.echo(f"Label Studio {ls_server.LABEL_STUDIO_VERSION} is running at {srv.url} (data in {data_dir})")
-    if user:
-        click.echo(f"Log in as {user} with the password in LABEL_STUDIO_PASSWORD.")
-    else:
-        click.echo(f"Open {srv.url}/user/signup and create an account (it stays on this machine).")
-    click.echo("API key for toolkit ls push/pull: Account & Settings > Access Token (set LABEL_STUDIO_API_KEY).")
-    click.echo(f"Then: export LABEL_STUDIO_URL={srv.url}; toolkit ls push; annotate; toolkit ls pull")
-    click.echo(f"Guidelines: schemas/GUIDELINES.md. Server log: {srv.log_path}. Press Ctrl-C to stop.")
+    srv = ls_server.Server(data_dir, port)
+    # Everything after the server may exist sits inside the try: a Ctrl-C while it starts or while the
+    # instructions print must still stop it (outside, click would say "Aborted!" and leave it running).
     try:
+        srv.start()
+        user = os.environ.get("LABEL_STUDIO_USERNAME")
+        click.echo(f"Label Studio {ls_server.LABEL_STUDIO_VERSION} is running at {srv.url} (data in {data_dir})")
+        if user:
+            click.echo(f"Log in as {user} with the password in LABEL_STUDIO_PASSWORD.")
+        else:
+            click.echo(f"Open {srv.url}/user/signup and create an account (it stays on this machine).")
+        click.echo("API key for toolkit ls push/pull: Account & Settings > Access Token (set LABEL_STUDIO_API_KEY).")
+        click.echo(f"Then: export LABEL_STUDIO_URL={srv.url}; toolkit ls push; annotate; toolkit ls pull")
+        click.echo(f"Guidelines: schemas/GUIDELINES.md. Server log: {srv.log_path}. Press Ctrl-C to stop.")
         assert srv.process is not None
-        srv.process.wait()
+        code = srv.process.wait()
+        raise ToolkitError(f"Label Studio exited by itself with {code}; see {srv.log_path}")
     except KeyboardInterrupt:
         click.echo("stopping Label Studio")
     finally:
