@@ -70,6 +70,11 @@ class Browser:
 
         return WebDriverWait(self.driver, seconds, ignored_exceptions=(StaleElementReferenceException,))
 
+    def find(self, by: str, selector: str, within: Any = None, timeout: float = 15) -> Any:
+        """The first element matching, waited for (the page renders after each action at its own pace)."""
+        root = within if within is not None else self.driver
+        return self.wait(timeout).until(lambda _: (root.find_elements(by, selector) or [None])[0])
+
     def shot(self, name: str) -> None:
         if self.shots is not None:
             self.shots.mkdir(parents=True, exist_ok=True)
@@ -140,7 +145,7 @@ class Browser:
         self.driver.execute_script("window.getSelection().removeAllRanges()")
         self.press("\ue00c")  # Escape: nothing selected, no label armed
         css = f".htx-highlight[data-start='{start}'][data-end='{end}']"
-        highlight = self.driver.find_element(By.CSS_SELECTOR, css)
+        highlight = self.find(By.CSS_SELECTOR, css)
         self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", highlight)
         with contextlib.suppress(WebDriverException):  # a region just drawn can refuse the click
             highlight.click()
@@ -176,38 +181,45 @@ class Browser:
         from selenium.webdriver.common.by import By
 
         self.select_region(*head)
-        self.driver.find_element(By.CSS_SELECTOR, "[aria-label='Create Relation']").click()
+        before = len(self.driver.find_elements(By.CSS_SELECTOR, ".lsf-relations__item"))
+        self.find(By.CSS_SELECTOR, "[aria-label='Create Relation']").click()
         time.sleep(0.4)
         css = f".htx-highlight[data-start='{tail[0]}'][data-end='{tail[1]}']"
-        target = self.driver.find_element(By.CSS_SELECTOR, css)
+        target = self.find(By.CSS_SELECTOR, css)
         self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", target)
         target.click()
         time.sleep(0.6)
-        self.driver.find_element(By.XPATH, "//*[contains(@class,'tabs')]//*[normalize-space()='Relations']").click()
+        self.find(By.XPATH, "//*[contains(@class,'tabs')]//*[normalize-space()='Relations']").click()
         time.sleep(0.5)
-        item = self.driver.find_elements(By.CSS_SELECTOR, ".lsf-relations__item")[-1]
+        items = self.wait(15).until(
+            lambda d: (
+                (found := d.find_elements(By.CSS_SELECTOR, ".lsf-relations__item")) and len(found) > before and found
+            )
+        )
+        item = items[-1]
         ActionChains(self.driver).move_to_element(item).perform()
         time.sleep(0.4)
-        item.find_element(By.CSS_SELECTOR, "[aria-label='Show Relation Labels']").click()
+        self.find(By.CSS_SELECTOR, "[aria-label='Show Relation Labels']", within=item).click()
         time.sleep(0.5)
-        item.find_element(By.CSS_SELECTOR, ".lsf-relation-meta [data-testid='select-trigger']").click()
+        self.find(By.CSS_SELECTOR, ".lsf-relation-meta [data-testid='select-trigger']", within=item).click()
         time.sleep(0.5)
-        options = self.driver.find_elements(By.XPATH, "//*[@role='option']")
-        (option,) = [o for o in options if o.text == label]
+        option = self.wait(15).until(
+            lambda d: next((o for o in d.find_elements(By.XPATH, "//*[@role='option']") if o.text == label), None)
+        )
         option.click()
         time.sleep(0.3)
         self.press("\ue00c")
-        shown = item.find_element(By.CSS_SELECTOR, ".lsf-relation-meta [data-testid='select-display-value']").text
+        shown = self.find(By.CSS_SELECTOR, ".lsf-relation-meta [data-testid='select-display-value']", within=item).text
         if shown != label:
             raise AssertionError(f"the relation shows {shown!r}, not {label!r}")
-        self.driver.find_element(By.XPATH, "//*[contains(@class,'tabs')]//*[normalize-space()='Regions']").click()
+        self.find(By.XPATH, "//*[contains(@class,'tabs')]//*[normalize-space()='Regions']").click()
         time.sleep(0.3)
 
     def submit(self) -> None:
         from selenium.webdriver.common.by import By
         from selenium.webdriver.support import expected_conditions as ec
 
-        self.driver.find_element(By.XPATH, "//button[normalize-space()='Submit']").click()
+        self.find(By.XPATH, "//button[normalize-space()='Submit']").click()
         self.wait().until(ec.presence_of_element_located((By.XPATH, "//button[normalize-space()='Update']")))
 
     def close(self) -> None:
