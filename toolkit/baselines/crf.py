@@ -180,10 +180,6 @@ class CrfTagger:
             tagger.open(fh.name)  # crfsuite reads the whole model at open
         self._tagger = tagger
 
-    def with_params(self, c1: float, c2: float) -> None:
-        """Set the regularisation (``toolkit.benchmarks.tuning`` tries :data:`GRID` on validation)."""
-        self.c1, self.c2 = c1, c2
-
     def predict_spans(self, doc: Document) -> list[Span]:
         if self._tagger is None:
             raise BaselineError("the CRF is not trained or loaded")

@@ -238,9 +238,6 @@ class PairClassifier:
         self.vocab, self.classes = weights.vocab, weights.classes
         self.coef, self.intercept = weights.coef, weights.intercept
 
-    def with_params(self, c: float, threshold: float = 0.5) -> None:
-        self.c, self.threshold = c, threshold
-
     def _probabilities(self, f: dict[str, float]) -> np.ndarray[Any, Any]:
         """P(label) for every class (NONE included), as the fitted logistic regression gives them."""
         x = np.zeros(len(self.vocab))

@@ -1,9 +1,10 @@
 """Choosing a baseline's hyper-parameters on the validation split (never on test).
 
-A baseline that can be tuned declares ``GRID`` (a tuple of parameter mappings) and ``with_params``;
-each setting is trained on train and scored on validation (strict micro F1 under the dataset's
-label rule); the best wins, ties going to the earlier setting. ``bench`` and ``predict`` both
-call this, so a model ``predict`` trains is the one ``bench`` scored.
+A baseline that can be tuned declares ``GRID`` (a tuple of parameter mappings), ``fit_grid`` (every
+setting fitted on train at once, sharing what the settings share) and ``use`` (take one of those fits);
+each setting is scored on validation (strict micro F1 under the dataset's label rule); the best
+wins, ties going to the earlier setting. ``bench`` and ``predict`` both call this, so a model
+``predict`` trains is the one ``bench`` scored.
 """
 
 from __future__ import annotations
@@ -25,28 +26,19 @@ def _setting_name(params: dict[str, Any]) -> str:
 def _search(
     model: Any, train: Sequence[Example], schema: Schema, grid: Sequence[Any], f1_on_validation: Callable[[], float]
 ) -> dict[str, float]:
-    """Fit every setting of ``grid``, score each with ``f1_on_validation``, leave the model fitted with the best
-    (ties keep the earlier setting); F1 per setting. A model with ``fit_grid`` fits all settings at once and
-    keeps the best one's fit; others are fitted setting by setting and refitted with the best."""
+    """Fit every setting of ``grid`` at once (``model.fit_grid``), score each with ``f1_on_validation``, leave the
+    model with the best one's fit (ties keep the earlier setting); F1 per setting."""
     results: dict[str, float] = {}
     best: tuple[float, int] | None = None
-    fitted = model.fit_grid(train, schema, grid) if hasattr(model, "fit_grid") else None
+    fitted = model.fit_grid(train, schema, grid)
     for k, params in enumerate(grid):
-        if fitted is not None:
-            model.use(fitted[k], **params)
-        else:
-            model.with_params(**params)
-            model.fit(train, schema)
+        model.use(fitted[k], **params)
         f1 = f1_on_validation()
         results[_setting_name(dict(params))] = f1
         if best is None or f1 > best[0]:
             best = (f1, k)
     assert best is not None
-    if fitted is not None:
-        model.use(fitted[best[1]], **grid[best[1]])
-    else:
-        model.with_params(**grid[best[1]])
-        model.fit(train, schema)
+    model.use(fitted[best[1]], **grid[best[1]])
     return results
 
 
@@ -55,9 +47,9 @@ def tune(
 ) -> dict[str, float] | None:
     """Fit ``model`` on train with the best of ``model.GRID`` (scored on validation); F1 per setting.
 
-    A model with ``fit_grid`` trains all settings at once (the CRF: features extracted once, settings on
-    worker processes) and keeps the best one's model; others are fitted setting by setting and refitted
-    with the best. None (and the model not fitted) when it has no grid or there is no validation split.
+    The settings are trained at once (the CRF: features extracted once, settings on worker processes) and
+    the best one's model is kept. None (and the model not fitted) when it has no grid or there is no
+    validation split.
     """
     grid = getattr(model, "GRID", None)
     if not grid or not validation:
