@@ -2,10 +2,10 @@
 
 Each row trains the CRF and the pair classifier exactly as ``toolkit bench`` does (train split; c1/c2,
 C and the threshold chosen on validation by ``toolkit.benchmarks.tuning``), with or without the CRF's
-Brown word clusters, its general-text capitalisation feature and the pair classifier's place-containment features, and scores validation and
-test: entities (strict micro F1 = seqeval's), relations given the gold entities, and relations end to
-end on the row's CRF entities (strict), with 95% bootstrap intervals over sentences. Writes
-ABLATION.md and ablation.json beside this file.
+Brown word clusters, its general-text capitalisation feature and the pair classifier's place-containment
+features, and scores validation and test: entities (strict micro F1 = seqeval's), relations given the
+gold entities, and relations end to end on the row's CRF entities (strict), with 95% bootstrap intervals
+over sentences. Writes ABLATION.md and ablation.json beside this file.
 
 CoNLL04 is research-use data: make the release as the README says (it reads
 ``../shared/data/conll04/``), then: python benchmarks/conll04/ablation.py releases/conll04/1.0.0

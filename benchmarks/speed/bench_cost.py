@@ -6,7 +6,7 @@ English sentences with relations, so the relation baselines run too), each impor
 temporary folder. Measured, each in a fresh subprocess (wall time and the
 process's own peak RSS, VmHWM):
 - `toolkit bench` with every entity baseline (the CRF's c1/c2 grid on validation, features extracted
-  once as crfsuite item sequences, the grid trained on forked workers, the best model kept);
+  once into one crfsuite trainer, the grid trained on forked workers, the best model kept);
 - the reference: the same CRF features as Python dicts given to sklearn-crfsuite, one fit per grid
   setting and one final fit (what the bench did before), scoring left out.
 Writes BENCH_COST.md beside this file. Usage: python benchmarks/speed/bench_cost.py [--conll04 DIR]
