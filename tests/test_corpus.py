@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.corpus import CorpusError, read_conll, read_corpus, write_corpus
+from toolkit.corpus import CorpusError, conll_units, read_conll, read_corpus, write_corpus
 from toolkit.seeds import load_articles
 
 
@@ -61,7 +61,7 @@ def test_iob1_and_label_map(tmp_path: Path) -> None:
 )
 def test_malformed_lines_name_the_line(tmp_path: Path, content: str, message: str) -> None:
     with pytest.raises(CorpusError, match=message):
-        list(read_conll(write(tmp_path, "bad.txt", content)))
+        conll_units(write(tmp_path, "bad.txt", content))
 
 
 def test_write_corpus_for_the_dataset_path(tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ from pathlib import Path
 import sklearn_crfsuite
 from toolkit.baselines import crf
 from toolkit.baselines.gazetteer import learn_entries
-from toolkit.dataset.bio import spans_to_bio
+from toolkit.text.bio import spans_to_bio
 from toolkit.dataset.load import load_release
 from toolkit.schema import load_schema
 train = load_release(Path(sys.argv[1])).splits["train"]

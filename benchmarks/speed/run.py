@@ -103,11 +103,11 @@ done(t0)""",
         "build",
         """
 from datasets import Dataset
-from toolkit.dataset.bio import spans_to_bio
+from toolkit.text.bio import spans_to_bio
 from toolkit.dataset.features import dataset_features
 from toolkit.model import Span
 from toolkit.schema import load_schema
-from toolkit.tokenize import tokenize
+from toolkit.text.tokens import tokenize
 schema = load_schema(Path("schemas/schema.yaml"))
 tag_ids = {n: i for i, n in enumerate(schema.bio_names())}
 ent_ids = {n: i for i, n in enumerate(schema.entity_labels)}
@@ -134,11 +134,11 @@ done(t0)""",
         """
 import ijson
 from datasets import Dataset
-from toolkit.dataset.bio import spans_to_bio
+from toolkit.text.bio import spans_to_bio
 from toolkit.dataset.features import dataset_features
 from toolkit.model import Span
 from toolkit.schema import load_schema
-from toolkit.tokenize import tokenize
+from toolkit.text.tokens import tokenize
 schema = load_schema(Path("schemas/schema.yaml"))
 tag_ids = {n: i for i, n in enumerate(schema.bio_names())}
 ent_ids = {n: i for i, n in enumerate(schema.entity_labels)}
@@ -225,7 +225,7 @@ done(t0, f1=r["overall"]["strict"].f1)""",
     "toolkit score_entities (4 modes, per type, micro/macro) on spans": (
         "score",
         """
-from toolkit.dataset.bio import bio_to_spans
+from toolkit.text.bio import bio_to_spans
 from toolkit.scoring.entities import score_entities
 d = json.load(open(ARG)); toks = [(i, i + 1) for i in range(30)]
 g = [bio_to_spans(toks, x) for x in d["gold"]]; p = [bio_to_spans(toks, x) for x in d["pred"]]
@@ -234,7 +234,7 @@ t0 = time.perf_counter(); s = score_entities(g, p); done(t0, f1=s.overall("stric
     "toolkit score_entities incl. decoding BIO tags": (
         "score",
         """
-from toolkit.dataset.bio import bio_to_spans
+from toolkit.text.bio import bio_to_spans
 from toolkit.scoring.entities import score_entities
 d = json.load(open(ARG)); toks = [(i, i + 1) for i in range(30)]; t0 = time.perf_counter()
 g = [bio_to_spans(toks, x) for x in d["gold"]]; p = [bio_to_spans(toks, x) for x in d["pred"]]
@@ -243,7 +243,7 @@ s = score_entities(g, p); done(t0, f1=s.overall("strict")["f1"])""",
     "toolkit bootstrap, 1000 resamples": (
         "score",
         """
-from toolkit.dataset.bio import bio_to_spans
+from toolkit.text.bio import bio_to_spans
 from toolkit.scoring.entities import score_entities
 from toolkit.scoring.intervals import bootstrap
 d = json.load(open(ARG)); toks = [(i, i + 1) for i in range(30)]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from toolkit.model import Annotation, Document, Provenance, Relation, Span, layer_to_dict
 from toolkit.quality.corpus import QaDoc
-from toolkit.tokenize import doc_tokens
+from toolkit.text.tokens import doc_tokens
 
 Ent = tuple[str, str]  # (surface text, label) - found in the sentence by its first occurrence after the last one
 

@@ -11,9 +11,9 @@ from seqeval.metrics import classification_report, f1_score
 from seqeval.scheme import IOB2
 
 from toolkit.corpus import read_conll
-from toolkit.dataset.bio import bio_to_spans
 from toolkit.model import Span
 from toolkit.scoring.entities import score_entities
+from toolkit.text.bio import bio_to_spans
 
 DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "idner-news-2k"
 LABELS = ["PER", "ORG", "LOC"]

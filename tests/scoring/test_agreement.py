@@ -7,7 +7,7 @@ from toolkit.schema import Schema
 from toolkit.scoring.agreement import agreement
 from toolkit.scoring.entities import ents_of
 from toolkit.scoring.kappa import token_label_ids
-from toolkit.tokenize import token_columns, tokenize
+from toolkit.text.tokens import token_columns, tokenize
 
 
 def layer(who: str, spans: list[Span], rels: list[Relation] | None = None, doc: str = "d") -> Annotation:

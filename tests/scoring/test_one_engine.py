@@ -24,7 +24,7 @@ from toolkit.scoring.agreement import agreement
 from toolkit.scoring.entities import ents_of
 from toolkit.scoring.files import score_files
 from toolkit.scoring.kappa import confusion, kappa_of, token_label_ids
-from toolkit.tokenize import token_columns
+from toolkit.text.tokens import token_columns
 
 from ..conftest import REPO
 

@@ -18,10 +18,10 @@ from typing import Any
 from toolkit._io import atomic_write_text, dumps
 from toolkit.baselines.crf import CrfTagger
 from toolkit.baselines.relations import PairClassifier
-from toolkit.dataset.bio import bio_to_spans, token_range
 from toolkit.errors import ToolkitError
 from toolkit.model import Annotation, Document, Span
 from toolkit.schema import Schema
+from toolkit.text.bio import bio_to_spans, token_range
 
 Example = tuple[Document, Annotation]
 

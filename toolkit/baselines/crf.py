@@ -22,10 +22,10 @@ from toolkit.baselines.base import BaselineError, Example, Progress, read_config
 from toolkit.baselines.features import case_source, cluster_source, gazetteer_tags, place_tags, token_features
 from toolkit.baselines.gazetteer import MAX_LEN, learn_entries
 from toolkit.baselines.geo import GEO_LANGUAGES
-from toolkit.dataset.bio import bio_to_spans, spans_to_bio
 from toolkit.model import Document, Span
 from toolkit.schema import Schema
-from toolkit.tokenize import doc_tokens
+from toolkit.text.bio import bio_to_spans, spans_to_bio
+from toolkit.text.tokens import doc_tokens
 
 FOLDS = 5
 GRID = ((0.05, 0.01), (0.1, 0.05), (0.05, 0.1), (0.2, 0.01))

@@ -14,10 +14,10 @@ from pathlib import Path
 from toolkit._io import atomic_write_text, dumps
 from toolkit.baselines.base import BaselineError, Example, Progress, read_config, spans_in_order, write_config
 from toolkit.baselines.features import gazetteer_tags
-from toolkit.dataset.bio import bio_to_spans
 from toolkit.model import Document, Span
 from toolkit.schema import Schema
-from toolkit.tokenize import doc_tokens
+from toolkit.text.bio import bio_to_spans
+from toolkit.text.tokens import doc_tokens
 
 MAX_LEN = 8
 

@@ -24,7 +24,7 @@ from toolkit.baselines.base import BaselineError, Example, read_config, write_co
 from toolkit.baselines.geo import geo_source, lies_in
 from toolkit.model import Document, Relation, Span
 from toolkit.schema import Schema
-from toolkit.sentences import sentence_bounds
+from toolkit.text.sentences import sentence_bounds
 
 NONE = "NONE"
 
@@ -100,7 +100,7 @@ class PairContext:
     def __init__(self, doc: Document, spans: Sequence[Span], geo: bool = False) -> None:
         from bisect import bisect_left, bisect_right
 
-        from toolkit.tokenize import doc_tokens
+        from toolkit.text.tokens import doc_tokens
 
         tokens = doc_tokens(doc.text, doc.metadata)
         starts = [a for a, _ in tokens]

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from toolkit.cli._common import _echo_json, _friendly, _options, json_option, label_map_option, parse_label_map
+from toolkit.text.bio import SCHEMES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -132,7 +133,9 @@ def _read(path: Path | None) -> str | None:
 
 @corpus_group.command("import-conll")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--scheme", type=click.Choice(["iob2", "iob1"]), default="iob2", show_default=True)
+@click.option(
+    "--scheme", type=click.Choice(list(SCHEMES)), default="iob2", show_default=True, help="Tagging scheme of the file."
+)
 @_corpus_opts
 @_friendly
 def corpus_import(files: tuple[Path, ...], out: Path, scheme: str, as_json: bool, **options: Any) -> None:

@@ -14,10 +14,11 @@ from typing import Any
 
 from toolkit.corpus.brat import brat_units
 from toolkit.corpus.common import CorpusError, Unit, mapped, split_of, unit_example, write_units
-from toolkit.corpus.conll import SCHEMES, Sentence, conll_units, read_conll, tags_to_token_spans
+from toolkit.corpus.conll import Sentence, conll_units, read_conll, tags_to_token_spans
 from toolkit.corpus.spans import span_units
 from toolkit.model import Annotation, Document
 from toolkit.schema import Schema
+from toolkit.text.bio import SCHEMES
 
 Reader = Callable[[Path, str, Counter[str]], list[Unit]]
 READERS: Mapping[str, Reader] = {

@@ -1,7 +1,8 @@
 """CoNLL/BIO files: one token per line (tab or space separated; the first column is the token, the last
 the tag, columns between - POS and the like - ignored), blank lines between sentences, optional
-``-DOCSTART-`` lines, CRLF or LF. Tags in IOB2 or IOB1. Each sentence becomes a unit whose text is
-its tokens joined by single spaces; errors name the file and the line of the offending token.
+``-DOCSTART-`` lines, CRLF or LF. Tags in any scheme of :data:`toolkit.text.bio.SCHEMES` (IOB2 by
+default; IOB1, IOE1, IOE2, IOBES, BILOU). Each sentence becomes a unit whose text is its tokens joined
+by single spaces; errors name the file and the line of the offending token.
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.corpus.common import CorpusError, Unit, from_tokens
-
-SCHEMES = ("iob2", "iob1")
-_TAG = re.compile(r"^(O|[BI]-\S+)$")
+from toolkit.text.bio import SCHEMES, TagError, decode
 
 
 @dataclass(frozen=True)
@@ -54,11 +53,8 @@ def read_conll(path: Path) -> Iterator[Sentence]:
             columns = len(parts)
         elif len(parts) != columns:
             raise CorpusError(f"{path}, line {lineno}: {len(parts)} columns where earlier lines have {columns}")
-        tag = parts[-1]
-        if not _TAG.match(tag):
-            raise CorpusError(f"{path}, line {lineno}: tag {tag!r} is not O, B-X or I-X")
         tokens.append(parts[0])
-        tags.append(tag)
+        tags.append(parts[-1])  # checked against the scheme when the sentence is decoded
         lines.append(lineno)
     if tokens:
         yield Sentence(tuple(tokens), tuple(tags), lines[0], tuple(lines))
@@ -67,31 +63,21 @@ def read_conll(path: Path) -> Iterator[Sentence]:
 def tags_to_token_spans(
     tags: tuple[str, ...], scheme: str, where: str, lines: tuple[int, ...] = ()
 ) -> list[tuple[int, int, str]]:
-    """Token spans ``[i, j)`` with labels. IOB2: an ``I-X`` must continue an ``X`` (else an error naming the
-    token's line). IOB1: ``I-X`` continues or starts an ``X``; ``B-X`` only separates two adjacent ``X``."""
+    """Token spans ``[i, j)`` with labels, decoded under a tagging scheme of :data:`toolkit.text.bio.SCHEMES`
+    (a tag that breaks it is an error naming the offending token's line)."""
     if scheme not in SCHEMES:
-        raise CorpusError(f"unknown scheme {scheme!r}; use one of {SCHEMES}")
-    spans: list[tuple[int, int, str]] = []
-    cur: list[int | str] | None = None
-    for k, tag in enumerate(tags):
+        raise CorpusError(f"unknown scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
+    try:
+        return decode(tags, SCHEMES[scheme], "error")
+    except TagError as exc:
+        at = f"{where.split(', line')[0]}, line {lines[exc.index]}" if lines else f"{where}: token {exc.index + 1}"
+        tag = tags[exc.index]
         prefix, _, label = tag.partition("-")
-        if prefix == "O":
-            cur = None
-            continue
-        continues = cur is not None and cur[2] == label and cur[1] == k
-        if prefix == "I" and not continues and scheme == "iob2":
-            at = f"{where.split(', line')[0]}, line {lines[k]}" if lines else f"{where}: token {k + 1}"
+        if scheme == "iob2" and prefix == "I":
             raise CorpusError(
                 f"{at}: {tag} without a preceding B-{label} or I-{label} (IOB2); use --scheme iob1 if the file is IOB1"
-            )
-        if prefix == "B" or not continues:
-            cur = [k, k + 1, label]
-            spans.append((k, k + 1, label))
-        else:
-            assert cur is not None
-            cur[1] = k + 1
-            spans[-1] = (int(cur[0]), k + 1, label)
-    return spans
+            ) from None
+        raise CorpusError(f"{at}: {exc}; check the tag, or pass the file's --scheme ({', '.join(SCHEMES)})") from None
 
 
 def conll_units(path: Path, scheme: str = "iob2") -> list[Unit]:

@@ -31,7 +31,6 @@ import pyarrow as pa
 from toolkit._gc import gc_paused
 from toolkit._io import sha256_file
 from toolkit._workers import worker_pool
-from toolkit.dataset.bio import bio_ids, bio_ranges
 from toolkit.dataset.columns import ColumnBatch
 from toolkit.dataset.minhash import NearDuplicates, signatures
 from toolkit.dataset.splits import SPLITS, SplitPlan, assign_splits
@@ -39,7 +38,8 @@ from toolkit.errors import ModelError, ToolkitError
 from toolkit.model import Annotation, Document, layer_from_dict
 from toolkit.schema import Schema
 from toolkit.seeds import iter_articles
-from toolkit.tokenize import doc_token_columns
+from toolkit.text.bio import bio_ids, bio_ranges
+from toolkit.text.tokens import doc_token_columns
 
 
 class DatasetBuildError(ToolkitError):

@@ -332,7 +332,7 @@ def _sentences_text(sentences: Mapping[str, Any] | None, corpus: Mapping[str, An
     how = (
         "one per document (the corpus was annotated sentence by sentence)"
         if corpus and corpus.get("format") in ("conll", "spans")
-        else "split by `toolkit.sentences` (never inside an entity)"
+        else "split by `toolkit.text.sentences` (never inside an entity)"
     )
     return (
         f"Configurations: `default`, one row per document; `sentences`, one row per sentence ({how}; {counts}), with "

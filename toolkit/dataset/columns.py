@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from toolkit.dataset.bio import Offsets
 from toolkit.model import Annotation, Document
+from toolkit.text.bio import Offsets
 
 
 class _Structs:

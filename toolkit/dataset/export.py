@@ -30,7 +30,7 @@ from toolkit._io import atomic_write_bytes, atomic_write_text, dumps
 from toolkit.dataset.load import SPLITS, Example, Release, load_release
 from toolkit.errors import ToolkitError
 from toolkit.model import Span
-from toolkit.tokenize import doc_tokens
+from toolkit.text.tokens import doc_tokens
 
 
 class ExportError(ToolkitError):
@@ -74,7 +74,7 @@ def _spans_split(examples: Sequence[Example], out: Path, split: str, counts: Cou
 
 
 def _conll_split(examples: Sequence[Example], out: Path, split: str, counts: Counter[str]) -> None:
-    from toolkit.dataset.bio import spans_to_bio
+    from toolkit.text.bio import spans_to_bio
 
     lines = []
     for doc, gold in examples:

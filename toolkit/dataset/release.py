@@ -33,7 +33,7 @@ from toolkit.dataset.build import (
 from toolkit.dataset.card import render_card
 from toolkit.dataset.diff import changelog_entry, diff_releases
 from toolkit.dataset.features import dataset_features
-from toolkit.dataset.sentences import write_sentence_splits
+from toolkit.dataset.sentence_rows import write_sentence_splits
 from toolkit.dataset.splits import SPLITS
 from toolkit.errors import OutputError, ToolkitError
 from toolkit.schema import Schema

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.annotations.gold_records import read_gold_records
-from toolkit.dataset.bio import token_range
 from toolkit.errors import ToolkitError
 from toolkit.model import Annotation, Document, Span
-from toolkit.tokenize import doc_tokens
+from toolkit.text.bio import token_range
+from toolkit.text.tokens import doc_tokens
 
 
 class QaInputError(ToolkitError):

@@ -20,10 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from toolkit.dataset.bio import bio_to_spans, spans_to_bio
 from toolkit.quality.corpus import QaDoc
 from toolkit.quality.suspects import NOT_AN_ENTITY, Suspect
 from toolkit.schema import Schema
+from toolkit.text.bio import bio_to_spans, spans_to_bio
 
 UNFLAGGED_WEIGHT = 0.5
 CEILING = 0.95

@@ -17,7 +17,7 @@ from toolkit.model import Span
 from toolkit.quality.corpus import QaDoc
 from toolkit.quality.suspects import Kind, Suspect
 from toolkit.schema import Schema
-from toolkit.sentences import sentence_bounds
+from toolkit.text.sentences import sentence_bounds
 
 RARE_SHARE = 0.02
 MIN_USES = 20

@@ -37,7 +37,7 @@ from toolkit.scoring.kappa import alpha_of, coincidences, confusion, kappa_of, o
 from toolkit.scoring.labels import LabelRule
 from toolkit.scoring.prf import Arr, f1_of, prf
 from toolkit.scoring.report import score_layers
-from toolkit.tokenize import doc_token_columns
+from toolkit.text.tokens import doc_token_columns
 
 MEASURES = ("span_exact", "span_overlap", "relation")
 MEASURE_MODES = {

@@ -7,11 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.dataset.bio import bio_ids, bio_ranges, bio_to_spans, spans_to_bio
+from tests.conftest import REPO
 from toolkit.model import Span
-from toolkit.tokenize import _TOKEN, doc_token_columns, token_arrays, token_columns, tokenize
-
-from ..conftest import REPO
+from toolkit.text.bio import bio_ids, bio_ranges, bio_to_spans, spans_to_bio
+from toolkit.text.tokens import _TOKEN, doc_token_columns, token_arrays, token_columns, tokenize
 
 
 def words(text: str) -> list[str]:

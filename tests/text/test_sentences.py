@@ -11,9 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.sentences import sentence_bounds
-
-from .conftest import REPO, corpus_release
+from tests.conftest import REPO, corpus_release
+from toolkit.text.sentences import sentence_bounds
 
 GOLDEN = [
     ("Dr. Hasan bertemu Presiden. Lalu ia pergi.", ["Dr. Hasan bertemu Presiden.", "Lalu ia pergi."]),

@@ -1,6 +1,6 @@
 """The ``sentences`` configuration of a release: one row per sentence, beside the document rows.
 
-Sentences come from :func:`toolkit.sentences.sentence_bounds` (never cut inside an entity); a corpus
+Sentences come from :func:`toolkit.text.sentences.sentence_bounds` (never cut inside an entity); a corpus
 imported sentence by sentence (CoNLL, token-span JSON) keeps one sentence per row. A row has the
 document id, the sentence's index and ``[start, end)`` in the document, its text, the tokens inside it
 with offsets relative to the sentence, their BIO tags (the same ClassLabel), the entities inside it
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.schema import Schema
-from toolkit.sentences import sentence_bounds
+from toolkit.text.sentences import sentence_bounds
 
 BATCH = 1000
 
