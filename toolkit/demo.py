@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit._io import atomic_write_text, dumps
+from toolkit.annotations.agreement import agreement
 from toolkit.annotations.gold import write_gold
 from toolkit.annotations.importer import import_export
 from toolkit.annotations.layers import read_layers
@@ -19,7 +20,6 @@ from toolkit.dataset.release import release, verify
 from toolkit.errors import ToolkitError
 from toolkit.labelstudio.tasks import write_tasks
 from toolkit.schema import Schema, label_config, load_schema
-from toolkit.scoring.agreement import agreement
 from toolkit.seeds import ARTICLES_FILE, RAW_DIR, ingest, load_articles, load_profiles
 
 DEMO_VERSION = "0.1.0"

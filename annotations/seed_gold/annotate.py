@@ -19,11 +19,11 @@ from pathlib import Path
 
 import yaml
 
+from toolkit.annotations.results import layer_to_result
 from toolkit.labelstudio import server as ls_server
 from toolkit.labelstudio.client import call, connect
 from toolkit.labelstudio.pull import pull
 from toolkit.labelstudio.push import push
-from toolkit.labelstudio.results import layer_to_result
 from toolkit.model import Annotation, Provenance, Relation, Span
 from toolkit.schema import load_schema
 from toolkit.seeds import ARTICLES_FILE, load_articles

@@ -188,7 +188,7 @@ done(t0, documents=g["documents"])""",
     "toolkit annotations agree (layers -> span/relation F1, kappa, 1000-resample CIs)": (
         "import",
         """
-from toolkit.scoring.agreement import agreement_file
+from toolkit.annotations.agreement import agreement_file
 from toolkit.schema import load_schema
 r = agreement_file(Path(ARG) / "layers.jsonl", load_schema(Path("schemas/schema.yaml")))
 done(t0, documents=r.documents, pairs=len(r.pairs), f1=r.overall["span_exact"]["f1_pooled"])""",

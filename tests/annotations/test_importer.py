@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from toolkit.annotations.importer import import_export
 from toolkit.annotations.layers import read_layers
 from toolkit.annotations.report import AnnotationImportError
+from toolkit.annotations.results import export_task
 from toolkit.errors import ToolkitError
-from toolkit.labelstudio.results import export_task
 from toolkit.model import Annotation, Document, Provenance, Relation, Span
 from toolkit.schema import Schema
 

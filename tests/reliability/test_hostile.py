@@ -13,9 +13,9 @@ import yaml
 from toolkit.annotations.gold import write_gold
 from toolkit.annotations.importer import import_export
 from toolkit.annotations.layers import read_layers
+from toolkit.annotations.results import export_task
 from toolkit.dataset.release import ReleaseError, release
 from toolkit.labelstudio.pull import _slug
-from toolkit.labelstudio.results import export_task
 from toolkit.labelstudio.tasks import build_tasks
 from toolkit.model import Annotation, Document, Provenance, Relation, Span
 from toolkit.schema import label_config, parse_schema

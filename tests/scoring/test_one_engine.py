@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
 
+from toolkit.annotations.agreement import agreement
+from toolkit.benchmarks.score import score_files
 from toolkit.cli import main
 from toolkit.model import Annotation, Document, Provenance, Relation, Span, layer_to_dict
 from toolkit.predictions import write_predictions
 from toolkit.schema import Schema
-from toolkit.scoring.agreement import agreement
 from toolkit.scoring.entities import ents_of
-from toolkit.scoring.files import score_files
 from toolkit.scoring.kappa import confusion, kappa_of, token_label_ids
 from toolkit.text.tokens import token_columns
 
@@ -176,11 +176,22 @@ def test_kappa_equals_scikit_learn_on_real_text(repo: Path) -> None:
     assert float(kappa_of(total, 4)) == float(cohen_kappa_score(a_all, b_all))
 
 
-def test_importing_scoring_loads_neither_label_studio_nor_datasets() -> None:
+def test_scoring_is_a_pure_engine_at_the_bottom() -> None:
+    """``import toolkit.scoring`` loads only the model, the schema and numpy of what lies outside it; agreement
+    and score files (above it) load neither Label Studio nor ``datasets``."""
     import subprocess
     import sys
 
-    code = "import sys, toolkit.scoring, toolkit.scoring.files, toolkit.scoring.agreement; print(sorted(m for m in sys.modules if m.split('.')[0] in ('datasets', 'label_studio_sdk', 'pyarrow')))"
+    code = (
+        "import sys, toolkit.scoring; print(sorted(m for m in sys.modules if m.startswith('toolkit.') and "
+        "not m.startswith('toolkit.scoring')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['toolkit._gc', 'toolkit.errors', 'toolkit.model', 'toolkit.schema']"
+    code = (
+        "import sys, toolkit.annotations.agreement, toolkit.benchmarks.score; print(sorted(m for m in sys.modules "
+        "if m.split('.')[0] in ('datasets', 'label_studio_sdk')))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 

@@ -162,7 +162,7 @@ def adjudicate(document: Document, layers: Sequence[Annotation], schema: Schema)
 
 def review_task(g: GoldDocument, layers: Sequence[Annotation], schema: Schema) -> dict[str, Any]:
     """A Label Studio task for a document with disagreements: the gold and each annotator's layer as predictions."""
-    from toolkit.labelstudio.results import layer_to_result
+    from toolkit.annotations.results import layer_to_result
 
     preds = [{"model_version": "gold:" + g.policy, "result": layer_to_result(g.gold, g.document.text, schema)}]
     for layer in layers:

@@ -112,8 +112,8 @@ def annotations_import(
 @_friendly
 def annotations_agree(layers: Path, schema_path: Path, resamples: int, seed: int, as_json: bool) -> None:
     """Inter-annotator agreement: span/relation F1 and token kappa with bootstrap CIs."""
+    from toolkit.annotations.agreement import MEASURES, agreement_file
     from toolkit.schema import load_schema
-    from toolkit.scoring.agreement import MEASURES, agreement_file
 
     report = agreement_file(layers, load_schema(schema_path), resamples=resamples, seed=seed)
     if as_json:

@@ -187,8 +187,8 @@ def score(
     GOLD: a gold file (`annotations gold`, `corpus import-*`), a release folder (--split) or a file in
     the prediction format. PRED: the prediction format, or gold records of another annotator.
     """
+    from toolkit.benchmarks.score import score_files
     from toolkit.schema import load_schema
-    from toolkit.scoring.files import score_files
 
     if resamples < 0:
         raise ToolkitError(f"--resamples must be 0 (no intervals) or more, got {resamples}")

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from toolkit.annotations.results import layer_to_result
 from toolkit.errors import LabelStudioError
 from toolkit.labelstudio.client import Connection, Progress, call, find_project, translate_errors
-from toolkit.labelstudio.results import layer_to_result
 from toolkit.labelstudio.tasks import build_task, text_sha256
 from toolkit.model import Annotation, Document
 from toolkit.schema import TEXT_FIELD, Schema, label_config

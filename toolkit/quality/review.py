@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from toolkit.labelstudio.results import layer_to_result
+from toolkit.annotations.results import layer_to_result
 from toolkit.model import Annotation, Relation, Span
 from toolkit.quality.corpus import QaDoc
 from toolkit.quality.suspects import NOT_AN_ENTITY, Suspect

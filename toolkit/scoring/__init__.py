@@ -6,11 +6,11 @@
 - :mod:`intervals`: bootstrap intervals over documents, paired tests;
 - :mod:`kappa`: token Cohen's kappa from confusion matrices;
 - :mod:`labels`: which labels count (the types the dataset annotates);
-- :mod:`report`: reference layers vs predicted layers -> the report of ``score``/``bench``;
-- :mod:`agreement`: the same with one annotator as the reference;
-- :mod:`files`: reading gold files, releases and prediction files for ``score``.
+- :mod:`report`: reference layers vs predicted layers -> the report of ``score``/``bench``, and of
+  ``agree`` with one annotator as the reference (:mod:`toolkit.annotations.agreement`).
 
-Importing this package loads neither Label Studio nor ``datasets``.
+A pure engine at the bottom of the stages: it imports only the model, the schema and numpy, and never
+reads a file (the stages above read gold, layers and prediction files and hand it layers).
 """
 
 from toolkit.scoring.entities import ENTITY_MODES, HALF_CREDIT, EntityScores, score_entities

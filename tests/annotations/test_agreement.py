@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from toolkit.annotations.agreement import agreement
 from toolkit.model import Annotation, Document, Provenance, Relation, Span
 from toolkit.schema import Schema
-from toolkit.scoring.agreement import agreement
 from toolkit.scoring.entities import ents_of
 from toolkit.scoring.kappa import token_label_ids
 from toolkit.text.tokens import token_columns, tokenize
