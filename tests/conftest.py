@@ -37,8 +37,8 @@ def corpus_release(
     **release_kw: Any,
 ) -> Path:
     """Import corpus files of ``fmt`` (as published: repeats and cross-split texts kept) and release them."""
-    from toolkit.corpus import import_files
     from toolkit.dataset.release import release
+    from toolkit.formats import import_files
 
     import_files(fmt, files, tmp / "corpus", duplicates="keep-all", cross_split="keep-all")
     return release(

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.corpus import CorpusError, conll_units, read_conll, read_corpus, write_corpus
+from toolkit.corpus import CorpusError
+from toolkit.formats import import_files
+from toolkit.formats.conll import conll_units, read_conll, read_corpus
 from toolkit.seeds import load_articles
 
 
@@ -66,7 +68,7 @@ def test_malformed_lines_name_the_line(tmp_path: Path, content: str, message: st
 
 def test_write_corpus_for_the_dataset_path(tmp_path: Path) -> None:
     files = [write(tmp_path, "train.txt", SAMPLE), write(tmp_path, "dev.txt", "Ani B-PER\n")]
-    summary = write_corpus(files, tmp_path / "out")
+    summary = import_files("conll", files, tmp_path / "out")
     assert summary["splits"] == {
         "train": {
             "documents": 2,
@@ -88,7 +90,7 @@ def test_write_corpus_for_the_dataset_path(tmp_path: Path) -> None:
     docs = load_articles(tmp_path / "out" / "articles.jsonl")
     assert [d.id for d in docs] == ["dev-00001", "train-00001", "train-00002"]
     with pytest.raises(CorpusError, match="cannot tell its split from the name"):
-        write_corpus([write(tmp_path, "other.txt", "A O\n")], tmp_path / "o2")
+        import_files("conll", [write(tmp_path, "other.txt", "A O\n")], tmp_path / "o2")
 
 
 def test_label_map_can_drop_a_label_and_counts_it(tmp_path: Path) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.corpus import CorpusError, import_files
+from toolkit.corpus import CorpusError
+from toolkit.formats import import_files
 from toolkit.model import layer_from_dict
 from toolkit.schema import parse_schema
 

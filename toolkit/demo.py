@@ -15,9 +15,9 @@ from toolkit.annotations.gold import write_gold
 from toolkit.annotations.importer import import_export
 from toolkit.annotations.layers import read_layers
 from toolkit.benchmarks import regenerate, run
-from toolkit.corpus import import_files
 from toolkit.dataset.release import release, verify
 from toolkit.errors import ToolkitError
+from toolkit.formats import import_files
 from toolkit.labelstudio.tasks import write_tasks
 from toolkit.schema import Schema, label_config, load_schema
 from toolkit.seeds import ARTICLES_FILE, RAW_DIR, ingest, load_articles, load_profiles

@@ -144,6 +144,10 @@ class Annotation:
             document.span_text(s)
 
 
+Example = tuple[Document, Annotation]
+"""A document with its gold layer: what baselines train on and are scored against."""
+
+
 def layer_to_dict(layer: Annotation) -> dict[str, JSONValue]:
     """A layer as plain JSON-ready data (the normalised layers file format)."""
     p = layer.provenance

@@ -30,7 +30,7 @@ import numpy as np
 from toolkit.backend.model import least_confidence
 from toolkit.baselines.base import as_layer
 from toolkit.baselines.crf import CrfTagger
-from toolkit.corpus import import_files
+from toolkit.formats import import_files
 from toolkit.quality.corpus import load_corpus
 from toolkit.schema import load_schema
 from toolkit.scoring.labels import LabelRule
@@ -57,7 +57,9 @@ def _run(job: tuple[str, int, int]) -> dict[str, Any]:
         t0 = time.perf_counter()
         crf.fit([train[i] for i in sorted(chosen)], schema)
         pred = [as_layer(d, "crf", crf.predict_spans(d)) for d, _ in test]
-        s = score_layers(gold, pred, rule, entity_modes=("strict",)).entity_dict(1000, seed)["strict"]
+        strict = score_layers(gold, pred, rule, entity_modes=("strict",)).entity_modes(1000, seed).strict
+        assert strict is not None
+        s = strict.to_json_dict()
         points.append(
             {
                 "documents": len(chosen),

@@ -42,10 +42,9 @@ def _stats(xs: list[float]) -> dict[str, float]:
 
 def main() -> None:
     from toolkit.backend.model import train_model
-    from toolkit.benchmarks.runner import dataset_rule
-    from toolkit.corpus import import_files
     from toolkit.dataset.load import load_release
     from toolkit.dataset.release import release
+    from toolkit.formats import import_files
     from toolkit.labelstudio.server import free_port
     from toolkit.model import Document
     from toolkit.schema import load_schema
@@ -75,7 +74,7 @@ def main() -> None:
         ).path
         rel = load_release(rel_path)
         t0 = time.perf_counter()
-        model = train_model(rel.splits["train"], rel.splits["validation"], schema, dataset_rule(rel), "crf@latency", {})
+        model = train_model(rel.splits["train"], rel.splits["validation"], schema, rel.label_rule, "crf@latency", {})
         train_s = time.perf_counter() - t0
         model.save(t / "model")
         docs = [("seed article", seed.text)] + [("idner-news-2k", d.text) for d, _ in rel.splits["test"][:100]]

@@ -1,7 +1,7 @@
 """What the word clusters, the general-text case and the place knowledge bring: CoNLL04 with and without each.
 
 Each row trains the CRF and the pair classifier exactly as ``toolkit bench`` does (train split; c1/c2,
-C and the threshold chosen on validation by ``toolkit.benchmarks.tuning``), with or without the CRF's
+C and the threshold chosen on validation by ``toolkit.baselines.tuning``), with or without the CRF's
 Brown word clusters, its general-text capitalisation feature and the pair classifier's place-containment
 features, and scores validation and test: entities (strict micro F1 = seqeval's), relations given the
 gold entities, and relations end to end on the row's CRF entities (strict), with 95% bootstrap intervals
@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from toolkit._io import atomic_write_text
+from toolkit.baselines import fit_tuned, fit_tuned_relations
 from toolkit.baselines.base import as_layer
 from toolkit.baselines.crf import CrfTagger
 from toolkit.baselines.features import case_source, cluster_source
 from toolkit.baselines.geo import geo_source
 from toolkit.baselines.relations import PairClassifier
-from toolkit.benchmarks.runner import dataset_rule
-from toolkit.benchmarks.tuning import tune, tune_relations
 from toolkit.dataset.load import load_release
 from toolkit.schema import load_schema
 from toolkit.scoring.report import score_layers
@@ -48,23 +47,25 @@ def run(release: Path, schema_path: Path, resamples: int, seed: int) -> dict[str
     schema = load_schema(schema_path)
     splits = {"validation": rel.splits["validation"], "test": rel.splits["test"]}
     train, val = rel.splits["train"], splits["validation"]
-    rule = dataset_rule(rel)
+    rule = rel.label_rule
     symmetric = [r.label for r in schema.relations if not r.directed]
     crfs: dict[tuple[bool, bool], CrfTagger] = {}
     pairs: dict[bool, PairClassifier] = {}
     for clusters, case, _ in ROWS.values():
         if (clusters, case) not in crfs:
             crfs[clusters, case] = CrfTagger(use_clusters=clusters, use_case=case)
-            tune(crfs[clusters, case], train, val, schema, rule)
+            fit_tuned(crfs[clusters, case], train, val, schema, rule)
     for geo in (True, False):
         pairs[geo] = PairClassifier(seed=seed, use_geo=geo)
-        tune_relations(pairs[geo], train, val, schema, rule, symmetric)
+        fit_tuned_relations(pairs[geo], train, val, schema, rule, symmetric)
 
     def relations(data: list[Any], spans: dict[str, Any], model: PairClassifier, name: str) -> dict[str, Any]:
         gold = [g for _, g in data]
         layers = [as_layer(d, name, spans[d.id], model.predict_relations(d, spans[d.id])) for d, _ in data]
         scored = score_layers(gold, layers, rule, symmetric, entity_modes=(), relation_modes=("strict",))
-        return scored.relation_dict(resamples, seed)["strict"]  # type: ignore[no-any-return]
+        strict = scored.relation_modes(resamples, seed).strict
+        assert strict is not None
+        return strict.to_json_dict()
 
     rows: dict[str, Any] = {}
     for name, (clusters, case, geo) in ROWS.items():
@@ -77,9 +78,9 @@ def run(release: Path, schema_path: Path, resamples: int, seed: int) -> dict[str
             gold = [g for _, g in data]
             predicted = {d.id: crf.predict_spans(d) for d, _ in data}
             ents = [as_layer(d, name, predicted[d.id]) for d, _ in data]
-            row[f"{split}_entities"] = score_layers(gold, ents, rule, entity_modes=("strict",)).entity_dict(
-                resamples, seed
-            )["strict"]
+            strict = score_layers(gold, ents, rule, entity_modes=("strict",)).entity_modes(resamples, seed).strict
+            assert strict is not None
+            row[f"{split}_entities"] = strict.to_json_dict()
             row[f"{split}_relations_gold_entities"] = relations(data, {d.id: g.spans for d, g in data}, pair, name)
             row[f"{split}_relations_end_to_end"] = relations(data, predicted, pair, name)
         rows[name] = row

@@ -33,7 +33,7 @@ sys.path.insert(0, str(HERE))
 
 from plant import SHARES, Planted, plant  # noqa: E402
 
-from toolkit.corpus import import_files  # noqa: E402
+from toolkit.formats import import_files  # noqa: E402
 from toolkit.quality.corpus import QaDoc, load_corpus  # noqa: E402
 from toolkit.quality.model import bio_tags, model_disagreement  # noqa: E402
 from toolkit.quality.relations import relation_patterns  # noqa: E402

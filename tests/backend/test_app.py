@@ -13,7 +13,6 @@ from tests.conftest import idner_release
 from toolkit.backend.app import Backend, make_app
 from toolkit.backend.model import ServedModel, load_model, train_model
 from toolkit.backend.training import TrainingSetup
-from toolkit.benchmarks.runner import dataset_rule
 from toolkit.dataset.load import load_release
 from toolkit.model import Document
 from toolkit.schema import Schema
@@ -29,7 +28,7 @@ TEXTS = [
 def served(tmp_path_factory: pytest.TempPathFactory, schema: Schema) -> ServedModel:
     rel = load_release(idner_release(tmp_path_factory.mktemp("backend"), (200, 50, 20)))
     return train_model(
-        rel.splits["train"], rel.splits["validation"], schema, dataset_rule(rel), "crf@test", {"dataset": rel.name}
+        rel.splits["train"], rel.splits["validation"], schema, rel.label_rule, "crf@test", {"dataset": rel.name}
     )
 
 

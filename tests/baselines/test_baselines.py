@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.baselines import ENTITY_EXTRACTORS, LOADERS, RELATION_EXTRACTORS
+from toolkit.baselines import ENTITY_EXTRACTORS, RELATION_EXTRACTORS
 from toolkit.baselines.base import Example
-from toolkit.corpus import read_corpus
+from toolkit.formats.conll import read_corpus
 from toolkit.model import Annotation, Document, Provenance, Relation, Span
 from toolkit.schema import Schema
 from toolkit.scoring.entities import score_entities
@@ -36,7 +36,7 @@ def test_entity_baselines_fit_predict_save_load_deterministically(
     a.save(tmp_path)
     files = sorted(p.suffix for p in tmp_path.iterdir())
     assert ".pkl" not in files and ".pickle" not in files and ".joblib" not in files
-    loaded = LOADERS[name](tmp_path)
+    loaded = (ENTITY_EXTRACTORS | RELATION_EXTRACTORS)[name].load(tmp_path)
     assert [loaded.predict_spans(d) for d, _ in test] == pa
     f1 = score_entities([g.spans for _, g in test], pa).overall("strict")["f1"]
     floor = {"rules": 0.05, "gazetteer": 0.3, "crf": 0.5}[name]
@@ -74,7 +74,7 @@ def test_relation_baselines(name: str, schema: Schema, tmp_path: Path) -> None:
         rels = model.predict_relations(doc, gold.spans)
         assert [(r.head, r.tail, r.label) for r in rels] == [("p", "o", "works_for")]
     model.save(tmp_path)
-    loaded = LOADERS[name](tmp_path)
+    loaded = (ENTITY_EXTRACTORS | RELATION_EXTRACTORS)[name].load(tmp_path)
     doc, gold = data[20]
     assert loaded.predict_relations(doc, gold.spans) == model.predict_relations(doc, gold.spans)
 
@@ -82,8 +82,8 @@ def test_relation_baselines(name: str, schema: Schema, tmp_path: Path) -> None:
 def test_the_pair_classifier_grid_equals_fitting_each_setting_alone(schema: Schema) -> None:
     import numpy as np
 
+    from toolkit.baselines import fit_tuned_relations
     from toolkit.baselines.relations import PairClassifier
-    from toolkit.benchmarks.tuning import tune_relations
     from toolkit.scoring.labels import LabelRule
 
     data = _relation_corpus()
@@ -99,7 +99,7 @@ def test_the_pair_classifier_grid_equals_fitting_each_setting_alone(schema: Sche
     # tuning leaves the model as a fresh fit with the chosen setting would be
     rule = LabelRule.declared({"entities": list(schema.entity_labels), "relations": list(schema.relation_labels)}, "t")
     tuned = PairClassifier()
-    results = tune_relations(tuned, data[:16], data[16:], schema, rule, [])
+    results = fit_tuned_relations(tuned, data[:16], data[16:], schema, rule, [])
     assert results is not None and len(results) == len(grid)
     first_best = next(g for g in grid if results[f"c={g['c']},threshold={g['threshold']}"] == max(results.values()))
     assert (tuned.c, tuned.threshold) == (first_best["c"], first_best["threshold"])

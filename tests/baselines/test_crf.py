@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.baselines.crf import CrfTagger
-from toolkit.corpus import read_corpus
+from toolkit.formats.conll import read_corpus
 from toolkit.schema import Schema
 
 DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "idner-news-2k"

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.corpus import import_files
-from toolkit.dataset.export import export_release
 from toolkit.dataset.load import load_release
 from toolkit.dataset.release import release
+from toolkit.formats import export_release, import_files
 from toolkit.model import layer_from_dict
 from toolkit.schema import load_schema
 

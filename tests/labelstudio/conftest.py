@@ -72,7 +72,6 @@ def running_backend(live: LiveServer, tmp: Path, title: str, retrain_every: int 
     small idner-news-2k release; it pulls ``title`` from ``live`` to retrain. Stopped by its pid."""
     from tests.conftest import idner_release
     from toolkit.backend.model import train_model
-    from toolkit.benchmarks.runner import dataset_rule
     from toolkit.dataset.load import load_release
     from toolkit.schema import load_schema
 
@@ -87,7 +86,7 @@ def running_backend(live: LiveServer, tmp: Path, title: str, retrain_every: int 
         "release_path": str(release),
     }
     version = f"crf+pair-classifier@{rel.manifest_sha256[:12]}"
-    model = train_model(rel.splits["train"], rel.splits["validation"], schema, dataset_rule(rel), version, about)
+    model = train_model(rel.splits["train"], rel.splits["validation"], schema, rel.label_rule, version, about)
     model.save(tmp / "model")
     port = ls_server.free_port()
     env = {**os.environ, "LABEL_STUDIO_URL": live.url, "LABEL_STUDIO_API_KEY": live.token}

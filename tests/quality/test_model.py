@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from toolkit.corpus import import_files
+from toolkit.formats import import_files
 from toolkit.quality.corpus import QaDoc, load_corpus
 from toolkit.quality.model import bio_tags, cross_validate, model_disagreement, token_issues
 from toolkit.schema import Schema

@@ -10,7 +10,7 @@ from nervaluate import Evaluator
 from seqeval.metrics import classification_report, f1_score
 from seqeval.scheme import IOB2
 
-from toolkit.corpus import read_conll
+from toolkit.formats.conll import read_conll
 from toolkit.model import Span
 from toolkit.scoring.entities import score_entities
 from toolkit.text.bio import bio_to_spans

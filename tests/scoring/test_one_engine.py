@@ -94,7 +94,7 @@ def test_agree_equals_score_for_any_two_layers(
         [Annotation(x.document_id, "b", "", x.spans, x.relations, x.provenance, "prediction") for x in b],
         tmp_path / "b.jsonl",
     )
-    scored = score_files(tmp_path / "a.jsonl", tmp_path / "b.jsonl", schema, resamples=50)
+    scored = score_files(tmp_path / "a.jsonl", tmp_path / "b.jsonl", schema, resamples=50).to_json_dict()
     _compare(report.to_dict(), scored)
 
 
@@ -105,7 +105,7 @@ def test_no_relations_anywhere_is_the_same_empty_score_in_both(schema: Schema, t
     report = agreement([(Document("d0", TEXT), [a, b])], schema).to_dict()
     _gold_file(tmp_path / "a.jsonl", [a])
     write_predictions([Annotation("d0", "b", "", b.spans, (), b.provenance, "prediction")], tmp_path / "b.jsonl")
-    scored = score_files(tmp_path / "a.jsonl", tmp_path / "b.jsonl", schema)
+    scored = score_files(tmp_path / "a.jsonl", tmp_path / "b.jsonl", schema).to_json_dict()
     assert report["overall"]["relation"]["f1_pooled"] == scored["relations"]["strict"]["micro"]["f1"] == 0.0
     assert scored["relations"]["strict"]["micro"]["empty"] is True
     _compare(report, scored)
@@ -153,7 +153,7 @@ def test_agree_and_score_commands_agree(schema: Schema, tmp_path: Path) -> None:
 
 def test_kappa_equals_scikit_learn_on_real_text(repo: Path) -> None:
     """Token kappa from confusion matrices equals cohen_kappa_score over the same tokens, to the last digit."""
-    from toolkit.corpus import read_corpus
+    from toolkit.formats.conll import read_corpus
 
     pairs = read_corpus(repo / "benchmarks" / "data" / "idner-news-2k" / "dev.txt", split="validation")
     rng = random.Random(0)
@@ -201,7 +201,7 @@ def test_alpha_equals_the_krippendorff_package_with_two_and_three_annotators(rep
     documents annotated by two of three annotators included (missing values)."""
     import krippendorff
 
-    from toolkit.corpus import read_corpus
+    from toolkit.formats.conll import read_corpus
     from toolkit.scoring.kappa import alpha_of, coincidences, one_label
 
     pairs = read_corpus(repo / "benchmarks" / "data" / "idner-news-2k" / "dev.txt", split="validation")[:150]

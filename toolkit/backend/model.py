@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from toolkit._io import atomic_write_text, dumps
+from toolkit.baselines import fit_tuned, fit_tuned_relations
 from toolkit.baselines.crf import CrfTagger
 from toolkit.baselines.relations import PairClassifier
 from toolkit.errors import ToolkitError
-from toolkit.model import Annotation, Document, Span
+from toolkit.model import Document, Example, Span
 from toolkit.schema import Schema
+from toolkit.scoring.labels import LabelRule
 from toolkit.text.bio import bio_to_spans, token_range
-
-Example = tuple[Document, Annotation]
 
 
 class BackendError(ToolkitError):
@@ -107,22 +107,18 @@ def train_model(
     train: Sequence[Example],
     validation: Sequence[Example],
     schema: Schema,
-    rule: Any,
+    rule: LabelRule,
     version: str,
     trained_on: dict[str, Any],
 ) -> ServedModel:
     """The configuration ``bench`` scores: c1/c2 (and the classifier's C and threshold) tuned on validation."""
-    from toolkit.benchmarks.tuning import tune, tune_relations
-
     if not train:
         raise BackendError("nothing to train on: no training documents")
     crf = CrfTagger()
-    if not validation or tune(crf, train, validation, schema, rule) is None:
-        crf.fit(train, schema)
+    fit_tuned(crf, train, validation, schema, rule)
     relations: PairClassifier | None = None
     if any(g.relations for _, g in train):
         relations = PairClassifier()
         symmetric = [r.label for r in schema.relations if not r.directed]
-        if not validation or tune_relations(relations, train, validation, schema, rule, symmetric) is None:
-            relations.fit(train, schema)
+        fit_tuned_relations(relations, train, validation, schema, rule, symmetric)
     return ServedModel(crf, relations, version, trained_on)

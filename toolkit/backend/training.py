@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.annotations.gold_records import read_gold_records
-from toolkit.backend.model import Example, train_model
+from toolkit.backend.model import train_model
+from toolkit.model import Example
 from toolkit.schema import Schema
 from toolkit.scoring.labels import LabelRule
 
@@ -42,14 +43,13 @@ def base_examples(
     release: str | None, schema: Schema
 ) -> tuple[list[Example], list[Example], dict[str, Any], LabelRule]:
     """(train, validation, what they are, label rule) of the release the backend starts from."""
-    from toolkit.benchmarks.runner import dataset_rule
     from toolkit.dataset.load import load_release
 
     if release is None:
         return [], [], {}, LabelRule.from_schema(schema)
     rel = load_release(Path(release))
     about = {"dataset": rel.name, "version": rel.version, "manifest_sha256": rel.manifest_sha256}
-    return list(rel.splits["train"]), list(rel.splits["validation"]), about, dataset_rule(rel)
+    return list(rel.splits["train"]), list(rel.splits["validation"]), about, rel.label_rule
 
 
 def retrain(setup: TrainingSetup, out_dir: str, version: str) -> dict[str, Any]:

@@ -15,14 +15,21 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from toolkit._io import atomic_write_bytes, atomic_write_text, dumps
-from toolkit.baselines.base import BaselineError, Example, Progress, read_config, spans_in_order, write_config
+from toolkit.baselines.base import (
+    BaselineError,
+    ConfigValue,
+    Setting,
+    read_config,
+    spans_in_order,
+    write_config,
+)
 from toolkit.baselines.features import case_source, cluster_source, gazetteer_tags, place_tags, token_features
 from toolkit.baselines.gazetteer import MAX_LEN, learn_entries
 from toolkit.baselines.geo import GEO_LANGUAGES
-from toolkit.model import Document, Span
+from toolkit.model import Document, Example, Span
 from toolkit.schema import Schema
 from toolkit.text.bio import bio_to_spans, spans_to_bio
 from toolkit.text.tokens import doc_tokens
@@ -81,8 +88,8 @@ class CrfTagger:
     forked worker processes that inherit that trainer (:meth:`fit_grid`).
     """
 
-    name = "crf"
-    GRID = tuple({"c1": c1, "c2": c2} for c1, c2 in GRID)
+    name: ClassVar[str] = "crf"
+    GRID: ClassVar[tuple[Setting, ...]] = tuple({"c1": c1, "c2": c2} for c1, c2 in GRID)
 
     def __init__(
         self,
@@ -138,16 +145,21 @@ class CrfTagger:
         self.entries = learn_entries(train)
         return trainer
 
-    def fit(self, train: Sequence[Example], schema: Schema, progress: Progress | None = None) -> None:
+    def fit(self, train: Sequence[Example], schema: Schema) -> None:
         _SHARED["trainer"] = self._prepare(train, schema)
         try:
             self._load(_train_one((self.c1, self.c2, self.max_iterations)))
         finally:
             _SHARED.clear()  # the data is in the model now
-        if progress:
-            progress(1, 1)
 
-    def fit_grid(self, train: Sequence[Example], schema: Schema, grid: Sequence[dict[str, float]]) -> list[bytes]:
+    def config(self) -> dict[str, ConfigValue]:
+        """Hyper-parameters, the language and the tables the features came from (none: not recorded)."""
+        out: dict[str, ConfigValue] = {"c1": self.c1, "c2": self.c2, "max_iterations": self.max_iterations}
+        out.update(language=self.language, use_clusters=self.use_clusters, use_case=self.use_case)
+        out.update({k: v for k, v in (("clusters", self.clusters), ("case", self.case)) if v is not None})
+        return out
+
+    def fit_grid(self, train: Sequence[Example], schema: Schema, grid: Sequence[Setting]) -> list[Any]:
         """Train every setting of ``grid`` (on worker processes where the machine has cores); the models, in order.
 
         :meth:`use` loads one of them. The features are extracted once, before forking.
@@ -162,10 +174,10 @@ class CrfTagger:
         finally:
             _SHARED.clear()
 
-    def use(self, model: bytes, c1: float, c2: float) -> None:
-        """Take a model :meth:`fit_grid` trained with these settings."""
-        self.c1, self.c2 = c1, c2
-        self._load(model)
+    def use(self, fitted: Any, setting: Setting) -> None:
+        """Take a model :meth:`fit_grid` trained with this setting."""
+        self.c1, self.c2 = float(setting["c1"]), float(setting["c2"])
+        self._load(bytes(fitted))
 
     def _load(self, model: bytes) -> None:
         import tempfile

@@ -10,11 +10,12 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import ClassVar
 
 from toolkit._io import atomic_write_text, dumps
-from toolkit.baselines.base import BaselineError, Example, Progress, read_config, spans_in_order, write_config
+from toolkit.baselines.base import BaselineError, ConfigValue, read_config, spans_in_order, write_config
 from toolkit.baselines.features import gazetteer_tags
-from toolkit.model import Document, Span
+from toolkit.model import Document, Example, Span
 from toolkit.schema import Schema
 from toolkit.text.bio import bio_to_spans
 from toolkit.text.tokens import doc_tokens
@@ -41,13 +42,16 @@ def match(doc: Document, entries: Mapping[tuple[str, ...], str]) -> list[Span]:
 
 
 class GazetteerExtractor:
-    name = "gazetteer"
+    name: ClassVar[str] = "gazetteer"
 
     def __init__(self) -> None:
         self.entries: dict[tuple[str, ...], str] = {}
 
-    def fit(self, train: Sequence[Example], schema: Schema, progress: Progress | None = None) -> None:
+    def fit(self, train: Sequence[Example], schema: Schema) -> None:
         self.entries = learn_entries(train)
+
+    def config(self) -> dict[str, ConfigValue]:
+        return {}  # learnt entirely from the training spans
 
     def predict_spans(self, doc: Document) -> list[Span]:
         return spans_in_order(match(doc, self.entries))

@@ -15,14 +15,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from toolkit._io import atomic_write_text, dumps
-from toolkit.baselines.base import BaselineError, Example, read_config, write_config
+from toolkit.baselines.base import BaselineError, ConfigValue, Setting, read_config, write_config
 from toolkit.baselines.geo import geo_source, lies_in
-from toolkit.model import Document, Relation, Span
+from toolkit.model import Document, Example, Relation, Span
 from toolkit.schema import Schema
 from toolkit.text.sentences import sentence_bounds
 
@@ -46,7 +46,7 @@ def candidate_pairs(text: str, spans: Sequence[Span], schema: Schema) -> Iterato
 
 
 class PairBaseline:
-    name = "pairs"
+    name: ClassVar[str] = "pairs"
 
     def __init__(self) -> None:
         self.labels: dict[tuple[str, str], str] = {}
@@ -60,6 +60,9 @@ class PairBaseline:
             for r in gold.relations:
                 counts[(by_id[r.head].label, by_id[r.tail].label)][r.label] += 1
         self.labels = {k: sorted(c.items(), key=lambda x: (-x[1], x[0]))[0][0] for k, c in counts.items()}
+
+    def config(self) -> dict[str, ConfigValue]:
+        return {}  # the most frequent training label of each type pair
 
     def predict_relations(self, doc: Document, spans: Sequence[Span]) -> list[Relation]:
         if self.schema is None:
@@ -174,10 +177,12 @@ class PairWeights:
 
 
 class PairClassifier:
-    name = "pair-classifier"
+    name: ClassVar[str] = "pair-classifier"
 
-    GRID = tuple({"c": c, "threshold": t} for c in (1.0, 3.0) for t in (0.5, 0.4, 0.3, 0.2))
-    """Inverse regularisation strengths and decision thresholds tried on validation (``toolkit.benchmarks.tuning``):
+    GRID: ClassVar[tuple[Setting, ...]] = tuple(
+        {"c": c, "threshold": t} for c in (1.0, 3.0) for t in (0.5, 0.4, 0.3, 0.2)
+    )
+    """Inverse regularisation strengths and decision thresholds tried on validation (``toolkit.baselines.tuning``):
     a pair gets its most probable relation label when that label's probability reaches the threshold."""
 
     def __init__(self, seed: int = 0, c: float = 1.0, threshold: float = 0.5, use_geo: bool = True) -> None:
@@ -219,9 +224,17 @@ class PairClassifier:
         return PairWeights(vocab, [str(k) for k in clf.classes_], clf.coef_, clf.intercept_)
 
     def fit(self, train: Sequence[Example], schema: Schema) -> None:
-        self.use(self._weights(*self._design(train, schema), self.c), self.c, self.threshold)
+        self.use(self._weights(*self._design(train, schema), self.c), {"c": self.c, "threshold": self.threshold})
 
-    def fit_grid(self, train: Sequence[Example], schema: Schema, grid: Sequence[dict[str, float]]) -> list[PairWeights]:
+    def config(self) -> dict[str, ConfigValue]:
+        """Hyper-parameters and the place tables the features came from (none: not recorded)."""
+        out: dict[str, ConfigValue] = {"seed": self.seed, "use_geo": self.use_geo, "c": self.c}
+        out["threshold"] = self.threshold
+        if self.geo is not None:
+            out["geo"] = self.geo
+        return out
+
+    def fit_grid(self, train: Sequence[Example], schema: Schema, grid: Sequence[Setting]) -> list[Any]:
         """The weights for every setting of ``grid``, in order: the pairs' features are extracted once and one
         regression is fitted per distinct ``c`` (the threshold is a decision rule, not a refit); :meth:`use` takes
         one."""
@@ -232,9 +245,10 @@ class PairClassifier:
                 fits[float(g["c"])] = self._weights(*design, float(g["c"]))
         return [fits[float(g["c"])] for g in grid]
 
-    def use(self, weights: PairWeights, c: float, threshold: float = 0.5) -> None:
-        """Take weights :meth:`fit_grid` (or :meth:`fit`) computed with these settings."""
-        self.c, self.threshold = c, threshold
+    def use(self, fitted: Any, setting: Setting) -> None:
+        """Take weights :meth:`fit_grid` (or :meth:`fit`) computed with this setting."""
+        weights: PairWeights = fitted
+        self.c, self.threshold = float(setting["c"]), float(setting.get("threshold", 0.5))
         self.vocab, self.classes = weights.vocab, weights.classes
         self.coef, self.intercept = weights.coef, weights.intercept
 
@@ -308,5 +322,5 @@ class PairClassifier:
         model.geo = config.get("geo")  # models saved before the place features have none
         w = json.loads((Path(folder) / "weights.json").read_text(encoding="utf-8"))
         weights = PairWeights(w["vocab"], w["classes"], np.array(w["coef"]), np.array(w["intercept"]))
-        model.use(weights, config.get("c", 1.0), config.get("threshold", 0.5))
+        model.use(weights, {"c": config.get("c", 1.0), "threshold": config.get("threshold", 0.5)})
         return model

@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import ClassVar
 
-from toolkit.baselines.base import Example, Progress, spans_in_order, write_config
-from toolkit.model import Document, Span
+from toolkit.baselines.base import ConfigValue, spans_in_order, write_config
+from toolkit.model import Document, Example, Span
 from toolkit.schema import Schema
 
 MONTHS = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
@@ -43,13 +44,16 @@ RULES: tuple[tuple[str, str], ...] = (
 
 
 class RuleExtractor:
-    name = "rules"
+    name: ClassVar[str] = "rules"
 
     def __init__(self) -> None:
         self.labels: set[str] = set()
 
-    def fit(self, train: Sequence[Example], schema: Schema, progress: Progress | None = None) -> None:
+    def fit(self, train: Sequence[Example], schema: Schema) -> None:
         self.labels = set(schema.entity_labels)
+
+    def config(self) -> dict[str, ConfigValue]:
+        return {}  # the rules are code; the labels come from the schema
 
     def predict_spans(self, doc: Document) -> list[Span]:
         found: list[Span] = []

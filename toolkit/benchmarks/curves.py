@@ -19,10 +19,9 @@ from typing import Any
 import numpy as np
 
 from toolkit._io import atomic_write_text, dumps
-from toolkit.baselines import ENTITY_EXTRACTORS
+from toolkit.baselines import ENTITY_EXTRACTORS, fit_tuned
 from toolkit.baselines.base import BaselineError, as_layer
-from toolkit.benchmarks.runner import dataset_rule
-from toolkit.benchmarks.tuning import tune
+from toolkit.benchmarks.results import CURVE_FILE
 from toolkit.dataset.load import load_release
 from toolkit.errors import ToolkitError
 from toolkit.schema import Schema
@@ -105,13 +104,14 @@ def learning_curve(
     train, validation, test = rel.splits["train"], rel.splits["validation"], rel.splits["test"]
     if not train or not test:
         raise ToolkitError(f"{release_dir}: a learning curve needs train and test splits")
-    rule = dataset_rule(rel)
+    rule = rel.label_rule
     gold = [g for _, g in test]
     curves: dict[str, Any] = {}
     for name in baselines:
         points: list[dict[str, Any]] = []
         for fraction in sorted(fractions):
-            runs = []
+            runs: list[dict[str, Any]] = []
+            f1s: list[float] = []
             for r in range(repeats):
                 order = list(range(len(train)))
                 random.Random(seed + r).shuffle(order)  # noqa: S311 - a seeded sample, not a secret
@@ -120,14 +120,15 @@ def learning_curve(
                 if progress:
                     progress(f"{name}: {len(subset)} training documents (repeat {r + 1}/{repeats})")
                 try:
-                    if tune(model, subset, validation, schema, rule) is None:
-                        model.fit(subset, schema)
+                    fit_tuned(model, subset, validation, schema, rule)
                 except BaselineError as exc:
                     raise ToolkitError(f"{name}: {exc}") from None
                 pred = [as_layer(d, name, model.predict_spans(d)) for d, _ in test]
-                scores = score_layers(gold, pred, rule, entity_modes=("strict",)).entity_dict(resamples, seed)["strict"]
-                runs.append({"seed": seed + r, "f1": scores["micro"]["f1"], "ci95": scores["ci95"]})
-            f1s = [float(x["f1"]) for x in runs]
+                strict = score_layers(gold, pred, rule, entity_modes=("strict",)).entity_modes(resamples, seed).strict
+                assert strict is not None
+                ci95 = strict.ci95.to_json_dict() if strict.ci95 is not None else None
+                runs.append({"seed": seed + r, "f1": strict.micro.f1, "ci95": ci95})
+                f1s.append(strict.micro.f1)
             points.append(
                 {
                     "fraction": fraction,
@@ -151,7 +152,7 @@ def learning_curve(
         "curves": curves,
     }
     folder = Path(out_root) / rel.name / rel.version
-    path = folder / "learning_curve.json"
+    path = folder / CURVE_FILE
     atomic_write_text(path, dumps(result, indent=1) + "\n")
     _plot(result, folder / "learning_curve.png")
     return path

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 from toolkit._io import atomic_write_text
+from toolkit.benchmarks.results import EntityResult, EntitySplit, RelationResult, read_result, result_files
+from toolkit.scoring.results import EntityMode, RelationModes
 
 HEADER = """# Benchmarks
 
@@ -22,66 +22,79 @@ def _fmt(x: float | None) -> str:
     return "-" if x is None else f"{x:.4f}"
 
 
-def _ci(block: dict[str, Any]) -> str:
-    ci = block.get("ci95")
-    return f"{_fmt(block['micro']['f1'])} [{ci['low']:.3f}, {ci['high']:.3f}]" if ci else _fmt(block["micro"]["f1"])
+def _ci(block: EntityMode) -> str:
+    ci = block.ci95
+    return f"{_fmt(block.micro.f1)} [{ci.low:.3f}, {ci.high:.3f}]" if ci else _fmt(block.micro.f1)
 
 
-def collect(root: Path) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    """Result files ``<dataset>/<X.Y.Z>/<baseline>.json`` (anything else under ``root`` is left alone)."""
+Results = tuple[list[EntityResult], list[RelationResult]]
+
+
+def collect(root: Path) -> dict[tuple[str, str], Results]:
+    """Result files ``<dataset>/<X.Y.Z>/<baseline>.json`` by dataset and version (anything else under ``root``
+    is left alone: an ``<X.Y.Z>`` folder holds result files only)."""
     from toolkit.dataset.release import SEMVER
 
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for f in sorted(Path(root).glob("*/*/*.json")):
-        if not SEMVER.match(f.parent.name):
+    groups: dict[tuple[str, str], Results] = {}
+    for folder in sorted(Path(root).glob("*/*/")):
+        if not SEMVER.match(folder.name):
             continue
-        r = json.loads(f.read_text(encoding="utf-8"))
-        if isinstance(r, dict) and "manifest_sha256" in r and "baseline" in r:
-            groups.setdefault((r["dataset"], r["version"]), []).append(r)
+        for f in result_files(folder):
+            r = read_result(f)
+            entities, relations = groups.setdefault((r.dataset, r.version), ([], []))
+            if isinstance(r, EntityResult):
+                entities.append(r)
+            else:
+                relations.append(r)
     return groups
+
+
+def _entity_row(r: EntityResult) -> str:
+    if r.skipped is not None:
+        return f"| {r.baseline} | skipped: {r.skipped} | | | | | | |"
+
+    def f1(split: EntitySplit | None, mode: str = "strict") -> str:
+        block = getattr(split, mode, None) if split is not None else None
+        return _fmt(block.micro.f1) if block is not None else "-"
+
+    test = r.test
+    return (
+        f"| {r.baseline} | {f1(r.train)} | {f1(r.validation)} | {_ci(test.strict) if test else '-'} "
+        f"| {_fmt(test.strict.macro_f1) if test else '-'} | {f1(test, 'exact')} "
+        f"| {f1(test, 'partial')} | {f1(test, 'ent_type')} |"
+    )
+
+
+def _relation_row(r: RelationResult) -> str:
+    if r.skipped is not None or r.test_given_gold_entities is None:
+        return f"| {r.baseline} | skipped: {r.skipped} | | |"
+
+    def f1(modes: RelationModes | None, mode: str) -> str:
+        block = getattr(modes, mode, None) if modes is not None else None
+        return _fmt(block.micro.f1) if block is not None else "-"
+
+    g, e2e = r.test_given_gold_entities, r.end_to_end().get("crf")
+    return f"| {r.baseline} | {f1(g, 'strict')} | {f1(g, 'boundaries')} | {f1(e2e, 'strict')} |"
 
 
 def render(root: Path) -> str:
     lines = [HEADER]
-    for (dataset, version), results in sorted(collect(root).items()):
+    for (dataset, version), (entities, relations) in sorted(collect(root).items()):
         lines.append(f"## {dataset} {version}\n")
-        sha = results[0]["manifest_sha256"][:12]
-        lines.append(f"Release manifest sha256 `{sha}...`; toolkit {results[0]['toolkit_version']}.\n")
+        first = (entities or relations)[0]
+        lines.append(f"Release manifest sha256 `{first.manifest_sha256[:12]}...`; toolkit {first.toolkit_version}.\n")
         lines.append(
             "| baseline | train F1 | validation F1 | test F1 (strict) [95% CI] | test macro F1 "
             "| test exact | test partial | test type |"
         )
         lines.append("|---|---|---|---|---|---|---|---|")
-        for r in sorted((x for x in results if x["task"] == "entities"), key=lambda x: x["baseline"]):
-            if "skipped" in r:
-                lines.append(f"| {r['baseline']} | skipped: {r['skipped']} | | | | | | |")
-                continue
-
-            def f1(split: str, mode: str = "strict", r: dict[str, Any] = r) -> str:
-                return _fmt(r[split][mode]["micro"]["f1"]) if split in r else "-"
-
-            test = r.get("test")
-            lines.append(
-                f"| {r['baseline']} | {f1('train')} | {f1('validation')} | {_ci(test['strict']) if test else '-'} "
-                f"| {_fmt(test['strict']['macro_f1']) if test else '-'} | {f1('test', 'exact')} "
-                f"| {f1('test', 'partial')} | {f1('test', 'ent_type')} |"
-            )
-        rel = [x for x in results if x["task"] == "relations"]
-        if rel:
+        lines += [_entity_row(r) for r in sorted(entities, key=lambda x: x.baseline)]
+        if relations:
             lines.append(
                 "\n| relation baseline | test F1 strict (gold entities) | boundaries | end to end with crf (strict) |"
             )
             lines.append("|---|---|---|---|")
-            for r in sorted(rel, key=lambda x: x["baseline"]):
-                if "skipped" in r:
-                    lines.append(f"| {r['baseline']} | skipped: {r['skipped']} | | |")
-                    continue
-                g = r["test_given_gold_entities"]
-                e2e = r.get("test_end_to_end_with_crf")
-                lines.append(
-                    f"| {r['baseline']} | {_fmt(g['strict']['micro']['f1'])} "
-                    f"| {_fmt(g['boundaries']['micro']['f1'])} | {_fmt(e2e['strict']['micro']['f1']) if e2e else '-'} |"
-                )
+            lines += [_relation_row(r) for r in sorted(relations, key=lambda x: x.baseline)]
         plots = sorted(p.name for p in (Path(root) / dataset / version).glob("*.png"))
         if plots:
             lines.append("")
@@ -100,17 +113,17 @@ def plot(root: Path) -> list[Path]:
 
     meta = {"Software": None}
     written = []
-    for (dataset, version), results in sorted(collect(root).items()):
+    for (dataset, version), (entities, _) in sorted(collect(root).items()):
         folder = Path(root) / dataset / version
-        ents = [r for r in results if r["task"] == "entities" and "test" in r]
+        ents = [(r, r.test) for r in entities if r.test is not None]
         if not ents:
             continue
-        labels = sorted({lab for r in ents for lab in r["test"]["strict"]["per_label"]})
+        labels = sorted({lab for _, t in ents for lab in t.strict.per_label})
         fig, ax = plt.subplots(figsize=(max(6, len(labels) * 1.2), 4))
         width = 0.8 / len(ents)
-        for k, r in enumerate(sorted(ents, key=lambda x: x["baseline"])):
-            vals = [r["test"]["strict"]["per_label"].get(lab, {}).get("f1", 0.0) for lab in labels]
-            ax.bar(np.arange(len(labels)) + k * width, vals, width, label=r["baseline"])
+        for k, (r, t) in enumerate(sorted(ents, key=lambda x: x[0].baseline)):
+            vals = [t.strict.per_label[lab].f1 if lab in t.strict.per_label else 0.0 for lab in labels]
+            ax.bar(np.arange(len(labels)) + k * width, vals, width, label=r.baseline)
         ax.set_xticks(np.arange(len(labels)) + 0.4 - width / 2, labels)
         ax.set_ylim(0, 1)
         ax.set_ylabel("test F1 (strict)")
@@ -121,8 +134,8 @@ def plot(root: Path) -> list[Path]:
         fig.savefig(path, metadata=meta)
         plt.close(fig)
         written.append(path)
-        for r in ents:
-            conf = r["test"].get("confusion") or {}
+        for r, t in ents:
+            conf = t.confusion or {}
             names = sorted(set(conf) | {p for row in conf.values() for p in row})
             if not names:
                 continue
@@ -136,9 +149,9 @@ def plot(root: Path) -> list[Path]:
             for i in range(len(names)):
                 for j in range(len(names)):
                     ax.text(j, i, str(m[i, j]), ha="center", va="center", fontsize=7)
-            ax.set_title(f"{r['baseline']} on {dataset} {version} test")
+            ax.set_title(f"{r.baseline} on {dataset} {version} test")
             fig.tight_layout()
-            path = folder / f"confusion_{r['baseline']}.png"
+            path = folder / f"confusion_{r.baseline}.png"
             fig.savefig(path, metadata=meta)
             plt.close(fig)
             written.append(path)

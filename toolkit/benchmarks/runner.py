@@ -9,36 +9,37 @@ refused, so a score can never be attributed to the wrong data version. The leade
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
-from toolkit._io import atomic_write_text, dumps
-from toolkit.baselines import ENTITY_EXTRACTORS, RELATION_EXTRACTORS
-from toolkit.baselines.base import BaselineError, Example, as_layer
-from toolkit.benchmarks.tuning import tune, tune_relations
+from toolkit.baselines import ENTITY_EXTRACTORS, RELATION_EXTRACTORS, fit_tuned, fit_tuned_relations
+from toolkit.baselines.base import BaselineError, RelationExtractor, as_layer
+from toolkit.benchmarks.results import (
+    END_TO_END,
+    EntityResult,
+    EntitySplit,
+    RelationResult,
+    read_result,
+    result_files,
+    write_result,
+)
 from toolkit.dataset.load import SPLITS, Release, load_release
 from toolkit.errors import ToolkitError
-from toolkit.model import Annotation, Span
+from toolkit.model import Annotation, Example, Span
 from toolkit.schema import Schema
 from toolkit.scoring.labels import LabelRule
 from toolkit.scoring.report import score_layers
 
 
-def dataset_rule(rel: Release) -> LabelRule:
-    """The label rule of a release: the types it annotates (see :mod:`toolkit.scoring.labels`)."""
-    return LabelRule.declared(rel.annotated_types, f"declared by release {rel.name} {rel.version}")
-
-
-def _entity_report(
+def _entity_split(
     gold: Sequence[Example], pred: Sequence[Annotation], rule: LabelRule, resamples: int, seed: int
-) -> dict[str, Any]:
+) -> EntitySplit:
     scores = score_layers([g for _, g in gold], pred, rule)
-    out = scores.entity_dict(resamples, seed)
-    out["documents"] = len(gold)
-    out["not_annotated"] = scores.not_annotated.to_dict()["entities"]
-    return out
+    return EntitySplit(
+        **scores.entity_modes(resamples, seed).modes(),
+        documents=len(gold),
+        not_annotated=scores.not_annotated.to_dict()["entities"],
+    )
 
 
 def _confusion(gold: Sequence[Example], pred: Sequence[Sequence[Span]]) -> dict[str, dict[str, int]]:
@@ -77,58 +78,46 @@ def run(
     _check_checksum(out_dir, rel.manifest_sha256)
     train, validation, test = (rel.splits[s] for s in SPLITS)
     symmetric = [r.label for r in schema.relations if not r.directed]
-    rule = dataset_rule(rel)
+    rule = rel.label_rule
     written = []
     best_spans: dict[str, list[list[Span]]] = {}
     for name in baselines:
         if progress:
             progress(f"{name}: training on {len(train)} documents")
         model = ENTITY_EXTRACTORS[name]()
-        result: dict[str, Any] = {
-            "baseline": name,
-            "task": "entities",
-            "dataset": rel.name,
-            "version": rel.version,
-            "manifest_sha256": rel.manifest_sha256,
-            "toolkit_version": __version__,
-            "seed": seed,
-            "resamples": resamples,
-            "labels_scored": sorted(rule.entities),
-        }
+        identity = {**rel.about, "baseline": name, "toolkit_version": __version__, "seed": seed}
+        labels = {"task": "entities", "resamples": resamples, "labels_scored": sorted(rule.entities)}
         try:
-            tuning = tune(model, train, validation, schema, rule)  # leaves the model fitted with the best setting
-            if tuning is None:
-                model.fit(train, schema)
+            tuning = fit_tuned(model, train, validation, schema, rule)  # leaves the model fitted with the best setting
         except BaselineError as exc:
-            result["skipped"] = str(exc)
-            written.append(_write(out_dir / f"{name}.json", result))
+            written.append(write_result(out_dir / f"{name}.json", EntityResult(**identity, **labels, skipped=str(exc))))
             continue
-        result["config"] = {k: v for k, v in vars(model).items() if isinstance(v, int | float | str)}
-        if tuning:
-            result["tuning_on_validation"] = tuning
+        splits: dict[str, EntitySplit] = {}
         for split, data in (("train", train), ("validation", validation), ("test", test)):
             if not data:
                 continue
             if progress:
                 progress(f"{name}: predicting {split} ({len(data)} documents)")
             pred = [as_layer(doc, name, model.predict_spans(doc)) for doc, _ in data]
-            result[split] = _entity_report(data, pred, rule, resamples, seed)
+            splits[split] = _entity_split(data, pred, rule, resamples, seed)
             if split == "test":
                 kept = [rule.keep(p.spans, ())[0] for p in pred]
-                result["test"]["confusion"] = _confusion(data, kept)
+                splits[split] = splits[split].model_copy(update={"confusion": _confusion(data, kept)})
                 best_spans[name] = kept
-        written.append(_write(out_dir / f"{name}.json", result))
+        tuned = {"tuning_on_validation": tuning} if tuning else {}
+        result = EntityResult(**identity, **labels, config=model.config(), **tuned, **splits)
+        written.append(write_result(out_dir / f"{name}.json", result))
     if any(g.relations for _, g in train):
-        for name, make in RELATION_EXTRACTORS.items():
+        for rname, make in RELATION_EXTRACTORS.items():
             written.append(
-                _relation_bench(name, make(), rel, schema, rule, symmetric, best_spans, out_dir, seed, resamples)
+                _relation_bench(rname, make(), rel, schema, rule, symmetric, best_spans, out_dir, seed, resamples)
             )
     return written
 
 
 def _relation_bench(
     name: str,
-    model: Any,
+    model: RelationExtractor,
     rel: Release,
     schema: Schema,
     rule: LabelRule,
@@ -141,47 +130,33 @@ def _relation_bench(
     from toolkit import __version__
 
     train, test = rel.splits["train"], rel.splits["test"]
-    result: dict[str, Any] = {
-        "baseline": name,
-        "task": "relations",
-        "dataset": rel.name,
-        "version": rel.version,
-        "manifest_sha256": rel.manifest_sha256,
-        "toolkit_version": __version__,
-        "seed": seed,
-    }
+    identity = {**rel.about, "baseline": name, "toolkit_version": __version__, "seed": seed, "task": "relations"}
     try:
-        tuning = tune_relations(model, train, rel.splits["validation"], schema, rule, symmetric)
-        if tuning is None:
-            model.fit(train, schema)
+        tuning = fit_tuned_relations(model, train, rel.splits["validation"], schema, rule, symmetric)
     except BaselineError as exc:
-        result["skipped"] = str(exc)
-        return _write(out_dir / f"{name}.json", result)
-    if tuning:
-        result["tuning_on_validation"] = tuning
-    result["config"] = {k: v for k, v in vars(model).items() if isinstance(v, int | float | str)}
+        return write_result(out_dir / f"{name}.json", RelationResult(**identity, skipped=str(exc)))
     gold = [g for _, g in test]
     given = [as_layer(d, name, g.spans, model.predict_relations(d, g.spans)) for d, g in test]
-    result["test_given_gold_entities"] = score_layers(gold, given, rule, symmetric).relation_dict(resamples, seed)
-    if "crf" in predicted:
+    scores: dict[str, object] = {
+        "test_given_gold_entities": score_layers(gold, given, rule, symmetric).relation_modes(resamples, seed)
+    }
+    for entity_baseline, spans_of in sorted(predicted.items()):
+        if entity_baseline != "crf":  # the leaderboard's end-to-end column: relations over the CRF's entities
+            continue
         e2e = [
             as_layer(d, name, spans, model.predict_relations(d, spans))
-            for (d, _), spans in zip(test, predicted["crf"], strict=True)
+            for (d, _), spans in zip(test, spans_of, strict=True)
         ]
-        result["test_end_to_end_with_crf"] = score_layers(gold, e2e, rule, symmetric).relation_dict(resamples, seed)
-    return _write(out_dir / f"{name}.json", result)
+        scores[END_TO_END + entity_baseline] = score_layers(gold, e2e, rule, symmetric).relation_modes(resamples, seed)
+    tuned = {"tuning_on_validation": tuning} if tuning else {}
+    return write_result(out_dir / f"{name}.json", RelationResult(**identity, **tuned, config=model.config(), **scores))
 
 
 def _check_checksum(out_dir: Path, manifest_sha: str) -> None:
-    for f in sorted(out_dir.glob("*.json")):
-        old = json.loads(f.read_text(encoding="utf-8")).get("manifest_sha256")
-        if old and old != manifest_sha:
+    for f in result_files(out_dir):
+        old = read_result(f).manifest_sha256
+        if old != manifest_sha:
             raise ToolkitError(
                 f"{f} was scored on a release with manifest sha256 {old[:12]}..., not {manifest_sha[:12]}...: the same "
                 "dataset version with different data; release a new version instead of overwriting results"
             )
-
-
-def _write(path: Path, result: dict[str, Any]) -> Path:
-    atomic_write_text(path, dumps(result, indent=1) + "\n")
-    return path

@@ -23,6 +23,7 @@ from toolkit.schema import Schema
 from toolkit.scoring.intervals import paired_test
 from toolkit.scoring.labels import LabelRule, union_declared
 from toolkit.scoring.report import score_layers
+from toolkit.scoring.results import PairedTest, ScoreReport
 
 
 class ScoreInputError(ToolkitError):
@@ -148,7 +149,7 @@ def score_files(
     resamples: int = 1000,
     seed: int = 0,
     skip_invalid: bool = False,
-) -> dict[str, Any]:
+) -> ScoreReport:
     """``toolkit score``: the report of :func:`toolkit.scoring.report.score_layers` for files."""
     ref = read_side(gold, schema, split=split, role="reference documents")
     if not ref.layers:
@@ -159,14 +160,16 @@ def score_files(
     side = read_side(pred, schema, skip_invalid=skip_invalid)
     p, missing = _aligned(ref, side, pred, schema)
     scores = score_layers(g, p, rule, symmetric)
-    report = scores.to_dict(resamples, seed)
-    report["documents_without_predictions"] = missing
-    report["skipped"] = side.skipped
+    paired = None
     if compare is not None:
         other_side = read_side(compare, schema, skip_invalid=skip_invalid)
         q, _ = _aligned(ref, other_side, compare, schema)
         other = score_layers(g, q, rule, symmetric)
-        report["paired"] = paired_test(
+        test = paired_test(
             scores.entities.per_doc["strict"], other.entities.per_doc["strict"], seed=seed, trials=resamples
         )
-    return report
+        paired = PairedTest.model_validate(test)
+    extra = {"paired": paired} if paired is not None else {}
+    return scores.report(resamples, seed).model_copy(
+        update={"documents_without_predictions": missing, "skipped": side.skipped, **extra}
+    )

@@ -9,7 +9,7 @@ import click
 
 from toolkit import __version__
 from toolkit.cli import annotations as annotations_cli
-from toolkit.cli import backend, corpus, dataset, demo, ls, models, schema, seeds
+from toolkit.cli import backend, corpus, dataset, demo, evaluate, ls, schema, seeds
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -38,9 +38,9 @@ for command in (
     annotations_cli.annotations_group,
     dataset.dataset_group,
     corpus.corpus_group,
-    models.bench,
-    models.predict,
-    models.score,
+    evaluate.bench,
+    evaluate.predict,
+    evaluate.score,
     demo.demo,
 ):
     main.add_command(command)

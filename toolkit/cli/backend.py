@@ -57,7 +57,6 @@ def ls_backend(
     from toolkit.backend.app import Backend, make_app
     from toolkit.backend.model import load_model, train_model
     from toolkit.backend.training import TrainingSetup
-    from toolkit.benchmarks.runner import dataset_rule
     from toolkit.dataset.load import load_release
     from toolkit.labelstudio.client import KEY_ENV, URL_ENV
     from toolkit.schema import load_schema
@@ -81,9 +80,7 @@ def ls_backend(
             "manifest_sha256": rel.manifest_sha256,
             "release_path": str(Path(release_dir).resolve()),
         }
-        model = train_model(
-            rel.splits["train"], rel.splits["validation"], schema_obj, dataset_rule(rel), version, about
-        )
+        model = train_model(rel.splits["train"], rel.splits["validation"], schema_obj, rel.label_rule, version, about)
         base = about["release_path"]
     if save_model:
         model.save(save_model)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from toolkit.cli._common import _echo_json, _friendly, _options, json_option, label_map_option, parse_label_map
+from toolkit.formats import READABLE
 from toolkit.text.bio import SCHEMES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -75,7 +76,7 @@ _corpus_opts = _options(corpus_options)
 
 
 def _run(fmt: str, paths: tuple[Path, ...], out: Path, options: dict[str, Any], as_json: bool, **extra: Any) -> None:
-    from toolkit.corpus import import_files
+    from toolkit.formats import import_files
     from toolkit.schema import load_schema
 
     schema_path = options.pop("schema_path")
@@ -131,15 +132,31 @@ def _read(path: Path | None) -> str | None:
         raise ToolkitError(f"{path}: cannot read ({exc})") from None
 
 
+scheme_option = click.option(
+    "--scheme", type=click.Choice(list(SCHEMES)), default="iob2", show_default=True, help="Tagging scheme (CoNLL)."
+)
+
+
+@corpus_group.command("import")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.option("--format", "fmt", type=click.Choice(READABLE), required=True, help="A format of toolkit.formats.")
+@scheme_option
+@_corpus_opts
+@_friendly
+def corpus_import_any(
+    inputs: tuple[Path, ...], fmt: str, out: Path, scheme: str, as_json: bool, **options: Any
+) -> None:
+    """Read corpus files (folders for brat) of a format as documents with gold spans and relations."""
+    _run(fmt, inputs, out, options, as_json, scheme=scheme)
+
+
 @corpus_group.command("import-conll")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--scheme", type=click.Choice(list(SCHEMES)), default="iob2", show_default=True, help="Tagging scheme of the file."
-)
+@scheme_option
 @_corpus_opts
 @_friendly
 def corpus_import(files: tuple[Path, ...], out: Path, scheme: str, as_json: bool, **options: Any) -> None:
-    """Read CoNLL files (tokens, tags; extra columns ignored) as documents with gold spans."""
+    """Read CoNLL files (tokens, tags; extra columns ignored): `corpus import --format conll`."""
     _run("conll", files, out, options, as_json, scheme=scheme)
 
 
@@ -148,7 +165,7 @@ def corpus_import(files: tuple[Path, ...], out: Path, scheme: str, as_json: bool
 @_corpus_opts
 @_friendly
 def corpus_import_spans(files: tuple[Path, ...], out: Path, as_json: bool, **options: Any) -> None:
-    """Read token-span JSON (CoNLL04/SpERT style: tokens, entities, relations) as documents with gold."""
+    """Read token-span JSON (CoNLL04/SpERT style): `corpus import --format spans`."""
     _run("spans", files, out, options, as_json)
 
 
@@ -157,5 +174,5 @@ def corpus_import_spans(files: tuple[Path, ...], out: Path, as_json: bool, **opt
 @_corpus_opts
 @_friendly
 def corpus_import_brat(folders: tuple[Path, ...], out: Path, as_json: bool, **options: Any) -> None:
-    """Read brat standoff folders (.txt + .ann: T entities, R relations) as documents with gold."""
+    """Read brat standoff folders (.txt + .ann): `corpus import --format brat`."""
     _run("brat", folders, out, options, as_json)

@@ -9,6 +9,7 @@ import click
 
 from toolkit.cli._common import _echo_json, _friendly, _options, json_option, schema_option, seeds_dir_option
 from toolkit.errors import ToolkitError
+from toolkit.formats import WRITABLE
 
 
 def _default_gold() -> list[Path]:
@@ -238,13 +239,13 @@ def dataset_push(release_dir: Path, repo_id: str, dry_run: bool) -> None:
 
 @dataset_group.command("export")
 @click.argument("release_dir", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["spacy", "conll", "brat", "spans"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(WRITABLE), required=True, help="A format of toolkit.formats.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True, help="Output folder.")
 @json_option
 @_friendly
 def dataset_export(release_dir: Path, fmt: str, out: Path, as_json: bool) -> None:
-    """Write a release as spaCy DocBin, CoNLL BIO, brat standoff or token-span JSON."""
-    from toolkit.dataset.export import export_release
+    """Write a release in another format: spaCy DocBin, CoNLL BIO, brat standoff or token-span JSON."""
+    from toolkit.formats import export_release
 
     report = export_release(release_dir, fmt, out)
     if as_json:

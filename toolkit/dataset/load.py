@@ -10,10 +10,10 @@ from typing import Any
 
 from toolkit._io import sha256_file
 from toolkit.errors import ToolkitError
-from toolkit.model import Annotation, Document, Provenance, Relation, Span
+from toolkit.model import Annotation, Document, Example, Provenance, Relation, Span
+from toolkit.scoring.labels import LabelRule
 
 SPLITS = ("train", "validation", "test")
-Example = tuple[Document, Annotation]
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,16 @@ class Release:
     manifest_sha256: str
     splits: dict[str, list[Example]]
     manifest: Mapping[str, Any]
+
+    @property
+    def label_rule(self) -> LabelRule:
+        """Which labels count when scoring on this release: the types it annotates (:mod:`toolkit.scoring.labels`)."""
+        return LabelRule.declared(self.annotated_types, f"declared by release {self.name} {self.version}")
+
+    @property
+    def about(self) -> dict[str, str]:
+        """What a model trained on this release records: its name, version and manifest checksum."""
+        return {"dataset": self.name, "version": self.version, "manifest_sha256": self.manifest_sha256}
 
     @property
     def annotated_types(self) -> dict[str, list[str]]:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from toolkit.model import Relation, Span
 from toolkit.scoring.entities import ENTITY_MODES, HALF_CREDIT, EntityScores, score_entities
 from toolkit.scoring.intervals import bootstrap
 from toolkit.scoring.labels import LabelRule, NotAnnotated
 from toolkit.scoring.relations import RELATION_MODES, RelationScores, score_relations
+from toolkit.scoring.results import EntityModes, LabelsScored, NotAnnotatedCounts, RelationModes, ScoreReport
 
 
 class Layer(Protocol):
@@ -29,34 +30,37 @@ class Layer(Protocol):
 
 @dataclass(frozen=True)
 class Scores:
+    """Count rows of every mode scored, and the label rule they were scored under; read as typed reports."""
+
     documents: int
     entities: EntityScores
     relations: RelationScores
     rule: LabelRule
     not_annotated: NotAnnotated
 
-    def entity_dict(self, resamples: int = 1000, seed: int = 0) -> dict[str, Any]:
+    def entity_modes(self, resamples: int = 1000, seed: int = 0) -> EntityModes:
+        """Every entity mode scored: micro, macro, per label, and the bootstrap interval of micro F1."""
         out = self.entities.to_dict()
         for mode in out:
             out[mode]["ci95"] = bootstrap(
                 self.entities.per_doc[mode], half_credit=mode in HALF_CREDIT, resamples=resamples, seed=seed
             )
-        return out
+        return EntityModes.model_validate(out)
 
-    def relation_dict(self, resamples: int = 1000, seed: int = 0) -> dict[str, Any]:
+    def relation_modes(self, resamples: int = 1000, seed: int = 0) -> RelationModes:
         out = self.relations.to_dict()
         for mode in out:
             out[mode]["ci95"] = bootstrap(self.relations.per_doc[mode], resamples=resamples, seed=seed)
-        return out
+        return RelationModes.model_validate(out)
 
-    def to_dict(self, resamples: int = 1000, seed: int = 0) -> dict[str, Any]:
-        return {
-            "documents": self.documents,
-            "labels_scored": self.rule.to_dict(),
-            "not_annotated": self.not_annotated.to_dict(),
-            "entities": self.entity_dict(resamples, seed),
-            "relations": self.relation_dict(resamples, seed),
-        }
+    def report(self, resamples: int = 1000, seed: int = 0) -> ScoreReport:
+        return ScoreReport(
+            documents=self.documents,
+            labels_scored=LabelsScored.model_validate(self.rule.to_dict()),
+            not_annotated=NotAnnotatedCounts.model_validate(self.not_annotated.to_dict()),
+            entities=self.entity_modes(resamples, seed),
+            relations=self.relation_modes(resamples, seed),
+        )
 
 
 def score_layers(

@@ -5,13 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO, idner_release
 from toolkit.benchmarks import run
 from toolkit.benchmarks.leaderboard import regenerate
 from toolkit.dataset.load import load_release
 from toolkit.errors import ToolkitError
 from toolkit.schema import Schema
-
-from .conftest import REPO, idner_release
 
 DATA = REPO / "benchmarks" / "data" / "idner-news-2k"
 

@@ -1,4 +1,4 @@
-"""What every corpus format shares: units of annotated text, and writing them as documents and gold records.
+"""Units of annotated text, and writing them as documents and gold records (what every corpus format shares).
 
 A reader (CoNLL, span JSON, brat) turns a file into :class:`Unit` values: a text (a sentence's
 tokens joined by single spaces, or a brat document's own text), its spans as character offsets and

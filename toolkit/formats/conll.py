@@ -8,12 +8,16 @@ by single spaces; errors name the file and the line of the offending token.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.corpus.common import CorpusError, Unit, from_tokens
-from toolkit.text.bio import SCHEMES, TagError, decode
+from toolkit._io import atomic_write_text
+from toolkit.corpus import CorpusError, Unit, from_tokens, mapped, unit_example
+from toolkit.model import Example
+from toolkit.text.bio import SCHEMES, TagError, decode, spans_to_bio
+from toolkit.text.tokens import doc_tokens
 
 
 @dataclass(frozen=True)
@@ -89,3 +93,36 @@ def conll_units(path: Path, scheme: str = "iob2") -> list[Unit]:
         spans = tags_to_token_spans(sentence.tags, scheme, where, sentence.lines)
         out.append(from_tokens(sentence.tokens, spans, (), where, {"file": path.name, "line": sentence.line}))
     return out
+
+
+def read_corpus(
+    path: Path, *, split: str, scheme: str = "iob2", label_map: Mapping[str, str] | None = None
+) -> list[Example]:
+    """Every sentence of a CoNLL file as a (document, gold layer) pair, in memory (no duplicate handling)."""
+    path = Path(path)
+    dropped: Counter[str] = Counter()
+    out = []
+    for n, unit in enumerate(conll_units(path, scheme), 1):
+        spans, rels = mapped(unit, label_map or {}, dropped)
+        out.append(unit_example(unit, f"{path.stem}-{n:05d}", split, spans, rels))
+    return out
+
+
+def read_units(path: Path, scheme: str, ignored: Counter[str]) -> list[Unit]:
+    return conll_units(path, scheme)
+
+
+def write_split(examples: Sequence[Example], out: Path, split: str, counts: Counter[str]) -> None:
+    """``<split>.conll``: one ``TOKEN<TAB>TAG`` line per token (the BIO view: nested entities keep the outermost),
+    a blank line between documents; relations are not written (counted)."""
+    lines = []
+    for doc, gold in examples:
+        tokens = doc_tokens(doc.text, doc.metadata)
+        bio = spans_to_bio(tokens, gold.spans)
+        counts["entities"] += len(gold.spans) - len(bio.dropped_nested) - len(bio.no_token)
+        counts["nested entities outside the BIO view"] += len(bio.dropped_nested)
+        counts["entities widened to token boundaries"] += len(bio.misaligned)
+        counts["relations not in CoNLL"] += len(gold.relations)
+        lines += [f"{doc.text[a:b]}\t{tag}" for (a, b), tag in zip(tokens, bio.tags, strict=True)]
+        lines.append("")
+    atomic_write_text(out / f"{split}.conll", "\n".join(lines) + "\n")

@@ -10,10 +10,16 @@ directed head -> tail. Errors name the file and the item (and its line for JSON 
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from toolkit.corpus.common import CorpusError, Unit, from_tokens
+from toolkit._io import atomic_write_text
+from toolkit.corpus import CorpusError, Unit, from_tokens
+from toolkit.model import Example, Span
+from toolkit.text.tokens import doc_tokens
 
 
 def _int(value: object) -> bool:
@@ -98,3 +104,45 @@ def span_units(path: Path) -> list[Unit]:
         rels = [(position[h], position[t], label) for h, t, label in rels]
         out.append(from_tokens(tokens, spans, rels, where, {"file": path.name, "item": k}))
     return out
+
+
+def read_units(path: Path, scheme: str, ignored: Counter[str]) -> list[Unit]:
+    return span_units(path)
+
+
+def token_range(tokens: Sequence[tuple[int, int]], s: Span) -> tuple[int, int, bool]:
+    """Token indices ``[i, j)`` covering a span, and whether its boundaries fall on token boundaries."""
+    starts = [a for a, _ in tokens]
+    ends = [b for _, b in tokens]
+    i, j = bisect_right(ends, s.start), bisect_left(starts, s.end)
+    aligned = i < j and starts[i] == s.start and ends[j - 1] == s.end
+    return i, j, aligned
+
+
+def write_split(examples: Sequence[Example], out: Path, split: str, counts: Counter[str]) -> None:
+    """``<split>.json``: token-span JSON as CoNLL04/SpERT publish it (entities widened to token boundaries are
+    counted)."""
+    items = []
+    for doc, gold in examples:
+        tokens = doc_tokens(doc.text, doc.metadata)
+        where = {}
+        ents = []
+        for s in gold.spans:
+            i, j, aligned = token_range(tokens, s)
+            if i >= j:
+                counts["entities without a token (left out)"] += 1
+                continue
+            counts["entities"] += 1
+            if not aligned:
+                counts["entities widened to token boundaries"] += 1
+            where[s.id] = (i, j)
+            ents.append([i, j, s.label])
+        rels = []
+        for r in gold.relations:
+            if r.head in where and r.tail in where:
+                rels.append([*where[r.head], *where[r.tail], r.label])
+                counts["relations"] += 1
+            else:
+                counts["relations whose argument was left out"] += 1
+        items.append({"id": doc.id, "tokens": [doc.text[a:b] for a, b in tokens], "entities": ents, "relations": rels})
+    atomic_write_text(out / f"{split}.json", json.dumps(items, ensure_ascii=False, indent=1) + "\n")

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
-from toolkit.corpus.common import CorpusError, Unit
+from toolkit._io import atomic_write_bytes, atomic_write_text
+from toolkit.corpus import CorpusError, Unit
+from toolkit.model import Example
 
 _ENTITY = re.compile(r"^(?P<type>\S+) (?P<offsets>\d+ \d+(?:;\d+ \d+)*)$")
 _RELATION = re.compile(r"^(?P<type>\S+) Arg1:(?P<head>T\d+) Arg2:(?P<tail>T\d+)$")
@@ -91,3 +94,20 @@ def brat_units(folder: Path, ignored: Counter[str] | None = None) -> list[Unit]:
             )
         )
     return out
+
+
+def read_units(path: Path, scheme: str, ignored: Counter[str]) -> list[Unit]:
+    return brat_units(path, ignored)
+
+
+def write_split(examples: Sequence[Example], out: Path, split: str, counts: Counter[str]) -> None:
+    """``<split>/<id>.txt`` (the exact text) and ``<id>.ann`` (``T`` entities, ``R`` relations)."""
+    folder = out / split
+    for doc, gold in examples:
+        t_ids = {s.id: f"T{k}" for k, s in enumerate(gold.spans, 1)}
+        ann = [f"{t_ids[s.id]}\t{s.label} {s.start} {s.end}\t{doc.text[s.start : s.end]}" for s in gold.spans]
+        ann += [f"R{k}\t{r.label} Arg1:{t_ids[r.head]} Arg2:{t_ids[r.tail]}" for k, r in enumerate(gold.relations, 1)]
+        counts["entities"] += len(gold.spans)
+        counts["relations"] += len(gold.relations)
+        atomic_write_bytes(folder / f"{doc.id}.txt", doc.text.encode("utf-8"))
+        atomic_write_text(folder / f"{doc.id}.ann", "".join(line + "\n" for line in ann))

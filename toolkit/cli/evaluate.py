@@ -1,14 +1,17 @@
-"""``toolkit bench``, ``predict`` and ``score``: baselines and scores."""
+"""``toolkit bench``, ``predict`` and ``score``: evaluating baselines and predictions."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from toolkit.cli._common import _echo_json, _friendly, json_option, schema_option
 from toolkit.errors import ToolkitError
+
+if TYPE_CHECKING:
+    from toolkit.scoring.results import EntityMode, RelationMode
 
 
 @click.command("bench")
@@ -96,6 +99,11 @@ def bench(
     "--articles", type=click.Path(path_type=Path, dir_okay=False), help="Predict these seed articles instead."
 )
 @click.option("--relations", "relation_baseline", help="Also predict relations with this relation baseline.")
+@click.option(
+    "--gold-entities",
+    is_flag=True,
+    help="Predict relations over the split's gold entities (the leaderboard's relations with gold entities).",
+)
 @click.option("--save-model", type=click.Path(path_type=Path, file_okay=False), help="Keep the trained model here.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Prediction JSONL.")
 @schema_option
@@ -106,56 +114,34 @@ def predict(
     split: str,
     articles: Path | None,
     relation_baseline: str | None,
+    gold_entities: bool,
     save_model: Path | None,
     out: Path,
     schema_path: Path,
 ) -> None:
-    """Train a baseline on a release and write predictions (JSONL: pre-annotations or scoring input)."""
-    from toolkit.baselines import ENTITY_EXTRACTORS, RELATION_EXTRACTORS
-    from toolkit.baselines.base import as_layer
-    from toolkit.benchmarks.runner import dataset_rule
-    from toolkit.benchmarks.tuning import tune, tune_relations
+    """Train a baseline on a release as `bench` does and write predictions (JSONL: pre-annotations or scoring input)."""
+    from toolkit.benchmarks import predict as lib
     from toolkit.dataset.load import load_release
     from toolkit.predictions import write_predictions
     from toolkit.schema import load_schema
     from toolkit.seeds import load_articles
 
-    if baseline not in ENTITY_EXTRACTORS:
-        raise ToolkitError(f"unknown baseline {baseline!r}; choose from {sorted(ENTITY_EXTRACTORS)}")
-    if relation_baseline and relation_baseline not in RELATION_EXTRACTORS:
+    lib.check_names(baseline, relation_baseline)
+    if gold_entities and (articles is not None or not relation_baseline):
         raise ToolkitError(
-            f"unknown relation baseline {relation_baseline!r}; choose from {sorted(RELATION_EXTRACTORS)}"
+            "--gold-entities predicts relations over a split's gold entities: pass --relations NAME, not --articles"
         )
-    schema_obj = load_schema(schema_path)
     rel = load_release(release_dir)
-    model = ENTITY_EXTRACTORS[baseline]()
-    # the configuration bench scores: tuned on validation (which leaves it trained on train), else trained
-    rule = dataset_rule(rel)
-    if tune(model, rel.splits["train"], rel.splits["validation"], schema_obj, rule) is None:
-        model.fit(rel.splits["train"], schema_obj)
-    rmodel = RELATION_EXTRACTORS[relation_baseline]() if relation_baseline else None
-    if rmodel is not None:
-        symmetric = [r.label for r in schema_obj.relations if not r.directed]
-        if tune_relations(rmodel, rel.splits["train"], rel.splits["validation"], schema_obj, rule, symmetric) is None:
-            rmodel.fit(rel.splits["train"], schema_obj)
+    trained = lib.train(rel, load_schema(schema_path), baseline, relation_baseline)
     if save_model:
-        from toolkit.baselines.base import record_training_data
-
-        model.save(save_model)
-        record_training_data(
-            save_model, {"dataset": rel.name, "version": rel.version, "manifest_sha256": rel.manifest_sha256}
-        )
-    docs = load_articles(articles) if articles else [d for d, _ in rel.splits.get(split, [])]
+        lib.save_model(trained, save_model)
+    examples = rel.splits.get(split, [])
+    docs = load_articles(articles) if articles else [d for d, _ in examples]
     if not docs:
         raise ToolkitError(f"nothing to predict: split {split!r} of {release_dir} is empty; pass --split or --articles")
-    version = f"{baseline}@{rel.name}-{rel.version}"
-    layers = []
-    for doc in docs:
-        spans = model.predict_spans(doc)
-        relations = rmodel.predict_relations(doc, spans) if rmodel is not None else []
-        layers.append(as_layer(doc, version, spans, relations))
+    layers = lib.predict_given_gold_entities(trained, examples) if gold_entities else lib.predict(trained, docs)
     n = write_predictions(layers, out)
-    click.echo(f"wrote {n} document(s) of predictions by {version} to {out}")
+    click.echo(f"wrote {n} document(s) of predictions by {trained.version} to {out}")
 
 
 @click.command("score")
@@ -203,40 +189,41 @@ def score(
         skip_invalid=skip_invalid,
     )
     if as_json:
-        _echo_json(report)
+        _echo_json(report.to_json_dict())
         return
-    scored = report["labels_scored"]
+    scored = report.labels_scored
     click.echo(
-        f"{report['documents']} documents ({report['documents_without_predictions']} without predictions); "
-        f"types scored ({scored['rule']}): {', '.join(scored['entities']) or '-'}; "
-        f"relations: {', '.join(scored['relations']) or '-'}"
+        f"{report.documents} documents ({report.documents_without_predictions} without predictions); "
+        f"types scored ({scored.rule}): {', '.join(scored.entities) or '-'}; "
+        f"relations: {', '.join(scored.relations) or '-'}"
     )
-    for kind, counts in report["not_annotated"].items():
+    for kind, counts in (("entities", report.not_annotated.entities), ("relations", report.not_annotated.relations)):
         if counts:
             listed = ", ".join(f"{label} {n}" for label, n in counts.items())
             click.echo(f"  predicted {kind} of types not annotated in this dataset (not scored): {listed}")
-    for what, n in report["skipped"].items():
+    for what, n in report.skipped.items():
         click.echo(f"  skipped: {what}: {n}")
     click.echo("entity scores (micro P / R / F1, macro F1, 95% CI of micro F1):")
-    for mode, block in report["entities"].items():
+    for mode, block in report.entities.modes().items():
         click.echo(f"  {mode:<9} {_score_line(block)}")
-    for label, row in report["entities"]["strict"]["per_label"].items():
-        click.echo(f"    {label:<10} P {row['precision']:.4f} R {row['recall']:.4f} F1 {row['f1']:.4f}")
-    for mode, block in report["relations"].items():
-        click.echo(f"  relations {mode:<10} {_score_line(block)}")
-    if "paired" in report:
-        t = report["paired"]
-        p = "-" if t["p_value"] is None else f"{t['p_value']:.4f}"
-        click.echo(f"paired {t['method']}: F1 difference {t['difference']:+.4f}, p = {p}")
+    strict = report.entities.strict
+    for label, row in (strict.per_label if strict is not None else {}).items():
+        click.echo(f"    {label:<10} P {row.precision:.4f} R {row.recall:.4f} F1 {row.f1:.4f}")
+    for rmode, rblock in report.relations.modes().items():
+        click.echo(f"  relations {rmode:<10} {_score_line(rblock)}")
+    if report.paired is not None:
+        t = report.paired
+        p = "-" if t.p_value is None else f"{t.p_value:.4f}"
+        click.echo(f"paired {t.method}: F1 difference {t.difference:+.4f}, p = {p}")
 
 
-def _score_line(block: dict[str, Any]) -> str:
+def _score_line(block: EntityMode | RelationMode) -> str:
     """One line of P / R / F1, macro F1 and the interval; 'n/a' when neither side has any item."""
-    m, ci = block["micro"], block["ci95"]
-    if m.get("empty"):
+    m, ci = block.micro, block.ci95
+    if m.empty:
         return "n/a (no items in the reference or the predictions)"
-    ci_text = f"[{ci['low']:.4f}, {ci['high']:.4f}]" if ci else "(no interval: needs 2+ documents and resamples)"
-    return f"{m['precision']:.4f} / {m['recall']:.4f} / {m['f1']:.4f}  macro {block['macro_f1']:.4f}  {ci_text}"
+    ci_text = f"[{ci.low:.4f}, {ci.high:.4f}]" if ci else "(no interval: needs 2+ documents and resamples)"
+    return f"{m.precision:.4f} / {m.recall:.4f} / {m.f1:.4f}  macro {block.macro_f1:.4f}  {ci_text}"
 
 
 def _echo_curve(path: Path) -> None:
