@@ -111,10 +111,14 @@ class Annotation:
     relations: tuple[Relation, ...]
     provenance: Provenance
     kind: LayerKind = "annotation"
+    region_origins: Mapping[str, str] = field(default_factory=dict)
+    """Region id -> how the annotator made it (Label Studio's ``origin``: ``prediction``, ``prediction-changed``,
+    ``manual``), where the export records it: what :mod:`toolkit.annotations.acceptance` measures."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "spans", tuple(self.spans))
         object.__setattr__(self, "relations", tuple(self.relations))
+        object.__setattr__(self, "region_origins", MappingProxyType(dict(self.region_origins)))
         where = f"document {self.document_id}, annotator {self.annotator}"
         span_ids = [s.id for s in self.spans]
         if len(set(span_ids)) != len(span_ids):
@@ -159,6 +163,7 @@ def layer_to_dict(layer: Annotation) -> dict[str, JSONValue]:
         span_records(layer.spans),
         relation_records(layer.relations),
         p,
+        layer.region_origins,
     )
 
 
@@ -180,9 +185,11 @@ def layer_record(
     spans: list[dict[str, JSONValue]],
     relations: list[dict[str, JSONValue]],
     p: Provenance,
+    region_origins: Mapping[str, str] | None = None,
 ) -> dict[str, JSONValue]:
-    """The layers-file record from already JSON-ready span and relation records (key order fixed)."""
-    return {
+    """The layers-file record from already JSON-ready span and relation records (key order fixed;
+    ``region_origins`` only where there are some, by region id)."""
+    record: dict[str, JSONValue] = {
         "document_id": document_id,
         "annotator": annotator,
         "kind": kind,
@@ -199,6 +206,9 @@ def layer_record(
             "parent_prediction": p.parent_prediction,
         },
     }
+    if region_origins:
+        record["region_origins"] = {rid: region_origins[rid] for rid in sorted(region_origins)}
+    return record
 
 
 def layer_from_dict(data: Mapping[str, JSONValue]) -> Annotation:
@@ -212,6 +222,84 @@ def layer_from_dict(data: Mapping[str, JSONValue]) -> Annotation:
             relations=tuple(Relation(r["id"], r["head"], r["tail"], r["label"]) for r in data["relations"]),
             provenance=Provenance(**data["provenance"]),
             kind=data.get("kind", "annotation"),
+            region_origins=dict(data.get("region_origins") or {}),
         )
     except (KeyError, TypeError) as exc:
         raise ModelError(f"not a layer record: {exc}") from None
+
+
+Support = Mapping[str, tuple[str, ...]]
+"""Gold item id -> the annotators (``user:<id>``, or ``corpus``) who had it."""
+
+
+@dataclass(frozen=True, slots=True)
+class GoldRecord:
+    """One document's gold layer and how it was made: a line of a gold file (``annotations gold`` writes them
+    from annotators' layers, ``corpus import`` from a published corpus, the review round from a reviewer).
+
+    ``annotators`` (who annotated the document) and ``annotated`` (the entity and relation types the record
+    declares it annotates) are None where the source does not record them; ``source`` says where the record was
+    read ("<file>, line <n>"), for messages, and is not written.
+    """
+
+    document: Document
+    gold: Annotation
+    policy: str
+    span_support: Support
+    relation_support: Support
+    disagreements: tuple[Mapping[str, JSONValue], ...] = ()
+    annotators: tuple[str, ...] | None = None
+    annotated: Mapping[str, tuple[str, ...]] | None = None
+    source: str = ""
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        d = self.document
+        out: dict[str, JSONValue] = {
+            "document": {"id": d.id, "text": d.text, "metadata": dict(d.metadata)},
+            "gold": layer_to_dict(self.gold),
+            "policy": self.policy,
+            "support": {
+                "spans": {k: list(v) for k, v in self.span_support.items()},
+                "relations": {k: list(v) for k, v in self.relation_support.items()},
+            },
+            "disagreements": [dict(x) for x in self.disagreements],
+        }
+        if self.annotators is not None:
+            out["annotators"] = list(self.annotators)
+        if self.annotated is not None:
+            out["annotated"] = {k: list(v) for k, v in self.annotated.items()}
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, JSONValue], source: str = "") -> GoldRecord:
+        """Inverse of :meth:`to_dict`; raises :class:`ModelError` on a record that is not one (the layer is checked
+        against the text)."""
+        try:
+            d = data["document"]
+            document = Document(d["id"], d["text"], d.get("metadata") or {})
+            if not isinstance(document.id, str) or not isinstance(document.text, str):
+                raise TypeError("the document id and text must be strings")
+            gold = layer_from_dict(data["gold"])
+            support = data.get("support") or {}
+            who = data.get("annotators")
+            declared = data.get("annotated")
+            if declared is not None and not (
+                isinstance(declared, Mapping)
+                and all(isinstance(declared.get(k, []), list) for k in ("entities", "relations"))
+            ):
+                raise TypeError('\'annotated\' must be {"entities": [...], "relations": [...]}')
+            record = cls(
+                document,
+                gold,
+                str(data.get("policy") or ""),
+                {str(k): tuple(v) for k, v in (support.get("spans") or {}).items()},
+                {str(k): tuple(v) for k, v in (support.get("relations") or {}).items()},
+                tuple(data.get("disagreements") or ()),
+                tuple(who) if isinstance(who, list) else None,
+                {k: tuple(v) for k, v in declared.items()} if declared is not None else None,
+                source,
+            )
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ModelError(f"not a gold record ({type(exc).__name__}: {exc})") from None
+        gold.check_against(document)
+        return record

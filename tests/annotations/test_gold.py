@@ -45,7 +45,7 @@ def test_ground_truth_wins(schema: Schema) -> None:
     )
     assert g is not None and g.policy == "ground_truth"
     assert [(s.start, s.end, s.label) for s in g.gold.spans] == [(0, 11, "PER")]
-    assert g.span_support == {"g1": ["u1", "u2", "u3"]}
+    assert g.span_support == {"g1": ("u1", "u2", "u3")}
     reasons = {(d["kind"], d.get("label"), d["reason"]) for d in g.disagreements}
     assert reasons == {
         ("span", "ORG", "not in the ground-truth annotation"),
@@ -73,9 +73,9 @@ def test_majority_keeps_items_most_annotators_made(schema: Schema) -> None:
     )
     assert g is not None and g.policy == "majority"
     assert [(s.label, s.start) for s in g.gold.spans] == [("PER", 0), ("ORG", 23), ("GPE", 28)]
-    assert g.span_support == {"g1": ["u1", "u2", "u3"], "g2": ["u1", "u2"], "g3": ["u1", "u3"]}
+    assert g.span_support == {"g1": ("u1", "u2", "u3"), "g2": ("u1", "u2"), "g3": ("u1", "u3")}
     assert [(r.head, r.tail, r.label) for r in g.gold.relations] == [("g1", "g2", "works_for")]
-    assert g.relation_support == {"gr1": ["u1", "u2"]}
+    assert g.relation_support == {"gr1": ("u1", "u2")}
     (minority,) = g.disagreements
     assert (minority["label"], minority["reason"], minority["annotators"], minority["of"]) == (
         "LOC",

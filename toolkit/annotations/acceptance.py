@@ -18,33 +18,14 @@ predictions that did not start from one are counted apart.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import orjson
-
-from toolkit.annotations.layers import open_layers
-from toolkit.errors import ToolkitError
-from toolkit.model import Annotation, layer_from_dict
+from toolkit.annotations.layers import read_layers
+from toolkit.model import Annotation
 
 SPAN_OUTCOMES = ("kept", "relabelled", "moved", "deleted", "added")
 RELATION_OUTCOMES = ("kept", "relabelled", "deleted", "added")
-
-
-def _records(path: Path) -> Iterator[tuple[int, list[dict[str, Any]]]]:
-    with open_layers(path) as fh:
-        for lineno, line in enumerate(fh, 1):
-            try:
-                rec = orjson.loads(line)
-                layers = rec["layers"]
-                if not isinstance(layers, list):
-                    raise TypeError("layers is not a list")
-            except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
-                raise ToolkitError(
-                    f"{path}, line {lineno}: not a layers record ({exc}); give `annotations import` output"
-                ) from None
-            yield lineno, layers
 
 
 def _match_spans(pred: Annotation, ann: Annotation, by_id: bool) -> tuple[dict[str, str], Counter[str]]:
@@ -99,13 +80,9 @@ def acceptance(path: Path) -> dict[str, Any]:
     predicted_spans: Counter[str] = Counter()
     predicted_relations: Counter[str] = Counter()
     not_from_prediction = unmatched = 0
-    for lineno, records in _records(path):
-        try:
-            layers = [(rec, layer_from_dict(rec)) for rec in records]
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ToolkitError(f"{path}, line {lineno}: not a layers record ({exc})") from None
-        preds = {x.provenance.annotation_id: x for _, x in layers if x.kind == "prediction"}
-        for rec, layer in layers:
+    for _, layers in read_layers(path):
+        preds = {x.provenance.annotation_id: x for x in layers if x.kind == "prediction"}
+        for layer in layers:
             if layer.kind != "annotation":
                 continue
             parent = layer.provenance.parent_prediction
@@ -120,7 +97,7 @@ def acceptance(path: Path) -> dict[str, Any]:
             made_from[version] += 1
             predicted_spans[version] += len(pred.spans)
             predicted_relations[version] += len(pred.relations)
-            by_id = bool(rec.get("region_origins")) or bool({s.id for s in pred.spans} & {s.id for s in layer.spans})
+            by_id = bool(layer.region_origins) or bool({s.id for s in pred.spans} & {s.id for s in layer.spans})
             became, span_counts = _match_spans(pred, layer, by_id)
             spans[version].update(span_counts)
             relations[version].update(_match_relations(pred, layer, became))

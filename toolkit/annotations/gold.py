@@ -13,38 +13,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit.model import Annotation, Document, Provenance, Relation, Span
+from toolkit.model import Annotation, Document, GoldRecord, Provenance, Relation, Span
 from toolkit.schema import Schema
 
 SpanKey = tuple[int, int, str]
 RelKey = tuple[SpanKey, SpanKey, str]
-
-
-@dataclass(frozen=True)
-class GoldDocument:
-    document: Document
-    gold: Annotation
-    policy: str
-    span_support: dict[str, list[str]]
-    relation_support: dict[str, list[str]]
-    disagreements: tuple[dict[str, Any], ...]
-    annotators: tuple[str, ...] = ()  # who annotated the document (pseudonymous ids), whatever made gold
-
-    def to_dict(self) -> dict[str, Any]:
-        from toolkit.model import layer_to_dict
-
-        return {
-            "document": {"id": self.document.id, "text": self.document.text, "metadata": dict(self.document.metadata)},
-            "gold": layer_to_dict(self.gold),
-            "policy": self.policy,
-            "support": {"spans": self.span_support, "relations": self.relation_support},
-            "disagreements": list(self.disagreements),
-            "annotators": list(self.annotators),
-        }
 
 
 def _span_key(s: Span) -> SpanKey:
@@ -75,7 +51,7 @@ def _support(
     return spans, rels
 
 
-def adjudicate(document: Document, layers: Sequence[Annotation], schema: Schema) -> GoldDocument | None:
+def adjudicate(document: Document, layers: Sequence[Annotation], schema: Schema) -> GoldRecord | None:
     """The gold layer of one document from its human layers (None if it has none)."""
     humans = sorted(
         (x for x in layers if x.kind == "annotation"), key=lambda x: (x.provenance.annotation_id or 0, x.annotator)
@@ -149,18 +125,18 @@ def adjudicate(document: Document, layers: Sequence[Annotation], schema: Schema)
         Provenance(humans[0].provenance.source, humans[0].provenance.source_sha256, humans[0].provenance.task_id),
         "gold",
     )
-    return GoldDocument(
+    return GoldRecord(
         document,
         gold,
         policy,
-        {ids[k]: sorted(span_sup.get(k, [])) for k in ordered},
-        {f"gr{i}": sorted(rel_sup.get(k, [])) for i, k in enumerate(sorted(keep_rels), 1)},
+        {ids[k]: tuple(sorted(span_sup.get(k, []))) for k in ordered},
+        {f"gr{i}": tuple(sorted(rel_sup.get(k, []))) for i, k in enumerate(sorted(keep_rels), 1)},
         tuple(disagreements),
         tuple(sorted({x.annotator for x in humans})),
     )
 
 
-def review_task(g: GoldDocument, layers: Sequence[Annotation], schema: Schema) -> dict[str, Any]:
+def review_task(g: GoldRecord, layers: Sequence[Annotation], schema: Schema) -> dict[str, Any]:
     """A Label Studio task for a document with disagreements: the gold and each annotator's layer as predictions."""
     from toolkit.annotations.results import layer_to_result
 

@@ -1,35 +1,29 @@
 """Reading gold files back: the JSON lines ``annotations gold`` and ``corpus import-*`` write.
 
-One reader for every stage that takes a gold file (scoring, ``qa``, the model backend's retraining):
-each record's document (with its metadata), its gold layer checked against the text, and the types
-the record declares it annotates; errors name the file and line; a document twice is refused.
+One reader for every stage that takes a gold file (scoring, ``qa``, the model backend's retraining): each
+line a :class:`~toolkit.model.GoldRecord` (its gold layer checked against the text); errors name the file and
+line; a document twice is refused.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from toolkit.errors import ModelError, ToolkitError
-from toolkit.model import Annotation, Document, layer_from_dict
+from toolkit.model import GoldRecord
 
 
 class GoldRecordError(ToolkitError):
     """A gold file cannot be read, or a line of it is not a gold record."""
 
 
-@dataclass(frozen=True)
-class GoldRecord:
-    document: Document
-    gold: Annotation
-    annotated: dict[str, Any] | None  # the entity and relation types the record declares, if it does
-    at: str  # "<file>, line <n>", for messages
+HOW = "give the file `toolkit annotations gold` or `toolkit corpus import` writes"
 
 
 def read_gold_records(path: Path) -> Iterator[GoldRecord]:
+    """The records of a gold file, in file order; each knows its line (``source``)."""
     path = Path(path)
     try:
         fh = path.open(encoding="utf-8")
@@ -50,20 +44,15 @@ def read_gold_records(path: Path) -> Iterator[GoldRecord]:
                 continue
             at = f"{path}, line {lineno}"
             try:
-                rec = json.loads(line)
-                meta = rec["document"].get("metadata") or {}
-                document = Document(rec["document"]["id"], rec["document"]["text"], meta)
-                layer = layer_from_dict(rec["gold"])
-                layer.check_against(document)
-            except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
-                raise GoldRecordError(
-                    f"{at}: not a gold record ({type(exc).__name__}: {exc}); give the file `toolkit annotations gold` "
-                    "or `toolkit corpus import-*` writes"
-                ) from None
+                record = GoldRecord.from_dict(json.loads(line), at)
+            except json.JSONDecodeError as exc:
+                raise GoldRecordError(f"{at}: not a gold record (not JSON: {exc.msg}); {HOW}") from None
             except ModelError as exc:
-                raise GoldRecordError(f"{at}: {exc}") from None
-            if document.id in seen:
-                raise GoldRecordError(f"{at}: document {document.id} appears twice; keep one gold record per document")
-            seen.add(document.id)
-            annotated = rec.get("annotated")
-            yield GoldRecord(document, layer, annotated if isinstance(annotated, dict) else None, at)
+                hint = f"; {HOW}" if str(exc).startswith("not a gold record") else ""
+                raise GoldRecordError(f"{at}: {exc}{hint}") from None
+            if record.document.id in seen:
+                raise GoldRecordError(
+                    f"{at}: document {record.document.id} appears twice; keep one gold record per document"
+                )
+            seen.add(record.document.id)
+            yield record

@@ -334,7 +334,6 @@ def _layer(
         spans,
         relations,
         provenance,
+        origins,
     )
-    if origins:
-        record["region_origins"] = {rid: origins[rid] for rid in sorted(origins)}
     return _Built(record, str(item.get("updated_at") or item.get("created_at") or ""), int(aid or 0))

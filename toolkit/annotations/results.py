@@ -2,38 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from toolkit.model import Annotation
 from toolkit.schema import Schema
 
 
-def layer_to_result(layer: Annotation, text: str, schema: Schema) -> list[dict[str, Any]]:
-    """Label Studio regions (code-point offsets, ``value.text`` from the text) and relations.
+def layer_to_result(
+    layer: Annotation, text: str, schema: Schema, scores: Mapping[str, float] | None = None
+) -> list[dict[str, Any]]:
+    """Label Studio regions (code-point offsets, ``value.text`` from the text) and relations: the one builder of
+    the ``result`` lists the toolkit sends (predictions, review tasks, control gold, test exports).
 
-    Directed relations are drawn head -> tail (``direction: right``); symmetric ones ``bi``.
+    Directed relations are drawn head -> tail (``direction: right``); symmetric ones ``bi``. ``scores``: a
+    confidence per span or relation id (a model's pre-annotations), written as each item's ``score``.
     """
     directed = {r.label: r.directed for r in schema.relations}
-    result: list[dict[str, Any]] = [
-        {
+    result: list[dict[str, Any]] = []
+    for s in layer.spans:
+        region: dict[str, Any] = {
             "id": s.id,
             "from_name": schema.label_studio.labels_name,
             "to_name": schema.label_studio.text_name,
             "type": "labels",
             "value": {"start": s.start, "end": s.end, "text": text[s.start : s.end], "labels": [s.label]},
         }
-        for s in layer.spans
-    ]
-    result += [
-        {
+        if scores is not None and s.id in scores:
+            region["score"] = scores[s.id]
+        result.append(region)
+    for r in layer.relations:
+        relation: dict[str, Any] = {
             "type": "relation",
             "from_id": r.head,
             "to_id": r.tail,
             "direction": "right" if directed.get(r.label, True) else "bi",
             "labels": [r.label],
         }
-        for r in layer.relations
-    ]
+        if scores is not None and r.id in scores:
+            relation["score"] = scores[r.id]
+        result.append(relation)
     return result
 
 

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from toolkit._io import atomic_write_text, dumps
+from toolkit.annotations.results import layer_to_result
 from toolkit.baselines import fit_tuned, fit_tuned_relations
+from toolkit.baselines.base import as_layer
 from toolkit.baselines.crf import CrfTagger
 from toolkit.baselines.relations import PairClassifier
 from toolkit.errors import ToolkitError
@@ -53,32 +55,17 @@ class ServedModel:
         tokens, tags, confidence = token_confidences(self.crf, doc)
         spans = [Span(f"p{k}", s.start, s.end, s.label) for k, s in enumerate(bio_to_spans(tokens, tags), 1)]
         starts, ends = [a for a, _ in tokens], [b for _, b in tokens]
-        result: list[dict[str, Any]] = []
+        scores: dict[str, float] = {}
         for s in spans:
             i, j = token_range(starts, ends, s.start, s.end)
-            result.append(
-                {
-                    "id": s.id,
-                    "from_name": schema.label_studio.labels_name,
-                    "to_name": schema.label_studio.text_name,
-                    "type": "labels",
-                    "value": {"start": s.start, "end": s.end, "text": doc.text[s.start : s.end], "labels": [s.label]},
-                    "score": round(min(confidence[i:j]), 6),
-                }
-            )
+            scores[s.id] = round(min(confidence[i:j]), 6)
+        relations = []
         if self.relations is not None and spans:
-            directed = {r.label: r.directed for r in schema.relations}
             for rel, p in self.relations.predict_scored(doc, spans):
-                result.append(
-                    {
-                        "type": "relation",
-                        "from_id": rel.head,
-                        "to_id": rel.tail,
-                        "direction": "right" if directed.get(rel.label, True) else "bi",
-                        "labels": [rel.label],
-                        "score": round(p, 6),
-                    }
-                )
+                relations.append(rel)
+                scores[rel.id] = round(p, 6)
+        layer = as_layer(doc, self.version, spans, relations)
+        result = layer_to_result(layer, doc.text, schema, scores)
         return {"result": result, "score": round(min(confidence, default=1.0), 6), "model_version": self.version}
 
     def save(self, folder: Path) -> None:

@@ -63,7 +63,7 @@ def _gold_records(path: Path, schema: Schema) -> Side:
         bad += [x.label for x in r.gold.relations if x.label not in relation_labels]
         if bad:
             raise ScoreInputError(
-                f"{r.at}: document {r.document.id}: label {bad[0]!r} is not in the schema {schema.name}; "
+                f"{r.source}: document {r.document.id}: label {bad[0]!r} is not in the schema {schema.name}; "
                 "pass the schema the gold was made with (--schema)"
             )
         layers[r.document.id], texts[r.document.id] = r.gold, r.document.text

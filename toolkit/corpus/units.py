@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from toolkit._io import atomic_write_text, dumps, jsonl_text, sha256_file
 from toolkit.errors import ToolkitError
-from toolkit.model import Annotation, Document, Provenance, Relation, Span, layer_to_dict
+from toolkit.model import Annotation, Document, GoldRecord, Provenance, Relation, Span
 from toolkit.schema import Schema
 
 DUPLICATES = ("merge", "keep-all")
@@ -186,7 +186,7 @@ def write_units(
         raise CorpusError(f"--duplicates takes {DUPLICATES}, --conflicts {CONFLICTS}, --cross-split {CROSS_SPLIT}")
     label_map = dict(label_map or {})
     records: list[dict[str, Any]] = []
-    golds: list[dict[str, Any]] = []
+    golds: list[GoldRecord] = []
     counts: dict[str, _Counts] = {}
     dropped: Counter[str] = Counter()
     merged: list[dict[str, str]] = []
@@ -244,30 +244,27 @@ def write_units(
             doc, layer = unit_example(unit, doc_id, split, spans, rels)
             records.append(document_to_record(doc))
             golds.append(
-                {
-                    "document": {"id": doc_id, "text": unit.text, "metadata": {"split": split}},
-                    "gold": layer_to_dict(layer),
-                    "policy": "corpus",
-                    "support": {
-                        "spans": {s.id: ["corpus"] for s in layer.spans},
-                        "relations": {r.id: ["corpus"] for r in layer.relations},
-                    },
-                    "disagreements": [],
-                }
+                GoldRecord(
+                    Document(doc_id, unit.text, {"split": split}),
+                    layer,
+                    "corpus",
+                    {s.id: ("corpus",) for s in layer.spans},
+                    {r.id: ("corpus",) for r in layer.relations},
+                )
             )
             c.documents += 1
             c.tokens += len(unit.token_offsets) if unit.token_offsets is not None else len(unit.text.split())
             c.entities += len(spans)
             c.relations += len(rels)
     annotated: dict[str, list[str]] = {
-        "entities": sorted({str(x["label"]) for g in golds for x in g["gold"]["spans"]}),
-        "relations": sorted({str(x["label"]) for g in golds for x in g["gold"]["relations"]}),
+        "entities": sorted({s.label for g in golds for s in g.gold.spans}),
+        "relations": sorted({r.label for g in golds for r in g.gold.relations}),
     }
-    for g in golds:
-        g["annotated"] = annotated  # the corpus annotates its own types, not the whole schema
+    declared = {k: tuple(v) for k, v in annotated.items()}  # the corpus annotates its own types, not the schema's
     out_dir = Path(out_dir)
     atomic_write_text(out_dir / "articles.jsonl", jsonl_text(sorted(records, key=lambda r: r["id"])))
-    atomic_write_text(out_dir / "gold.jsonl", jsonl_text(sorted(golds, key=lambda r: r["document"]["id"])))
+    ordered = sorted(golds, key=lambda g: g.document.id)
+    atomic_write_text(out_dir / "gold.jsonl", jsonl_text(replace(g, annotated=declared).to_dict() for g in ordered))
     summary: dict[str, Any] = {
         "format": fmt,
         "out": str(out_dir),

@@ -35,7 +35,7 @@ from toolkit.dataset.columns import ColumnBatch
 from toolkit.dataset.minhash import NearDuplicates, signatures
 from toolkit.dataset.splits import SPLITS, SplitPlan, assign_splits
 from toolkit.errors import ModelError, ToolkitError
-from toolkit.model import Annotation, Document, layer_from_dict
+from toolkit.model import GoldRecord
 from toolkit.schema import Schema
 from toolkit.seeds import iter_articles
 from toolkit.text.bio import bio_ids, bio_ranges
@@ -44,16 +44,6 @@ from toolkit.text.tokens import doc_token_columns
 
 class DatasetBuildError(ToolkitError):
     """The inputs of a dataset build are inconsistent."""
-
-
-@dataclass(frozen=True)
-class GoldDoc:
-    document: Document
-    gold: Annotation
-    span_support: Mapping[str, Sequence[str]]
-    relation_support: Mapping[str, Sequence[str]]
-    annotated: Mapping[str, Sequence[str]] | None  # the types the record declares annotated (None: the schema's)
-    annotators: int | None  # how many annotators annotated the document (None: not recorded)
 
 
 @dataclass
@@ -231,29 +221,20 @@ def _record(line: bytes, at: str) -> tuple[dict[str, Any], str, str]:
     return rec, doc_id, text
 
 
-def _gold_doc(line: bytes, at: str, seed: SeedInfo, labels: set[str], rel_labels: set[str]) -> GoldDoc:
+def _gold_doc(line: bytes, at: str, seed: SeedInfo, labels: set[str], rel_labels: set[str]) -> GoldRecord:
+    """The gold record of a line, its document carrying the seed's metadata; labels checked against the schema."""
     rec, doc_id, text = _record(line, at)
     try:
-        gold = layer_from_dict(rec["gold"])
-        support = rec.get("support", {})
-    except (KeyError, TypeError, ModelError) as exc:
+        g = GoldRecord.from_dict({**rec, "document": {"id": doc_id, "text": text, "metadata": seed.metadata}}, at)
+    except ModelError as exc:
         raise _not_gold(at, exc) from None
-    document = Document(doc_id, text, seed.metadata)
-    for s in gold.spans:
-        if s.label not in labels:
-            raise DatasetBuildError(f"{at}: document {doc_id}, span {s.id}: label {s.label!r} is not in the schema")
-        document.span_text(s)
-    for r in gold.relations:
+    for sp in g.gold.spans:
+        if sp.label not in labels:
+            raise DatasetBuildError(f"{at}: document {doc_id}, span {sp.id}: label {sp.label!r} is not in the schema")
+    for r in g.gold.relations:
         if r.label not in rel_labels:
             raise DatasetBuildError(f"{at}: document {doc_id}, relation {r.id}: label {r.label!r} is not in the schema")
-    declared = rec.get("annotated")
-    if declared is not None and not (
-        isinstance(declared, dict) and all(isinstance(declared.get(k, []), list) for k in ("entities", "relations"))
-    ):
-        raise _not_gold(at, '\'annotated\' must be {"entities": [...], "relations": [...]}')
-    who = rec.get("annotators")
-    n = len(who) if isinstance(who, list) else None
-    return GoldDoc(document, gold, support.get("spans", {}), support.get("relations", {}), declared, n)
+    return g
 
 
 @dataclass(frozen=True)
@@ -302,7 +283,7 @@ def _unit_rows(unit: _Unit) -> tuple[pa.RecordBatch, _UnitStats]:
             stats.entities.update([s.label for s in spans])
             stats.surfaces += [(text[s.start : s.end].lower(), s.label) for s in spans]
             stats.relations.update([r.label for r in g.gold.relations])
-            stats.annotators_per_document[str(g.annotators) if g.annotators is not None else "unknown"] += 1
+            stats.annotators_per_document[str(len(g.annotators)) if g.annotators is not None else "unknown"] += 1
             declared = g.annotated or {"entities": schema.entity_labels, "relations": schema.relation_labels}
             stats.annotated_entities.update(declared.get("entities", ()))
             stats.annotated_relations.update(declared.get("relations", ()))
