@@ -5,11 +5,11 @@ import dataclasses
 import pytest
 
 from toolkit.errors import ModelError
-from toolkit.model import Annotation, Document, Provenance, Relation, Span
+from toolkit.model import Document, Layer, Provenance, Relation, Span
 
 
-def _layer(spans: list[Span], relations: list[Relation]) -> Annotation:
-    return Annotation("d1", "alice", "2026-01-01T00:00:00Z", tuple(spans), tuple(relations), Provenance("x.json"))
+def _layer(spans: list[Span], relations: list[Relation]) -> Layer:
+    return Layer("d1", "alice", "2026-01-01T00:00:00Z", tuple(spans), tuple(relations), Provenance("x.json"))
 
 
 def test_span_text_is_python_slice() -> None:
@@ -51,3 +51,11 @@ def test_layer_check_against_document() -> None:
     layer = _layer([Span("a", 0, 10, "PER")], [])
     with pytest.raises(ModelError, match="ends past the text"):
         layer.check_against(Document("d1", "short"))
+
+
+def test_annotation_is_a_deprecated_alias_of_layer() -> None:
+    import toolkit.model
+    from toolkit.model import Layer
+
+    with pytest.warns(DeprecationWarning, match="use Layer"):
+        assert toolkit.model.Annotation is Layer

@@ -101,8 +101,9 @@ class Provenance:
 
 
 @dataclass(frozen=True, slots=True)
-class Annotation:
-    """One annotation layer: the spans and relations one annotator (or model) made on a document."""
+class Layer:
+    """One layer of a document: the spans and relations one annotator, one model or the adjudication made
+    (``kind``: ``annotation``, ``prediction`` or ``gold``)."""
 
     document_id: str
     annotator: str
@@ -148,11 +149,11 @@ class Annotation:
             document.span_text(s)
 
 
-Example = tuple[Document, Annotation]
+Example = tuple[Document, Layer]
 """A document with its gold layer: what baselines train on and are scored against."""
 
 
-def layer_to_dict(layer: Annotation) -> dict[str, JSONValue]:
+def layer_to_dict(layer: Layer) -> dict[str, JSONValue]:
     """A layer as plain JSON-ready data (the normalised layers file format)."""
     p = layer.provenance
     return layer_record(
@@ -211,10 +212,10 @@ def layer_record(
     return record
 
 
-def layer_from_dict(data: Mapping[str, JSONValue]) -> Annotation:
+def layer_from_dict(data: Mapping[str, JSONValue]) -> Layer:
     """Inverse of :func:`layer_to_dict`; raises :class:`ModelError` on malformed data."""
     try:
-        return Annotation(
+        return Layer(
             document_id=data["document_id"],
             annotator=data["annotator"],
             created_at=data.get("created_at", ""),
@@ -243,7 +244,7 @@ class GoldRecord:
     """
 
     document: Document
-    gold: Annotation
+    gold: Layer
     policy: str
     span_support: Support
     relation_support: Support
@@ -303,3 +304,13 @@ class GoldRecord:
             raise ModelError(f"not a gold record ({type(exc).__name__}: {exc})") from None
         gold.check_against(document)
         return record
+
+
+def __getattr__(name: str) -> object:
+    """``Annotation``: the layer class's old name, kept for code written against it (deprecated)."""
+    if name == "Annotation":
+        import warnings
+
+        warnings.warn("toolkit.model.Annotation is deprecated: use Layer", DeprecationWarning, stacklevel=2)
+        return Layer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -21,7 +21,7 @@ from typing import Any
 
 from toolkit._io import atomic_write_text, jsonl_text
 from toolkit.errors import ModelError, ToolkitError
-from toolkit.model import Annotation, Provenance, Relation, Span, relation_records, span_records
+from toolkit.model import Layer, Provenance, Relation, Span, relation_records, span_records
 
 
 class PredictionError(ToolkitError):
@@ -32,12 +32,12 @@ class PredictionError(ToolkitError):
 class PredictionSet:
     """The layers of a prediction file and what was dropped from it (``skip_invalid``)."""
 
-    layers: list[Annotation]
+    layers: list[Layer]
     skipped: Counter[str] = field(default_factory=Counter)
     lines: dict[str, int] = field(default_factory=dict)  # document id -> line
 
 
-def _record_to_layer(rec: Any, source: str, default_version: str) -> Annotation:
+def _record_to_layer(rec: Any, source: str, default_version: str) -> Layer:
     if not isinstance(rec, dict) or not isinstance(rec.get("id"), str) or not rec.get("id"):
         raise PredictionError("a line must be an object with a string 'id' (the article id)")
     version = rec.get("model_version", default_version)
@@ -55,7 +55,7 @@ def _record_to_layer(rec: Any, source: str, default_version: str) -> Annotation:
         for r in rels:
             if not isinstance(r.label, str):
                 raise PredictionError(f"relation {r.id}: label must be a string")
-        return Annotation(rec["id"], version, "", spans, rels, Provenance(source, model_version=version), "prediction")
+        return Layer(rec["id"], version, "", spans, rels, Provenance(source, model_version=version), "prediction")
     except (KeyError, TypeError, AttributeError) as exc:
         raise PredictionError(f"missing or mistyped field {exc}; see the format in toolkit/predictions.py") from None
     except ModelError as exc:
@@ -63,8 +63,8 @@ def _record_to_layer(rec: Any, source: str, default_version: str) -> Annotation:
 
 
 def _check_labels(
-    layer: Annotation, entity_labels: set[str], relation_labels: set[str], skip: bool, skipped: Counter[str]
-) -> Annotation:
+    layer: Layer, entity_labels: set[str], relation_labels: set[str], skip: bool, skipped: Counter[str]
+) -> Layer:
     """The layer with schema labels only: an error naming the first other label, or (``skip``) dropped and counted."""
     bad_span = next((s for s in layer.spans if s.label not in entity_labels), None)
     bad_rel = next((r for r in layer.relations if r.label not in relation_labels), None)
@@ -94,9 +94,7 @@ def _check_labels(
             skipped["relation argument dropped"] += 1
         else:
             rels.append(r)
-    return Annotation(
-        layer.document_id, layer.annotator, layer.created_at, spans, tuple(rels), layer.provenance, layer.kind
-    )
+    return Layer(layer.document_id, layer.annotator, layer.created_at, spans, tuple(rels), layer.provenance, layer.kind)
 
 
 def read_prediction_set(
@@ -140,12 +138,12 @@ def read_prediction_set(
     return out
 
 
-def read_predictions(path: Path, default_version: str = "unversioned") -> list[Annotation]:
+def read_predictions(path: Path, default_version: str = "unversioned") -> list[Layer]:
     """The layers of a prediction file (no schema check; see :func:`read_prediction_set`)."""
     return read_prediction_set(path, default_version).layers
 
 
-def layer_to_record(layer: Annotation) -> dict[str, Any]:
+def layer_to_record(layer: Layer) -> dict[str, Any]:
     return {
         "id": layer.document_id,
         "model_version": layer.annotator,
@@ -154,7 +152,7 @@ def layer_to_record(layer: Annotation) -> dict[str, Any]:
     }
 
 
-def write_predictions(layers: Iterable[Annotation], path: Path) -> int:
+def write_predictions(layers: Iterable[Layer], path: Path) -> int:
     records = sorted((layer_to_record(layer) for layer in layers), key=lambda r: r["id"])
     atomic_write_text(Path(path), jsonl_text(records))
     return len(records)

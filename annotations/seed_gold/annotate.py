@@ -24,7 +24,7 @@ from toolkit.labelstudio import server as ls_server
 from toolkit.labelstudio.client import call, connect
 from toolkit.labelstudio.pull import pull
 from toolkit.labelstudio.push import push
-from toolkit.model import Annotation, Provenance, Relation, Span
+from toolkit.model import Layer, Provenance, Relation, Span
 from toolkit.schema import load_schema
 from toolkit.seeds import ARTICLES_FILE, load_articles
 
@@ -35,7 +35,7 @@ TITLE = "id-news-er seed"
 LOGIN = secrets.token_hex(8) + "@example.invalid"
 
 
-def build_layer() -> tuple[Annotation, str]:
+def build_layer() -> tuple[Layer, str]:
     spec = yaml.safe_load((Path(__file__).parent / "seed_annotation.yaml").read_text(encoding="utf-8"))
     schema = load_schema(ROOT / "schemas" / "schema.yaml")
     docs = {d.id: d for d in load_articles(ROOT / "seeds" / ARTICLES_FILE)}
@@ -58,7 +58,7 @@ def build_layer() -> tuple[Annotation, str]:
         if not schema.relation(label).allows(by_id[head].label, by_id[tail].label):
             sys.exit(f"relation {head} -{label}-> {tail}: types {by_id[head].label}/{by_id[tail].label} not allowed")
         relations.append(Relation(f"r{i}", head, tail, label))
-    layer = Annotation(spec["article_id"], spec["annotator"], "", tuple(spans), tuple(relations), Provenance("seed"))
+    layer = Layer(spec["article_id"], spec["annotator"], "", tuple(spans), tuple(relations), Provenance("seed"))
     return layer, text
 
 

@@ -3,7 +3,7 @@
 For each seed: 10% of the train split (by document, seeded) is "annotated"; the CRF (c1/c2 fixed at
 the toolkit's defaults, so both orders train the same model) is trained on it and scores test;
 then a batch of 10% of train is added, chosen either at random or as the documents with the lowest
-task score the ML backend serves (``toolkit.backend.model.least_confidence``: the lowest marginal
+task score the ML backend serves (``toolkit.backend.served.least_confidence``: the lowest marginal
 probability of the CRF's Viterbi tag over the document's tokens), and so on up to the whole split.
 Test F1 is strict micro F1 (toolkit.scoring, = seqeval) with its 95% bootstrap interval over test
 documents. Reported: the curves of both orders (mean over seeds, the seeds' interval bands), and
@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from toolkit.backend.model import least_confidence
+from toolkit.backend.served import least_confidence
 from toolkit.baselines.base import as_layer
 from toolkit.baselines.crf import CrfTagger
 from toolkit.formats import import_files
@@ -144,7 +144,7 @@ def main() -> None:
         "seeds": seeds,
         "full_data_f1": round(full, 4),
         "target_98pct": round(0.98 * full, 4),
-        "score": "least confidence: min over tokens of P(y_t = viterbi tag) (toolkit.backend.model.least_confidence)",
+        "score": "least confidence: min over tokens of P(y_t = viterbi tag) (toolkit.backend.served.least_confidence)",
         "crf": {"c1": CrfTagger().c1, "c2": CrfTagger().c2},
         "curves": curves,
         "seconds": round(time.perf_counter() - t0, 1),

@@ -41,7 +41,7 @@ def _stats(xs: list[float]) -> dict[str, float]:
 
 
 def main() -> None:
-    from toolkit.backend.model import train_model
+    from toolkit.backend.served import train_model
     from toolkit.dataset.load import load_release
     from toolkit.dataset.release import release
     from toolkit.formats import import_files

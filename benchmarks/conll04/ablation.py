@@ -22,9 +22,9 @@ from toolkit._io import atomic_write_text
 from toolkit.baselines import fit_tuned, fit_tuned_relations
 from toolkit.baselines.base import as_layer
 from toolkit.baselines.crf import CrfTagger
-from toolkit.baselines.features import case_source, cluster_source
+from toolkit.baselines.crf_features import case_source, cluster_source
 from toolkit.baselines.geo import geo_source
-from toolkit.baselines.relations import PairClassifier
+from toolkit.baselines.pairs import PairClassifier
 from toolkit.dataset.load import load_release
 from toolkit.schema import load_schema
 from toolkit.scoring.report import score_layers

@@ -35,8 +35,8 @@ from plant import SHARES, Planted, plant  # noqa: E402
 
 from toolkit.formats import import_files  # noqa: E402
 from toolkit.quality.corpus import QaDoc, load_corpus  # noqa: E402
-from toolkit.quality.model import bio_tags, model_disagreement  # noqa: E402
-from toolkit.quality.relations import relation_patterns  # noqa: E402
+from toolkit.quality.cross_validated import bio_tags, model_disagreement  # noqa: E402
+from toolkit.quality.relation_patterns import relation_patterns  # noqa: E402
 from toolkit.quality.suspects import Suspect, merge_and_rank  # noqa: E402
 from toolkit.quality.variation import boundary_variation, label_variation  # noqa: E402
 from toolkit.schema import load_schema  # noqa: E402

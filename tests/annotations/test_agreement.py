@@ -3,15 +3,15 @@ from __future__ import annotations
 import numpy as np
 
 from toolkit.annotations.agreement import agreement
-from toolkit.model import Annotation, Document, Provenance, Relation, Span
+from toolkit.model import Document, Layer, Provenance, Relation, Span
 from toolkit.schema import Schema
 from toolkit.scoring.entities import ents_of
 from toolkit.scoring.kappa import token_label_ids
 from toolkit.text.tokens import token_columns, tokenize
 
 
-def layer(who: str, spans: list[Span], rels: list[Relation] | None = None, doc: str = "d") -> Annotation:
-    return Annotation(doc, who, "", tuple(spans), tuple(rels or []), Provenance("x"))
+def layer(who: str, spans: list[Span], rels: list[Relation] | None = None, doc: str = "d") -> Layer:
+    return Layer(doc, who, "", tuple(spans), tuple(rels or []), Provenance("x"))
 
 
 TEXT = "Aa Bb Cc Dd"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from toolkit.annotations.gold import adjudicate, write_gold
 from toolkit.annotations.importer import import_export
-from toolkit.model import Annotation, Document, Provenance, Relation, Span
+from toolkit.model import Document, Layer, Provenance, Relation, Span
 from toolkit.schema import Schema
 
 from ..conftest import REPO
@@ -28,8 +28,8 @@ def layer(
     aid: int = 0,
     gt: bool = False,
     kind: str = "annotation",
-) -> Annotation:
-    return Annotation(
+) -> Layer:
+    return Layer(
         "d", who, "", tuple(spans), tuple(rels or []), Provenance("s", annotation_id=aid, ground_truth=gt), kind
     )  # type: ignore[arg-type]
 

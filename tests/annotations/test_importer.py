@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from toolkit.annotations.import_report import AnnotationImportError
 from toolkit.annotations.importer import import_export
 from toolkit.annotations.layers import read_layers
-from toolkit.annotations.report import AnnotationImportError
 from toolkit.annotations.results import export_task
 from toolkit.errors import ToolkitError
-from toolkit.model import Annotation, Document, Provenance, Relation, Span
+from toolkit.model import Document, Layer, Provenance, Relation, Span
 from toolkit.schema import Schema
 
 from ..conftest import REPO
@@ -334,7 +334,7 @@ LABELS = ["PER", "ORG", "GPE", "DATE"]
 
 
 @st.composite
-def documents(draw: st.DrawFn) -> tuple[str, list[Annotation]]:
+def documents(draw: st.DrawFn) -> tuple[str, list[Layer]]:
     words = draw(
         st.lists(st.sampled_from(["Jakarta", "😀", "ILO", "di", "\r\n", "Hasan", "(8/11)"]), min_size=1, max_size=12)
     )
@@ -349,13 +349,13 @@ def documents(draw: st.DrawFn) -> tuple[str, list[Annotation]]:
     orgs = [s for s in spans if s.label == "ORG"]
     if pers and orgs:
         rels.append(Relation("r1", pers[0].id, orgs[0].id, "works_for"))
-    layer = Annotation("d1", "user:3", "", tuple(spans), tuple(rels), Provenance("x", annotation_id=5))
+    layer = Layer("d1", "user:3", "", tuple(spans), tuple(rels), Provenance("x", annotation_id=5))
     return text, [layer]
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(documents())
-def test_import_export_import_is_stable(tmp_path: Path, schema: Schema, doc: tuple[str, list[Annotation]]) -> None:
+def test_import_export_import_is_stable(tmp_path: Path, schema: Schema, doc: tuple[str, list[Layer]]) -> None:
     schema = schema.model_copy(update={"spans_cross_lines": True})  # generated spans may cross line breaks
     text, layers = doc
     task = export_task(1, text, layers, schema, {"article_id": "d1"})

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from tests.conftest import idner_release
 from toolkit.backend.app import Backend, make_app
-from toolkit.backend.model import ServedModel, load_model, train_model
+from toolkit.backend.served import ServedModel, load_model, train_model
 from toolkit.backend.training import TrainingSetup
 from toolkit.dataset.load import load_release
 from toolkit.model import Document

@@ -7,7 +7,7 @@ import pytest
 from toolkit.baselines import ENTITY_EXTRACTORS, RELATION_EXTRACTORS
 from toolkit.baselines.base import Example
 from toolkit.formats.conll import read_corpus
-from toolkit.model import Annotation, Document, Provenance, Relation, Span
+from toolkit.model import Document, Layer, Provenance, Relation, Span
 from toolkit.schema import Schema
 from toolkit.scoring.entities import score_entities
 
@@ -57,9 +57,7 @@ def _relation_corpus() -> list[Example]:
         examples.append(
             (
                 doc,
-                Annotation(
-                    doc.id, "gold", "", (p, o, g), (Relation("r", "p", "o", "works_for"),), Provenance("x"), "gold"
-                ),
+                Layer(doc.id, "gold", "", (p, o, g), (Relation("r", "p", "o", "works_for"),), Provenance("x"), "gold"),
             )
         )
     return examples
@@ -83,7 +81,7 @@ def test_the_pair_classifier_grid_equals_fitting_each_setting_alone(schema: Sche
     import numpy as np
 
     from toolkit.baselines import fit_tuned_relations
-    from toolkit.baselines.relations import PairClassifier
+    from toolkit.baselines.pairs import PairClassifier
     from toolkit.scoring.labels import LabelRule
 
     data = _relation_corpus()

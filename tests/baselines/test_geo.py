@@ -10,8 +10,8 @@ import pytest
 
 from toolkit.baselines.base import Example
 from toolkit.baselines.geo import geo_source, lies_in
-from toolkit.baselines.relations import PairClassifier, PairContext, pair_features
-from toolkit.model import Annotation, Document, Provenance, Relation, Span
+from toolkit.baselines.pairs import PairClassifier, PairContext, pair_features
+from toolkit.model import Document, Layer, Provenance, Relation, Span
 from toolkit.schema import Schema, load_schema
 
 CONLL04_SCHEMA = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "conll04" / "schema.yaml"
@@ -52,7 +52,7 @@ def _places(n: int) -> list[Example]:
         )
         rels = (Relation("r", "a", "b", "Located_In"),) if i % 2 == 0 else ()
         doc = Document(f"d{i}", text)
-        out.append((doc, Annotation(doc.id, "gold", "", spans, rels, Provenance("x"), "gold")))
+        out.append((doc, Layer(doc.id, "gold", "", spans, rels, Provenance("x"), "gold")))
     return out
 
 
@@ -87,7 +87,7 @@ def test_an_indonesian_pair_classifier_has_no_place_features(schema: Schema) -> 
     data = [
         (
             Document(f"d{i}", text),
-            Annotation(
+            Layer(
                 f"d{i}", "gold", "", spans, (Relation("r", "p", "o", "works_for"),) if i % 2 else (), Provenance("x")
             ),
         )

@@ -22,7 +22,7 @@ from toolkit.dataset.minhash import near_duplicate_groups
 from toolkit.dataset.release import ReleaseError, ReleaseResult, release, verify
 from toolkit.dataset.splits import plan_splits
 from toolkit.errors import ToolkitError
-from toolkit.model import Annotation, Document, Provenance, Relation, Span, layer_to_dict
+from toolkit.model import Document, Layer, Provenance, Relation, Span, layer_to_dict
 from toolkit.schema import Schema
 from toolkit.seeds import document_to_record
 
@@ -50,7 +50,7 @@ def make_inputs(tmp: Path, docs: list[tuple[str, str, list[Span], list[Relation]
     for doc_id, text, spans, rels in docs:
         doc = Document(doc_id, text, {"outlet": "test", "date": None, "source": {"file": f"{doc_id}.txt"}})
         records.append(document_to_record(doc))
-        layer = Annotation(doc_id, "gold", "", tuple(spans), tuple(rels), Provenance("x"), "gold")
+        layer = Layer(doc_id, "gold", "", tuple(spans), tuple(rels), Provenance("x"), "gold")
         lines.append(
             {
                 "document": {"id": doc_id, "text": text, "metadata": {}},

@@ -71,7 +71,7 @@ def running_backend(live: LiveServer, tmp: Path, title: str, retrain_every: int 
     """`toolkit ls backend` in a subprocess on a free port, serving a CRF + pair classifier trained on a
     small idner-news-2k release; it pulls ``title`` from ``live`` to retrain. Stopped by its pid."""
     from tests.conftest import idner_release
-    from toolkit.backend.model import train_model
+    from toolkit.backend.served import train_model
     from toolkit.dataset.load import load_release
     from toolkit.schema import load_schema
 

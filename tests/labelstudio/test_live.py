@@ -15,7 +15,7 @@ from toolkit.errors import LabelStudioError
 from toolkit.labelstudio.client import connect
 from toolkit.labelstudio.pull import pull
 from toolkit.labelstudio.push import push
-from toolkit.model import Annotation, Document, Provenance, Span
+from toolkit.model import Document, Layer, Provenance, Span
 from toolkit.predictions import write_predictions
 from toolkit.schema import load_schema
 from toolkit.seeds import ARTICLES_FILE, document_to_record, load_articles
@@ -53,7 +53,7 @@ def project(live: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> dict[
     schema = load_schema(REPO / "schemas" / "schema.yaml")
     conn = connect(live.url, live.token)
     start = EMOJI_TEXT.index("Joko")
-    pred = Annotation(
+    pred = Layer(
         EMOJI.id,
         "rules-0.1",
         "",
@@ -101,7 +101,7 @@ def test_push_created_project_tasks_and_predictions(project: dict[str, Any]) -> 
 
 def test_push_twice_imports_nothing(live: LiveServer, project: dict[str, Any]) -> None:
     conn = connect(live.url, live.token)
-    pred = Annotation(EMOJI.id, "rules-0.1", "", (), (), Provenance("p"), "prediction")
+    pred = Layer(EMOJI.id, "rules-0.1", "", (), (), Provenance("p"), "prediction")
     again = push(conn, project["schema"], [SEED, EMOJI, CRLF], title=TITLE, predictions=[pred])
     assert not again.project_created and not again.config_updated
     assert (again.tasks_imported, again.tasks_already_there) == (0, 3)
@@ -172,11 +172,7 @@ def test_cli_push_and_pull_never_show_the_key(
     project_copy(tmp_path, monkeypatch, ("schemas", "seeds"))
     start = SEED.text.index("Haiyani Rumondang")
     write_predictions(
-        [
-            Annotation(
-                SEED.id, "cli-model", "", (Span("s1", start, start + 17, "PER"),), (), Provenance("x"), "prediction"
-            )
-        ],
+        [Layer(SEED.id, "cli-model", "", (Span("s1", start, start + 17, "PER"),), (), Provenance("x"), "prediction")],
         tmp_path / "preds.jsonl",
     )
     runner = CliRunner()

@@ -4,7 +4,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from toolkit.model import Annotation, Document, Provenance, Relation, Span, layer_to_dict
+from toolkit.model import Document, Layer, Provenance, Relation, Span, layer_to_dict
 from toolkit.quality.corpus import QaDoc
 from toolkit.text.tokens import doc_tokens
 
@@ -20,7 +20,7 @@ def make_doc(
 ) -> QaDoc:
     spans = tuple(Span(f"s{k}", a, b, lab) for k, (a, b, lab) in enumerate(ents, 1))
     relations = tuple(Relation(f"r{k}", f"s{h + 1}", f"s{t + 1}", lab) for k, (h, t, lab) in enumerate(rels, 1))
-    gold = Annotation(doc_id, "gold", "", spans, relations, Provenance("test"), "gold")
+    gold = Layer(doc_id, "gold", "", spans, relations, Provenance("test"), "gold")
     doc = Document(doc_id, text, {"split": split})
     return QaDoc(doc, gold, split, tuple(doc_tokens(text)))
 

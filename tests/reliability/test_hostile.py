@@ -17,7 +17,7 @@ from toolkit.annotations.results import export_task
 from toolkit.dataset.release import ReleaseError, release
 from toolkit.labelstudio.pull import _slug
 from toolkit.labelstudio.tasks import build_tasks
-from toolkit.model import Annotation, Document, Provenance, Relation, Span
+from toolkit.model import Document, Layer, Provenance, Relation, Span
 from toolkit.schema import label_config, parse_schema
 from toolkit.seeds import document_to_record
 
@@ -52,7 +52,7 @@ def test_hostile_labels_and_text_round_trip(tmp_path: Path) -> None:
         Span("s2", b, b + 5, HOSTILE_LABELS[2]),
         Span("s3", TEXT.index("😀"), TEXT.index("😀") + 2, HOSTILE_LABELS[5]),
     )
-    layer = Annotation(
+    layer = Layer(
         "h1", "user:1", "", spans, (Relation("r", "s1", "s2", "located_in"),), Provenance("x", annotation_id=3)
     )
     export = tmp_path / "hostile.json"
@@ -73,7 +73,7 @@ def test_hostile_text_through_the_dataset(tmp_path: Path, schema: object) -> Non
     real = load_schema(REPO / "schemas" / "schema.yaml")
     doc = Document("h1", TEXT, {"outlet": "x", "source": {"file": "h.txt"}})
     a = TEXT.index("Jenewa")
-    layer = Annotation("h1", "user:1", "", (Span("s1", a, a + 6, "GPE"),), (), Provenance("x", annotation_id=1))
+    layer = Layer("h1", "user:1", "", (Span("s1", a, a + 6, "GPE"),), (), Provenance("x", annotation_id=1))
     export = tmp_path / "e.json"
     export.write_text(
         json.dumps([export_task(1, TEXT, [layer], real, {"article_id": "h1"})], ensure_ascii=False), encoding="utf-8"

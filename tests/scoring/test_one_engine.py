@@ -19,7 +19,7 @@ from sklearn.metrics import cohen_kappa_score
 from toolkit.annotations.agreement import agreement
 from toolkit.benchmarks.score import score_files
 from toolkit.cli import main
-from toolkit.model import Annotation, Document, Provenance, Relation, Span, layer_to_dict
+from toolkit.model import Document, Layer, Provenance, Relation, Span, layer_to_dict
 from toolkit.predictions import write_predictions
 from toolkit.schema import Schema
 from toolkit.scoring.entities import ents_of
@@ -35,7 +35,7 @@ RELATIONS = {("PER", "ROLE"): "has_role", ("PER", "ORG"): "works_for", ("ORG", "
 
 
 @st.composite
-def layers(draw: st.DrawFn, who: str, doc: str) -> Annotation:
+def layers(draw: st.DrawFn, who: str, doc: str) -> Layer:
     """Non-overlapping spans on word boundaries, and schema-valid relations between them."""
     n = draw(st.integers(0, 6))
     cuts = sorted(draw(st.sets(st.integers(0, len(WORDS) - 1), min_size=0, max_size=2 * n)))
@@ -49,10 +49,10 @@ def layers(draw: st.DrawFn, who: str, doc: str) -> Annotation:
             label = RELATIONS.get((h.label, t.label))
             if label and h.id != t.id and draw(st.booleans()):
                 rels.append(Relation(f"r{len(rels)}", h.id, t.id, label))
-    return Annotation(doc, who, "", tuple(spans), tuple(rels), Provenance("test"))
+    return Layer(doc, who, "", tuple(spans), tuple(rels), Provenance("test"))
 
 
-def _gold_file(path: Path, layers_by_doc: list[Annotation]) -> None:
+def _gold_file(path: Path, layers_by_doc: list[Layer]) -> None:
     with path.open("w", encoding="utf-8") as fh:
         for layer in layers_by_doc:
             rec = {
@@ -91,7 +91,7 @@ def test_agree_equals_score_for_any_two_layers(
     report = agreement([(Document(d, TEXT), [x, y]) for d, x, y in zip(docs, a, b, strict=True)], schema, resamples=50)
     _gold_file(tmp_path / "a.jsonl", a)
     write_predictions(
-        [Annotation(x.document_id, "b", "", x.spans, x.relations, x.provenance, "prediction") for x in b],
+        [Layer(x.document_id, "b", "", x.spans, x.relations, x.provenance, "prediction") for x in b],
         tmp_path / "b.jsonl",
     )
     scored = score_files(tmp_path / "a.jsonl", tmp_path / "b.jsonl", schema, resamples=50).to_json_dict()
@@ -100,11 +100,11 @@ def test_agree_equals_score_for_any_two_layers(
 
 def test_no_relations_anywhere_is_the_same_empty_score_in_both(schema: Schema, tmp_path: Path) -> None:
     """The old disagreement: agree said relation F1 1.0 and score 0.0 when nobody drew a relation."""
-    a = Annotation("d0", "user:1", "", (Span("s", 0, 7, "ROLE"),), (), Provenance("t"))
-    b = Annotation("d0", "user:2", "", (Span("s", 0, 7, "ROLE"),), (), Provenance("t"))
+    a = Layer("d0", "user:1", "", (Span("s", 0, 7, "ROLE"),), (), Provenance("t"))
+    b = Layer("d0", "user:2", "", (Span("s", 0, 7, "ROLE"),), (), Provenance("t"))
     report = agreement([(Document("d0", TEXT), [a, b])], schema).to_dict()
     _gold_file(tmp_path / "a.jsonl", [a])
-    write_predictions([Annotation("d0", "b", "", b.spans, (), b.provenance, "prediction")], tmp_path / "b.jsonl")
+    write_predictions([Layer("d0", "b", "", b.spans, (), b.provenance, "prediction")], tmp_path / "b.jsonl")
     scored = score_files(tmp_path / "a.jsonl", tmp_path / "b.jsonl", schema).to_json_dict()
     assert report["overall"]["relation"]["f1_pooled"] == scored["relations"]["strict"]["micro"]["f1"] == 0.0
     assert scored["relations"]["strict"]["micro"]["empty"] is True
@@ -123,8 +123,8 @@ def test_agree_and_score_commands_agree(schema: Schema, tmp_path: Path) -> None:
                 spans_a.append(Span(f"a{k}", s, e, label))
                 if rng.random() < 0.8:
                     spans_b.append(Span(f"b{k}", s, e, label if rng.random() < 0.8 else rng.choice(LABELS)))
-        a = Annotation(f"d{i}", "user:1", "", tuple(spans_a), (), Provenance("t", task_id=i, annotation_id=1))
-        b = Annotation(f"d{i}", "user:2", "", tuple(spans_b), (), Provenance("t", task_id=i, annotation_id=2))
+        a = Layer(f"d{i}", "user:1", "", tuple(spans_a), (), Provenance("t", task_id=i, annotation_id=1))
+        b = Layer(f"d{i}", "user:2", "", tuple(spans_b), (), Provenance("t", task_id=i, annotation_id=2))
         docs.append(Document(f"d{i}", TEXT))
         a_layers.append(a)
         b_layers.append(b)

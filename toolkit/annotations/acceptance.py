@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.annotations.layers import read_layers
-from toolkit.model import Annotation
+from toolkit.model import Layer
 
 SPAN_OUTCOMES = ("kept", "relabelled", "moved", "deleted", "added")
 RELATION_OUTCOMES = ("kept", "relabelled", "deleted", "added")
 
 
-def _match_spans(pred: Annotation, ann: Annotation, by_id: bool) -> tuple[dict[str, str], Counter[str]]:
+def _match_spans(pred: Layer, ann: Layer, by_id: bool) -> tuple[dict[str, str], Counter[str]]:
     """Predicted span id -> annotation span id it became; and the span outcomes."""
     out: Counter[str] = Counter()
     became: dict[str, str] = {}
@@ -57,7 +57,7 @@ def _match_spans(pred: Annotation, ann: Annotation, by_id: bool) -> tuple[dict[s
     return became, out
 
 
-def _match_relations(pred: Annotation, ann: Annotation, became: dict[str, str]) -> Counter[str]:
+def _match_relations(pred: Layer, ann: Layer, became: dict[str, str]) -> Counter[str]:
     out: Counter[str] = Counter()
     ann_rel = {(r.head, r.tail): r.label for r in ann.relations}
     used: set[tuple[str, str]] = set()

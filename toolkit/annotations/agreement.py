@@ -29,7 +29,7 @@ from toolkit._gc import gc_paused
 from toolkit._workers import worker_pool
 from toolkit.annotations.layers import open_layers, parse_layers_line
 from toolkit.errors import ToolkitError
-from toolkit.model import Annotation, Document
+from toolkit.model import Document, Layer
 from toolkit.schema import Schema
 from toolkit.scoring.entities import HALF_CREDIT, ents_of
 from toolkit.scoring.intervals import bootstrap
@@ -91,8 +91,8 @@ class _Chunk:
     skipped: int = 0
 
 
-def _humans(doc: Document, layers: Sequence[Annotation]) -> dict[str, Annotation]:
-    out: dict[str, Annotation] = {}
+def _humans(doc: Document, layers: Sequence[Layer]) -> dict[str, Layer]:
+    out: dict[str, Layer] = {}
     for layer in layers:
         if layer.kind != "annotation":
             continue
@@ -105,14 +105,14 @@ def _humans(doc: Document, layers: Sequence[Annotation]) -> dict[str, Annotation
     return out
 
 
-def _score_chunk(items: Sequence[tuple[Document, Sequence[Annotation]]], schema: Schema) -> _Chunk:
+def _score_chunk(items: Sequence[tuple[Document, Sequence[Layer]]], schema: Schema) -> _Chunk:
     """Counts of every pair on a chunk of documents (the unit of work)."""
     rule = LabelRule.from_schema(schema)
     symmetric = [r.label for r in schema.relations if not r.directed]
     label_ids = {label: i for i, label in enumerate(schema.entity_labels, 1)}
     k = len(label_ids) + 1
     out = _Chunk()
-    collected: dict[tuple[str, str], tuple[list[int], list[Annotation], list[Annotation], list[Arr]]] = {}
+    collected: dict[tuple[str, str], tuple[list[int], list[Layer], list[Layer], list[Arr]]] = {}
     for doc, layers in items:
         humans = _humans(doc, layers)
         if len(humans) < 2:
@@ -146,7 +146,7 @@ def _score_chunk(items: Sequence[tuple[Document, Sequence[Annotation]]], schema:
     return out
 
 
-def _chunks(docs: Iterable[tuple[Document, Sequence[Annotation]]], schema: Schema) -> Iterator[_Chunk]:
+def _chunks(docs: Iterable[tuple[Document, Sequence[Layer]]], schema: Schema) -> Iterator[_Chunk]:
     it = iter(docs)
     while batch := list(islice(it, CHUNK)):
         yield _score_chunk(batch, schema)
@@ -177,7 +177,7 @@ def agreement_file(path: Path, schema: Schema, *, resamples: int = 1000, seed: i
 
 
 def agreement(
-    docs: Iterable[tuple[Document, Sequence[Annotation]]],
+    docs: Iterable[tuple[Document, Sequence[Layer]]],
     schema: Schema,
     *,
     resamples: int = 1000,

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from toolkit.model import Annotation, Document, GoldRecord, Provenance, Relation, Span
+from toolkit.model import Document, GoldRecord, Layer, Provenance, Relation, Span
 from toolkit.schema import Schema
 
 SpanKey = tuple[int, int, str]
@@ -27,7 +27,7 @@ def _span_key(s: Span) -> SpanKey:
     return (s.start, s.end, s.label)
 
 
-def _rel_keys(layer: Annotation, symmetric: set[str]) -> dict[RelKey, Relation]:
+def _rel_keys(layer: Layer, symmetric: set[str]) -> dict[RelKey, Relation]:
     spans = {s.id: _span_key(s) for s in layer.spans}
     keys = {}
     for r in layer.relations:
@@ -38,9 +38,7 @@ def _rel_keys(layer: Annotation, symmetric: set[str]) -> dict[RelKey, Relation]:
     return keys
 
 
-def _support(
-    layers: Sequence[Annotation], symmetric: set[str]
-) -> tuple[dict[SpanKey, list[str]], dict[RelKey, list[str]]]:
+def _support(layers: Sequence[Layer], symmetric: set[str]) -> tuple[dict[SpanKey, list[str]], dict[RelKey, list[str]]]:
     spans: dict[SpanKey, list[str]] = defaultdict(list)
     rels: dict[RelKey, list[str]] = defaultdict(list)
     for layer in layers:
@@ -51,7 +49,7 @@ def _support(
     return spans, rels
 
 
-def adjudicate(document: Document, layers: Sequence[Annotation], schema: Schema) -> GoldRecord | None:
+def adjudicate(document: Document, layers: Sequence[Layer], schema: Schema) -> GoldRecord | None:
     """The gold layer of one document from its human layers (None if it has none)."""
     humans = sorted(
         (x for x in layers if x.kind == "annotation"), key=lambda x: (x.provenance.annotation_id or 0, x.annotator)
@@ -116,7 +114,7 @@ def adjudicate(document: Document, layers: Sequence[Annotation], schema: Schema)
     ids = {key: f"g{i}" for i, key in enumerate(ordered, 1)}
     spans = tuple(Span(ids[k], k[0], k[1], k[2]) for k in ordered)
     relations = tuple(Relation(f"gr{i}", ids[h], ids[t], label) for i, (h, t, label) in enumerate(sorted(keep_rels), 1))
-    gold = Annotation(
+    gold = Layer(
         document.id,
         "gold",
         "",
@@ -136,7 +134,7 @@ def adjudicate(document: Document, layers: Sequence[Annotation], schema: Schema)
     )
 
 
-def review_task(g: GoldRecord, layers: Sequence[Annotation], schema: Schema) -> dict[str, Any]:
+def review_task(g: GoldRecord, layers: Sequence[Layer], schema: Schema) -> dict[str, Any]:
     """A Label Studio task for a document with disagreements: the gold and each annotator's layer as predictions."""
     from toolkit.annotations.results import layer_to_result
 

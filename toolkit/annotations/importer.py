@@ -28,6 +28,7 @@ import orjson
 
 from toolkit._gc import gc_paused
 from toolkit._io import atomic_write_text, dumps, folders_removed_on_failure, sha256_file, write_failure
+from toolkit.annotations.import_report import AnnotationImportError, ImportReport, _Tally
 from toolkit.annotations.items import (
     _Built,
     _count_contents,
@@ -40,7 +41,6 @@ from toolkit.annotations.items import (
 )
 from toolkit.annotations.offsets import astral_positions
 from toolkit.annotations.reader import HOW_TO_EXPORT, PARSERS, Reparse, json_min_task, open_stream, tasks
-from toolkit.annotations.report import AnnotationImportError, ImportReport, _Tally
 from toolkit.annotations.validate import Problem, ResultChecker
 from toolkit.errors import OutputError, ToolkitError
 from toolkit.model import Document

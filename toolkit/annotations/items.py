@@ -18,8 +18,8 @@ from typing import Any
 
 from toolkit._io import dumps
 from toolkit.annotations.fastlane import fast_records
+from toolkit.annotations.import_report import ImportReport, _Tally
 from toolkit.annotations.reader import open_stream, tasks
-from toolkit.annotations.report import ImportReport, _Tally
 from toolkit.annotations.validate import Problem, ResultChecker
 from toolkit.errors import ToolkitError
 from toolkit.model import Provenance, layer_record, relation_records, span_records

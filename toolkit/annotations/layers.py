@@ -9,7 +9,7 @@ from typing import IO
 import orjson
 
 from toolkit.errors import ModelError, ToolkitError
-from toolkit.model import Annotation, Document, layer_from_dict
+from toolkit.model import Document, Layer, layer_from_dict
 
 
 def open_layers(path: Path) -> IO[bytes]:
@@ -22,7 +22,7 @@ def open_layers(path: Path) -> IO[bytes]:
         ) from None
 
 
-def read_layers(path: Path, *, min_annotators: int = 0) -> Iterator[tuple[Document, list[Annotation]]]:
+def read_layers(path: Path, *, min_annotators: int = 0) -> Iterator[tuple[Document, list[Layer]]]:
     """Yield ``(document, layers)`` per line; errors name the file and line.
 
     With ``min_annotators``, a document with fewer human layers is yielded without its layers (an
@@ -35,7 +35,7 @@ def read_layers(path: Path, *, min_annotators: int = 0) -> Iterator[tuple[Docume
             yield parse_layers_line(line, f"{path}, line {lineno}", min_annotators)
 
 
-def parse_layers_line(line: bytes, at: str, min_annotators: int = 0) -> tuple[Document, list[Annotation]]:
+def parse_layers_line(line: bytes, at: str, min_annotators: int = 0) -> tuple[Document, list[Layer]]:
     """One line of a layers file (see :func:`read_layers`); errors start with ``at``."""
     try:
         rec = orjson.loads(line)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from toolkit.model import Annotation
+from toolkit.model import Layer
 from toolkit.schema import Schema
 
 
 def layer_to_result(
-    layer: Annotation, text: str, schema: Schema, scores: Mapping[str, float] | None = None
+    layer: Layer, text: str, schema: Schema, scores: Mapping[str, float] | None = None
 ) -> list[dict[str, Any]]:
     """Label Studio regions (code-point offsets, ``value.text`` from the text) and relations: the one builder of
     the ``result`` lists the toolkit sends (predictions, review tasks, control gold, test exports).
@@ -46,7 +46,7 @@ def layer_to_result(
 
 
 def export_task(
-    task_id: int, text: str, layers: list[Annotation], schema: Schema, extra_data: dict[str, Any]
+    task_id: int, text: str, layers: list[Layer], schema: Schema, extra_data: dict[str, Any]
 ) -> dict[str, Any]:
     """A task in Label Studio's full-export shape holding these layers (annotations and predictions)."""
     annotations, predictions = [], []

@@ -35,7 +35,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from toolkit.backend.model import ServedModel, load_model
+from toolkit.backend.served import ServedModel, load_model
 from toolkit.backend.training import TrainingSetup, retrain
 from toolkit.errors import ToolkitError
 from toolkit.model import Document

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.annotations.gold_records import read_gold_records
-from toolkit.backend.model import train_model
+from toolkit.backend.served import train_model
 from toolkit.model import Example
 from toolkit.schema import Schema
 from toolkit.scoring.labels import LabelRule

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from toolkit.baselines.base import EntityExtractor, RelationExtractor
 from toolkit.baselines.crf import CrfTagger
 from toolkit.baselines.gazetteer import GazetteerExtractor
-from toolkit.baselines.relations import PairBaseline, PairClassifier
+from toolkit.baselines.pairs import PairBaseline, PairClassifier
 from toolkit.baselines.rules import RuleExtractor
 from toolkit.baselines.tuning import fit_tuned, fit_tuned_relations
 

@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 
 from toolkit._io import atomic_write_text, dumps
 from toolkit.errors import ToolkitError
-from toolkit.model import Annotation, Document, Example, Provenance, Relation, Span
+from toolkit.model import Document, Example, Layer, Provenance, Relation, Span
 from toolkit.schema import Schema
 
 
@@ -75,8 +75,8 @@ class Tunable(Protocol):
     def use(self, fitted: Any, setting: Setting) -> None: ...
 
 
-def as_layer(doc: Document, model: str, spans: Sequence[Span], relations: Sequence[Relation] = ()) -> Annotation:
-    return Annotation(
+def as_layer(doc: Document, model: str, spans: Sequence[Span], relations: Sequence[Relation] = ()) -> Layer:
+    return Layer(
         doc.id, model, "", tuple(spans), tuple(relations), Provenance("predicted", model_version=model), "prediction"
     )
 

@@ -26,7 +26,7 @@ from toolkit.baselines.base import (
     spans_in_order,
     write_config,
 )
-from toolkit.baselines.features import case_source, cluster_source, gazetteer_tags, place_tags, token_features
+from toolkit.baselines.crf_features import case_source, cluster_source, gazetteer_tags, place_tags, token_features
 from toolkit.baselines.gazetteer import MAX_LEN, learn_entries
 from toolkit.baselines.geo import GEO_LANGUAGES
 from toolkit.model import Document, Example, Span

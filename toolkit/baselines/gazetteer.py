@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from toolkit._io import atomic_write_text, dumps
 from toolkit.baselines.base import BaselineError, ConfigValue, read_config, spans_in_order, write_config
-from toolkit.baselines.features import gazetteer_tags
+from toolkit.baselines.crf_features import gazetteer_tags
 from toolkit.model import Document, Example, Span
 from toolkit.schema import Schema
 from toolkit.text.bio import bio_to_spans

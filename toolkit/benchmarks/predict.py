@@ -16,7 +16,7 @@ from toolkit.baselines import ENTITY_EXTRACTORS, RELATION_EXTRACTORS, fit_tuned,
 from toolkit.baselines.base import EntityExtractor, RelationExtractor, as_layer, record_training_data
 from toolkit.dataset.load import Release
 from toolkit.errors import ToolkitError
-from toolkit.model import Annotation, Document, Example
+from toolkit.model import Document, Example, Layer
 from toolkit.schema import Schema
 
 
@@ -58,7 +58,7 @@ def save_model(trained: Trained, folder: Path) -> None:
     record_training_data(folder, trained.release.about)
 
 
-def predict(trained: Trained, docs: Sequence[Document]) -> list[Annotation]:
+def predict(trained: Trained, docs: Sequence[Document]) -> list[Layer]:
     """Spans (and relations over them) of every document."""
     layers = []
     for doc in docs:
@@ -68,7 +68,7 @@ def predict(trained: Trained, docs: Sequence[Document]) -> list[Annotation]:
     return layers
 
 
-def predict_given_gold_entities(trained: Trained, examples: Sequence[Example]) -> list[Annotation]:
+def predict_given_gold_entities(trained: Trained, examples: Sequence[Example]) -> list[Layer]:
     """Relations over each document's gold spans (the leaderboard's ``test_given_gold_entities``)."""
     if trained.relations is None:
         raise ToolkitError("relations over the gold entities need a relation baseline (--relations NAME)")

@@ -25,14 +25,14 @@ from toolkit.benchmarks.results import (
 )
 from toolkit.dataset.load import SPLITS, Release, load_release
 from toolkit.errors import ToolkitError
-from toolkit.model import Annotation, Example, Span
+from toolkit.model import Example, Layer, Span
 from toolkit.schema import Schema
 from toolkit.scoring.labels import LabelRule
 from toolkit.scoring.report import score_layers
 
 
 def _entity_split(
-    gold: Sequence[Example], pred: Sequence[Annotation], rule: LabelRule, resamples: int, seed: int
+    gold: Sequence[Example], pred: Sequence[Layer], rule: LabelRule, resamples: int, seed: int
 ) -> EntitySplit:
     scores = score_layers([g for _, g in gold], pred, rule)
     return EntitySplit(

@@ -17,7 +17,7 @@ from typing import Any
 
 from toolkit.annotations.gold_records import read_gold_records
 from toolkit.errors import ModelError, ToolkitError
-from toolkit.model import Annotation, Document, Provenance
+from toolkit.model import Document, Layer, Provenance
 from toolkit.predictions import PredictionError, read_prediction_set
 from toolkit.schema import Schema
 from toolkit.scoring.intervals import paired_test
@@ -34,7 +34,7 @@ class ScoreInputError(ToolkitError):
 class Side:
     """Layers by document id, with the texts (when the file has them) and what was dropped."""
 
-    layers: dict[str, Annotation]
+    layers: dict[str, Layer]
     texts: dict[str, str]
     rule: LabelRule | None
     skipped: dict[str, int]
@@ -54,7 +54,7 @@ def _first_record(path: Path, role: str) -> Any:
 
 
 def _gold_records(path: Path, schema: Schema) -> Side:
-    layers: dict[str, Annotation] = {}
+    layers: dict[str, Layer] = {}
     texts: dict[str, str] = {}
     declared = []
     entity_labels, relation_labels = set(schema.entity_labels), set(schema.relation_labels)
@@ -108,7 +108,7 @@ def read_side(
     return Side({x.document_id: x for x in preds.layers}, {}, None, dict(preds.skipped))
 
 
-def _aligned(gold: Side, pred: Side, path: Path, schema: Schema) -> tuple[list[Annotation], int]:
+def _aligned(gold: Side, pred: Side, path: Path, schema: Schema) -> tuple[list[Layer], int]:
     extra = sorted(set(pred.layers) - set(gold.layers))
     if extra:
         raise ScoreInputError(
@@ -121,7 +121,7 @@ def _aligned(gold: Side, pred: Side, path: Path, schema: Schema) -> tuple[list[A
         layer = pred.layers.get(doc_id)
         if layer is None:
             missing += 1  # a document without a prediction line predicts nothing
-            layer = Annotation(doc_id, "none", "", (), (), Provenance(str(path)), "prediction")
+            layer = Layer(doc_id, "none", "", (), (), Provenance(str(path)), "prediction")
         text = gold.texts.get(doc_id)
         if text is not None:
             try:

@@ -58,8 +58,8 @@ def annotations_import(
     """Validate a Label Studio JSON export and write normalised layers."""
     from tqdm import tqdm
 
+    from toolkit.annotations.import_report import AnnotationImportError
     from toolkit.annotations.importer import import_export
-    from toolkit.annotations.report import AnnotationImportError
     from toolkit.schema import load_schema
     from toolkit.seeds import ARTICLES_FILE, load_articles
 

@@ -55,7 +55,7 @@ def ls_backend(
     import uvicorn
 
     from toolkit.backend.app import Backend, make_app
-    from toolkit.backend.model import load_model, train_model
+    from toolkit.backend.served import load_model, train_model
     from toolkit.backend.training import TrainingSetup
     from toolkit.dataset.load import load_release
     from toolkit.labelstudio.client import KEY_ENV, URL_ENV

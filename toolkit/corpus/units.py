@@ -20,7 +20,7 @@ from typing import Any
 
 from toolkit._io import atomic_write_text, dumps, jsonl_text, sha256_file
 from toolkit.errors import ToolkitError
-from toolkit.model import Annotation, Document, GoldRecord, Provenance, Relation, Span
+from toolkit.model import Document, GoldRecord, Layer, Provenance, Relation, Span
 from toolkit.schema import Schema
 
 DUPLICATES = ("merge", "keep-all")
@@ -63,7 +63,7 @@ def from_tokens(
 
 def unit_example(
     unit: Unit, doc_id: str, split: str, spans: Sequence[tuple[int, int, str]], rels: Sequence[tuple[int, int, str]]
-) -> tuple[Document, Annotation]:
+) -> tuple[Document, Layer]:
     """The document and gold layer of a unit (spans and relations as mapped)."""
     meta: dict[str, Any] = {
         "outlet": None,
@@ -74,7 +74,7 @@ def unit_example(
     }
     if unit.token_offsets is not None:
         meta["token_offsets"] = [list(x) for x in unit.token_offsets]
-    layer = Annotation(
+    layer = Layer(
         doc_id,
         "gold",
         "",

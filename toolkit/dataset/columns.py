@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from toolkit.model import Annotation, Document
+from toolkit.model import Document, Layer
 from toolkit.text.bio import Offsets
 
 
@@ -75,7 +75,7 @@ class ColumnBatch:
     def add(
         self,
         doc: Document,
-        gold: Annotation,
+        gold: Layer,
         span_support: Mapping[str, Sequence[str]],
         relation_support: Mapping[str, Sequence[str]],
         tokens: Sequence[str],

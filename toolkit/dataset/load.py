@@ -10,7 +10,7 @@ from typing import Any
 
 from toolkit._io import sha256_file
 from toolkit.errors import ToolkitError
-from toolkit.model import Annotation, Document, Example, Provenance, Relation, Span
+from toolkit.model import Document, Example, Layer, Provenance, Relation, Span
 from toolkit.scoring.labels import LabelRule
 
 SPLITS = ("train", "validation", "test")
@@ -75,5 +75,5 @@ def load_release(path: Path) -> Release:
             doc = Document(row["id"], row["text"], meta)
             spans = tuple(Span(e["id"], e["start"], e["end"], ents[e["label"]]) for e in row["entities"])
             relations = tuple(Relation(r["id"], r["head"], r["tail"], rels[r["label"]]) for r in row["relations"])
-            splits[split].append((doc, Annotation(doc.id, "gold", "", spans, relations, Provenance(str(path)), "gold")))
+            splits[split].append((doc, Layer(doc.id, "gold", "", spans, relations, Provenance(str(path)), "gold")))
     return Release(manifest["name"], manifest["version"], sha256_file(path / "manifest.json"), splits, manifest)

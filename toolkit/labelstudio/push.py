@@ -15,7 +15,7 @@ from toolkit.annotations.results import layer_to_result
 from toolkit.errors import LabelStudioError
 from toolkit.labelstudio.client import Connection, Progress, call, find_project, translate_errors
 from toolkit.labelstudio.tasks import build_task, text_sha256
-from toolkit.model import Annotation, Document
+from toolkit.model import Document, Layer
 from toolkit.schema import TEXT_FIELD, Schema, label_config
 
 BATCH = 100
@@ -122,7 +122,7 @@ def push(
     *,
     title: str,
     project_id: int | None = None,
-    predictions: Sequence[Annotation] = (),
+    predictions: Sequence[Layer] = (),
     progress: Progress | None = None,
     instructions: str | None = None,
 ) -> PushReport:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from toolkit.annotations.gold_records import read_gold_records
 from toolkit.errors import ToolkitError
-from toolkit.model import Annotation, Document, Span
+from toolkit.model import Document, Layer, Span
 from toolkit.text.bio import token_range
 from toolkit.text.tokens import doc_tokens
 
@@ -22,7 +22,7 @@ class QaDoc:
     """A document with its gold layer, its split and its tokens (character offsets)."""
 
     document: Document
-    gold: Annotation
+    gold: Layer
     split: str
     tokens: tuple[tuple[int, int], ...]
 
@@ -35,7 +35,7 @@ class QaDoc:
         return self.tokens[i][0], self.tokens[j - 1][1]
 
 
-def _qa_doc(document: Document, gold: Annotation, split: str) -> QaDoc:
+def _qa_doc(document: Document, gold: Layer, split: str) -> QaDoc:
     return QaDoc(document, gold, split, tuple(doc_tokens(document.text, document.metadata)))
 
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from toolkit.errors import ToolkitError
 from toolkit.quality.corpus import QaDoc, load_corpus
-from toolkit.quality.model import model_disagreement
-from toolkit.quality.relations import relation_patterns
+from toolkit.quality.cross_validated import model_disagreement
+from toolkit.quality.relation_patterns import relation_patterns
 from toolkit.quality.suspects import Suspect, merge_and_rank
 from toolkit.quality.variation import boundary_variation, label_variation
 from toolkit.schema import Schema

@@ -16,13 +16,13 @@ from dataclasses import replace
 from typing import Any
 
 from toolkit.annotations.results import layer_to_result
-from toolkit.model import Annotation, Relation, Span
+from toolkit.model import Layer, Relation, Span
 from toolkit.quality.corpus import QaDoc
 from toolkit.quality.suspects import NOT_AN_ENTITY, Suspect
 from toolkit.schema import Schema
 
 
-def _suggested(gold: Annotation, items: Sequence[Suspect]) -> tuple[Annotation, dict[str, list[str]]]:
+def _suggested(gold: Layer, items: Sequence[Suspect]) -> tuple[Layer, dict[str, list[str]]]:
     spans = {s.id: s for s in gold.spans}
     by_extent = {(s.start, s.end, s.label): s.id for s in gold.spans}
     notes: dict[str, list[str]] = defaultdict(list)

@@ -21,7 +21,9 @@ from toolkit.scoring.relations import RELATION_MODES, RelationScores, score_rela
 from toolkit.scoring.results import EntityModes, LabelsScored, NotAnnotatedCounts, RelationModes, ScoreReport
 
 
-class Layer(Protocol):
+class LayerLike(Protocol):
+    """Anything with spans and relations (a layer, or a view of one)."""
+
     @property
     def spans(self) -> Sequence[Span]: ...
     @property
@@ -64,8 +66,8 @@ class Scores:
 
 
 def score_layers(
-    gold: Sequence[Layer],
-    pred: Sequence[Layer],
+    gold: Sequence[LayerLike],
+    pred: Sequence[LayerLike],
     rule: LabelRule,
     symmetric: Collection[str] = (),
     entity_modes: Sequence[str] = tuple(ENTITY_MODES),

@@ -40,7 +40,7 @@ from toolkit.baselines.rules import RuleExtractor  # noqa: E402
 from toolkit.labelstudio import server as ls_server  # noqa: E402
 from toolkit.labelstudio.client import connect  # noqa: E402
 from toolkit.labelstudio.push import push  # noqa: E402
-from toolkit.model import Annotation, Document, Provenance  # noqa: E402
+from toolkit.model import Document, Layer, Provenance  # noqa: E402
 from toolkit.schema import load_schema  # noqa: E402
 from toolkit.seeds import article_id, load_articles  # noqa: E402
 
@@ -91,8 +91,7 @@ def main() -> None:
     rules = RuleExtractor()
     rules.fit([], schema)
     preds = [
-        Annotation(d.id, "rules@0.1", "", tuple(rules.predict_spans(d)), (), Provenance("rules"), "prediction")
-        for d in docs
+        Layer(d.id, "rules@0.1", "", tuple(rules.predict_spans(d)), (), Provenance("rules"), "prediction") for d in docs
     ]
     work = Path(tempfile.mkdtemp(prefix="real-exports-"))
     exe = ls_server.ensure_installed()

@@ -1,95 +1,24 @@
-"""Seed ingestion: scraped news pages in, clean article documents out.
+"""Scraped pages in, clean article documents out: decoding, HTML extraction (trafilatura), the outlet's cuts,
+the dateline, and the article's id.
 
-Outlet rules are data (``seeds/outlets.yaml``): a profile says how to recognise an outlet's
-pages, which prefix to cut, where page chrome begins and how the dateline is written.
-Normalisation is conservative (NFC, LF line ends, no trailing whitespace) and never
-rewrites a word. Each article's id is derived from its normalised body text. HTML pages are
-extracted by trafilatura first.
-
-(Just over 400 lines: profiles, decoding, extraction, cleaning and the store are one stage that
-every page goes through in order.)
+Normalisation is conservative (NFC, LF line ends, no trailing whitespace) and never rewrites a word. Each
+article's id is derived from its normalised body text.
 """
 
 from __future__ import annotations
 
 import codecs
 import datetime as dt
-import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Annotated, Any
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
-
-from toolkit._io import atomic_write_bytes, atomic_write_text, dumps, jsonl_text, sha256_bytes
+from toolkit._io import sha256_bytes
 from toolkit.errors import SeedError
 from toolkit.model import Document
-
-DEFAULT_SEEDS_DIR = Path("seeds")
-DEFAULT_PROFILES_PATH = DEFAULT_SEEDS_DIR / "outlets.yaml"
-ARTICLES_FILE = "articles.jsonl"
-RAW_DIR = "raw"
-
-# Indonesian weekday names -> datetime.weekday() numbers, to check datelines.
-_WEEKDAYS = {"Senin": 0, "Selasa": 1, "Rabu": 2, "Kamis": 3, "Jumat": 4, "Jum'at": 4, "Sabtu": 5, "Minggu": 6}
-
-
-class OutletProfile(BaseModel):
-    """How to find the body of one outlet's pages (see ``seeds/outlets.yaml``)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: Annotated[str, StringConstraints(min_length=1)]
-    outlet: str | None = None
-    detect: str | None = None
-    prefix: str | None = None
-    chrome_headings: tuple[str, ...] = ()
-    related_headings: tuple[str, ...] = ()
-    bullet: str | None = None
-    dateline: str | None = None
-    min_body_chars: int = 200
-
-    @field_validator("detect", "prefix", "bullet", "dateline")
-    @classmethod
-    def _compiles(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression: {exc}") from None
-        return value
-
-
-class OutletProfiles(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    profiles: tuple[OutletProfile, ...] = ()
-    generic: OutletProfile
-
-    def pick(self, page: str) -> OutletProfile:
-        """The first profile whose ``detect`` pattern matches the start of the page, else generic."""
-        for profile in self.profiles:
-            if profile.detect and re.match(profile.detect, page):
-                return profile
-        return self.generic
-
-
-def load_profiles(path: Path = DEFAULT_PROFILES_PATH) -> OutletProfiles:
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return OutletProfiles.model_validate(data)
-    except OSError as exc:
-        raise SeedError(f"{path}: cannot read outlet profiles ({exc.strerror}); pass --profiles PATH") from exc
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise SeedError(f"{path}: outlet profiles are not valid UTF-8 YAML: {exc}") from None
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise SeedError(f"{path}: invalid outlet profiles: {problems}") from None
+from toolkit.seeds.profiles import WEEKDAYS, OutletProfile, OutletProfiles
 
 
 def normalise(text: str) -> str:
@@ -194,7 +123,7 @@ def _parse_dateline(body: str, profile: OutletProfile, source: str) -> tuple[str
         return match.group(0), None, [f"{source}: dateline {match.group(0)!r} is not a valid date; date left empty"]
     warnings = []
     weekday = parts.get("weekday")
-    if weekday in _WEEKDAYS and _WEEKDAYS[weekday] != date.weekday():
+    if weekday in WEEKDAYS and WEEKDAYS[weekday] != date.weekday():
         warnings.append(
             f"{source}: dateline {match.group(0)!r} says {weekday} but {date.isoformat()} is a "
             f"{date.strftime('%A')}; the date is kept as written"
@@ -300,113 +229,3 @@ def page_to_document(raw: bytes, source_name: str, profiles: OutletProfiles) -> 
         metadata["html"] = {k: v for k, v in page.html.items() if k != "extractor"}
         metadata["source"]["extractor"] = page.html["extractor"]
     return Document(article_id(page.body), page.body, metadata), page
-
-
-# --- the article store -------------------------------------------------------------------------
-
-
-def document_to_record(doc: Document) -> dict[str, Any]:
-    return {"id": doc.id, "text": doc.text, "metadata": json.loads(dumps(dict(doc.metadata)))}
-
-
-def iter_articles(path: Path) -> Iterator[Document]:
-    """The articles of ``articles.jsonl``, one at a time; a missing file is an empty store."""
-    path = Path(path)
-    if not path.exists():
-        return
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            try:
-                rec = json.loads(line)
-                doc = Document(rec["id"], rec["text"], rec.get("metadata", {}))
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise SeedError(f"{path}, line {lineno}: not an article record ({exc}); restore it from git") from None
-            yield doc
-
-
-def load_articles(path: Path) -> list[Document]:
-    """Read ``articles.jsonl``; a missing file is an empty store."""
-    return list(iter_articles(path))
-
-
-@dataclass(frozen=True)
-class FileResult:
-    path: str
-    article_id: str
-    status: str  # added | unchanged | updated | replaced | duplicate
-    chars: int
-    cut: Mapping[str, int]
-    warnings: tuple[str, ...]
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class IngestReport:
-    store: Path
-    files: tuple[FileResult, ...]
-    articles_total: int
-    counts: Mapping[str, int] = field(default_factory=dict)
-
-
-def ingest(
-    paths: Sequence[Path],
-    seeds_dir: Path = DEFAULT_SEEDS_DIR,
-    profiles: OutletProfiles | None = None,
-    *,
-    replace: bool = False,
-) -> IngestReport:
-    """Ingest scraped pages into ``seeds_dir/articles.jsonl`` (and copy each raw page to ``seeds_dir/raw``).
-
-    Everything is checked before anything is written: a bad file means no change at all.
-    Re-ingesting the same page changes nothing; a page whose bytes changed since it was
-    ingested is refused unless ``replace`` is set.
-    """
-    profiles = profiles or load_profiles()
-    store_path = Path(seeds_dir) / ARTICLES_FILE
-    by_id = {d.id: d for d in load_articles(store_path)}
-    by_file = {
-        str(d.metadata["source"]["file"]): d for d in by_id.values() if isinstance(d.metadata.get("source"), Mapping)
-    }
-    results: list[FileResult] = []
-    raw_copies: dict[str, bytes] = {}
-    for path in paths:
-        path = Path(path)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise SeedError(f"{path}: cannot read ({exc.strerror})") from exc
-        doc, page = page_to_document(raw, path.name, profiles)
-        old = by_file.get(path.name)
-        status, note = "added", ""
-        if old is not None and old.metadata["source"]["sha256"] == doc.metadata["source"]["sha256"]:
-            # Same page; the stored record is rebuilt only if the cleaning rules changed.
-            status = "unchanged" if old == doc else "updated"
-            if status == "updated":
-                note = "same page, re-cleaned with the current outlet profiles"
-                del by_id[old.id]
-        elif old is not None:
-            if not replace:
-                raise SeedError(
-                    f"{path}: changed since it was ingested as article {old.id} (raw sha256 "
-                    f"{old.metadata['source']['sha256'][:12]}... -> {doc.metadata['source']['sha256'][:12]}...); "
-                    "rename the file if it is a different article, or pass --replace to replace it"
-                )
-            status, note = "replaced", f"replaces article {old.id}"
-            del by_id[old.id]
-        elif doc.id in by_id:
-            status, note = "duplicate", f"same text as {by_id[doc.id].metadata['source']['file']}; skipped"
-        if status in ("added", "replaced", "updated"):
-            by_id[doc.id] = doc
-            by_file[path.name] = doc
-            raw_copies[path.name] = raw
-        results.append(FileResult(str(path), doc.id, status, len(doc.text), page.cut, page.warnings, note))
-    if raw_copies:
-        for name, raw in sorted(raw_copies.items()):
-            target = Path(seeds_dir) / RAW_DIR / name
-            if not (target.exists() and target.read_bytes() == raw):
-                atomic_write_bytes(target, raw)
-        atomic_write_text(store_path, jsonl_text(document_to_record(d) for _, d in sorted(by_id.items())))
-    counts = {
-        s: sum(1 for r in results if r.status == s) for s in ("added", "unchanged", "updated", "replaced", "duplicate")
-    }
-    return IngestReport(store_path, tuple(results), len(by_id), counts)

@@ -20,7 +20,7 @@ from toolkit.annotations.results import layer_to_result
 from toolkit.baselines import fit_tuned, fit_tuned_relations
 from toolkit.baselines.base import as_layer
 from toolkit.baselines.crf import CrfTagger
-from toolkit.baselines.relations import PairClassifier
+from toolkit.baselines.pairs import PairClassifier
 from toolkit.errors import ToolkitError
 from toolkit.model import Document, Example, Span
 from toolkit.schema import Schema

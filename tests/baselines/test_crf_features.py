@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.baselines import features
+from toolkit.baselines import crf_features as features
 from toolkit.baselines.base import BaselineError, Example
 from toolkit.baselines.crf import CrfTagger
-from toolkit.baselines.features import (
+from toolkit.baselines.crf_features import (
     CLUSTER_PREFIXES,
     WORD_CASE,
     WORD_CLUSTERS,
@@ -25,7 +25,7 @@ from toolkit.baselines.features import (
     title_share,
     token_features,
 )
-from toolkit.model import Annotation, Document, Provenance, Span
+from toolkit.model import Document, Layer, Provenance, Span
 from toolkit.schema import Schema, load_schema
 
 CONLL04_SCHEMA = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "conll04" / "schema.yaml"
@@ -115,7 +115,7 @@ def _english(n: int) -> list[Example]:
         text = f"{per} lives in {loc} ."
         spans = (Span("p", 0, len(per), "Peop"), Span("l", text.index(loc), text.index(loc) + len(loc), "Loc"))
         doc = Document(f"d{i}", text)
-        out.append((doc, Annotation(doc.id, "gold", "", spans, (), Provenance("x"), "gold")))
+        out.append((doc, Layer(doc.id, "gold", "", spans, (), Provenance("x"), "gold")))
     return out
 
 
@@ -146,7 +146,7 @@ def test_an_indonesian_crf_has_no_table_features(schema: Schema, tmp_path: Path)
     examples = [
         (
             Document(f"d{i}", "Hasan Kleib tiba di Jakarta ."),
-            Annotation(f"d{i}", "gold", "", (Span("p", 0, 11, "PER"),), (), Provenance("x"), "gold"),
+            Layer(f"d{i}", "gold", "", (Span("p", 0, 11, "PER"),), (), Provenance("x"), "gold"),
         )
         for i in range(6)
     ]

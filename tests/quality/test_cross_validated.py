@@ -8,7 +8,7 @@ import pytest
 
 from toolkit.formats import import_files
 from toolkit.quality.corpus import QaDoc, load_corpus
-from toolkit.quality.model import bio_tags, cross_validate, model_disagreement, token_issues
+from toolkit.quality.cross_validated import bio_tags, cross_validate, model_disagreement, token_issues
 from toolkit.schema import Schema
 
 DEV = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "idner-news-2k" / "dev.txt"

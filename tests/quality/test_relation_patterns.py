@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from tests.quality.conftest import make_doc
-from toolkit.quality.relations import MIN_USES, inconsistent_pairs, rare_type_pairs
+from toolkit.quality.relation_patterns import MIN_USES, inconsistent_pairs, rare_type_pairs
 from toolkit.schema import Schema
 
 
