@@ -47,7 +47,7 @@ class ImportReport:
         }
 
 
-class _Tally:
+class Tally:
     """in/written counters with skip reasons per kind of item, so the arithmetic can be checked."""
 
     KINDS = ("tasks", "annotations", "predictions", "regions", "relations", "drafts")

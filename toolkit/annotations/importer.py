@@ -19,7 +19,6 @@ import json
 import logging
 import os
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -28,15 +27,16 @@ import orjson
 
 from toolkit._gc import gc_paused
 from toolkit._io import atomic_write_text, dumps, folders_removed_on_failure, sha256_file, write_failure
-from toolkit.annotations.import_report import AnnotationImportError, ImportReport, _Tally
+from toolkit.annotations.import_report import AnnotationImportError, ImportReport
 from toolkit.annotations.items import (
-    _Built,
-    _count_contents,
-    _layer,
-    _one_vote,
-    _predictions,
-    _skip_contents,
+    Built,
+    ImportRun,
     check_label_map,
+    count_contents,
+    embedded_predictions,
+    layer_of,
+    one_vote,
+    skip_contents,
     write_annotator_map,
 )
 from toolkit.annotations.offsets import astral_positions
@@ -70,47 +70,46 @@ def import_export(
     exports that carry them (``label-studio export``); nothing else the import writes names a person.
     """
     label_map = check_label_map(label_map or {}, schema)
-    if annotator_map is not None:
-        write_annotator_map(path, annotator_map)
     with folders_removed_on_failure(Path(out_dir)):
-        for parser in PARSERS[:-1]:
+        for parser in PARSERS:
+            run = ImportRun(schema, Path(path).name, "", ImportReport(str(path), "", None), seeds, label_map)
+            run.people = {} if annotator_map is not None else None
             try:
                 with gc_paused():
-                    return _import(path, schema, out_dir, seeds, skip_invalid, progress, label_map, parser=parser)
+                    report = _import(Path(path), Path(out_dir), run, skip_invalid, progress, parser)
             except Reparse as exc:
+                if parser == PARSERS[-1]:
+                    raise
                 log.debug(
                     "%s: parser %s gave up (%s); reading it again with the next one", path, parser, type(exc).__name__
                 )
-        with gc_paused():
-            return _import(path, schema, out_dir, seeds, skip_invalid, progress, label_map, parser=PARSERS[-1])
+                continue
+            if annotator_map is not None and run.people is not None:
+                write_annotator_map(run.people, annotator_map)
+            return report
+    raise AssertionError("unreachable: the last parser never asks to re-read")  # pragma: no cover
 
 
 def _import(
     path: Path,
-    schema: Schema,
     out_dir: Path,
-    seeds: Mapping[str, Document] | None,
+    run: ImportRun,
     skip_invalid: bool,
     progress: Callable[[int], None] | None,
-    label_map: Mapping[str, str],
-    *,
     parser: str,
 ) -> ImportReport:
-    path = Path(path)
+    """One pass over the export with one parser (see :func:`import_export`)."""
     fh = open_stream(path)
-    source_sha = sha256_file(path)
-    report = ImportReport(str(path), source_sha, None)
-    tally = _Tally()
-    out_path = Path(out_dir) / f"{path.stem}.jsonl"
+    run.source_sha = sha256_file(path)  # every layer records it: known before the first line is written
+    report = run.report
+    report.source_sha256 = run.source_sha
+    out_path = out_dir / f"{path.stem}.jsonl"
     try:
-        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        out_dir.mkdir(parents=True, exist_ok=True)
         tmp_fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_dir)
     except OSError as exc:
         fh.close()
         raise OutputError(f"cannot write into {out_dir}: {exc.strerror}") from exc
-    seen_tasks: set[Any] = set()
-    seen_articles: dict[str, Any] = {}
-    repairs: Counter[str] = Counter()
     try:
         with fh, os.fdopen(tmp_fd, "wb") as out:
             for position, task in enumerate(tasks(path, fh, parser), 1):
@@ -119,30 +118,17 @@ def _import(
                         f"{path}: a JSON_MIN export (flat records, no 'data' or 'annotations'): it holds one "
                         f"annotation per task without annotators or ids; {HOW_TO_EXPORT}"
                     )
-                tally.seen["tasks"] += 1
-                line = _import_task(
-                    task,
-                    position,
-                    schema,
-                    path.name,
-                    source_sha,
-                    seeds,
-                    seen_tasks,
-                    seen_articles,
-                    tally,
-                    report,
-                    repairs,
-                    label_map,
-                )
+                run.tally.seen["tasks"] += 1
+                line = _import_task(task, position, run)
                 if line is not None:
                     out.write(line)
-                    tally.written["tasks"] += 1
+                    run.tally.written["tasks"] += 1
                 else:
-                    tally.skip("tasks", "invalid task")
+                    run.tally.skip("tasks", "invalid task")
                 if progress:
                     progress(1)
-        report.counts, report.skipped = tally.result()
-        report.repairs = dict(sorted(repairs.items()))
+        report.counts, report.skipped = run.tally.result()
+        report.repairs = dict(sorted(run.repairs.items()))
         if report.errors and not skip_invalid:
             first = report.errors[0].render("")  # the path starts the message once
             raise AnnotationImportError(
@@ -161,25 +147,13 @@ def _import(
         Path(tmp_name).unlink(missing_ok=True)
 
 
-def _import_task(
-    task: object,
-    position: int,
-    schema: Schema,
-    source: str,
-    source_sha: str,
-    seeds: Mapping[str, Document] | None,
-    seen_tasks: set[Any],
-    seen_articles: dict[str, Any],
-    tally: _Tally,
-    report: ImportReport,
-    repairs: Counter[str],
-    label_map: Mapping[str, str],
-) -> bytes | None:
+def _import_task(task: object, position: int, run: ImportRun) -> bytes | None:
     """One task -> one output line (or None if the task is unusable)."""
     task_ref: Any = f"#{position}"
+    tally = run.tally
 
     def task_error(code: str, message: str) -> None:
-        report.problems.append(Problem("error", code, task_ref, None, None, message))
+        run.problem(Problem("error", code, task_ref, None, None, message))
 
     if not isinstance(task, dict):
         task_error("task-not-object", f"item {position} of the export is not a task object; remove it")
@@ -190,23 +164,23 @@ def _import_task(
     annotations = task.get("annotations") or []
     predictions = task.get("predictions") or []
     drafts = task.get("drafts") or []
-    _count_contents(annotations, predictions, drafts, tally)
+    count_contents(annotations, predictions, drafts, tally)
     tally.skip("drafts", "drafts are not annotations", len(drafts) if isinstance(drafts, list) else 0)
     if task_ref != tid:
         task_error("task-id", f"task id is {tid!r}; every task needs an integer id")
-        _skip_contents(annotations, predictions, tally)
+        skip_contents(annotations, predictions, tally)
         return None
-    if tid in seen_tasks:
+    if tid in run.seen_tasks:
         task_error("duplicate-task", f"task id {tid} appears twice in the export; export the project again")
-        _skip_contents(annotations, predictions, tally)
+        skip_contents(annotations, predictions, tally)
         return None
-    seen_tasks.add(tid)
+    run.seen_tasks.add(tid)
     data = task.get("data")
-    field_name = schema.label_studio.text_field
+    field_name = run.schema.label_studio.text_field
     text = data.get(field_name) if isinstance(data, dict) else None
     if not isinstance(text, str) or not text:
         task_error("task-text", f"data.{field_name} is {type(text).__name__}, not a non-empty string")
-        _skip_contents(annotations, predictions, tally)
+        skip_contents(annotations, predictions, tally)
         return None
     if not text.isascii() and not _is_unicode(text):
         task_error(
@@ -214,50 +188,50 @@ def _import_task(
             f"data.{field_name} holds an unpaired surrogate (a lone \\ud800-\\udfff escape), which is not "
             "Unicode text; fix the task's text in Label Studio and pull again",
         )
-        _skip_contents(annotations, predictions, tally)
+        skip_contents(annotations, predictions, tally)
         return None
     assert isinstance(data, dict)
     given = data.get("article_id")
     doc_id = given if isinstance(given, str) and given.strip() else article_id(text)  # empty: the id of the text
     assert isinstance(doc_id, str)
-    if doc_id in seen_articles:
+    if doc_id in run.seen_articles:
         task_error(
-            "duplicate-article", f"article {doc_id} is also task {seen_articles[doc_id]}; delete one of the tasks"
+            "duplicate-article", f"article {doc_id} is also task {run.seen_articles[doc_id]}; delete one of the tasks"
         )
-        _skip_contents(annotations, predictions, tally)
+        skip_contents(annotations, predictions, tally)
         return None
-    seen_articles[doc_id] = tid
-    if seeds is not None and doc_id in seeds and seeds[doc_id].text != text:
+    run.seen_articles[doc_id] = tid
+    if run.seeds is not None and doc_id in run.seeds and run.seeds[doc_id].text != text:
         task_error(
             "seed-text-differs",
             f"the text differs from seed article {doc_id} (seeds/articles.jsonl); "
             "the article changed after it was pushed: re-push it as a new article",
         )
-        _skip_contents(annotations, predictions, tally)
+        skip_contents(annotations, predictions, tally)
         return None
     if not isinstance(annotations, list) or not isinstance(predictions, list):
         task_error("task-lists", "'annotations' and 'predictions' must be lists")
-        _skip_contents(annotations, predictions, tally)
+        skip_contents(annotations, predictions, tally)
         return None
 
-    checker = ResultChecker(text, schema, astral_positions(text), label_map)
-    built: list[_Built] = []
+    checker = ResultChecker(text, run.schema, astral_positions(text), run.label_map)
+    built: list[Built] = []
     for ann in annotations:
-        layer = _layer(ann, "annotation", tid, checker, source, source_sha, doc_id, tally, report, repairs)
+        layer = layer_of(ann, "annotation", tid, doc_id, checker, run)
         if layer is not None:
             built.append(layer)
-    for pred in _predictions(predictions, annotations, tid, tally, report):
-        layer = _layer(pred, "prediction", tid, checker, source, source_sha, doc_id, tally, report, repairs)
+    for pred in embedded_predictions(predictions, annotations, tid, run):
+        layer = layer_of(pred, "prediction", tid, doc_id, checker, run)
         if layer is not None:
             built.append(layer)
-    layers = [b.record for b in _one_vote(built, tid, tally, report)]
+    layers = [b.record for b in one_vote(built, tid, run)]
     for record in layers:
         tally.written["annotations" if record["kind"] == "annotation" else "predictions"] += 1
         tally.written["regions"] += len(record["spans"])
         tally.written["relations"] += len(record["relations"])
     layers.sort(key=lambda d: (d["kind"], d["provenance"]["annotation_id"] or 0, d["annotator"]))
     extra = {k: v for k, v in sorted(data.items()) if k != field_name and isinstance(v, str | int | float | bool)}
-    document = {"id": doc_id, "text": text, "metadata": {"task_id": tid, "snapshot": source, "data": extra}}
+    document = {"id": doc_id, "text": text, "metadata": {"task_id": tid, "snapshot": run.source, "data": extra}}
     return _line({"document": document, "layers": layers})
 
 

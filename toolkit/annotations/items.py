@@ -12,17 +12,16 @@ import datetime as dt
 import os
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from toolkit._io import dumps
 from toolkit.annotations.fastlane import fast_records
-from toolkit.annotations.import_report import ImportReport, _Tally
-from toolkit.annotations.reader import open_stream, tasks
+from toolkit.annotations.import_report import ImportReport, Tally
 from toolkit.annotations.validate import Problem, ResultChecker
 from toolkit.errors import ToolkitError
-from toolkit.model import Provenance, layer_record, relation_records, span_records
+from toolkit.model import Document, Provenance, layer_record, relation_records, span_records
 from toolkit.schema import Schema
 
 
@@ -39,8 +38,31 @@ def check_label_map(label_map: Mapping[str, str], schema: Schema) -> dict[str, s
     return dict(label_map)
 
 
+@dataclass
+class ImportRun:
+    """What one import keeps while it reads the export: its rules and source, what it has seen of the tasks,
+    and every count and problem (the report). One per import; the helpers below take it instead of a dozen
+    arguments."""
+
+    schema: Schema
+    source: str  # the export's file name, as layers name their source
+    source_sha: str
+    report: ImportReport
+    seeds: Mapping[str, Document] | None = None
+    label_map: Mapping[str, str] = field(default_factory=dict)
+    tally: Tally = field(default_factory=Tally)
+    repairs: Counter[str] = field(default_factory=Counter)
+    seen_tasks: set[int] = field(default_factory=set)
+    seen_articles: dict[str, int] = field(default_factory=dict)
+    people: dict[str, dict[str, str]] | None = None
+    """``user:<id>`` -> e-mail and names, collected only when a private annotator map is asked for."""
+
+    def problem(self, problem: Problem) -> None:
+        self.report.problems.append(problem)
+
+
 @dataclass(frozen=True)
-class _Built:
+class Built:
     """A layer record and what orders two annotations of one annotator (``updated_at``, then id)."""
 
     record: dict[str, Any]
@@ -48,14 +70,15 @@ class _Built:
     annotation_id: int
 
 
-def _one_vote(built: list[_Built], tid: int, tally: _Tally, report: ImportReport) -> list[_Built]:
+def one_vote(built: list[Built], tid: int, run: ImportRun) -> list[Built]:
     """One layer per annotator: the latest of several submitted annotations (``updated_at``, then id).
 
     The others are counted as skipped and listed in the report (``superseded``)."""
+    tally, report = run.tally, run.report
     humans = [b.record["annotator"] for b in built if b.record["kind"] == "annotation"]
     if len(set(humans)) == len(humans):
         return built  # nobody voted twice
-    by_annotator: dict[str, list[_Built]] = {}
+    by_annotator: dict[str, list[Built]] = {}
     out = []
     for b in built:
         if b.record["kind"] == "annotation":
@@ -90,11 +113,10 @@ def _instant(stamp: str) -> tuple[int, str]:
         return (0, stamp)
 
 
-def _predictions(
-    predictions: list[Any], annotations: list[Any], tid: int, tally: _Tally, report: ImportReport
-) -> list[Any]:
+def embedded_predictions(predictions: list[Any], annotations: list[Any], tid: int, run: ImportRun) -> list[Any]:
     """The task's predictions as full objects: listed in ``task.predictions``, or (by id) embedded in the
     annotations made from them (``annotation.prediction``, as Label Studio's export has them)."""
+    tally, report = run.tally, run.report
     embedded: dict[int, dict[str, Any]] = {}
     for ann in annotations:
         pred = ann.get("prediction") if isinstance(ann, dict) else None
@@ -132,18 +154,17 @@ def _predictions(
 PERSONAL_FIELDS = ("email", "first_name", "last_name", "username")
 
 
-def write_annotator_map(export: Path, target: Path) -> int:
-    """The private ``user:<id>`` -> e-mail/names map of an export (mode 0600); the number of annotators in it."""
-    people: dict[str, dict[str, Any]] = {}
-    with open_stream(Path(export)) as fh:
-        for task in tasks(Path(export), fh, "stream"):
-            for ann in (task.get("annotations") or []) if isinstance(task, dict) else []:
-                who = ann.get("completed_by") if isinstance(ann, dict) else None
-                key = annotator_id(who)
-                if key and isinstance(who, dict):
-                    people[key] = {k: who[k] for k in PERSONAL_FIELDS if isinstance(who.get(k), str)}
-                elif key:
-                    people.setdefault(key, {})
+def _note_person(who: object, people: dict[str, dict[str, str]]) -> None:
+    """Keep the e-mail and names of a ``completed_by`` user object for the private map (nothing else reads them)."""
+    key = annotator_id(who)
+    if key and isinstance(who, dict):
+        people[key] = {k: who[k] for k in PERSONAL_FIELDS if isinstance(who.get(k), str)}
+    elif key:
+        people.setdefault(key, {})
+
+
+def write_annotator_map(people: Mapping[str, Mapping[str, str]], target: Path) -> int:
+    """The private ``user:<id>`` -> e-mail/names map an import collected (mode 0600); the number of annotators."""
     data = (dumps(dict(sorted(people.items())), indent=1) + "\n").encode("utf-8")
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as out:
@@ -170,7 +191,7 @@ def _results(items: object) -> list[object]:
     return items if isinstance(items, list) else []
 
 
-def _count_contents(annotations: object, predictions: object, drafts: object, tally: _Tally) -> None:
+def count_contents(annotations: object, predictions: object, drafts: object, tally: Tally) -> None:
     """Items in; their regions and relations are counted in where they are handled (_layer, _skip_contents)."""
     for kind, items in (("annotations", annotations), ("predictions", predictions), ("drafts", drafts)):
         tally.seen[kind] += len(_results(items))
@@ -184,7 +205,7 @@ def _count_result(result: object) -> tuple[int, int]:
     return len(result) - rels, rels
 
 
-def _skip_contents(annotations: object, predictions: object, tally: _Tally) -> None:
+def skip_contents(annotations: object, predictions: object, tally: Tally) -> None:
     for kind, items in (("annotations", annotations), ("predictions", predictions)):
         for item in _results(items):
             tally.skip(kind, "task invalid")
@@ -255,18 +276,10 @@ def _region_origins(result: object) -> dict[str, str]:
     }
 
 
-def _layer(
-    item: object,
-    kind: str,
-    tid: int,
-    checker: ResultChecker,
-    source: str,
-    source_sha: str,
-    doc_id: str,
-    tally: _Tally,
-    report: ImportReport,
-    repairs: Counter[str],
-) -> _Built | None:
+def layer_of(item: object, kind: str, tid: int, doc_id: str, checker: ResultChecker, run: ImportRun) -> Built | None:
+    """One annotation or prediction of task ``tid`` as a layer record under the import's rules (None: skipped,
+    counted and reported)."""
+    tally, report, repairs, source, source_sha = run.tally, run.report, run.repairs, run.source, run.source_sha
     plural = "annotations" if kind == "annotation" else "predictions"
     if not isinstance(item, dict):
         report.problems.append(Problem("error", f"{kind}-not-object", tid, None, None, f"an {kind} is not an object"))
@@ -285,6 +298,8 @@ def _layer(
         tally.skip("regions", f"{kind} invalid", n_regions)
         tally.skip("relations", f"{kind} invalid", n_rels)
         return None
+    if kind == "annotation" and run.people is not None:
+        _note_person(item.get("completed_by"), run.people)
     cancelled = kind == "annotation" and item.get("was_cancelled") is True
     fast = None if cancelled else fast_records(result, checker)
     if fast is not None:
@@ -336,4 +351,4 @@ def _layer(
         provenance,
         origins,
     )
-    return _Built(record, str(item.get("updated_at") or item.get("created_at") or ""), int(aid or 0))
+    return Built(record, str(item.get("updated_at") or item.get("created_at") or ""), int(aid or 0))
