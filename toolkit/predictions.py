@@ -71,12 +71,13 @@ def _check_labels(
     if bad_span is None and bad_rel is None:
         return layer
     if not skip:
-        what = (
-            f"span {bad_span.id}: label {bad_span.label!r} is not an entity type of the schema"
-            if bad_span is not None
-            else f"relation {bad_rel.id}: label {bad_rel.label!r} is not a relation type of the schema"  # type: ignore[union-attr]
-        )
-        known = sorted(entity_labels) if bad_span is not None else sorted(relation_labels)
+        if bad_span is not None:
+            what = f"span {bad_span.id}: label {bad_span.label!r} is not an entity type of the schema"
+            known = sorted(entity_labels)
+        else:
+            assert bad_rel is not None
+            what = f"relation {bad_rel.id}: label {bad_rel.label!r} is not a relation type of the schema"
+            known = sorted(relation_labels)
         raise PredictionError(
             f"document {layer.document_id}, {what} ({', '.join(known)}); map it to a schema type, "
             "or pass --skip-invalid to drop such predictions (counted)"

@@ -146,17 +146,6 @@ CUES = {
 AFFIXES = {"id": (PREFIXES, SUFFIXES), "en": ((), ("ing", "ed", "s", "ly", "ian", "ese", "ist", "er"))}
 
 
-def capital_ratios(sentences: Iterable[Sequence[str]]) -> dict[str, float]:
-    """For each lower-cased word, the share of its non-initial occurrences written capitalised."""
-    seen: dict[str, list[int]] = {}
-    for tokens in sentences:
-        for tok in tokens[1:]:
-            c = seen.setdefault(tok.lower(), [0, 0])
-            c[0] += tok[:1].isupper()
-            c[1] += 1
-    return {w: up / n for w, (up, n) in seen.items()}
-
-
 WORD_CLUSTERS = {lang: f"{lang}_lexeme_cluster.json.gz" for lang in ("en", "de", "es")}
 """Brown word clusters by language: the tables spaCy ships in spacy-lookups-data (1,000 clusters over a million
 words of general text); languages without one (Indonesian) get no cluster features."""

@@ -263,7 +263,7 @@ class PairClassifier:
             p1 = 1.0 / (1.0 + np.exp(-scores[0]))
             return np.array([1.0 - p1, p1])
         e = np.exp(scores - scores.max())
-        return e / e.sum()  # type: ignore[no-any-return]
+        return np.asarray(e / e.sum())
 
     def _decide(self, f: dict[str, float]) -> tuple[str, float]:
         """The most probable relation label and its probability (NONE when it falls below the threshold)."""

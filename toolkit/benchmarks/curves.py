@@ -194,11 +194,3 @@ def _plot(result: dict[str, Any], path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, metadata={"Software": None})
     plt.close(fig)
-
-
-def _band(point: dict[str, Any], side: str) -> float:
-    """The widest bootstrap bound over a size's runs (the runs' range where a run has no interval)."""
-    cis = [r["ci95"] for r in point["runs"]]
-    if all(cis):
-        return float(min(c["low"] for c in cis) if side == "low" else max(c["high"] for c in cis))
-    return float(point["f1_min"] if side == "low" else point["f1_max"])

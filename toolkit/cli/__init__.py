@@ -27,7 +27,7 @@ def main(verbose: bool) -> None:
             logger = logging.getLogger(name)
             logger.setLevel(logging.DEBUG)
             if not any(getattr(h, "_toolkit", False) for h in logger.handlers):
-                handler._toolkit = True  # type: ignore[attr-defined]
+                handler._toolkit = True  # type: ignore[attr-defined]  # our mark: add the handler once per process
                 logger.addHandler(handler)
 
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from toolkit.cli._common import _echo_json, _friendly, _options, json_option, label_map_option, parse_label_map
 from toolkit.formats import READABLE
 from toolkit.text.bio import SCHEMES
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 @click.group("corpus")

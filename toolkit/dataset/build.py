@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-import numpy as np
 import orjson
 import pyarrow as pa
 
+from toolkit._arrays import Arr
 from toolkit._gc import gc_paused
 from toolkit._io import sha256_file
 from toolkit._workers import worker_pool
@@ -131,7 +131,7 @@ def _ranges(paths: Sequence[Path]) -> Iterator[_Range]:
                 start, line = start + len(data), line + data.count(b"\n")
 
 
-def _sign_range(r: _Range) -> tuple[_Range, list[tuple[str, bytes, int, int]], np.ndarray]:  # type: ignore[type-arg]
+def _sign_range(r: _Range) -> tuple[_Range, list[tuple[str, bytes, int, int]], Arr]:
     """The range, (document id, text digest, byte offset, line) of each of its records, and the MinHash
     signatures of their texts (runs in workers)."""
     with _open(r.path) as fh:

@@ -247,8 +247,8 @@ def _intro(name: str, schema: Schema, corpus: Mapping[str, Any] | None) -> str:
     )
 
 
-def _percent(x: object) -> str:
-    return "-" if x is None else f"{100 * float(x):.1f}%"  # type: ignore[arg-type]
+def _percent(x: float | None) -> str:
+    return "-" if x is None else f"{100 * float(x):.1f}%"
 
 
 def _splits_text(report: Mapping[str, Any], split_by: str, corpus: Mapping[str, Any] | None) -> str:
@@ -315,8 +315,8 @@ def _citation(name: str, version: str, schema: Schema, corpus: Mapping[str, Any]
     return f"```bibtex\n{ours}\n```"
 
 
-def _num(x: object) -> str:
-    return "n/a" if x is None else f"{float(x):.3f}"  # type: ignore[arg-type]
+def _num(x: float | None) -> str:
+    return "n/a" if x is None else f"{float(x):.3f}"
 
 
 def _alpha(overall: Mapping[str, Any]) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from toolkit._arrays import Arr
 from toolkit.model import Document, Layer
 from toolkit.text.bio import Offsets
 
@@ -63,9 +64,9 @@ class ColumnBatch:
         self.scalars: dict[str, list[Any]] = {k: [] for k in ("id", "text", "outlet", "date", "source_file")}
         self.tokens: list[str] = []
         self.token_offsets = [0]
-        self.starts: list[np.ndarray] = []  # type: ignore[type-arg]  # one array per row
-        self.ends: list[np.ndarray] = []  # type: ignore[type-arg]
-        self.tags: list[np.ndarray] = []  # type: ignore[type-arg]
+        self.starts: list[Arr] = []  # one array per row
+        self.ends: list[Arr] = []
+        self.tags: list[Arr] = []
         self.entities = _Structs(("id", "start", "end", "label", "text"))
         self.relations = _Structs(("id", "head", "tail", "label"))
 
@@ -136,11 +137,11 @@ class ColumnBatch:
         return batch
 
 
-def _joined(arrays: list[np.ndarray]) -> np.ndarray:  # type: ignore[type-arg]
+def _joined(arrays: list[Arr]) -> Arr:
     return np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
 
 
-def _list(list_type: pa.DataType, offsets: list[int], values: Sequence[Any] | np.ndarray) -> pa.Array:  # type: ignore[type-arg]
+def _list(list_type: pa.DataType, offsets: list[int], values: Sequence[Any] | Arr) -> pa.Array:
     return pa.ListArray.from_arrays(
         pa.array(offsets, type=pa.int32()), pa.array(values, type=list_type.value_type), type=list_type
     )

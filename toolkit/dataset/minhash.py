@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from toolkit._arrays import Arr
 from toolkit.model import Document
 
 SHINGLE = 3
@@ -26,35 +27,35 @@ _MIX = (np.uint64(0x9E3779B1), np.uint64(0x85EBCA77))
 _MASK32 = np.uint64(0xFFFFFFFF)
 _TEXT_BLOCK = 1 << 20
 """Code points hashed at once (a few MB per array)."""
-_BMP_WORD: list[np.ndarray] = []  # type: ignore[type-arg]
-_CRC_TABLE: list[np.ndarray] = []  # type: ignore[type-arg]
+_BMP_WORD: list[Arr] = []
+_CRC_TABLE: list[Arr] = []
 
 
-def _is_word(cps: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+def _is_word(cps: Arr) -> Arr:
     """Whether each code point is a ``\\w`` character (``str.isalnum()`` or ``_``, as ``re`` decides)."""
     if not _BMP_WORD:
         table = np.fromiter((chr(c).isalnum() or c == 95 for c in range(1 << 16)), dtype=bool, count=1 << 16)
         _BMP_WORD.append(table)
     if cps.dtype == np.uint8:  # ASCII bytes
-        return _BMP_WORD[0][:256][cps]  # type: ignore[no-any-return]
-    word: np.ndarray = _BMP_WORD[0][np.minimum(cps, 0xFFFF)]  # type: ignore[type-arg]
+        return _BMP_WORD[0][:256][cps]
+    word: Arr = _BMP_WORD[0][np.minimum(cps, 0xFFFF)]
     beyond = np.flatnonzero(cps > 0xFFFF)  # emoji and other astral characters: few, looked up one by one
     if beyond.size:
         word[beyond] = [chr(c).isalnum() for c in cps[beyond].tolist()]
     return word
 
 
-def _crc_table() -> np.ndarray:  # type: ignore[type-arg]
+def _crc_table() -> Arr:
     """The byte table of crc32 (reflected polynomial 0xEDB88320, as zlib's)."""
     if not _CRC_TABLE:
-        t: np.ndarray = np.arange(256, dtype=np.uint32)  # type: ignore[type-arg]
+        t: Arr = np.arange(256, dtype=np.uint32)
         for _ in range(8):
             t = np.where(t & 1, (t >> 1) ^ np.uint32(0xEDB88320), t >> 1).astype(np.uint32)
         _CRC_TABLE.append(t)
     return _CRC_TABLE[0]
 
 
-def _crc32(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+def _crc32(data: Arr, starts: Arr, ends: Arr) -> Arr:
     """``zlib.crc32(data[s:e])`` for every ``(s, e)``: all pieces advance one byte at a time, longest first."""
     table = _crc_table()
     lengths = ends - starts
@@ -72,7 +73,7 @@ def _crc32(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray
     return out
 
 
-def word_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[type-arg]
+def word_hashes(texts: Sequence[str]) -> tuple[Arr, Arr]:
     """``zlib.crc32`` of the UTF-8 bytes of every word of the lower-cased texts, in order, and its text's index."""
     lowered = [t.lower() for t in texts]
     joined = "\n".join(lowered)  # a newline is no word character: no word spans two texts
@@ -96,7 +97,7 @@ def word_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:  # type:
     return _crc32(data, byte_starts, byte_ends).astype(np.uint64), owner
 
 
-def _mix(words: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+def _mix(words: Arr) -> Arr:
     """Shingle hashes of every run of SHINGLE consecutive word hashes (at least SHINGLE of them)."""
     runs = len(words) - SHINGLE + 1
     mixed = words[:runs].copy()
@@ -105,7 +106,7 @@ def _mix(words: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
     return mixed
 
 
-def shingles(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[type-arg]
+def shingles(texts: Sequence[str]) -> tuple[Arr, Arr]:
     """32-bit hashes of the word 3-shingles of each text and the index of its text, grouped by text.
 
     A text of fewer than three words has one shingle (the crc32 of its words joined by spaces), so
@@ -138,7 +139,7 @@ def shingles(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:  # type: ig
     return (value_all & _MASK32).astype(np.uint32), owner_all
 
 
-def shingle_hashes(text: str) -> np.ndarray:  # type: ignore[type-arg]
+def shingle_hashes(text: str) -> Arr:
     """32-bit hashes of the word 3-shingles of one text (lower-cased); never empty."""
     return shingles([text])[0]
 
@@ -152,10 +153,10 @@ finaliser, then permuted by ``a * h + b`` modulo 2**32."""
 _FMIX32 = tuple(np.uint32(c) for c in (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16))
 _BLOCK = 1 << 16
 """Shingles permuted at once: a block's (shingles x permutations) matrix stays at 16 MB."""
-_PERMUTATIONS: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # type: ignore[type-arg]
+_PERMUTATIONS: dict[int, tuple[Arr, Arr]] = {}
 
 
-def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[type-arg]
+def _permutations(num_perm: int) -> tuple[Arr, Arr]:
     """The permutations (a, b) of datasketch's MinHash with seed 1, made once per process."""
     if num_perm not in _PERMUTATIONS:
         from datasketch import MinHash
@@ -165,16 +166,16 @@ def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:  # type: igno
     return _PERMUTATIONS[num_perm]
 
 
-def _fmix32(h: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+def _fmix32(h: Arr) -> Arr:
     s1, m1, s2, m2, s3 = _FMIX32
     h = h ^ (h >> s1)
     h = h * m1
     h = h ^ (h >> s2)
     h = h * m2
-    return h ^ (h >> s3)  # type: ignore[no-any-return]
+    return np.asarray(h ^ (h >> s3))
 
 
-def signatures(texts: Sequence[str], num_perm: int = NUM_PERM) -> np.ndarray:  # type: ignore[type-arg]
+def signatures(texts: Sequence[str], num_perm: int = NUM_PERM) -> Arr:
     """MinHash signatures (one uint32 row per text) over the texts' word 3-shingles.
 
     The same values as datasketch's ``MinHash(num_perm, seed=1, scheme="affine32")`` updated with
@@ -217,12 +218,12 @@ class NearDuplicates:
         self._num_perm = num_perm
         self._bands: list[tuple[int, int]] = list(MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges)
         self._ids: list[str] = []
-        self._rows: list[np.ndarray] = []  # type: ignore[type-arg]
+        self._rows: list[Arr] = []
 
     def add(self, doc_id: str, text: str) -> None:
         self.add_signatures([doc_id], signatures([text], self._num_perm))
 
-    def add_signatures(self, doc_ids: Sequence[str], rows: np.ndarray) -> None:  # type: ignore[type-arg]
+    def add_signatures(self, doc_ids: Sequence[str], rows: Arr) -> None:
         if len(doc_ids) != len(rows):
             raise ValueError(f"{len(doc_ids)} document ids for {len(rows)} signatures")
         self._ids.extend(doc_ids)

@@ -50,7 +50,9 @@ def _relation(r: Any, spans: list[tuple[int, int, str]], where: str) -> tuple[in
             raise CorpusError(f"{where}: relation {r!r} names an argument that is not an entity of the sentence")
     elif isinstance(r, dict):
         h, t, label = r.get("head"), r.get("tail"), r.get("type")
-        if not (_int(h) and _int(t) and 0 <= h < len(spans) and 0 <= t < len(spans)):  # type: ignore[operator]
+        if not (isinstance(h, int) and isinstance(t, int) and _int(h) and _int(t)):
+            raise CorpusError(f"{where}: relation {r!r}: head and tail must be indices of its entities")
+        if not (0 <= h < len(spans) and 0 <= t < len(spans)):
             raise CorpusError(f"{where}: relation {r!r}: head and tail must be indices of its entities")
     else:
         raise CorpusError(f"{where}: a relation is {r!r}; expected [hs, he, ts, te, type] or {{head, tail, type}}")
@@ -58,7 +60,8 @@ def _relation(r: Any, spans: list[tuple[int, int, str]], where: str) -> tuple[in
         raise CorpusError(f"{where}: relation {r!r} has no type")
     if h == t:
         raise CorpusError(f"{where}: relation {r!r} links an entity to itself")
-    return int(h), int(t), label  # type: ignore[arg-type]
+    assert isinstance(h, int) and isinstance(t, int)
+    return h, t, label
 
 
 def span_units(path: Path) -> list[Unit]:

@@ -75,8 +75,7 @@ def connect(
         )
     if urlsplit(url).scheme not in ("http", "https"):
         raise LabelStudioError(f"{URL_ENV} must start with http:// or https://, got {public_url(url)!r}")
-    # The SDK's constructor is unannotated; its methods are typed.
-    client = LabelStudio(  # type: ignore[no-untyped-call]
+    client = LabelStudio(  # type: ignore[no-untyped-call]  # the SDK's constructor is unannotated; its methods are typed
         base_url=url.rstrip("/"), api_key=api_key, timeout=timeout, max_retries=retries
     )
     log.debug("connecting to %s (timeout %.0f s, %d retries)", public_url(url), timeout, retries)

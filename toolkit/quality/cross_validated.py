@@ -20,8 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from toolkit._arrays import Arr
 from toolkit.quality.corpus import QaDoc
-from toolkit.quality.suspects import NOT_AN_ENTITY, Suspect
+from toolkit.quality.suspects import NOT_AN_ENTITY, Kind, Suspect
 from toolkit.schema import Schema
 from toolkit.text.bio import bio_to_spans, spans_to_bio
 
@@ -36,7 +37,7 @@ class TokenView:
 
     gold_tags: list[str]
     viterbi: list[str]
-    probs: np.ndarray  # type: ignore[type-arg]  # (tokens, tags) marginals in the order of ``tags``
+    probs: Arr  # (tokens, tags) marginals in the order of ``tags``
 
 
 _SHARED: dict[str, Any] = {}
@@ -95,7 +96,7 @@ def bio_tags(docs: Sequence[QaDoc]) -> list[str]:
     return ["O"] + [f"{p}-{t}" for t in types for p in ("B", "I")]
 
 
-def token_issues(views: Sequence[TokenView], tags: Sequence[str]) -> tuple[set[tuple[int, int]], list[np.ndarray]]:  # type: ignore[type-arg]
+def token_issues(views: Sequence[TokenView], tags: Sequence[str]) -> tuple[set[tuple[int, int]], list[Arr]]:
     """cleanlab's flagged (document, token) pairs and every token's label quality score."""
     from cleanlab.token_classification.filter import find_label_issues
     from cleanlab.token_classification.rank import get_label_quality_scores
@@ -106,7 +107,7 @@ def token_issues(views: Sequence[TokenView], tags: Sequence[str]) -> tuple[set[t
     probs = [views[k].probs for k in keep]
     flagged = {(keep[s], t) for s, t in find_label_issues(labels, probs)}
     _, token_scores = get_label_quality_scores(labels, probs)
-    scores: list[np.ndarray] = [np.ones(0)] * len(views)  # type: ignore[type-arg]
+    scores: list[Arr] = [np.ones(0)] * len(views)
     for k, sc in zip(keep, token_scores, strict=True):
         scores[k] = np.asarray(sc, dtype=float)
     return flagged, scores
@@ -137,7 +138,7 @@ def model_disagreement(
         gold = [(*doc.token_span(s), s.label, s) for s in doc.gold.spans]
         pred = _ranges(doc, view.viterbi)
 
-        def score(i: int, j: int, d: int = d, q: np.ndarray = q) -> float:  # type: ignore[type-arg]
+        def score(i: int, j: int, d: int = d, q: Arr = q) -> float:
             worst = CEILING * float(1.0 - q[i:j].min()) if j > i else 0.0
             return worst if any((d, t) in flagged for t in range(i, j)) else UNFLAGGED_WEIGHT * worst
 
@@ -146,6 +147,7 @@ def model_disagreement(
             if (i, j, label) in pred:
                 continue
             over = [p for p in pred if p[0] < j and i < p[1]]
+            kind: Kind
             if not over:
                 kind, suggestion, alt, why = (
                     "spurious",
@@ -175,7 +177,7 @@ def model_disagreement(
                     text[span.start : span.end],
                     label,
                     suggestion,
-                    kind,  # type: ignore[arg-type]
+                    kind,
                     s,
                     ("model",),
                     (why,),

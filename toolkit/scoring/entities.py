@@ -154,12 +154,6 @@ def _by_label(gold: list[Ent], pred: list[Ent]) -> dict[str, tuple[list[Ent], li
     return out
 
 
-def counts_by_label(gold: Sequence[Span], pred: Sequence[Span], mode: str) -> dict[str, list[int]]:
-    """COR/INC/PAR/MIS/SPU of one document per label (each label scored on its own entities)."""
-    run = ENTITY_MODES[mode]
-    return {label: run(g, p) for label, (g, p) in _by_label(ents_of(gold), ents_of(pred)).items()}
-
-
 @dataclass(frozen=True)
 class EntityScores(ModeScores):
     """Per-document count rows and per-label sums for each mode scored."""

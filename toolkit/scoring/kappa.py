@@ -57,7 +57,7 @@ def kappa_of(matrices: Arr, k: int) -> Arr:
         off = 1.0 - np.eye(k)
         observed_off = (off * cm).sum(axis=(-2, -1))
         expected_off = (off * expected).sum(axis=(-2, -1))
-        return 1.0 - observed_off / expected_off  # type: ignore[no-any-return]
+        return np.asarray(1.0 - observed_off / expected_off)
 
 
 def coincidences(pair_sums: Arr, annotators: Arr, k: int) -> Arr:
@@ -70,7 +70,7 @@ def coincidences(pair_sums: Arr, annotators: Arr, k: int) -> Arr:
     cm = np.asarray(pair_sums, dtype=np.float64).reshape(-1, k, k)
     m = np.asarray(annotators, dtype=np.float64)
     both = cm + cm.transpose(0, 2, 1)
-    return (both / np.maximum(m - 1.0, 1.0)[:, None, None]).reshape(-1, k * k)  # type: ignore[no-any-return]
+    return np.asarray(both / np.maximum(m - 1.0, 1.0)[:, None, None]).reshape(-1, k * k)
 
 
 def alpha_of(coincidence: Arr, k: int) -> Arr:
@@ -84,7 +84,7 @@ def alpha_of(coincidence: Arr, k: int) -> Arr:
     with np.errstate(divide="ignore", invalid="ignore"):
         observed = (o * off).sum(axis=(-2, -1))
         expected = (n_c[..., :, None] * n_c[..., None, :] * off).sum(axis=(-2, -1))
-        return 1.0 - (n - 1.0) * observed / expected  # type: ignore[no-any-return]
+        return np.asarray(1.0 - (n - 1.0) * observed / expected)
 
 
 def one_label(matrix: Arr, k: int, label: int) -> Arr:

@@ -18,10 +18,11 @@ from typing import Any, Literal
 
 import numpy as np
 
+from toolkit._arrays import Arr
 from toolkit.model import Span
 
 Token = tuple[int, int]
-Offsets = Sequence[int] | np.ndarray  # type: ignore[type-arg]
+Offsets = Sequence[int] | Arr
 """Token starts or ends: a list, or a numpy integer array."""
 
 
@@ -96,7 +97,7 @@ def _fill(n_tokens: int, ranges: Sequence[tuple[int, int, str]]) -> list[str]:
     return out
 
 
-def bio_ids(n_tokens: int, ranges: Sequence[tuple[int, int, str]], tag_ids: Mapping[str, int]) -> np.ndarray:  # type: ignore[type-arg]
+def bio_ids(n_tokens: int, ranges: Sequence[tuple[int, int, str]], tag_ids: Mapping[str, int]) -> Arr:
     """Tag ids (``tag_ids`` maps ``O``, ``B-X``, ``I-X`` to ids) of ``n_tokens`` tokens from :func:`bio_ranges`."""
     out = np.full(n_tokens, tag_ids["O"], dtype=np.int64)
     for i, j, label in ranges:

@@ -14,6 +14,8 @@ import re
 
 import numpy as np
 
+from toolkit._arrays import Arr
+
 _TOKEN = re.compile(
     r"""
     \d{1,2}/\d{1,2}/\d{2,4}(?!\d)     # dates: 8/11/2017
@@ -43,14 +45,14 @@ def tokenize(text: str) -> list[tuple[int, int]]:
     return list(zip(starts, ends, strict=True))
 
 
-def token_columns(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:  # type: ignore[type-arg]
+def token_columns(text: str) -> tuple[list[str], Arr, Arr]:
     """(token strings, starts, ends), the offsets as numpy int64 arrays (what the dataset build stores)."""
     parts = _SPLIT.split(text)  # gap, token, gap, ..., token, gap
     ends = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))  # a gap ends where a token starts
     return parts[1::2], ends[0:-1:2], ends[1::2]
 
 
-def doc_token_columns(text: str, metadata: object = None) -> tuple[list[str], np.ndarray, np.ndarray]:  # type: ignore[type-arg]
+def doc_token_columns(text: str, metadata: object = None) -> tuple[list[str], Arr, Arr]:
     """Tokens of a document with their offsets: those recorded with it (a CoNLL corpus's own), else the tokenizer's."""
     given = metadata.get("token_offsets") if isinstance(metadata, dict) or hasattr(metadata, "get") else None
     if isinstance(given, list) and given:
