@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean label-studio
+.PHONY: demo test test-fast lint clean label-studio
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ lint: $(STAMP)
 # pytest exits 5 when it collects no test; that is not a failure of the build.
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+
+# The tests not marked slow (no server, no browser, no whole-corpus training): under two minutes.
+test-fast: lint
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 # A local Label Studio for annotators (installs label-studio into ~/.cache/toolkit-ls once).
 label-studio: $(STAMP)

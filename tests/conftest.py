@@ -14,6 +14,20 @@ SEED_RAW = REPO / "seeds" / "raw" / "000_52eeffeea49d3acd.txt"
 
 
 IDNER = REPO / "benchmarks" / "data" / "idner-news-2k"
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+def shared_data(name: str) -> Path:
+    """``../shared/data/<name>`` (research-use corpora that are not vendored); a test that needs it fails with
+    one line saying so when it is missing (CI has it: there a missing folder is a failure, not a skip)."""
+    folder = SHARED_DATA / name
+    if not folder.is_dir():
+        pytest.fail(
+            f"this test needs {folder} (not vendored: research use only); put the shared folder beside the "
+            'repository, or leave these tests out with -m "not shared"',
+            pytrace=False,
+        )
+    return folder
 
 
 def project_copy(
@@ -78,3 +92,16 @@ def _hermetic(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.delenv("HF_TOKEN", raising=False)
+
+
+SHARED_FIXTURES = frozenset({"conll04"})
+"""Fixtures that read ../shared/data: a test using one is marked ``shared``."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests against a real Label Studio server are slow, and tests that read ../shared/data are ``shared``."""
+    for item in items:
+        if item.get_closest_marker("labelstudio") is not None:
+            item.add_marker(pytest.mark.slow)
+        if SHARED_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.shared)

@@ -8,12 +8,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import REPO
 from toolkit.annotations.fastlane import fast_records
 from toolkit.annotations.offsets import astral_positions
 from toolkit.annotations.validate import ResultChecker
 from toolkit.schema import Schema
-
-from ..conftest import REPO
 
 TEXT = "Hasan Kleib (ILO) bertemu Menaker di Jenewa pada 8 November 2017 😀."
 LABELS = ["PER", "ORG", "GPE", "DATE", "ROLE", "EVENT", "NOPE"]

@@ -3,12 +3,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.conftest import REPO
 from toolkit.annotations.gold import adjudicate, write_gold
 from toolkit.annotations.importer import import_export
 from toolkit.model import Document, Layer, Provenance, Relation, Span
 from toolkit.schema import Schema
-
-from ..conftest import REPO
 
 TEXT = "Hasan Kleib bekerja di ILO, Jenewa."
 DOC = Document("d", TEXT)

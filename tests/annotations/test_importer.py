@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import REPO
 from toolkit.annotations.import_report import AnnotationImportError
 from toolkit.annotations.importer import import_export
 from toolkit.annotations.layers import read_layers
@@ -16,8 +17,6 @@ from toolkit.annotations.results import export_task
 from toolkit.errors import ToolkitError
 from toolkit.model import Document, Layer, Provenance, Relation, Span
 from toolkit.schema import Schema
-
-from ..conftest import REPO
 
 GOLDEN = REPO / "tests" / "golden"
 T = "Hasan Kleib bekerja di ILO, Jenewa."

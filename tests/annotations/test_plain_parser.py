@@ -11,12 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import REPO
 from toolkit.annotations import importer, reader
 from toolkit.annotations.importer import import_export
 from toolkit.annotations.reader import _NotPlain, _plain_items
 from toolkit.schema import Schema
-
-from ..conftest import REPO
 
 GOLDEN = REPO / "tests" / "golden" / "export_two_annotators.json"
 

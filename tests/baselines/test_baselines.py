@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -104,3 +105,72 @@ def test_the_pair_classifier_grid_equals_fitting_each_setting_alone(schema: Sche
     alone = PairClassifier(c=tuned.c, threshold=tuned.threshold)
     alone.fit(data[:16], schema)
     assert np.array_equal(tuned.coef, alone.coef) and tuned.vocab == alone.vocab
+
+
+def test_pair_probabilities_are_one_sparse_product_equal_to_the_dense_reading(schema: Schema) -> None:
+    """Every candidate pair of a document is scored in one sparse product; the probabilities are those of the
+    fitted regression read one dense vector at a time (the old way), to rounding."""
+    import numpy as np
+
+    from toolkit.baselines.pairs import PairClassifier, PairContext, candidate_pairs, pair_features
+
+    data = _relation_corpus()
+    model = PairClassifier()
+    model.fit(data[:16], schema)
+    for doc, gold in data[16:]:
+        pairs, probs = model._scores(doc, gold.spans)
+        ctx = PairContext(doc, gold.spans)
+        for (h, t), row in zip(pairs, probs, strict=True):
+            x = np.zeros(len(model.vocab))
+            for k, v in pair_features(ctx, h, t).items():
+                if k in model.vocab:
+                    x[model.vocab[k]] = v
+            z = model.coef @ x + model.intercept
+            if len(model.classes) == 2:
+                p1 = 1.0 / (1.0 + np.exp(-z[0]))
+                dense = np.array([1.0 - p1, p1])
+            else:
+                e = np.exp(z - z.max())
+                dense = e / e.sum()
+            assert np.allclose(row, dense, rtol=0, atol=1e-12)
+        assert pairs == list(candidate_pairs(doc.text, gold.spans, schema))
+
+
+def test_tuning_computes_probabilities_once_per_regularisation_setting(
+    schema: Schema, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The grid's thresholds share one fit and its probabilities: validation is scored once per C, not per setting."""
+    from toolkit.baselines import fit_tuned_relations
+    from toolkit.baselines.pairs import PairClassifier
+    from toolkit.scoring.labels import LabelRule
+
+    calls = []
+    original = PairClassifier._probabilities
+
+    def counting(self: PairClassifier, feats: Any) -> Any:
+        calls.append(len(feats))
+        return original(self, feats)
+
+    monkeypatch.setattr(PairClassifier, "_probabilities", counting)
+    data = _relation_corpus()
+    rule = LabelRule.declared({"entities": list(schema.entity_labels), "relations": list(schema.relation_labels)}, "t")
+    fit_tuned_relations(PairClassifier(), data[:16], data[16:], schema, rule, [])
+    distinct_c = len({g["c"] for g in PairClassifier.GRID})
+    assert len(calls) == distinct_c * len(data[16:])  # one product per validation document and C
+
+
+def test_a_large_label_set_is_fitted_with_saga_recorded_and_reloaded(
+    schema: Schema, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from toolkit.baselines import pairs
+
+    monkeypatch.setattr(pairs, "LBFGS_MAX_PARAMETERS", 0)  # every problem counts as large
+    data = _relation_corpus()
+    model = pairs.PairClassifier()
+    model.fit(data[:16], schema)
+    assert model.config()["solver"] == "saga"
+    model.save(tmp_path)
+    loaded = pairs.PairClassifier.load(tmp_path)
+    assert loaded.config() == model.config()
+    for doc, gold in data[16:]:
+        assert loaded.predict_scored(doc, gold.spans) == model.predict_scored(doc, gold.spans)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.conftest import REPO
 from toolkit._io import dumps, jsonl_text
 from toolkit.annotations.gold import write_gold
 from toolkit.annotations.importer import import_export
@@ -25,8 +26,6 @@ from toolkit.errors import ToolkitError
 from toolkit.model import Document, Layer, Provenance, Relation, Span, layer_to_dict
 from toolkit.schema import Schema
 from toolkit.seeds import document_to_record
-
-from ..conftest import REPO
 
 GUIDELINES = REPO / "schemas" / "GUIDELINES.md"
 

@@ -11,14 +11,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import ADMIN_TOKEN, REPO, LiveServer, running_backend
 from toolkit.cli import main
 from toolkit.labelstudio.client import connect
 from toolkit.labelstudio.push import push
 from toolkit.model import Document
 from toolkit.schema import load_schema
 
-from ..conftest import REPO
-from .conftest import ADMIN_TOKEN, LiveServer, running_backend
 from .test_live import CRLF, EMOJI, SEED, _region
 
 pytestmark = pytest.mark.labelstudio

@@ -22,15 +22,14 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, REPO, LiveServer, running_backend
 from toolkit.cli import main
 from toolkit.labelstudio.client import connect
 from toolkit.model import Document
 from toolkit.schema import load_schema
 from toolkit.seeds import ARTICLES_FILE, document_to_record
 
-from ..conftest import REPO
 from .browser import Browser
-from .conftest import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer, running_backend
 from .test_live import CRLF, EMOJI, SEED
 
 pytestmark = pytest.mark.labelstudio

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import ADMIN_TOKEN, REPO, LiveServer, project_copy
 from toolkit.cli import main
 from toolkit.errors import LabelStudioError
 from toolkit.labelstudio.client import connect
@@ -19,9 +20,6 @@ from toolkit.model import Document, Layer, Provenance, Span
 from toolkit.predictions import write_predictions
 from toolkit.schema import load_schema
 from toolkit.seeds import ARTICLES_FILE, document_to_record, load_articles
-
-from ..conftest import REPO, project_copy
-from .conftest import ADMIN_TOKEN, LiveServer
 
 pytestmark = pytest.mark.labelstudio
 

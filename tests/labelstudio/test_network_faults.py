@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO, LiveServer
 from toolkit.errors import LabelStudioError
 from toolkit.labelstudio.client import connect
 from toolkit.labelstudio.pull import pull
@@ -15,8 +16,6 @@ from toolkit.labelstudio.push import push
 from toolkit.schema import load_schema
 from toolkit.seeds import ARTICLES_FILE, load_articles
 
-from ..conftest import REPO
-from .conftest import LiveServer
 from .proxy import FaultProxy
 
 pytestmark = pytest.mark.labelstudio

@@ -8,11 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import ADMIN_TOKEN, REPO, LiveServer, project_copy
 from toolkit.cli import main
 from toolkit.labelstudio.client import connect
-
-from ..conftest import REPO, project_copy
-from .conftest import ADMIN_TOKEN, LiveServer
 
 pytestmark = pytest.mark.labelstudio
 SNAPSHOT = REPO / "annotations" / "snapshots" / "id-news-er-seed-p2-20261128T143348.429Z.json"

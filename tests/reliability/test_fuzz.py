@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import REPO
 from toolkit.annotations.importer import import_export
 from toolkit.annotations.layers import read_layers
 from toolkit.errors import ToolkitError
 from toolkit.schema import Schema
-
-from ..conftest import REPO
 
 VALID: list[Any] = json.loads((REPO / "tests" / "golden" / "export_two_annotators.json").read_text(encoding="utf-8"))
 RAW = (REPO / "tests" / "golden" / "export_two_annotators.json").read_bytes()
@@ -62,9 +62,12 @@ def mutate(data: Any, path: tuple[Any, ...], how: str, value: Any) -> Any:
 
 
 def check(path: Path, schema: Schema, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    out = Path(tempfile.mkdtemp(dir=out))  # one folder per example: what a refused import leaves is its own
     try:
         report = import_export(path, schema, out_dir=out, skip_invalid=True)
-    except ToolkitError:
+    except ToolkitError:  # refused whole: then nothing may be written
+        assert not out.exists() or not any(out.iterdir()), "a refused import left files behind"
         return
     for doc, layers in read_layers(Path(str(report.output))):
         for layer in layers:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.conftest import REPO
 from toolkit.annotations.gold import write_gold
 from toolkit.annotations.importer import import_export
 from toolkit.annotations.layers import read_layers
@@ -20,8 +21,6 @@ from toolkit.labelstudio.tasks import build_tasks
 from toolkit.model import Document, Layer, Provenance, Relation, Span
 from toolkit.schema import label_config, parse_schema
 from toolkit.seeds import document_to_record
-
-from ..conftest import REPO
 
 HOSTILE_LABELS = ["A&B <x>", 'say "hi"', "it's ]]> done", "\u200fRTL\u200f", "zw\u200dj", "emoji 😀"]
 TEXT = 'Teks <b>&amp;</b> "kutip" ]]> \u200fעברית\u200f zw\u200dj 😀🎉 Jenewa & Swiss.\r\nBaris kedua.'

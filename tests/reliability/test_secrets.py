@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import REPO, project_copy
 from toolkit.cli import main
 from toolkit.labelstudio.server import free_port
-
-from ..conftest import REPO, project_copy
 
 LS_KEY = "lskey-SECRET-0123456789abcdef0123456789abcdef"
 HF_TOKEN = "hf_SECRET_token_0123456789abcdefghijklmnop"

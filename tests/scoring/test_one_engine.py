@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
 
+from tests.conftest import REPO
 from toolkit.annotations.agreement import agreement
 from toolkit.benchmarks.score import score_files
 from toolkit.cli import main
@@ -25,8 +26,6 @@ from toolkit.schema import Schema
 from toolkit.scoring.entities import ents_of
 from toolkit.scoring.kappa import confusion, kappa_of, token_label_ids
 from toolkit.text.tokens import token_columns
-
-from ..conftest import REPO
 
 TEXT = "Menteri Retno Marsudi bertemu Presiden Joko Widodo di Istana Merdeka Jakarta pada Senin pagi ini."
 WORDS = [(m.start(), m.end()) for m in __import__("re").finditer(r"\S+", TEXT)]

@@ -7,10 +7,9 @@ import json
 import sys
 from typing import Any
 
+from tests.conftest import REPO
 from toolkit.schema import Schema
 from toolkit.seeds import ARTICLES_FILE, load_articles
-
-from .conftest import REPO
 
 SNAPSHOTS = REPO / "annotations" / "snapshots"
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import REPO, SEED_RAW
 from toolkit.errors import SeedError
 from toolkit.seeds import (
     ARTICLES_FILE,
@@ -18,8 +19,6 @@ from toolkit.seeds import (
     load_profiles,
     normalise,
 )
-
-from .conftest import REPO, SEED_RAW
 
 PROFILES = load_profiles(REPO / "seeds" / "outlets.yaml")
 FIRST_SENTENCE = "Indonesia mendorong Organisasi Buruh Internasional (ILO) untuk memperbaiki tata kelola"

@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import REPO
 from toolkit.cli import main
-
-from .conftest import REPO
 
 HERE = REPO / "tests" / "bad_inputs"
 CASES: list[dict[str, Any]] = json.loads((HERE / "cases.json").read_text(encoding="utf-8"))
@@ -47,22 +46,47 @@ def test_bad_input(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.Mon
     assert after == before, "an output file was created or modified"
 
 
-EXPORT_CASES = [c for c in CASES if c["kind"] == "export"]
+UNREADABLE = {
+    "export-truncated.json",
+    "export-not-a-list.json",
+    "export-json-min.json",
+    "export-csv.csv",
+    "export-tsv.tsv",
+    "export-conll.conll",
+    "export-gzip.json.gz",
+    "export-utf16.json",
+    "export-empty.json",
+    "export-bom-truncated.json",
+    "export-not-utf8.json",
+    "export-deeply-nested.json",
+}
+"""Exports that cannot be read as a whole (not JSON, not a list of tasks, another format): refused even with
+--skip-invalid, naming what they are."""
+EXPORT_CASES = [c for c in CASES if c["kind"] == "export" and c["file"] not in UNREADABLE]
+
+
+@pytest.mark.parametrize("name", sorted(UNREADABLE))
+def test_an_unreadable_export_is_refused_whole_even_with_skip_invalid(name: str, tmp_path: Path) -> None:
+    case = next(c for c in CASES if c["file"] == name)
+    from toolkit.annotations.importer import import_export
+    from toolkit.errors import ToolkitError
+    from toolkit.schema import load_schema
+
+    with pytest.raises(ToolkitError) as err:
+        import_export(HERE / name, load_schema(REPO / "schemas" / "schema.yaml"), out_dir=tmp_path, skip_invalid=True)
+    assert name in str(err.value) and re.search(case["error"], str(err.value)), str(err.value)
+    assert not any(tmp_path.iterdir()), "nothing is written for an export that cannot be read"
 
 
 @pytest.mark.parametrize("case", EXPORT_CASES, ids=[c["file"] for c in EXPORT_CASES])
 def test_counts_add_up_on_every_bad_export(case: dict[str, Any], tmp_path: Path) -> None:
     """With --skip-invalid, whatever can be read is counted: in = written + skipped, skips by reason."""
     from toolkit.annotations.importer import import_export
-    from toolkit.errors import ToolkitError
     from toolkit.schema import load_schema
 
-    try:
-        report = import_export(
-            HERE / case["file"], load_schema(REPO / "schemas" / "schema.yaml"), out_dir=tmp_path, skip_invalid=True
-        )
-    except ToolkitError:
-        return  # unreadable as a whole (not JSON, not a list, empty): nothing to count, nothing written
+    report = import_export(
+        HERE / case["file"], load_schema(REPO / "schemas" / "schema.yaml"), out_dir=tmp_path, skip_invalid=True
+    )
     for kind, c in report.counts.items():
         assert c["in"] == c["written"] + c["skipped"], kind
         assert c["skipped"] == sum(report.skipped.get(kind, {}).values()), kind

@@ -3,11 +3,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.conftest import REPO
 from toolkit.labelstudio.tasks import build_tasks, text_sha256, write_tasks
 from toolkit.model import Document
 from toolkit.seeds import ARTICLES_FILE, load_articles
-
-from .conftest import REPO
 
 
 def test_seed_task_file_matches_golden(tmp_path: Path) -> None:

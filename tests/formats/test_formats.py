@@ -7,14 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import shared_data
 from toolkit.corpus import CorpusError
 from toolkit.formats import import_files
 from toolkit.model import layer_from_dict
 from toolkit.schema import parse_schema
 
-from .conftest import REPO
-
-CONLL04 = REPO.parent / "shared" / "data" / "conll04"
 SENT = {
     "tokens": ["John", "Smith", "works", "for", "Acme", "in", "Boston", "."],
     "entities": [[0, 2, "Peop"], [4, 5, "Org"], [6, 7, "Loc"]],
@@ -186,9 +184,10 @@ def test_labels_are_checked_against_the_schema_and_mapped_or_dropped(tmp_path: P
     }
 
 
+@pytest.mark.shared
 def test_conll04_as_published(tmp_path: Path) -> None:
     """The real corpus: counts as its SOURCE.md gives them when every sentence is kept."""
-    files = [CONLL04 / f"{s}.CoNLL04.json" for s in ("train", "valid", "test")]
+    files = [shared_data("conll04") / f"{s}.CoNLL04.json" for s in ("train", "valid", "test")]
     summary = import_files("spans", files, tmp_path, duplicates="keep-all", cross_split="keep-all")
     counts = {s: (c["documents"], c["entities"], c["relations"]) for s, c in summary["splits"].items()}
     assert counts == {"train": (922, 3377, 1283), "validation": (231, 893, 343), "test": (288, 1079, 422)}

@@ -12,13 +12,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import REPO
 from toolkit.annotations.importer import import_export
 from toolkit.annotations.layers import read_layers
 from toolkit.cli import main
 from toolkit.schema import Schema
 from toolkit.seeds import ARTICLES_FILE, load_articles
-
-from .conftest import REPO
 
 REAL = REPO / "tests" / "golden" / "real_exports"
 EXPORTS = ["export-api.json", "export-snapshot.json", "export-cli.json"]

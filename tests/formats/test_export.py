@@ -7,21 +7,19 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO, corpus_release, shared_data
 from toolkit.dataset.load import load_release
 from toolkit.dataset.release import release
 from toolkit.formats import export_release, import_files
 from toolkit.model import layer_from_dict
 from toolkit.schema import load_schema
 
-from ..conftest import REPO, corpus_release
-
-CONLL04 = REPO.parent / "shared" / "data" / "conll04"
 SCHEMA = REPO / "benchmarks" / "data" / "conll04" / "schema.yaml"
 
 
 @pytest.fixture(scope="module")
 def conll04(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    files = [CONLL04 / f"{s}.CoNLL04.json" for s in ("train", "valid", "test")]
+    files = [shared_data("conll04") / f"{s}.CoNLL04.json" for s in ("train", "valid", "test")]
     return corpus_release(
         tmp_path_factory.mktemp("conll04"), "spans", files, name="conll04", schema_path=SCHEMA, license_id="other"
     )

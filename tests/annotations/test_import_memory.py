@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO
+from tests.conftest import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks" / "speed"))
 from generate import write_export

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import REPO
 from toolkit.cli import main
-
-from .conftest import REPO
 
 GOLDEN = REPO / "tests" / "golden" / "export_two_annotators.json"
 SCHEMA = ["--schema", str(REPO / "schemas" / "schema.yaml")]
