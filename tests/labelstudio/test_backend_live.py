@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import ADMIN_TOKEN, REPO, LiveServer, running_backend
+from tests.conftest import REPO
+from tests.labelstudio.conftest import ADMIN_TOKEN, LiveServer, running_backend
 from toolkit.cli import main
 from toolkit.labelstudio.client import connect
 from toolkit.labelstudio.push import push

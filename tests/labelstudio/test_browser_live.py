@@ -22,7 +22,8 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, REPO, LiveServer, running_backend
+from tests.conftest import REPO
+from tests.labelstudio.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer, running_backend
 from toolkit.cli import main
 from toolkit.labelstudio.client import connect
 from toolkit.model import Document

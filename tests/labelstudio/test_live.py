@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import ADMIN_TOKEN, REPO, LiveServer, project_copy
+from tests.conftest import REPO, project_copy
+from tests.labelstudio.conftest import ADMIN_TOKEN, LiveServer
 from toolkit.cli import main
 from toolkit.errors import LabelStudioError
 from toolkit.labelstudio.client import connect

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, LiveServer
+from tests.conftest import REPO
+from tests.labelstudio.conftest import LiveServer
 from toolkit.errors import LabelStudioError
 from toolkit.labelstudio.client import connect
 from toolkit.labelstudio.pull import pull

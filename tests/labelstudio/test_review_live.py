@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import ADMIN_TOKEN, REPO, LiveServer, project_copy
+from tests.conftest import REPO, project_copy
+from tests.labelstudio.conftest import ADMIN_TOKEN, LiveServer
 from toolkit.cli import main
 from toolkit.labelstudio.client import connect
 
