@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -128,6 +129,7 @@ def results(draw: st.DrawFn) -> list[dict[str, Any]]:
     return draw(st.permutations(out))
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(results())
 def test_fast_lane_agrees_with_the_full_checker(result: list[dict[str, Any]]) -> None:

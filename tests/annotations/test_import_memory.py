@@ -48,6 +48,7 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
     return {n: write_export(n, tmp / f"export-{n}.json", seed=3) for n in (1_000, 10_000)}
 
 
+@pytest.mark.slow
 def test_peak_memory_is_bounded_and_flat(exports: dict[int, Path], tmp_path: Path) -> None:
     small = _import(exports[1_000], tmp_path / "a")
     large = _import(exports[10_000], tmp_path / "b")
@@ -59,6 +60,7 @@ def test_peak_memory_is_bounded_and_flat(exports: dict[int, Path], tmp_path: Pat
     assert large["errors"] == 0
 
 
+@pytest.mark.slow
 def test_counts_add_up_on_a_large_export(exports: dict[int, Path], tmp_path: Path) -> None:
     result = _import(exports[10_000], tmp_path / "c")
     for kind, c in result["counts"].items():

@@ -35,6 +35,7 @@ def read(raw: bytes) -> list[object]:
     return list(_plain_items(io.BytesIO(raw)))
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(st.dictionaries(st.text(max_size=5), json_values, max_size=4), max_size=6),

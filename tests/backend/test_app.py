@@ -102,6 +102,7 @@ def test_webhooks_count_submitted_annotations_only(served: ServedModel, schema: 
     assert status["ignored_events"] == {"cancelled": 1, "PROJECT_UPDATED": 1}
 
 
+@pytest.mark.slow
 def test_a_failed_training_keeps_the_previous_model_and_says_why(
     served: ServedModel, schema: Schema, tmp_path: Path
 ) -> None:

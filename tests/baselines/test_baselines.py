@@ -22,6 +22,7 @@ def small() -> tuple[list[Example], list[Example]]:
     return train, test
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(ENTITY_EXTRACTORS))
 def test_entity_baselines_fit_predict_save_load_deterministically(
     name: str, small: tuple[list[Example], list[Example]], schema: Schema, tmp_path: Path

@@ -14,6 +14,7 @@ DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "idner-news
 GRID = ({"c1": 0.05, "c2": 0.1}, {"c1": 0.2, "c2": 0.01}, {"c1": 0.05, "c2": 0.1})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_grid_models_equal_models_trained_alone(workers: str, schema: Schema, monkeypatch: pytest.MonkeyPatch) -> None:
     train = read_corpus(DATA / "train.txt", split="train")[:120]

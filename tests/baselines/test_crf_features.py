@@ -46,6 +46,7 @@ def test_a_packed_table_refuses_two_words_with_one_hash(monkeypatch: pytest.Monk
         PackedTable([("a", 1.0), ("b", 2.0)])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted({*WORD_CLUSTERS.values(), *WORD_CASE.values()}))
 def test_every_declared_table_packs_whole(name: str) -> None:
     # a million words each, no two sharing a hash (PackedTable raises if they did)

@@ -27,6 +27,7 @@ def test_release_round_trip(small_release: Path) -> None:
     assert all(doc.text[s.start : s.end].strip() == doc.text[s.start : s.end] for s in gold.spans)
 
 
+@pytest.mark.slow
 def test_bench_results_leaderboard_and_checksums(small_release: Path, schema: Schema, tmp_path: Path) -> None:
     out = tmp_path / "benchmarks"
     files = run(small_release, schema, out_root=out, resamples=200)
@@ -62,6 +63,7 @@ def test_leaderboard_ignores_other_files(tmp_path: Path) -> None:
     assert "## " not in regenerate(tmp_path).read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_predict_and_score_reproduce_the_leaderboard(small_release: Path, schema: Schema, tmp_path: Path) -> None:
     """predict tunes as bench does, so its predictions score exactly what bench wrote, to the last digit."""
     import json

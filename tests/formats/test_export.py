@@ -66,6 +66,7 @@ def _imported_items(out: Path) -> dict[str, list[object]]:
     return {k: sorted(v) for k, v in got.items()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["spans", "brat"])
 def test_span_json_and_brat_round_trip_entities_and_relations(conll04: Path, fmt: str, tmp_path: Path) -> None:
     export_release(conll04, fmt, tmp_path / "export")
@@ -79,6 +80,7 @@ def test_span_json_and_brat_round_trip_entities_and_relations(conll04: Path, fmt
     assert _imported_items(tmp_path / "back") == _release_items(conll04)
 
 
+@pytest.mark.slow
 def test_conll_round_trips_the_entities(conll04: Path, tmp_path: Path) -> None:
     export_release(conll04, "conll", tmp_path / "export")
     import_files(
@@ -92,6 +94,7 @@ def test_conll_round_trips_the_entities(conll04: Path, tmp_path: Path) -> None:
     assert _imported_items(tmp_path / "back") == expected
 
 
+@pytest.mark.slow
 def test_spacy_docbin_holds_text_spans_ents_and_relations(conll04: Path, tmp_path: Path) -> None:
     import spacy
     from spacy.tokens import DocBin

@@ -26,6 +26,7 @@ def _qa(*args: str) -> list[dict]:
     return json.loads(result.output)
 
 
+@pytest.mark.slow
 def test_qa_on_a_release_lists_suspects_most_suspect_first(mini_release: Path) -> None:
     items = _qa(str(mini_release), "--split", "train", "--split", "validation")
     assert items, "a real corpus always has suspects"
@@ -46,6 +47,7 @@ def test_qa_on_a_release_lists_suspects_most_suspect_first(mini_release: Path) -
     assert _qa(str(mini_release), "--split", "train", "--split", "validation") == items  # deterministic
 
 
+@pytest.mark.slow
 def test_qa_writes_review_tasks_with_the_gold_and_the_suggestions(mini_release: Path, tmp_path: Path) -> None:
     out = tmp_path / "review.json"
     result = CliRunner().invoke(

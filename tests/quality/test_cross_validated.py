@@ -42,6 +42,7 @@ def test_marginals_are_probabilities_and_cover_every_token(dev_docs: list[QaDoc]
         assert len(view.viterbi) == len(view.gold_tags) == len(doc.tokens)
 
 
+@pytest.mark.slow
 def test_a_planted_relabel_is_flagged_by_cleanlab_with_the_right_suggestion(
     dev_docs: list[QaDoc], schema: Schema
 ) -> None:

@@ -42,6 +42,7 @@ def run_and_kill(args: list[str], writing: Path, cwd: Path) -> None:
     proc.wait()
 
 
+@pytest.mark.slow
 def test_killed_import_keeps_the_previous_layers(tmp_path: Path) -> None:
     export = write_export(6000, tmp_path / "big.json", seed=5)
     out = tmp_path / "layers"
@@ -64,6 +65,7 @@ def test_killed_import_keeps_the_previous_layers(tmp_path: Path) -> None:
     assert visible(out) == before
 
 
+@pytest.mark.slow
 def test_killed_release_leaves_no_release(tmp_path: Path) -> None:
     data = REPO / "benchmarks" / "data" / "idner-news-2k"
     files = [str(data / f) for f in ("train.txt", "dev.txt", "test.txt")]

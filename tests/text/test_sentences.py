@@ -62,6 +62,7 @@ def test_bounds_cover_every_word_once_and_respect_entities(words: list[str], dat
         assert any(x <= a and b <= y for x, y in bounds) or text[a:b].strip() == ""
 
 
+@pytest.mark.slow
 def test_release_has_a_sentences_configuration_loadable_without_the_toolkit(tmp_path: Path) -> None:
     done = subprocess.run(
         [
