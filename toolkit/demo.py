@@ -145,11 +145,11 @@ def _annotation_steps(root: Path, out_dir: Path, schema: Schema, store: Path) ->
     for lf in layer_files:
         summary = write_gold(lf, out_dir / "annotations" / "gold", schema_path=root / "schemas" / "schema.yaml")
         gold_lines.append(
-            f"{lf.name}: {summary['documents']} gold documents "
-            f"({', '.join(f'{k} {v}' for k, v in summary['policies'].items())}): "
-            f"{summary['spans']} spans, {summary['relations']} relations, {summary['disagreements']} disagreements"
+            f"{lf.name}: {summary.documents} gold documents "
+            f"({', '.join(f'{k} {v}' for k, v in summary.policies.items())}): "
+            f"{summary.spans} spans, {summary.relations} relations, {summary.disagreements} disagreements"
         )
-        gold_outputs.append(Path(summary["output"]))
+        gold_outputs.append(Path(summary.output))
     steps.append(Step("gold", tuple(gold_lines), tuple(gold_outputs)))
     release_step = _release_step(root, out_dir, schema, store, gold_outputs, snapshots)
     steps.append(release_step)

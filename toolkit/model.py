@@ -252,6 +252,8 @@ class GoldRecord:
     annotators: tuple[str, ...] | None = None
     annotated: Mapping[str, tuple[str, ...]] | None = None
     source: str = ""
+    reviewed_by: tuple[str, ...] | None = None
+    """Who decided the gold in a review round (``user:<id>``); None where no review decided it."""
 
     def to_dict(self) -> dict[str, JSONValue]:
         d = self.document
@@ -269,6 +271,8 @@ class GoldRecord:
             out["annotators"] = list(self.annotators)
         if self.annotated is not None:
             out["annotated"] = {k: list(v) for k, v in self.annotated.items()}
+        if self.reviewed_by is not None:
+            out["reviewed_by"] = list(self.reviewed_by)
         return out
 
     @classmethod
@@ -283,6 +287,7 @@ class GoldRecord:
             gold = layer_from_dict(data["gold"])
             support = data.get("support") or {}
             who = data.get("annotators")
+            reviewers = data.get("reviewed_by")
             declared = data.get("annotated")
             if declared is not None and not (
                 isinstance(declared, Mapping)
@@ -299,6 +304,7 @@ class GoldRecord:
                 tuple(who) if isinstance(who, list) else None,
                 {k: tuple(v) for k, v in declared.items()} if declared is not None else None,
                 source,
+                tuple(reviewers) if isinstance(reviewers, list) else None,
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise ModelError(f"not a gold record ({type(exc).__name__}: {exc})") from None

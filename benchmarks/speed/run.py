@@ -183,7 +183,7 @@ done(t0, documents=sum(rep["documents"].values()), worker_peak_mb=round(resource
 from toolkit.annotations.gold import write_gold
 with tempfile.TemporaryDirectory() as out:
     g = write_gold(Path(ARG) / "layers.jsonl", Path(out), schema_path=Path("schemas/schema.yaml"))
-done(t0, documents=g["documents"])""",
+done(t0, documents=g.documents)""",
     ),
     "toolkit annotations agree (layers -> span/relation F1, kappa, 1000-resample CIs)": (
         "import",

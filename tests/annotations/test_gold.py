@@ -128,8 +128,8 @@ def test_write_gold_and_review_tasks(tmp_path: Path, schema: Schema) -> None:
         review_tasks=tmp_path / "review.json",
         schema_path=REPO / "schemas" / "schema.yaml",
     )
-    assert summary["policies"] == {"ground_truth": 1, "majority": 1, "single annotator": 1}
-    assert (summary["spans"], summary["relations"], summary["disagreements"]) == (10, 2, 7)
+    assert summary.policies == {"ground_truth": 1, "majority": 1, "single annotator": 1}
+    assert (summary.spans, summary.relations, summary.disagreements) == (10, 2, 7)
     tasks = json.loads((tmp_path / "review.json").read_text(encoding="utf-8"))
     assert [t["data"]["article_id"] for t in tasks] == ["emoji-0001", "ilo-0001"]
     versions = [p["model_version"] for p in tasks[0]["predictions"]]

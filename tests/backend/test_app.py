@@ -144,7 +144,7 @@ def test_relations_are_served_between_the_predicted_regions(schema: Schema, tmp_
     )
     report = import_export(snapshot, schema, out_dir=tmp_path / "layers")
     gold = write_gold(Path(str(report.output)), tmp_path / "gold", schema_path=Path("schemas/schema.yaml"))
-    rec = json.loads(Path(gold["output"]).read_text(encoding="utf-8").splitlines()[0])
+    rec = json.loads(Path(gold.output).read_text(encoding="utf-8").splitlines()[0])
     doc = Document(rec["document"]["id"], rec["document"]["text"])
     model = train_model([(doc, layer_from_dict(rec["gold"]))], [], schema, None, "crf+pair-classifier@seed", {})
     assert model.relations is not None

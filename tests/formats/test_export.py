@@ -135,7 +135,7 @@ def test_spacy_and_brat_keep_a_text_with_line_breaks_and_nested_spans_exactly(tm
         version="1.0.0",
         schema=schema,
         seeds_path=REPO / "seeds" / "articles.jsonl",
-        gold_paths=[Path(gold["output"])],
+        gold_paths=[Path(gold.output)],
         guidelines_path=REPO / "schemas" / "GUIDELINES.md",
         releases_dir=tmp_path / "r",
     ).path

@@ -86,7 +86,7 @@ def test_hostile_text_through_the_dataset(tmp_path: Path, schema: object) -> Non
         version="1.0.0",
         schema=real,
         seeds_path=seeds,
-        gold_paths=[Path(g["output"])],
+        gold_paths=[Path(g.output)],
         guidelines_path=REPO / "schemas" / "GUIDELINES.md",
         releases_dir=tmp_path / "rel",
     ).path

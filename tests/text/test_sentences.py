@@ -125,7 +125,7 @@ def _seed_gold(tmp_path: Path) -> Path:
     (snapshot,) = [p for p in (REPO / "annotations" / "snapshots").glob("*.json") if p.name != "index.json"]
     layers = import_export(snapshot, load_schema(REPO / "schemas" / "schema.yaml"), out_dir=tmp_path / "layers")
     return Path(
-        write_gold(Path(layers.output or ""), tmp_path / "gold", schema_path=REPO / "schemas" / "schema.yaml")["output"]
+        write_gold(Path(layers.output or ""), tmp_path / "gold", schema_path=REPO / "schemas" / "schema.yaml").output
     )
 
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from toolkit._gc import gc_paused
 from toolkit._workers import worker_pool
-from toolkit.annotations.layers import open_layers, parse_layers_line
+from toolkit.annotations.layers import is_control, open_layers, parse_layers_line
 from toolkit.errors import ToolkitError
 from toolkit.model import Document, Layer
 from toolkit.schema import Schema
@@ -53,6 +53,7 @@ CHUNK = 1000
 class AgreementReport:
     documents: int
     documents_skipped: int
+    control_documents: int
     annotators: tuple[str, ...]
     pairs: tuple[dict[str, Any], ...]
     overall: dict[str, Any]
@@ -64,6 +65,7 @@ class AgreementReport:
         return {
             "documents": self.documents,
             "documents_skipped": self.documents_skipped,
+            "control_documents": self.control_documents,
             "annotators": list(self.annotators),
             "pairs": list(self.pairs),
             "overall": self.overall,
@@ -89,6 +91,7 @@ class _Chunk:
     doc_annotators: list[list[str]] = field(default_factory=list)
     pairs: dict[tuple[str, str], _PairPart] = field(default_factory=dict)
     skipped: int = 0
+    control: int = 0
 
 
 def _humans(doc: Document, layers: Sequence[Layer]) -> dict[str, Layer]:
@@ -114,6 +117,9 @@ def _score_chunk(items: Sequence[tuple[Document, Sequence[Layer]]], schema: Sche
     out = _Chunk()
     collected: dict[tuple[str, str], tuple[list[int], list[Layer], list[Layer], list[Arr]]] = {}
     for doc, layers in items:
+        if is_control(doc):  # scored against its gold, never against each other (the cohort is a random sample)
+            out.control += 1
+            continue
         humans = _humans(doc, layers)
         if len(humans) < 2:
             out.skipped += 1
@@ -193,7 +199,7 @@ def _report(chunks: Iterable[_Chunk], schema: Schema, resamples: int, seed: int)
     k = len(schema.entity_labels) + 1
     doc_ids: list[str] = []
     doc_annotators: list[list[str]] = []
-    skipped = 0
+    skipped = control = 0
     pair_idx: dict[tuple[str, str], list[Arr]] = {}
     pair_rows: dict[tuple[str, str], dict[str, list[Arr]]] = {}
     pair_mats: dict[tuple[str, str], list[Arr]] = {}
@@ -204,6 +210,7 @@ def _report(chunks: Iterable[_Chunk], schema: Schema, resamples: int, seed: int)
             doc_ids += chunk.doc_ids
             doc_annotators += chunk.doc_annotators
             skipped += chunk.skipped
+            control += chunk.control
             for pair, part in chunk.pairs.items():
                 pair_idx.setdefault(pair, []).append(np.array(part.docs, dtype=np.int64) + offset)
                 rows = pair_rows.setdefault(pair, {m: [] for m in MEASURES})
@@ -279,7 +286,9 @@ def _report(chunks: Iterable[_Chunk], schema: Schema, resamples: int, seed: int)
     )
     annotators = tuple(sorted({who for names in doc_annotators for who in names}))
     rule = LabelRule.from_schema(schema)
-    return AgreementReport(n, skipped, annotators, tuple(rows_out), overall, per_label, per_document, rule.to_dict())
+    return AgreementReport(
+        n, skipped, control, annotators, tuple(rows_out), overall, per_label, per_document, rule.to_dict()
+    )
 
 
 def _none_if_nan(x: float) -> float | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -153,47 +154,156 @@ def review_task(g: GoldRecord, layers: Sequence[Layer], schema: Schema) -> dict[
     }
 
 
+def adjudicate_reviewed(document: Document, layers: Sequence[Layer], review: Layer, schema: Schema) -> GoldRecord:
+    """The gold of a document a reviewer decided: the reviewer's layer, with who of the original annotators had each
+    item (they agreed with the review) and every original item the review left out (overruled, and by whom)."""
+    humans = [x for x in layers if x.kind == "annotation"]
+    symmetric = {r.label for r in schema.relations if not r.directed}
+    span_sup, rel_sup = _support(humans, symmetric)
+    kept_spans = {_span_key(s) for s in review.spans}
+    kept_rels = set(_rel_keys(review, symmetric))
+    ordered = sorted(kept_spans)
+    ids = {key: f"g{i}" for i, key in enumerate(ordered, 1)}
+    rel_order = sorted(kept_rels)
+    spans = tuple(Span(ids[k], k[0], k[1], k[2]) for k in ordered)
+    relations = tuple(Relation(f"gr{i}", ids[h], ids[t], label) for i, (h, t, label) in enumerate(rel_order, 1))
+    p = review.provenance
+    gold = Layer(document.id, "gold", "", spans, relations, Provenance(p.source, p.source_sha256, p.task_id), "gold")
+    overruled: list[dict[str, Any]] = []
+    for key, who in sorted(span_sup.items()):
+        if key not in kept_spans:
+            overruled.append(
+                {
+                    "kind": "span",
+                    "start": key[0],
+                    "end": key[1],
+                    "label": key[2],
+                    "text": document.text[key[0] : key[1]],
+                }
+                | {"annotators": sorted(who), "of": len(humans), "reason": f"overruled by review ({review.annotator})"}
+            )
+    for rkey, who in sorted(rel_sup.items()):
+        if rkey not in kept_rels:
+            overruled.append(
+                {"kind": "relation", "head": list(rkey[0]), "tail": list(rkey[1]), "label": rkey[2]}
+                | {"annotators": sorted(who), "of": len(humans), "reason": f"overruled by review ({review.annotator})"}
+            )
+    return GoldRecord(
+        document,
+        gold,
+        "review",
+        {ids[k]: tuple(sorted(span_sup.get(k, []))) for k in ordered},
+        {f"gr{i}": tuple(sorted(rel_sup.get(k, []))) for i, k in enumerate(rel_order, 1)},
+        tuple(overruled),
+        tuple(sorted({x.annotator for x in humans})),
+        reviewed_by=(review.annotator,),
+    )
+
+
+@dataclass(frozen=True)
+class GoldSummary:
+    """What ``annotations gold`` wrote: documents by policy, items, disagreements left for review."""
+
+    output: str
+    documents: int
+    without_annotations: int
+    control_documents: int
+    policies: dict[str, int]
+    spans: int
+    relations: int
+    disagreements: int
+    documents_with_disagreements: int
+    reviewed: int = 0
+    review_tasks: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        if self.review_tasks is None:
+            del out["review_tasks"]
+        return out
+
+
+def reviewer_layers(path: Path) -> dict[str, Layer]:
+    """The reviewer's layer of every document of a review round's layers file (the latest human layer of each)."""
+    from toolkit.annotations.layers import read_layers
+    from toolkit.errors import ToolkitError
+
+    out: dict[str, Layer] = {}
+    for doc, layers in read_layers(path):
+        humans = sorted((x for x in layers if x.kind == "annotation"), key=lambda x: (x.created_at, x.annotator))
+        if len(humans) > 1:
+            raise ToolkitError(
+                f"{path}: document {doc.id} has {len(humans)} reviews ({', '.join(x.annotator for x in humans)}); "
+                "a review round gives each document one reviewer: delete the extra review in Label Studio"
+            )
+        if humans:
+            out[doc.id] = humans[0]
+    return out
+
+
 def write_gold(
-    layers_path: Path, out_dir: Path, *, review_tasks: Path | None = None, schema_path: Path | None = None
-) -> dict[str, Any]:
-    """Adjudicate a layers file into ``out_dir/<name>`` (JSONL); optionally a review task file."""
+    layers_path: Path,
+    out_dir: Path,
+    *,
+    review_tasks: Path | None = None,
+    schema_path: Path | None = None,
+    reviewed: Path | None = None,
+) -> GoldSummary:
+    """Adjudicate a layers file into ``out_dir/<name>`` (JSONL); optionally a review task file.
+
+    Control tasks of a campaign are left out (they score annotators; their gold is known). ``reviewed``: the layers
+    file of a review round (``ls review``, pulled and imported): a document a reviewer decided takes the reviewer's
+    layer as its gold (policy ``review``), with who agreed and who was overruled.
+    """
     from toolkit._gc import gc_paused
     from toolkit._io import atomic_open, atomic_write_text, dumps
-    from toolkit.annotations.layers import read_layers
+    from toolkit.annotations.layers import is_control, read_layers
     from toolkit.schema import DEFAULT_SCHEMA_PATH, load_schema
 
     schema = load_schema(schema_path or DEFAULT_SCHEMA_PATH)
+    decided = reviewer_layers(reviewed) if reviewed is not None else {}
     out = Path(out_dir) / Path(layers_path).name
-    documents = without = spans = relations = disagreements = with_disagreements = 0
+    documents = without = control = spans = relations = disagreements = with_disagreements = n_reviewed = 0
     policies: Counter[str] = Counter()
     tasks: list[dict[str, Any]] = []
     # One document at a time: memory does not grow with the layers file.
     with gc_paused(), atomic_open(out) as fh:
         for doc, layers in read_layers(layers_path):
-            g = adjudicate(doc, layers, schema)
+            if is_control(doc):
+                control += 1
+                continue
+            review = decided.get(doc.id)
+            g = (
+                adjudicate_reviewed(doc, layers, review, schema)
+                if review is not None
+                else adjudicate(doc, layers, schema)
+            )
             if g is None:
                 without += 1
                 continue
             fh.write((dumps(g.to_dict()) + "\n").encode("utf-8"))
             documents += 1
+            n_reviewed += review is not None
             policies[g.policy] += 1
             spans += len(g.gold.spans)
             relations += len(g.gold.relations)
-            disagreements += len(g.disagreements)
-            with_disagreements += bool(g.disagreements)
-            if review_tasks is not None and g.disagreements:
+            if review is None:  # what a review overruled is decided, not waiting for review
+                disagreements += len(g.disagreements)
+                with_disagreements += bool(g.disagreements)
+            if review_tasks is not None and g.disagreements and review is None:
                 tasks.append(review_task(g, layers, schema))
-    summary: dict[str, Any] = {
-        "output": str(out),
-        "documents": documents,
-        "without_annotations": without,
-        "policies": dict(sorted(policies.items())),
-        "spans": spans,
-        "relations": relations,
-        "disagreements": disagreements,
-        "documents_with_disagreements": with_disagreements,
-    }
     if review_tasks is not None:
         atomic_write_text(Path(review_tasks), dumps(tasks, indent=1) + "\n")
-        summary["review_tasks"] = len(tasks)
-    return summary
+    return GoldSummary(
+        str(out),
+        documents,
+        without,
+        control,
+        dict(sorted(policies.items())),
+        spans,
+        relations,
+        disagreements,
+        with_disagreements,
+        n_reviewed,
+        len(tasks) if review_tasks is not None else None,
+    )

@@ -29,6 +29,7 @@ from toolkit._gc import gc_paused
 from toolkit._io import atomic_write_text, dumps, folders_removed_on_failure, sha256_file, write_failure
 from toolkit.annotations.import_report import AnnotationImportError, ImportReport
 from toolkit.annotations.items import (
+    AnnotationFact,
     Built,
     ImportRun,
     check_label_map,
@@ -61,6 +62,7 @@ def import_export(
     progress: Callable[[int], None] | None = None,
     label_map: Mapping[str, str] | None = None,
     annotator_map: Path | None = None,
+    facts: list[AnnotationFact] | None = None,
 ) -> ImportReport:
     """Validate and normalise an export; write ``out_dir/<stem>.jsonl`` and ``<stem>.report.json``.
 
@@ -68,12 +70,14 @@ def import_export(
     schema; an empty NEW drops the label (counted as skipped, with the relations it took part in).
     ``annotator_map``: only on explicit request, a private file of ``user:<id>`` -> the e-mail and names of
     exports that carry them (``label-studio export``); nothing else the import writes names a person.
+    ``facts``: a list to fill with every human annotation's who, when and how long (``ls status``).
     """
     label_map = check_label_map(label_map or {}, schema)
     with folders_removed_on_failure(Path(out_dir)):
         for parser in PARSERS:
             run = ImportRun(schema, Path(path).name, "", ImportReport(str(path), "", None), seeds, label_map)
             run.people = {} if annotator_map is not None else None
+            run.facts = [] if facts is not None else None
             try:
                 with gc_paused():
                     report = _import(Path(path), Path(out_dir), run, skip_invalid, progress, parser)
@@ -86,6 +90,8 @@ def import_export(
                 continue
             if annotator_map is not None and run.people is not None:
                 write_annotator_map(run.people, annotator_map)
+            if facts is not None and run.facts is not None:
+                facts.extend(run.facts)
             return report
     raise AssertionError("unreachable: the last parser never asks to re-read")  # pragma: no cover
 
@@ -230,9 +236,34 @@ def _import_task(task: object, position: int, run: ImportRun) -> bytes | None:
         tally.written["regions"] += len(record["spans"])
         tally.written["relations"] += len(record["relations"])
     layers.sort(key=lambda d: (d["kind"], d["provenance"]["annotation_id"] or 0, d["annotator"]))
-    extra = {k: v for k, v in sorted(data.items()) if k != field_name and isinstance(v, str | int | float | bool)}
-    document = {"id": doc_id, "text": text, "metadata": {"task_id": tid, "snapshot": run.source, "data": extra}}
+    extra = {
+        k: v
+        for k, v in sorted(data.items())
+        if k != field_name and not k.startswith(CAMPAIGN_FIELD_PREFIX) and isinstance(v, str | int | float | bool)
+    }
+    metadata: dict[str, Any] = {"task_id": tid, "snapshot": run.source, "data": extra}
+    campaign = campaign_role(task.get("meta"))
+    if campaign is not None:
+        metadata["campaign"] = campaign
+    document = {"id": doc_id, "text": text, "metadata": metadata}
     return _line({"document": document, "layers": layers})
+
+
+CAMPAIGN_FIELD_PREFIX = "campaign_"
+"""Task data fields a campaign adds for Label Studio's Data Manager (who annotates a task, its place in the stream):
+plumbing, not article metadata, so they are not copied into layers."""
+CAMPAIGN_ROLES = ("control", "overlap", "single")
+
+
+def campaign_role(meta: object) -> dict[str, Any] | None:
+    """A task's place in a campaign (``toolkit ls campaign`` keeps it in the task's ``meta``, which annotators do
+    not see): its role (a control task, one of the overlapping cohort, or annotated once) and the campaign's K."""
+    found = meta.get("toolkit") if isinstance(meta, dict) else None
+    campaign = found.get("campaign") if isinstance(found, dict) else None
+    if not isinstance(campaign, dict) or campaign.get("role") not in CAMPAIGN_ROLES:
+        return None
+    k = campaign.get("k")
+    return {"role": campaign["role"], "k": k if isinstance(k, int) and not isinstance(k, bool) else None}
 
 
 def _line(record: dict[str, Any]) -> bytes:

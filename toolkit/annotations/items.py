@@ -38,6 +38,19 @@ def check_label_map(label_map: Mapping[str, str], schema: Schema) -> dict[str, s
     return dict(label_map)
 
 
+@dataclass(frozen=True, slots=True)
+class AnnotationFact:
+    """What a campaign's status needs of one human annotation, whether or not it became a layer."""
+
+    task_id: int
+    annotator: str
+    cancelled: bool
+    ground_truth: bool
+    lead_time: float | None  # seconds the annotator spent, as Label Studio measured it
+    created_at: str
+    updated_at: str
+
+
 @dataclass
 class ImportRun:
     """What one import keeps while it reads the export: its rules and source, what it has seen of the tasks,
@@ -56,6 +69,8 @@ class ImportRun:
     seen_articles: dict[str, int] = field(default_factory=dict)
     people: dict[str, dict[str, str]] | None = None
     """``user:<id>`` -> e-mail and names, collected only when a private annotator map is asked for."""
+    facts: list[AnnotationFact] | None = None
+    """Every human annotation's who, when and how long (cancelled ones too), collected for ``ls status``."""
 
     def problem(self, problem: Problem) -> None:
         self.report.problems.append(problem)
@@ -300,6 +315,19 @@ def layer_of(item: object, kind: str, tid: int, doc_id: str, checker: ResultChec
         return None
     if kind == "annotation" and run.people is not None:
         _note_person(item.get("completed_by"), run.people)
+    if kind == "annotation" and run.facts is not None:
+        lead = item.get("lead_time")
+        run.facts.append(
+            AnnotationFact(
+                tid,
+                annotator_id(item.get("completed_by")) or "user:unknown",
+                item.get("was_cancelled") is True,
+                item.get("ground_truth") is True,
+                float(lead) if isinstance(lead, int | float) and not isinstance(lead, bool) else None,
+                str(item.get("created_at") or ""),
+                str(item.get("updated_at") or item.get("created_at") or ""),
+            )
+        )
     cancelled = kind == "annotation" and item.get("was_cancelled") is True
     fast = None if cancelled else fast_records(result, checker)
     if fast is not None:

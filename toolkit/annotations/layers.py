@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
@@ -52,3 +52,15 @@ def parse_layers_line(line: bytes, at: str, min_annotators: int = 0) -> tuple[Do
     except ModelError as exc:
         raise ToolkitError(f"{at}: {exc}") from None
     return doc, layers
+
+
+def campaign_role(doc: Document) -> str | None:
+    """The document's role in a Label Studio campaign (``control``, ``overlap``, ``single``), where its task had one."""
+    campaign = doc.metadata.get("campaign")
+    role = campaign.get("role") if isinstance(campaign, Mapping) else None
+    return role if isinstance(role, str) else None
+
+
+def is_control(doc: Document) -> bool:
+    """A control task: annotated to score the annotators against its known gold, never a gold vote nor agreement."""
+    return campaign_role(doc) == "control"

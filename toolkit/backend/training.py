@@ -69,7 +69,7 @@ def retrain(setup: TrainingSetup, out_dir: str, version: str) -> dict[str, Any]:
         report = import_export(snapshot, schema, out_dir=Path(tmp) / "layers", skip_invalid=True)
         layers = Path(str(report.output))
         gold = write_gold(layers, Path(tmp) / "gold", schema_path=Path(setup.schema_path))
-        annotated = _gold_examples(Path(gold["output"]))
+        annotated = _gold_examples(Path(gold.output))
     mine = {d.id for d, _ in annotated}
     examples = [ex for ex in train if ex[0].id not in mine] + annotated
     model = train_model(

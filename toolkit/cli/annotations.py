@@ -180,27 +180,36 @@ def annotations_agree(layers: Path, schema_path: Path, resamples: int, seed: int
     type=click.Path(path_type=Path, dir_okay=False),
     help="Also write a Label Studio task file of the documents with disagreements (candidates as predictions).",
 )
+@click.option(
+    "--reviewed",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The layers of a review round (`ls review`, pulled and imported): a reviewer's decision is the gold.",
+)
 @json_option
 @_friendly
-def annotations_gold(layers: Path, schema_path: Path, out: Path, review_tasks: Path | None, as_json: bool) -> None:
-    """Adjudicate one gold layer per document (ground truth, else majority)."""
+def annotations_gold(
+    layers: Path, schema_path: Path, out: Path, review_tasks: Path | None, reviewed: Path | None, as_json: bool
+) -> None:
+    """Adjudicate one gold layer per document (a review's decision, else ground truth, else majority)."""
     from toolkit.annotations.gold import write_gold
 
-    summary = write_gold(layers, out, review_tasks=review_tasks, schema_path=schema_path)
+    summary = write_gold(layers, out, review_tasks=review_tasks, schema_path=schema_path, reviewed=reviewed)
     if as_json:
-        _echo_json(summary)
+        _echo_json(summary.to_dict())
         return
+    control = f", {summary.control_documents} control tasks left out" if summary.control_documents else ""
     click.echo(
-        f"{summary['documents']} documents adjudicated ({summary['without_annotations']} without annotations): "
-        + ", ".join(f"{k} {v}" for k, v in summary["policies"].items())
+        f"{summary.documents} documents adjudicated ({summary.without_annotations} without annotations{control}): "
+        + ", ".join(f"{k} {v}" for k, v in summary.policies.items())
     )
     click.echo(
-        f"gold: {summary['spans']} spans, {summary['relations']} relations; "
-        f"{summary['disagreements']} disagreements in {summary['documents_with_disagreements']} documents"
+        f"gold: {summary.spans} spans, {summary.relations} relations; "
+        f"{summary.disagreements} disagreements in {summary.documents_with_disagreements} documents"
+        + (f"; {summary.reviewed} decided in review" if summary.reviewed else "")
     )
-    click.echo(f"wrote {summary['output']}")
+    click.echo(f"wrote {summary.output}")
     if review_tasks:
-        click.echo(f"wrote {summary['review_tasks']} review task(s) to {review_tasks}")
+        click.echo(f"wrote {summary.review_tasks} review task(s) to {review_tasks}")
 
 
 @annotations_group.command("qa")
