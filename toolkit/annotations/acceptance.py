@@ -18,11 +18,13 @@ predictions that did not start from one are counted apart.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from toolkit.annotations.layers import read_layers
-from toolkit.model import Layer
+from toolkit.model import Document, Layer
 
 SPAN_OUTCOMES = ("kept", "relabelled", "moved", "deleted", "added")
 RELATION_OUTCOMES = ("kept", "relabelled", "deleted", "added")
@@ -72,6 +74,43 @@ def _match_relations(pred: Layer, ann: Layer, became: dict[str, str]) -> Counter
     return out
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What one annotator did with the prediction one annotation started from."""
+
+    model_version: str
+    annotator: str
+    spans: Counter[str]
+    relations: Counter[str]
+    predicted_spans: int
+    predicted_relations: int
+
+
+def outcomes(document_layers: Iterable[tuple[Document, list[Layer]]]) -> Iterator[Outcome | None]:
+    """One outcome per human annotation made from a prediction; None for an annotation of a task with predictions
+    that did not start from one. (Annotations whose prediction is not in the export are not yielded: see
+    :func:`acceptance`.)"""
+    for _, layers in document_layers:
+        preds = {x.provenance.annotation_id: x for x in layers if x.kind == "prediction"}
+        for layer in layers:
+            if layer.kind != "annotation":
+                continue
+            parent = layer.provenance.parent_prediction
+            if parent is None:
+                if preds:
+                    yield None
+                continue
+            pred = preds.get(parent)
+            if pred is None:
+                continue
+            by_id = bool(layer.region_origins) or bool({s.id for s in pred.spans} & {s.id for s in layer.spans})
+            became, span_counts = _match_spans(pred, layer, by_id)
+            rel_counts = _match_relations(pred, layer, became)
+            yield Outcome(
+                pred.annotator, layer.annotator, span_counts, rel_counts, len(pred.spans), len(pred.relations)
+            )
+
+
 def acceptance(path: Path) -> dict[str, Any]:
     """Per model version: annotations made from its predictions and what became of its spans and relations."""
     spans: dict[str, Counter[str]] = defaultdict(Counter)
@@ -80,27 +119,19 @@ def acceptance(path: Path) -> dict[str, Any]:
     predicted_spans: Counter[str] = Counter()
     predicted_relations: Counter[str] = Counter()
     not_from_prediction = unmatched = 0
-    for _, layers in read_layers(path):
-        preds = {x.provenance.annotation_id: x for x in layers if x.kind == "prediction"}
-        for layer in layers:
-            if layer.kind != "annotation":
+    for doc, layers in read_layers(path):
+        made = [x for x in layers if x.kind == "annotation" and x.provenance.parent_prediction is not None]
+        preds = {x.provenance.annotation_id for x in layers if x.kind == "prediction"}
+        unmatched += sum(1 for x in made if x.provenance.parent_prediction not in preds)
+        for o in outcomes([(doc, layers)]):
+            if o is None:
+                not_from_prediction += 1
                 continue
-            parent = layer.provenance.parent_prediction
-            if parent is None:
-                not_from_prediction += bool(preds)
-                continue
-            pred = preds.get(parent)
-            if pred is None:
-                unmatched += 1
-                continue
-            version = pred.annotator
-            made_from[version] += 1
-            predicted_spans[version] += len(pred.spans)
-            predicted_relations[version] += len(pred.relations)
-            by_id = bool(layer.region_origins) or bool({s.id for s in pred.spans} & {s.id for s in layer.spans})
-            became, span_counts = _match_spans(pred, layer, by_id)
-            spans[version].update(span_counts)
-            relations[version].update(_match_relations(pred, layer, became))
+            made_from[o.model_version] += 1
+            predicted_spans[o.model_version] += o.predicted_spans
+            predicted_relations[o.model_version] += o.predicted_relations
+            spans[o.model_version].update(o.spans)
+            relations[o.model_version].update(o.relations)
     versions: dict[str, Any] = {}
     for v in sorted(made_from):
         n = predicted_spans[v]

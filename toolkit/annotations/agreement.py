@@ -6,10 +6,11 @@ as predictions against the first's as gold (:func:`toolkit.scoring.report.score_
 schema's label rule): ``span_exact`` is the ``strict`` entity mode, ``span_overlap`` the
 ``ent_type`` mode, ``relation`` the ``strict`` relation mode. Figures are per pair, averaged over
 pairs, and pooled (counts added over all pairs and documents), per label and per document, with
-percentile bootstrap 95% intervals over documents (:mod:`intervals`). Token agreement is Cohen's
-kappa and Krippendorff's alpha (nominal) (:mod:`kappa`), overall and per label, from per-document
-confusion and coincidence matrices, equal to scikit-learn's and the ``krippendorff`` package's on the
-same tokens.
+percentile bootstrap 95% intervals over documents (:mod:`intervals`; a pair's over the documents both
+annotated). Token agreement is Cohen's kappa and Krippendorff's alpha (nominal) (:mod:`kappa`), overall
+and per label, from per-document confusion and coincidence matrices, equal to scikit-learn's and the
+``krippendorff`` package's on the same tokens. Control tasks of a campaign are left out (counted): they
+score annotators against known gold; agreement is measured on the overlapping cohort.
 
 Documents are scored in chunks that keep only count rows and confusion matrices, so memory does
 not hold the layers; a big layers file is read in ranges of lines by worker processes.
@@ -235,9 +236,12 @@ def _report(chunks: Iterable[_Chunk], schema: Schema, resamples: int, seed: int)
             counts = np.concatenate(pair_rows[pair][m])
             pooled[m][idx] += counts
             row[f"{m}_f1"] = f1_of(counts.sum(axis=0), mode in HALF_CREDIT)
+            row[f"{m}_ci95"] = bootstrap(counts, half_credit=mode in HALF_CREDIT, resamples=resamples, seed=seed)
         doc_matrices[idx] += mats
         kappa = _none_if_nan(float(kappa_of(mats.sum(axis=0), k)))
         row["kappa"] = kappa
+        own = np.arange(len(mats))  # the pair's own documents, resampled as the pooled figures resample all
+        row["kappa_ci95"] = _percentile(_kappa_samples([(own, mats)], len(mats), k, resamples, seed), resamples, seed)
         kappas.append(kappa)
         rows_out.append(row)
     overall: dict[str, Any] = {}

@@ -242,7 +242,7 @@ def _import_task(task: object, position: int, run: ImportRun) -> bytes | None:
         if k != field_name and not k.startswith(CAMPAIGN_FIELD_PREFIX) and isinstance(v, str | int | float | bool)
     }
     metadata: dict[str, Any] = {"task_id": tid, "snapshot": run.source, "data": extra}
-    campaign = campaign_role(task.get("meta"))
+    campaign = campaign_role(task.get("meta"), data.get("campaign_annotators"))
     if campaign is not None:
         metadata["campaign"] = campaign
     document = {"id": doc_id, "text": text, "metadata": metadata}
@@ -255,15 +255,21 @@ plumbing, not article metadata, so they are not copied into layers."""
 CAMPAIGN_ROLES = ("control", "overlap", "single")
 
 
-def campaign_role(meta: object) -> dict[str, Any] | None:
+def campaign_role(meta: object, assigned: object = None) -> dict[str, Any] | None:
     """A task's place in a campaign (``toolkit ls campaign`` keeps it in the task's ``meta``, which annotators do
-    not see): its role (a control task, one of the overlapping cohort, or annotated once) and the campaign's K."""
+    not see): its role (a control task, one of the overlapping cohort, or annotated once), the campaign's K and the
+    annotators it is assigned to (``user:<id>``, from the ``campaign_annotators`` data field)."""
     found = meta.get("toolkit") if isinstance(meta, dict) else None
     campaign = found.get("campaign") if isinstance(found, dict) else None
     if not isinstance(campaign, dict) or campaign.get("role") not in CAMPAIGN_ROLES:
         return None
     k = campaign.get("k")
-    return {"role": campaign["role"], "k": k if isinstance(k, int) and not isinstance(k, bool) else None}
+    who = [f"user:{x}" for x in assigned.strip("|").split("|") if x.isdigit()] if isinstance(assigned, str) else []
+    return {
+        "role": campaign["role"],
+        "k": k if isinstance(k, int) and not isinstance(k, bool) else None,
+        "assigned": sorted(who, key=lambda u: int(u[5:])),
+    }
 
 
 def _line(record: dict[str, Any]) -> bytes:

@@ -9,7 +9,7 @@ import click
 
 from toolkit import __version__
 from toolkit.cli import annotations as annotations_cli
-from toolkit.cli import backend, corpus, dataset, demo, evaluate, ls, schema, seeds
+from toolkit.cli import backend, campaign, corpus, dataset, demo, evaluate, ls, schema, seeds
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,3 +46,5 @@ for command in (
     main.add_command(command)
 ls.ls_group.add_command(backend.ls_backend)
 ls.ls_group.add_command(backend.ls_connect)
+for ls_command in (campaign.ls_campaign, campaign.ls_control, campaign.ls_status, campaign.ls_review):
+    ls.ls_group.add_command(ls_command)

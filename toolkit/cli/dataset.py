@@ -135,6 +135,12 @@ def _echo_build(report: dict[str, Any]) -> None:
     help="Output of `toolkit annotations agree --json`, for the card.",
 )
 @click.option(
+    "--campaign",
+    "campaign_json",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Output of `toolkit ls status --json`, for the card (overlap, control scores as a range).",
+)
+@click.option(
     "--guidelines",
     "guidelines_path",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -155,11 +161,12 @@ def dataset_release(
     previous: Path | None,
     license_id: str,
     agreement_json: Path | None,
+    campaign_json: Path | None,
     guidelines_path: Path | None,
     as_json: bool,
 ) -> None:
     """Write an immutable release folder: parquet splits, dataset card, manifest."""
-    from toolkit.dataset.release import load_agreement, release
+    from toolkit.dataset.release import load_agreement, load_campaign, release
     from toolkit.schema import load_schema
     from toolkit.seeds import ARTICLES_FILE
 
@@ -179,6 +186,7 @@ def dataset_release(
         previous=previous,
         agreement=agreement,
         split_by=split_by,
+        campaign=load_campaign(campaign_json) if campaign_json else None,
     )
     if as_json:
         _echo_json({"path": result.path, "status": result.status, **result.summary})

@@ -62,6 +62,7 @@ class BuildReport:
     annotated_types: dict[str, list[str]] = field(default_factory=lambda: {"entities": [], "relations": []})
     documents_from_gold_records: int = 0  # not in the seed store: text and metadata from the gold records
     annotators_per_document: dict[str, int] = field(default_factory=dict)  # "2" -> documents with two annotators
+    documents_reviewed: int = 0  # gold decided in a review round (recorded only where there is some)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -77,7 +78,7 @@ class BuildReport:
             "annotated_types": self.annotated_types,
             "documents_from_gold_records": self.documents_from_gold_records,
             "annotators_per_document": self.annotators_per_document,
-        }
+        } | ({"documents_reviewed": self.documents_reviewed} if self.documents_reviewed else {})
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,7 @@ class _UnitStats:
     annotated_entities: set[str] = field(default_factory=set)
     annotated_relations: set[str] = field(default_factory=set)
     annotators_per_document: Counter[str] = field(default_factory=Counter)
+    reviewed: int = 0
 
 
 def _unit_rows(unit: _Unit) -> tuple[pa.RecordBatch, _UnitStats]:
@@ -284,6 +286,7 @@ def _unit_rows(unit: _Unit) -> tuple[pa.RecordBatch, _UnitStats]:
             stats.surfaces += [(text[s.start : s.end].lower(), s.label) for s in spans]
             stats.relations.update([r.label for r in g.gold.relations])
             stats.annotators_per_document[str(len(g.annotators)) if g.annotators is not None else "unknown"] += 1
+            stats.reviewed += g.reviewed_by is not None
             declared = g.annotated or {"entities": schema.entity_labels, "relations": schema.relation_labels}
             stats.annotated_entities.update(declared.get("entities", ()))
             stats.annotated_relations.update(declared.get("relations", ()))
@@ -347,6 +350,7 @@ def iter_batches(
             _add(totals, stats.relations)
         report.tokens += stats.tokens
         _add(report.annotators_per_document, stats.annotators_per_document)
+        report.documents_reviewed += stats.reviewed
         for kind, names in (("entities", stats.annotated_entities), ("relations", stats.annotated_relations)):
             report.annotated_types[kind] = sorted(set(report.annotated_types[kind]) | names)
         report.nested_dropped_from_bio += stats.nested

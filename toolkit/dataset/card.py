@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from datasets import Features
 
 from toolkit.schema import Schema
+
+if TYPE_CHECKING:
+    from toolkit.dataset.release import CampaignFacts
 
 
 def size_category(n: int) -> str:
@@ -102,6 +105,7 @@ def render_card(
     corpus: Mapping[str, Any] | None = None,
     guidelines_name: str = "GUIDELINES.md",
     sentences: Mapping[str, Any] | None = None,
+    campaign: CampaignFacts | None = None,
 ) -> str:
     splits = report["documents"]
     meta = card_metadata(name, schema, features, splits, license_id, split_bytes, sentences)
@@ -120,13 +124,15 @@ def render_card(
             ci = o[m]["ci95"]
             return f"{o[m]['f1_pooled']:.3f}" + (f" (95% CI {ci['low']:.3f}-{ci['high']:.3f})" if ci else "")
 
+        where = " (the overlapping documents of the campaign; control tasks left out)" if campaign else ""
         agree = (
-            f"Inter-annotator agreement on {agreement['documents']} doubly annotated documents: span F1 exact "
+            f"Inter-annotator agreement on {agreement['documents']} doubly annotated documents{where}: span F1 exact "
             f"{fig('span_exact')}, overlap {fig('span_overlap')}, relation F1 {fig('relation')}; token Cohen's kappa "
             f"{_num(o['kappa'].get('mean_over_pairs'))}, Krippendorff's alpha (nominal) {_alpha(o)}."
         )
     else:
         agree = _annotation_sentence(report, annotators, agreement)
+    agree += _campaign_sentence(campaign, int(report.get("documents_reviewed") or 0))
     rel_table = (
         "## Relation types\n\n"
         + _table(
@@ -204,6 +210,30 @@ def _provenance(report: Mapping[str, Any]) -> str:
         f"Texts: {total - n} documents from the seed article store; {n} from the annotated records themselves "
         "(text and task data as exported)."
     )
+
+
+def _campaign_sentence(campaign: CampaignFacts | None, reviewed: int) -> str:
+    """How the campaign was run, in the card: overlap, control scores as a range, the review round."""
+    out = []
+    if campaign is not None:
+        k = f"{campaign.k} annotators each" if campaign.k else "several annotators each"
+        out.append(
+            f"Annotated in a Label Studio campaign by {campaign.annotators} annotators (pseudonymous): "
+            f"{campaign.overlap_tasks} documents, a seeded random sample, by {k} and {campaign.single_tasks} by one."
+        )
+        if campaign.control_span_f1 is not None:
+            lo, hi = campaign.control_span_f1
+            out.append(
+                f"Each annotator was also scored on {campaign.control_tasks} control tasks whose gold was known: strict "
+                f"span F1 from {lo:.3f} to {hi:.3f} across the {campaign.annotators_scored} annotators scored; control "
+                "tasks are not part of this release."
+            )
+    if reviewed:
+        out.append(
+            f"{reviewed} document{'s were' if reviewed != 1 else ' was'} decided in a review round (each such gold "
+            "record names its reviewer, who agreed with the decision and what was overruled)."
+        )
+    return (" " + " ".join(out)) if out else ""
 
 
 _COUNT_WORDS = {"0": "no annotator", "1": "one annotator", "2": "two annotators", "3": "three annotators"}

@@ -57,6 +57,43 @@ class ReleaseResult:
 AGREEMENT_KEYS = ("span_exact", "span_overlap", "relation", "kappa")
 
 
+@dataclass(frozen=True)
+class CampaignFacts:
+    """What a release card says of the campaign its gold came from (``toolkit ls status --json``)."""
+
+    annotators: int
+    k: int | None
+    overlap_tasks: int
+    single_tasks: int
+    control_tasks: int
+    control_span_f1: tuple[float, float] | None
+    """The lowest and highest control span F1 over the annotators scored on control tasks."""
+    annotators_scored: int
+
+
+def load_campaign(path: Path) -> CampaignFacts:
+    """The campaign facts of a ``toolkit ls status --json`` file; anything else is refused, naming what it is."""
+    path = Path(path)
+    how = "write it with `toolkit ls status --json > status.json`"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        project, annotators = data["project"], data["annotators"]
+        scores = [a["control"]["span_f1"] for a in annotators if a["control"]["span_f1"] is not None]
+        return CampaignFacts(
+            len(annotators),
+            project.get("k"),
+            int(project["overlap_tasks"]),
+            int(project["single_tasks"]),
+            int(project["control_tasks"]),
+            (float(min(scores)), float(max(scores))) if scores else None,
+            len(scores),
+        )
+    except OSError as exc:
+        raise ReleaseError(f"{path}: cannot read the campaign status ({exc.strerror})") from None
+    except (ValueError, UnicodeDecodeError, KeyError, TypeError) as exc:
+        raise ReleaseError(f"{path}: not a campaign status ({type(exc).__name__}: {exc}); {how}") from None
+
+
 def load_agreement(path: Path) -> dict[str, Any]:
     """The output of ``toolkit annotations agree --json``, checked: anything else is refused, naming what it is."""
     path = Path(path)
@@ -199,6 +236,7 @@ def release(
     previous: Path | None = None,
     agreement: Mapping[str, Any] | None = None,
     split_by: str = "hash",
+    campaign: CampaignFacts | None = None,
 ) -> ReleaseResult:
     """Build and write a release (see the module docstring)."""
     check_name_version(name, version)
@@ -227,6 +265,7 @@ def release(
                 seed,
                 split_by,
                 pool,
+                campaign,
             )
 
 
@@ -244,6 +283,7 @@ def _write_release(
     seed: int,
     split_by: str,
     pool: Any,
+    campaign: CampaignFacts | None = None,
 ) -> ReleaseResult:
     from toolkit import __version__
 
@@ -287,6 +327,7 @@ def _write_release(
             corpus=built.corpus,
             sentences=sentence_stats,
             guidelines_name=Path(guidelines_path).name,
+            campaign=campaign,
         )
         (tmp / "README.md").write_text(card, encoding="utf-8")
         manifest = {

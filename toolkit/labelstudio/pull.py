@@ -79,25 +79,9 @@ def _load_index(path: Path) -> list[dict[str, Any]]:
     raise OutputError(f"{path}: not a snapshot index; restore it from git before pulling")
 
 
-def pull(
-    conn: Connection,
-    *,
-    title: str,
-    project_id: int | None = None,
-    out_dir: Path = DEFAULT_SNAPSHOT_DIR,
-    progress: Callable[[int], None] | None = None,
-    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
-) -> SnapshotEntry:
-    """Download the export of the project into a new snapshot file under ``out_dir``."""
-    project = require_project(conn, project_id=project_id, title=title)
-    out_dir = Path(out_dir)
-    index_path = out_dir / INDEX_FILE
-    index = _load_index(index_path)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create {out_dir}: {exc.strerror}") from exc
-
+def export_tasks(conn: Connection, project: Any, progress: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+    """The project's full JSON export (every task, every annotation, cancelled ones too), its predictions embedded as
+    full objects (the export lists them by id), in task-id order."""
     chunks: list[bytes] = []
     with translate_errors(conn, f"export project {project.id}"):
         for chunk in conn.client.projects.exports.download_sync(
@@ -130,6 +114,36 @@ def pull(
                 )
         task["predictions"] = full
     tasks.sort(key=lambda t: t.get("id", 0))
+    return tasks
+
+
+def write_export(conn: Connection, project: Any, path: Path) -> Path:
+    """:func:`export_tasks` written to ``path`` (a scratch copy for ``ls status`` and ``ls review``, not a snapshot)."""
+    atomic_write_text(path, dumps(export_tasks(conn, project), indent=1) + "\n")
+    return path
+
+
+def pull(
+    conn: Connection,
+    *,
+    title: str,
+    project_id: int | None = None,
+    out_dir: Path = DEFAULT_SNAPSHOT_DIR,
+    progress: Callable[[int], None] | None = None,
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+) -> SnapshotEntry:
+    """Download the export of the project into a new snapshot file under ``out_dir``."""
+    project = require_project(conn, project_id=project_id, title=title)
+    out_dir = Path(out_dir)
+    index_path = out_dir / INDEX_FILE
+    index = _load_index(index_path)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {out_dir}: {exc.strerror}") from exc
+
+    tasks = export_tasks(conn, project, progress)
+
     data = (dumps(tasks, indent=1) + "\n").encode("utf-8")
 
     stamp = now().strftime("%Y%m%dT%H%M%S.%f")[:-3] + "Z"

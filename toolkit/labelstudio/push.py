@@ -19,6 +19,17 @@ from toolkit.model import Document, Layer
 from toolkit.schema import TEXT_FIELD, Schema, label_config
 
 BATCH = 100
+CAMPAIGN_BLOCK = ("<!-- toolkit campaign -->", "<!-- /toolkit campaign -->")
+"""Where ``ls campaign`` keeps, in the project's instructions, how annotators reach their queue (``ls push`` keeps it
+when it updates the guidelines)."""
+
+
+def campaign_block(instructions: str) -> str:
+    """The campaign part of a project's instructions ("" if there is none)."""
+    start, end = CAMPAIGN_BLOCK
+    if start in instructions and end in instructions:
+        return instructions[instructions.index(start) : instructions.index(end) + len(end)]
+    return ""
 
 
 @dataclass(frozen=True)
@@ -98,6 +109,10 @@ def _ensure_project(
         changes: dict[str, Any] = {}
         if (project.label_config or "").strip() != config.strip():
             changes["label_config"] = config
+        block = campaign_block(str(project.expert_instruction or ""))
+        if instructions and block:  # the guidelines change, the campaign's part stays
+            instructions = instructions.rstrip() + "\n" + block
+            shown["expert_instruction"] = instructions
         if instructions and (project.expert_instruction != instructions or not project.show_instruction):
             changes.update(shown)
         if changes:
