@@ -111,3 +111,30 @@ def running_backend(live: LiveServer, tmp: Path, title: str, retrain_every: int 
         finally:
             proc.terminate()
             proc.wait(timeout=20)
+
+
+@dataclass(frozen=True)
+class Annotator:
+    """A person who signed up through Label Studio's web form, as annotators do, with their own API token."""
+
+    email: str
+    password: str
+    user_id: int
+    token: str
+
+
+def sign_up(url: str, email: str, password: str) -> Annotator:
+    """Sign up through the web form (the CSRF token from the page, then the form post), then read the user's own
+    token from ``/api/current-user/token`` in that session. Users made through the API cannot log in; these can."""
+    import re
+
+    with httpx.Client(base_url=url, follow_redirects=True, timeout=60) as web:
+        page = web.get("/user/signup/")
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        assert found, f"no CSRF token on {url}/user/signup/"
+        form = {"csrfmiddlewaretoken": found.group(1), "email": email, "password": password}
+        done = web.post("/user/signup/", data=form, headers={"Referer": f"{url}/user/signup/"})
+        assert done.status_code == 200 and "/user/signup" not in str(done.url), done.text[:300]
+        token = web.get("/api/current-user/token").json()["token"]
+        me = web.get("/api/current-user/whoami").json()
+    return Annotator(email, password, int(me["id"]), str(token))

@@ -223,7 +223,8 @@ def apply_campaign(
             if left:
                 first = next(iter(left))
                 raise CampaignError(
-                    f"{conn.url}: {len(left)} task(s) of project {pid} did not keep their campaign fields (task {first}: "
+                    f"{conn.url}: {len(left)} task(s) of project {pid} did not keep their campaign fields "
+                    f"(task {first}: "
                     f"{sorted(left[first])}); run `toolkit ls campaign` again, and check the server's log"
                 )
         for uid in settings.annotators:
