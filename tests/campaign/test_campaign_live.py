@@ -41,19 +41,29 @@ def _cli(*args: str) -> dict[str, Any]:
     )
 
 
-def _annotate(url: str, project: int, people: list[Annotator], gold: dict[str, GoldRecord]) -> dict[int, list[int]]:
-    """Every annotator takes tasks from the stream (GET /next) and submits a noisy copy of its gold, all at once;
-    the second annotator skips the first task they get after the control tasks. What each submitted, by task."""
+def _annotate(
+    url: str, project: int, people: list[Annotator], gold: dict[str, GoldRecord], tabs: dict[int, int], skip: bool
+) -> dict[int, list[int]]:
+    """Every annotator takes tasks from their own queue, all at once, as the labelling page opened by their link does
+    (POST /api/dm/actions?id=next_task with their tab's filters and ordering), and submits a noisy copy of the task's
+    gold; the second annotator skips the first task they get after the control tasks. What each submitted."""
     schema = load_schema(REPO / "schemas" / "schema.yaml")
     done: dict[int, list[int]] = defaultdict(list)
     errors: list[str] = []
     served = [0] * len(people)
-    skipped: list[int] = []
+    skipped: list[int] = [] if skip else [0]
 
     def work(n: int, person: Annotator) -> None:
         with httpx.Client(base_url=url, headers={"Authorization": f"Token {person.token}"}, timeout=60) as c:
+            tab = c.get(f"/api/dm/views/{tabs[person.user_id]}").json()["data"]
+            body = {
+                "ordering": tab["ordering"],
+                "selectedItems": {"all": False, "included": []},
+                "filters": tab["filters"],
+            }
             while True:
-                r = c.get(f"/api/projects/{project}/next")
+                params: dict[str, Any] = {"id": "next_task", "tabID": tabs[person.user_id], "project": project}
+                r = c.post("/api/dm/actions", params=params, json=body)
                 if r.status_code == 404:
                     return
                 if r.status_code != 200:
@@ -67,18 +77,18 @@ def _annotate(url: str, project: int, people: list[Annotator], gold: dict[str, G
                 role = ((task.get("meta") or {}).get("toolkit") or {}).get("campaign", {}).get("role")
                 if n == 1 and role != "control" and not skipped:  # the first task past the control tasks
                     skipped.append(int(task["id"]))
-                    body: dict[str, Any] = {"result": [], "was_cancelled": True, "lead_time": 5.0}
+                    made: dict[str, Any] = {"result": [], "was_cancelled": True, "lead_time": 5.0}
                 else:
                     layer = noisy_copy(record, person.user_id, RATES[n])
-                    body = {"result": layer_to_result(layer, record.document.text, schema), "lead_time": 30.0 + n}
-                posted = c.post(f"/api/tasks/{task['id']}/annotations/", json=body)
+                    made = {"result": layer_to_result(layer, record.document.text, schema), "lead_time": 30.0 + n}
+                posted = c.post(f"/api/tasks/{task['id']}/annotations/", json=made)
                 if posted.status_code != 201:
                     errors.append(f"{person.email}: submit {posted.status_code} {posted.text[:200]}")
                     return
-                if not body.get("was_cancelled"):
+                if not made.get("was_cancelled"):
                     done[person.user_id].append(int(task["id"]))
 
-    for _ in range(3):  # people come back: a task skipped after someone ran out of work is served in a later round
+    for _ in range(3):  # people come back: a task skipped after someone ran out of work waits for a later round
         before = sum(len(v) for v in done.values())
         threads = [threading.Thread(target=work, args=(n, p)) for n, p in enumerate(people)]
         for t in threads:
@@ -164,7 +174,13 @@ def test_a_campaign_of_three_annotators_on_community(
     again = _cli("ls", "campaign", "--title", TITLE, "--k", "2", "--overlap", "20", "--dry-run")
     assert again["project_changes"] == [] and again["tasks_changed"] == 0  # read back: the server kept it all
 
-    submitted = _annotate(live.url, project, people, gold)
+    tabs = {int(q["annotator"][5:]): int(q["view_id"]) for q in report["queues"]}
+    submitted = _annotate(live.url, project, people, gold, tabs, skip=True)
+    # the skipped task waits; the project manager runs the campaign again and it goes to someone else
+    moved = _cli("ls", "campaign", "--title", TITLE, "--k", "2", "--overlap", "20")
+    assert moved["tasks_changed"] >= 1 and moved["tasks_by_role"] == report["tasks_by_role"]
+    for who, tasks_done in _annotate(live.url, project, people, gold, tabs, skip=False).items():
+        submitted[who] += tasks_done
 
     # what the server holds: the share, K, nobody twice, the control gold untouched
     tasks = _server_tasks(live.url, project)
@@ -298,3 +314,15 @@ def test_a_campaign_of_three_annotators_on_community(
     diff = _cli("dataset", "diff", released["path"], second["path"])
     changed = {doc for doc, change in diff["documents"].items() if any(change.values())}
     assert changed and changed <= set(decided)  # the review changed only what it decided
+
+    # someone labels a task beyond its annotators (another's tab, or the shared queue under a race): kept, counted
+    single = next(
+        t for t in by_role["single"] if people[2].user_id not in {a["completed_by"] for a in t["annotations"]}
+    )
+    extra = noisy_copy(gold[single["data"]["article_id"]], people[2].user_id, 0.0)
+    with httpx.Client(base_url=live.url, headers={"Authorization": f"Token {people[2].token}"}, timeout=60) as c:
+        body = {"result": layer_to_result(extra, gold[extra.document_id].document.text, schema)}
+        assert c.post(f"/api/tasks/{single['id']}/annotations/", json=body).status_code == 201
+    over = _cli("ls", "status", "--title", TITLE, "--resamples", "0")["project"]
+    assert [o["task_id"] for o in over["over_k"]] == [single["id"]] and over["extra_annotations"] == 1
+    assert over["over_k"][0]["assigned"] == 1 and len(over["over_k"][0]["annotators"]) == 2

@@ -84,6 +84,8 @@ class TaskState:
     """Who submitted an annotation of it (ground-truth annotations aside)."""
     overlap: int
     rank: int | None = None
+    skipped_by: frozenset[int] = frozenset()
+    """Who skipped it: the task goes to someone else the next time the plan is made."""
 
 
 @dataclass(frozen=True)
@@ -150,9 +152,9 @@ def plan_campaign(
         need = settings.k if t.id in cohort else 1
         keep = sorted(t.annotated_by)  # who did the work stays assigned (an extra annotation is kept, not hidden)
         for u in t.assigned:  # then the earlier assignment, for a plan that does not move on every run
-            if len(keep) < need and u in allowed and u not in keep:
+            if len(keep) < need and u in allowed and u not in keep and u not in t.skipped_by:
                 keep.append(u)
-        free = [u for u in settings.annotators if u not in keep]
+        free = [u for u in settings.annotators if u not in keep and u not in t.skipped_by]
         free.sort(key=lambda u: (load[u], _hash(settings.seed, "who", t.article_id, u)))
         who = tuple(sorted([*keep, *free[: max(0, need - len(keep))]]))
         load.update(who)

@@ -35,7 +35,7 @@ from toolkit.campaign.plan import (
     plan_campaign,
 )
 from toolkit.labelstudio.client import Connection, call, require_project, translate_errors
-from toolkit.labelstudio.push import CAMPAIGN_BLOCK, campaign_block
+from toolkit.labelstudio.push import CAMPAIGN_BLOCK, campaign_block, ensure_project
 from toolkit.labelstudio.tasks import build_task
 from toolkit.model import GoldRecord
 from toolkit.schema import Schema
@@ -137,6 +137,11 @@ def _task_states(conn: Connection, pid: int) -> tuple[list[TaskState], dict[int,
             )
             given = data.get("article_id")
             article = given if isinstance(given, str) else f"task-{task.id}"
+            skipped = frozenset(
+                int(a["completed_by"])
+                for a in task.annotations or []
+                if isinstance(a, dict) and isinstance(a.get("completed_by"), int) and a.get("was_cancelled")
+            )
             rank = data.get("campaign_rank")
             states.append(
                 TaskState(
@@ -147,6 +152,7 @@ def _task_states(conn: Connection, pid: int) -> tuple[list[TaskState], dict[int,
                     done,
                     int(task.overlap or 1),
                     rank if isinstance(rank, int) else None,
+                    skipped - done,
                 )
             )
             raw[int(task.id)] = task
@@ -193,12 +199,13 @@ def apply_campaign(
     if not states:
         raise CampaignError(f"{conn.url}: project {pid} has no tasks yet; push the articles first (toolkit ls push)")
     plan = plan_campaign(settings, states)
+    count_skipped = str(getattr(project, "skip_queue", "") or "") == "IGNORE_SKIPPED"
     has_control = any(a.role == "control" for a in plan.assignments)
     wanted = project_fields(settings, has_control)
     project_changes = tuple(
         Change(k, getattr(project, k, None), v) for k, v in wanted.items() if getattr(project, k, None) != v
     )
-    changed = _task_changes(plan, raw)
+    changed = _task_changes(plan, raw, count_skipped)
     views = _existing_views(conn, pid)
     warnings = _warnings(plan, states)
     created = updated = 0
@@ -214,12 +221,12 @@ def apply_campaign(
                 )
             # a new maximum_annotations rewrites the tasks' overlap on the server: compare with what it did
             _, raw = _task_states(conn, pid)
-            changed = _task_changes(plan, raw)
+            changed = _task_changes(plan, raw, count_skipped)
         for task_id, fields in changed.items():
             call(conn, f"update task {task_id} for the campaign", conn.client.tasks.update, id=str(task_id), **fields)
         if changed:
             _, raw = _task_states(conn, pid)
-            left = _task_changes(plan, raw)
+            left = _task_changes(plan, raw, count_skipped)
             if left:
                 first = next(iter(left))
                 raise CampaignError(
@@ -273,8 +280,20 @@ def apply_campaign(
     )
 
 
-def _task_changes(plan: CampaignPlan, raw: Mapping[int, Any]) -> dict[int, dict[str, Any]]:
-    """The fields of each task that differ from the plan (overlap, the role in meta, the queue fields in data)."""
+def _finished(task: Any, count_skipped: bool) -> int:
+    """Who finished the task as Label Studio counts it for ``is_labeled`` (its ground-truth annotation included)."""
+    return len(
+        {
+            a.get("completed_by")
+            for a in task.annotations or []
+            if isinstance(a, dict) and a.get("result") is not None and (count_skipped or not a.get("was_cancelled"))
+        }
+    )
+
+
+def _task_changes(plan: CampaignPlan, raw: Mapping[int, Any], count_skipped: bool = False) -> dict[int, dict[str, Any]]:
+    """The fields of each task that differ from the plan: overlap, ``is_labeled`` (the server recomputes it when an
+    annotation is saved, not when the overlap changes), the role in meta, the queue fields in data."""
     out: dict[int, dict[str, Any]] = {}
     for a in plan.assignments:
         task = raw[a.task_id]
@@ -283,6 +302,9 @@ def _task_changes(plan: CampaignPlan, raw: Mapping[int, Any]) -> dict[int, dict[
         fields: dict[str, Any] = {}
         if int(task.overlap or 1) != a.overlap:
             fields["overlap"] = a.overlap
+        labeled = _finished(task, count_skipped) >= a.overlap
+        if bool(task.is_labeled) != labeled:
+            fields["is_labeled"] = labeled
         toolkit = dict(meta.get("toolkit") or {}) if isinstance(meta.get("toolkit"), dict) else {}
         role = campaign_meta(plan.settings, a.role)
         if toolkit.get("campaign") != role:
@@ -378,9 +400,9 @@ def push_controls(
     project_id: int | None = None,
 ) -> ControlReport:
     """Import control tasks (their role in ``meta``) and give each its gold as a ground-truth annotation made by the
-    key's user. Idempotent: a control task already there with its gold is left alone; an article that is a plain
-    task of the project cannot become a control task."""
-    project = require_project(conn, project_id=project_id, title=title)
+    key's user (the project is made from the schema if there is none). Idempotent: a control task already there with
+    its gold is left alone; an article that is a plain task of the project cannot become a control task."""
+    project, _, _ = ensure_project(conn, schema, title, project_id)
     pid = int(project.id)
     existing: dict[str, Any] = {}
     task: Any

@@ -85,7 +85,7 @@ def instructions_html(guidelines: str, url: str | None = None) -> str:
     return link + str(MarkdownIt("commonmark", {"html": False}).render(guidelines))
 
 
-def _ensure_project(
+def ensure_project(
     conn: Connection, schema: Schema, title: str, project_id: int | None, instructions: str | None = None
 ) -> tuple[Any, bool, bool]:
     """The project (found by id or title, else created) with the schema's config and the instructions:
@@ -162,7 +162,7 @@ def push(
                     f"label {span.label!r} is not in the schema {list(schema.entity_labels)}"
                 )
 
-    project, created, updated = _ensure_project(conn, schema, title, project_id, instructions)
+    project, created, updated = ensure_project(conn, schema, title, project_id, instructions)
     pid = int(project.id)
     existing = _existing_tasks(conn, pid)
     _check_unchanged(conn, docs, existing)
@@ -249,7 +249,7 @@ def push_review(
     """Push a review file (``annotations qa --review-tasks``): new articles become tasks with the predictions
     inline; articles already in the project get the predictions attached (once per model version)."""
     parsed = [_review_task(t, n, schema) for n, t in enumerate(tasks, 1)]
-    project, created, updated = _ensure_project(conn, schema, title, project_id)
+    project, created, updated = ensure_project(conn, schema, title, project_id)
     pid = int(project.id)
     existing = _existing_tasks(conn, pid)
     _check_unchanged(conn, [d for d, _, _ in parsed], existing)
