@@ -62,6 +62,14 @@ with tempfile.TemporaryDirectory() as out:
     r = import_export(Path(ARG), load_schema(Path("schemas/schema.yaml")), out_dir=Path(out))
 done(t0, regions=r.counts["regions"]["written"], relations=r.counts["relations"]["written"], errors=len(r.errors))""",
     ),
+    "toolkit ls status --export (import, agreement and control scores, 1000-resample CIs)": (
+        "import",
+        """
+from toolkit.campaign.status import campaign_status
+from toolkit.schema import load_schema
+s = campaign_status(Path(ARG), load_schema(Path("schemas/schema.yaml")))
+done(t0, annotators=len(s.annotators), pairs=len(s.pairs), agreement_documents=s.agreement_documents)""",
+    ),
     "label-studio-sdk converter -> CONLL2003 (slow)": (
         "import",
         """

@@ -28,6 +28,7 @@ import numpy as np
 
 from toolkit._gc import gc_paused
 from toolkit._workers import worker_pool
+from toolkit.annotations.gold import disputed
 from toolkit.annotations.layers import is_control, open_layers, parse_layers_line
 from toolkit.errors import ToolkitError
 from toolkit.model import Document, Layer
@@ -90,6 +91,7 @@ class _PairPart:
 class _Chunk:
     doc_ids: list[str] = field(default_factory=list)
     doc_annotators: list[list[str]] = field(default_factory=list)
+    doc_disputed: list[bool] = field(default_factory=list)
     pairs: dict[tuple[str, str], _PairPart] = field(default_factory=dict)
     skipped: int = 0
     control: int = 0
@@ -109,8 +111,10 @@ def _humans(doc: Document, layers: Sequence[Layer]) -> dict[str, Layer]:
     return out
 
 
-def _score_chunk(items: Sequence[tuple[Document, Sequence[Layer]]], schema: Schema) -> _Chunk:
-    """Counts of every pair on a chunk of documents (the unit of work)."""
+def _score_chunk(
+    items: Sequence[tuple[Document, Sequence[Layer]]], schema: Schema, measures: Sequence[str] = MEASURES
+) -> _Chunk:
+    """Counts of every pair on a chunk of documents (the unit of work), for the ``measures`` asked."""
     rule = LabelRule.from_schema(schema)
     symmetric = [r.label for r in schema.relations if not r.directed]
     label_ids = {label: i for i, label in enumerate(schema.entity_labels, 1)}
@@ -128,6 +132,7 @@ def _score_chunk(items: Sequence[tuple[Document, Sequence[Layer]]], schema: Sche
         position = len(out.doc_ids)
         out.doc_ids.append(doc.id)
         out.doc_annotators.append(sorted(humans))
+        out.doc_disputed.append(disputed(list(humans.values()), schema))
         _, starts, ends = doc_token_columns(doc.text, doc.metadata)
         tokens = {
             who: token_label_ids(starts, ends, ents_of(rule.keep(layer.spans, ())[0]), label_ids)
@@ -140,12 +145,13 @@ def _score_chunk(items: Sequence[tuple[Document, Sequence[Layer]]], schema: Sche
             other.append(humans[b])
             matrices.append(confusion(tokens[a], tokens[b], k))
     for pair, (docs, ref, other, matrices) in collected.items():
-        scores = score_layers(
-            ref, other, rule, symmetric, entity_modes=("strict", "ent_type"), relation_modes=("strict",)
-        )
+        wanted = {m: MEASURE_MODES[m] for m in measures}
+        entity_modes = tuple(mode for kind, mode in wanted.values() if kind == "entities")
+        relation_modes = tuple(mode for kind, mode in wanted.values() if kind == "relations")
+        scores = score_layers(ref, other, rule, symmetric, entity_modes=entity_modes, relation_modes=relation_modes)
         rows: dict[str, Arr] = {}
         labels: dict[str, dict[str, Arr]] = {}
-        for m, (kind, mode) in MEASURE_MODES.items():
+        for m, (kind, mode) in wanted.items():
             part = scores.entities if kind == "entities" else scores.relations
             rows[m] = part.per_doc[mode]
             labels[m] = dict(part.per_label[mode])
@@ -159,28 +165,70 @@ def _chunks(docs: Iterable[tuple[Document, Sequence[Layer]]], schema: Schema) ->
         yield _score_chunk(batch, schema)
 
 
-def _line_chunk(args: tuple[str, int, list[bytes], Schema]) -> _Chunk:
+def _line_chunk(args: tuple[str, int, list[bytes], Schema, tuple[str, ...]]) -> _Chunk:
     """Parse and score a range of lines of a layers file (runs in workers)."""
-    path, first_line, lines, schema = args
+    path, first_line, lines, schema, measures = args
     with gc_paused():
         items = [parse_layers_line(line, f"{path}, line {n}", 2) for n, line in enumerate(lines, first_line)]
-        return _score_chunk(items, schema)
+        return _score_chunk(items, schema, measures)
 
 
-def agreement_file(path: Path, schema: Schema, *, resamples: int = 1000, seed: int = 0) -> AgreementReport:
-    """:func:`agreement` of a layers file; big files are read and scored by worker processes."""
+def agreement_file(
+    path: Path,
+    schema: Schema,
+    *,
+    resamples: int = 1000,
+    seed: int = 0,
+    pooled_intervals: bool = True,
+    measures: tuple[str, ...] = MEASURES,
+) -> AgreementReport:
+    """:func:`agreement` of a layers file; big files are read and scored by worker processes. ``measures``: the
+    span and relation measures to compute (``ls status`` asks for ``span_exact`` and ``relation`` only)."""
     path = Path(path)
     fh = open_layers(path)
 
-    def jobs() -> Iterator[tuple[str, int, list[bytes], Schema]]:
+    def jobs() -> Iterator[tuple[str, int, list[bytes], Schema, tuple[str, ...]]]:
         line = 1
         while batch := list(islice(fh, CHUNK)):
-            yield str(path), line, batch, schema
+            yield str(path), line, batch, schema, measures
             line += len(batch)
 
     with fh, worker_pool([path]) as pool:
         chunks = pool.imap(_line_chunk, jobs()) if pool is not None else map(_line_chunk, jobs())
-        return _report(chunks, schema, resamples, seed)
+        return _report(chunks, schema, resamples, seed, pooled_intervals, measures)
+
+
+class StreamingAgreement:
+    """Agreement computed while a layers file is being written: ranges of lines are scored on forked workers as
+    they arrive (an import's :class:`~toolkit.annotations.importer.LineSink`), so the scoring runs beside the import
+    instead of after it; :meth:`result` waits for the last range. The figures are those of :func:`agreement_file`
+    on the finished file."""
+
+    def __init__(self, pool: Any, path: str, schema: Schema, measures: tuple[str, ...] = MEASURES) -> None:
+        self.pool, self.path, self.schema, self.measures = pool, path, schema, measures
+        self.pending: list[Any] = []
+        self.batch: list[bytes] = []
+        self.first = 1
+
+    def start(self) -> None:
+        self.pending, self.batch, self.first = [], [], 1
+
+    def line(self, line: bytes) -> None:
+        self.batch.append(line)
+        if len(self.batch) >= CHUNK:
+            self._send()
+
+    def _send(self) -> None:
+        job = (self.path, self.first, self.batch, self.schema, self.measures)
+        self.pending.append(self.pool.apply_async(_line_chunk, (job,)) if self.pool is not None else _line_chunk(job))
+        self.first += len(self.batch)
+        self.batch = []
+
+    def result(self, *, resamples: int = 1000, seed: int = 0, pooled_intervals: bool = True) -> AgreementReport:
+        if self.batch:
+            self._send()
+        chunks = (p if isinstance(p, _Chunk) else p.get() for p in self.pending)
+        return _report(chunks, self.schema, resamples, seed, pooled_intervals, self.measures)
 
 
 def agreement(
@@ -194,34 +242,46 @@ def agreement(
     return _report(_chunks(docs, schema), schema, resamples, seed)
 
 
-def _report(chunks: Iterable[_Chunk], schema: Schema, resamples: int, seed: int) -> AgreementReport:
+def _report(
+    chunks: Iterable[_Chunk],
+    schema: Schema,
+    resamples: int,
+    seed: int,
+    pooled_intervals: bool = True,
+    measures: Sequence[str] = MEASURES,
+) -> AgreementReport:
+    """The report of the chunks' counts; ``pooled_intervals=False`` leaves out the intervals of the pooled figures
+    (every pair keeps its own: what ``ls status`` shows)."""
+    modes = {m: MEASURE_MODES[m] for m in measures}
     if resamples < 0:
         raise ToolkitError(f"--resamples must be 0 (no intervals) or more, got {resamples}")
     k = len(schema.entity_labels) + 1
     doc_ids: list[str] = []
     doc_annotators: list[list[str]] = []
+    doc_disputed: list[bool] = []
     skipped = control = 0
     pair_idx: dict[tuple[str, str], list[Arr]] = {}
     pair_rows: dict[tuple[str, str], dict[str, list[Arr]]] = {}
     pair_mats: dict[tuple[str, str], list[Arr]] = {}
-    label_sums: dict[str, dict[str, Arr]] = {m: {} for m in MEASURES}
+    label_sums: dict[str, dict[str, Arr]] = {m: {} for m in measures}
     with gc_paused():
         for chunk in chunks:
             offset = len(doc_ids)
             doc_ids += chunk.doc_ids
             doc_annotators += chunk.doc_annotators
+            doc_disputed += chunk.doc_disputed
             skipped += chunk.skipped
             control += chunk.control
             for pair, part in chunk.pairs.items():
                 pair_idx.setdefault(pair, []).append(np.array(part.docs, dtype=np.int64) + offset)
-                rows = pair_rows.setdefault(pair, {m: [] for m in MEASURES})
-                for m in MEASURES:
+                rows = pair_rows.setdefault(pair, {m: [] for m in measures})
+                for m in measures:
                     rows[m].append(part.rows[m])
                     for label, c in part.labels[m].items():
                         label_sums[m][label] = label_sums[m].get(label, 0) + c
                 pair_mats.setdefault(pair, []).append(part.matrices)
     n = len(doc_ids)
-    pooled = {m: np.zeros((n, 5), dtype=np.int64) for m in MEASURES}
+    pooled = {m: np.zeros((n, 5), dtype=np.int64) for m in measures}
     doc_matrices = np.zeros((n, k * k), dtype=np.int64)
     pairs = sorted(pair_idx)
     rows_out = []
@@ -232,7 +292,7 @@ def _report(chunks: Iterable[_Chunk], schema: Schema, resamples: int, seed: int)
         idx = idx_of[pair] = np.concatenate(pair_idx[pair])
         mats = mats_of[pair] = np.concatenate(pair_mats[pair])
         row: dict[str, Any] = {"a": pair[0], "b": pair[1], "documents": len(idx)}
-        for m, (_, mode) in MEASURE_MODES.items():
+        for m, (_, mode) in modes.items():
             counts = np.concatenate(pair_rows[pair][m])
             pooled[m][idx] += counts
             row[f"{m}_f1"] = f1_of(counts.sum(axis=0), mode in HALF_CREDIT)
@@ -245,7 +305,8 @@ def _report(chunks: Iterable[_Chunk], schema: Schema, resamples: int, seed: int)
         kappas.append(kappa)
         rows_out.append(row)
     overall: dict[str, Any] = {}
-    for m, (_, mode) in MEASURE_MODES.items():
+    pooled_resamples = resamples if pooled_intervals else 0
+    for m, (_, mode) in modes.items():
         half = mode in HALF_CREDIT
         f1s = [r[f"{m}_f1"] for r in rows_out]
         total = pooled[m].sum(axis=0)
@@ -254,21 +315,21 @@ def _report(chunks: Iterable[_Chunk], schema: Schema, resamples: int, seed: int)
             "f1_mean_over_pairs": float(np.mean(f1s)) if f1s else None,
             "precision_pooled": float(prf(total, half)["precision"]) if n else None,
             "recall_pooled": float(prf(total, half)["recall"]) if n else None,
-            "ci95": bootstrap(pooled[m], half_credit=half, resamples=resamples, seed=seed),
+            "ci95": bootstrap(pooled[m], half_credit=half, resamples=pooled_resamples, seed=seed),
         }
-    samples = _kappa_samples([(idx_of[p], mats_of[p]) for p in pairs], n, k, resamples, seed)
+    samples = _kappa_samples([(idx_of[p], mats_of[p]) for p in pairs], n, k, pooled_resamples, seed)
     overall["kappa"] = {
         "mean_over_pairs": float(np.mean([x for x in kappas if x is not None])) if any(kappas) else None,
         "pooled": _none_if_nan(float(kappa_of(doc_matrices.sum(axis=0), k))) if n else None,
-        "ci95": _percentile(samples, resamples, seed),
+        "ci95": _percentile(samples, pooled_resamples, seed),
     }
     coinc = coincidences(doc_matrices, np.array([len(a) for a in doc_annotators]), k) if n else np.zeros((0, k * k))
     overall["alpha"] = {
         "value": _none_if_nan(float(alpha_of(coinc.sum(axis=0), k))) if n else None,
-        "ci95": _percentile(_alpha_samples(coinc, k, resamples, seed), resamples, seed),
+        "ci95": _percentile(_alpha_samples(coinc, k, pooled_resamples, seed), pooled_resamples, seed),
     }
     per_label: dict[str, dict[str, float | None]] = {}
-    for m, (_, mode) in MEASURE_MODES.items():
+    for m, (_, mode) in modes.items():
         for label, c in sorted(label_sums[m].items()):
             per_label.setdefault(label, {})[f"{m}_f1"] = f1_of(c, mode in HALF_CREDIT)
     if n:
@@ -277,13 +338,14 @@ def _report(chunks: Iterable[_Chunk], schema: Schema, resamples: int, seed: int)
             if label in per_label:  # token agreement on this label against every other token
                 per_label[label]["kappa"] = _none_if_nan(float(kappa_of(one_label(pooled_confusion, k, i), 2)))
                 per_label[label]["alpha"] = _none_if_nan(float(alpha_of(one_label(pooled_coinc, k, i), 2)))
-    doc_f1 = {m: prf(pooled[m], MEASURE_MODES[m][1] in HALF_CREDIT)["f1"].tolist() for m in MEASURES}
+    doc_f1 = {m: prf(pooled[m], modes[m][1] in HALF_CREDIT)["f1"].tolist() for m in measures}
     doc_kappa = kappa_of(doc_matrices, k).tolist() if n else []
     per_document = tuple(
         {
             "id": doc_id,
             "annotators": doc_annotators[i],
-            **{f"{m}_f1": doc_f1[m][i] for m in MEASURES},
+            "disputed": doc_disputed[i],  # majority adjudication leaves disagreements (what a review decides)
+            **{f"{m}_f1": doc_f1[m][i] for m in measures},
             "kappa": _none_if_nan(doc_kappa[i]),
         }
         for i, doc_id in enumerate(doc_ids)

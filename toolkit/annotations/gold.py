@@ -39,7 +39,7 @@ def _rel_keys(layer: Layer, symmetric: set[str]) -> dict[RelKey, Relation]:
     return keys
 
 
-def _support(layers: Sequence[Layer], symmetric: set[str]) -> tuple[dict[SpanKey, list[str]], dict[RelKey, list[str]]]:
+def support(layers: Sequence[Layer], symmetric: set[str]) -> tuple[dict[SpanKey, list[str]], dict[RelKey, list[str]]]:
     spans: dict[SpanKey, list[str]] = defaultdict(list)
     rels: dict[RelKey, list[str]] = defaultdict(list)
     for layer in layers:
@@ -50,6 +50,14 @@ def _support(layers: Sequence[Layer], symmetric: set[str]) -> tuple[dict[SpanKey
     return spans, rels
 
 
+def disputed(layers: Sequence[Layer], schema: Schema) -> bool:
+    """Whether majority adjudication of these human layers leaves disagreements (an item made by half or fewer)."""
+    symmetric = {r.label for r in schema.relations if not r.directed}
+    spans, relations = support(layers, symmetric)
+    n = len(layers)
+    return any(2 * len(who) <= n for who in (*spans.values(), *relations.values()))
+
+
 def adjudicate(document: Document, layers: Sequence[Layer], schema: Schema) -> GoldRecord | None:
     """The gold layer of one document from its human layers (None if it has none)."""
     humans = sorted(
@@ -58,7 +66,7 @@ def adjudicate(document: Document, layers: Sequence[Layer], schema: Schema) -> G
     if not humans:
         return None
     symmetric = {r.label for r in schema.relations if not r.directed}
-    span_sup, rel_sup = _support(humans, symmetric)
+    span_sup, rel_sup = support(humans, symmetric)
     n = len(humans)
     text = document.text
     disagreements: list[dict[str, Any]] = []
@@ -159,7 +167,7 @@ def adjudicate_reviewed(document: Document, layers: Sequence[Layer], review: Lay
     item (they agreed with the review) and every original item the review left out (overruled, and by whom)."""
     humans = [x for x in layers if x.kind == "annotation"]
     symmetric = {r.label for r in schema.relations if not r.directed}
-    span_sup, rel_sup = _support(humans, symmetric)
+    span_sup, rel_sup = support(humans, symmetric)
     kept_spans = {_span_key(s) for s in review.spans}
     kept_rels = set(_rel_keys(review, symmetric))
     ordered = sorted(kept_spans)

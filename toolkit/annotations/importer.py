@@ -21,7 +21,7 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -49,6 +49,18 @@ from toolkit.schema import Schema
 from toolkit.seeds import article_id
 
 DEFAULT_LAYERS_DIR = Path("annotations/layers")
+
+
+class LineSink(Protocol):
+    """What :func:`import_export` tells of the layers file as it writes it."""
+
+    def start(self) -> None:
+        """A pass over the export begins (forget the lines of an earlier pass)."""
+
+    def line(self, line: bytes) -> None:
+        """One line of the layers file, as written."""
+
+
 log = logging.getLogger(__name__)
 
 
@@ -63,6 +75,7 @@ def import_export(
     label_map: Mapping[str, str] | None = None,
     annotator_map: Path | None = None,
     facts: list[AnnotationFact] | None = None,
+    sink: LineSink | None = None,
 ) -> ImportReport:
     """Validate and normalise an export; write ``out_dir/<stem>.jsonl`` and ``<stem>.report.json``.
 
@@ -70,7 +83,9 @@ def import_export(
     schema; an empty NEW drops the label (counted as skipped, with the relations it took part in).
     ``annotator_map``: only on explicit request, a private file of ``user:<id>`` -> the e-mail and names of
     exports that carry them (``label-studio export``); nothing else the import writes names a person.
-    ``facts``: a list to fill with every human annotation's who, when and how long (``ls status``).
+    ``facts``: a list to fill with every human annotation's who, when and how long (``ls status``). ``sink``: told
+    of every line as it is written (and of each fresh start, when an export is read again with a stricter parser),
+    so a caller can work on the layers while the import runs.
     """
     label_map = check_label_map(label_map or {}, schema)
     with folders_removed_on_failure(Path(out_dir)):
@@ -78,9 +93,11 @@ def import_export(
             run = ImportRun(schema, Path(path).name, "", ImportReport(str(path), "", None), seeds, label_map)
             run.people = {} if annotator_map is not None else None
             run.facts = [] if facts is not None else None
+            if sink is not None:
+                sink.start()
             try:
                 with gc_paused():
-                    report = _import(Path(path), Path(out_dir), run, skip_invalid, progress, parser)
+                    report = _import(Path(path), Path(out_dir), run, skip_invalid, progress, parser, sink)
             except Reparse as exc:
                 if parser == PARSERS[-1]:
                     raise
@@ -103,6 +120,7 @@ def _import(
     skip_invalid: bool,
     progress: Callable[[int], None] | None,
     parser: str,
+    sink: LineSink | None = None,
 ) -> ImportReport:
     """One pass over the export with one parser (see :func:`import_export`)."""
     fh = open_stream(path)
@@ -128,6 +146,8 @@ def _import(
                 line = _import_task(task, position, run)
                 if line is not None:
                     out.write(line)
+                    if sink is not None:
+                        sink.line(line)
                     run.tally.written["tasks"] += 1
                 else:
                     run.tally.skip("tasks", "invalid task")

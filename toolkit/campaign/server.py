@@ -355,10 +355,10 @@ def _instructions(conn: Connection, project: Any, settings: CampaignSettings) ->
         f"{start}<h2>Where to label</h2><p>Open the link your project manager sent you: your own queue "
         "(<i>annotate user:&lt;your id&gt;</i> tab, labelling stream). It serves the tasks assigned to you, "
         "control tasks and tasks that others annotate too first; you never see another annotator's work there. "
-        "<b>Label All Tasks</b> in the Data Manager is fine too. Do not label from another person's tab, from "
-        "<i>Label Tasks As Displayed</i> or by opening a task's row: that queue ignores how many annotators a task "
-        f"needs.</p><p>Campaign: {settings.k} annotators on {settings.overlap_percent:g}% of the tasks, one on the "
-        f"rest.</p>{end}"
+        "Do not label from another person's tab, from <i>Label Tasks As Displayed</i> or by opening a task's row: "
+        "that queue ignores how many annotators a task needs (<b>Label All Tasks</b> respects it, but may give two "
+        "people the same task when they ask at the same moment).</p>"
+        f"<p>Campaign: {settings.k} annotators on {settings.overlap_percent:g}% of the tasks, one on the rest.</p>{end}"
     )
     new = text.rstrip() + "\n" + block
     call(
@@ -451,3 +451,8 @@ def push_controls(
         )
         made += 1
     return ControlReport(conn.url, pid, len(new), made, already)
+
+
+def has_campaign(conn: Connection, project_id: int) -> bool:
+    """Whether the project runs a campaign (it has annotators' queue tabs)."""
+    return bool(_existing_views(conn, project_id))

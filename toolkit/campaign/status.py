@@ -25,13 +25,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 
+from toolkit._workers import worker_pool
 from toolkit.annotations.acceptance import outcomes
-from toolkit.annotations.agreement import agreement
-from toolkit.annotations.gold import adjudicate
+from toolkit.annotations.agreement import StreamingAgreement
 from toolkit.annotations.importer import import_export
 from toolkit.annotations.items import AnnotationFact
-from toolkit.annotations.layers import campaign_role, read_layers
+from toolkit.annotations.layers import open_layers, parse_layers_line
 from toolkit.model import Document, Layer
 from toolkit.schema import Schema
 from toolkit.scoring.labels import LabelRule
@@ -153,6 +154,10 @@ class CampaignStatus:
         return (min(scores), max(scores)) if scores else None
 
 
+STATUS_MEASURES = ("span_exact", "relation")
+"""What status shows of agreement (with token kappa, which every agreement computes)."""
+
+
 def _interval(ci: Mapping[str, Any] | None) -> Interval | None:
     return Interval(float(ci["low"]), float(ci["high"])) if ci else None
 
@@ -164,14 +169,13 @@ def _iso(stamp: str) -> dt.datetime | None:
         return None
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Doc:
     task_id: int
     k: int | None
     role: str | None
     assigned: tuple[str, ...]
-    humans: list[Layer]
-    truth: Layer | None
+    annotated_by: frozenset[str]
 
 
 def campaign_status(
@@ -185,34 +189,15 @@ def campaign_status(
 ) -> CampaignStatus:
     """The status of the campaign an export records (see the module docstring)."""
     facts: list[AnnotationFact] = []
-    with tempfile.TemporaryDirectory(prefix="toolkit-status-") as tmp:
-        report = import_export(Path(export), schema, out_dir=Path(tmp), skip_invalid=True, facts=facts)
-        docs: dict[str, _Doc] = {}
-        cohort: list[tuple[Document, list[Layer]]] = []
-        accepted: list[tuple[Document, list[Layer]]] = []
-        control_pairs: dict[str, tuple[list[Layer], list[Layer]]] = defaultdict(lambda: ([], []))
-        waiting = 0
-        for doc, layers in read_layers(Path(str(report.output))):
-            campaign = doc.metadata.get("campaign")
-            assigned = tuple(campaign.get("assigned") or ()) if isinstance(campaign, Mapping) else ()
-            truth = next((x for x in layers if x.kind == "annotation" and x.provenance.ground_truth), None)
-            humans = [x for x in layers if x.kind == "annotation" and not x.provenance.ground_truth]
-            role = campaign_role(doc)
-            k = campaign.get("k") if isinstance(campaign, Mapping) else None
-            task_id = int(doc.metadata.get("task_id") or 0)
-            docs[doc.id] = _Doc(task_id, k if isinstance(k, int) else None, role, assigned, humans, truth)
-            accepted.append((doc, humans + [x for x in layers if x.kind == "prediction"]))
-            if role == "control":
-                if truth is not None:
-                    for h in humans:
-                        control_pairs[h.annotator][0].append(truth)
-                        control_pairs[h.annotator][1].append(h)
-                continue
-            cohort.append((doc, humans))
-            if len(humans) > 1:
-                g = adjudicate(doc, humans, schema)
-                waiting += bool(g is not None and g.disagreements)
-        agreed = agreement(cohort, schema, resamples=resamples, seed=seed)
+    with tempfile.TemporaryDirectory(prefix="toolkit-status-") as tmp, worker_pool([Path(export)]) as pool:
+        # agreement is scored on the workers while the import writes the layers (the figures of `annotations
+        # agree` on the same export; the pooled intervals are not shown here)
+        scoring = StreamingAgreement(pool, str(Path(tmp) / f"{Path(export).stem}.jsonl"), schema, STATUS_MEASURES)
+        report = import_export(Path(export), schema, out_dir=Path(tmp), skip_invalid=True, facts=facts, sink=scoring)
+        layers_path = Path(str(report.output))
+        docs, control_pairs, accepted = _read(layers_path)
+        agreed = scoring.result(resamples=resamples, seed=seed, pooled_intervals=False)
+    waiting = sum(1 for d in agreed.per_document if d["disputed"])
     rule = LabelRule.from_schema(schema)
     symmetric = [r.label for r in schema.relations if not r.directed]
     controls = {
@@ -246,6 +231,47 @@ def campaign_status(
             daily[f.annotator][stamp.date().isoformat()] += 1
     progress = {who: tuple(sorted(days.items())) for who, days in sorted(daily.items())}
     return CampaignStatus(str(export), annotators, pairs, project, agreed.documents, progress, report.skipped)
+
+
+def _read(
+    path: Path,
+) -> tuple[dict[str, _Doc], dict[str, tuple[list[Layer], list[Layer]]], list[tuple[Document, list[Layer]]]]:
+    """One pass over the layers file: each task's role and who annotated it; the control tasks' layers (gold and
+    annotators'); the documents whose annotations started from a prediction. Layers are built only for those."""
+    docs: dict[str, _Doc] = {}
+    control: dict[str, tuple[list[Layer], list[Layer]]] = defaultdict(lambda: ([], []))
+    accepted: list[tuple[Document, list[Layer]]] = []
+    with open_layers(path) as fh:
+        for lineno, line in enumerate(fh, 1):
+            rec = orjson.loads(line)
+            meta = rec["document"].get("metadata") or {}
+            records = rec["layers"]
+            found = meta.get("campaign")
+            campaign: dict[str, Any] = found if isinstance(found, dict) else {}
+            role = campaign.get("role")
+            k = campaign.get("k")
+            humans = [x for x in records if x["kind"] == "annotation" and not x["provenance"]["ground_truth"]]
+            truth = [x for x in records if x["kind"] == "annotation" and x["provenance"]["ground_truth"]]
+            docs[rec["document"]["id"]] = _Doc(
+                int(meta.get("task_id") or 0),
+                k if isinstance(k, int) else None,
+                role if isinstance(role, str) else None,
+                tuple(campaign.get("assigned") or ()),
+                frozenset(x["annotator"] for x in humans),
+            )
+            started = any(x["provenance"].get("parent_prediction") is not None for x in humans)
+            if not ((role == "control" and truth) or started):
+                continue
+            doc, layers = parse_layers_line(line, f"{path}, line {lineno}")
+            human_layers = [x for x in layers if x.kind == "annotation" and not x.provenance.ground_truth]
+            if role == "control" and truth:
+                gold = next(x for x in layers if x.kind == "annotation" and x.provenance.ground_truth)
+                for h in human_layers:
+                    control[h.annotator][0].append(gold)
+                    control[h.annotator][1].append(h)
+            if started:
+                accepted.append((doc, human_layers + [x for x in layers if x.kind == "prediction"]))
+    return docs, control, accepted
 
 
 def _user_order(who: str) -> tuple[int, str]:
@@ -323,7 +349,7 @@ def _project(
     over: list[OverAnnotated] = []
     for doc_id, d in sorted(docs.items(), key=lambda x: x[1].task_id):
         roles[d.role or "none"] += 1
-        who = {h.annotator for h in d.humans}
+        who = d.annotated_by
         target = len(d.assigned) if d.assigned else 1
         if d.role is not None and len(who) > target:
             over.append(OverAnnotated(d.task_id, doc_id, d.role, target, tuple(sorted(who, key=_user_order))))

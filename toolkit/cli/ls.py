@@ -142,6 +142,14 @@ def ls_push(
         )
     if view is not None:
         click.echo(f"Data Manager tab 'least confident first' (prediction score, ascending): view {view}")
+    if report.tasks_imported and not as_json:
+        from toolkit.campaign.server import has_campaign
+
+        if has_campaign(conn, report.project_id):
+            click.echo(
+                f"this project runs a campaign: run `toolkit ls campaign` again to assign the {report.tasks_imported} "
+                "new task(s) to annotators"
+            )
 
 
 def _instructions(schema_path: Path, url: str | None) -> str | None:
