@@ -225,8 +225,8 @@ def _campaign_sentence(campaign: CampaignFacts | None, reviewed: int) -> str:
             lo, hi = campaign.control_span_f1
             out.append(
                 f"Each annotator was also scored on {campaign.control_tasks} control tasks whose gold was known: "
-                f"strict span F1 from {lo:.3f} to {hi:.3f} across the {campaign.annotators_scored} annotators scored; control "
-                "tasks are not part of this release."
+                f"strict span F1 from {lo:.3f} to {hi:.3f} across the {campaign.annotators_scored} annotators "
+                "scored; control tasks are not part of this release."
             )
     if reviewed:
         out.append(
