@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +92,45 @@ def _hermetic(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.delenv("HF_TOKEN", raising=False)
+
+
+class SmallDisk:
+    """A real file system of a few hundred KB (tmpfs) at ``path``; :meth:`fill` leaves ``free`` bytes on it, so the
+    next write that needs more fails with ENOSPC as on a full disk."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.filler = path / "filler"
+
+    def fill(self, free: int = 2048) -> None:
+        import os
+
+        self.empty()
+        stat = os.statvfs(self.path)
+        room = stat.f_bavail * stat.f_frsize - free
+        with self.filler.open("wb") as fh:
+            fh.write(b"\0" * max(room, 0))
+
+    def empty(self) -> None:
+        self.filler.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[SmallDisk]:
+    """A 512 KB tmpfs mounted for the test (needs root, as the suite runs in CI; skipped otherwise, saying so)."""
+    import os
+    import subprocess
+
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small file system needs root")
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)], capture_output=True)
+    assert done.returncode == 0, done.stderr
+    try:
+        yield SmallDisk(mount)
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
 
 
 SHARED_FIXTURES = frozenset({"conll04"})

@@ -6,11 +6,14 @@ import errno
 import hashlib
 import json
 import os
+import re
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
+from urllib.parse import quote
 
 from toolkit.errors import OutputError
 
@@ -42,7 +45,7 @@ def atomic_open(path: Path) -> Iterator[BinaryIO]:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror}; check that the folder is writable") from exc
     try:
@@ -97,3 +100,209 @@ def atomic_write_text(path: Path, text: str) -> None:
 def jsonl_text(records: Iterable[Any]) -> str:
     """One deterministic JSON document per line, each line ending in ``\\n``."""
     return "".join(dumps(r) + "\n" for r in records)
+
+
+# --- Stores: one writer at a time, all outputs of a command or none ------------------------------------------------
+
+LOCK_TIMEOUT_ENV = "TOOLKIT_LOCK_TIMEOUT"
+"""Seconds a command waits for another toolkit command writing the same folder (default 600)."""
+TEMP_SUFFIX = ".toolkit.tmp"
+"""Every temporary file or folder the toolkit makes beside its outputs ends so (found and removed by the next run)."""
+STAGE_PREFIX = ".toolkit-stage-"
+COMMITTED = "COMMITTED"
+
+
+def _lock_dir() -> Path:
+    """One folder of lock files for the machine (``$TOOLKIT_LOCK_DIR`` or ``<tmp>/toolkit-locks``), shared by
+    its users, so that no lock file is ever left in a user's folders."""
+    folder = Path(os.environ.get("TOOLKIT_LOCK_DIR") or Path(tempfile.gettempdir()) / "toolkit-locks")
+    if not folder.is_dir():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            folder.chmod(0o1777)  # like /tmp: every user may lock, nobody removes another's lock file
+        except OSError as exc:
+            raise OutputError(f"cannot make the lock folder {folder}: {exc.strerror}; set TOOLKIT_LOCK_DIR") from exc
+    return folder
+
+
+@contextmanager
+def store_lock(folder: Path) -> Iterator[None]:
+    """Hold the lock of a folder the toolkit writes (a store: seeds, layers, gold, a corpus, releases, an export,
+    benchmarks) while reading and writing it, so that two commands at once take turns instead of losing an
+    update. The lock is an OS file lock (``filelock``) named by the folder's real path; a command waits up to
+    ``$TOOLKIT_LOCK_TIMEOUT`` seconds (600) for another one, then stops without writing."""
+    from filelock import FileLock, Timeout
+
+    real = str(Path(folder).resolve())
+    name = hashlib.sha256(real.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".lock"
+    try:
+        timeout = float(os.environ.get(LOCK_TIMEOUT_ENV) or 600)
+    except ValueError:
+        timeout = 600.0
+    lock = FileLock(str(_lock_dir() / name), timeout=timeout, mode=0o666)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise OutputError(
+            f"{real}: another toolkit command has been writing this folder for {timeout:g} s; wait for it to "
+            f"finish (or raise {LOCK_TIMEOUT_ENV}) and run again; nothing was written"
+        ) from None
+    except OSError as exc:
+        raise OutputError(f"cannot lock {real}: {exc.strerror}; set TOOLKIT_LOCK_DIR to a writable folder") from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def leftovers(folder: Path, prefix: str = "") -> list[Path]:
+    """Temporaries of toolkit commands that were killed while writing ``folder`` (not recursive); with ``prefix``,
+    only those whose name starts with it (the temporaries of one output beside others)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.name.startswith(prefix) and (p.name.endswith(TEMP_SUFFIX) or p.name.startswith(STAGE_PREFIX))
+    )
+
+
+def recover(folder: Path, prefix: str = "") -> list[str]:
+    """Finish or undo what a killed command left in ``folder``; call it holding the lock of what it writes there
+    (:func:`store_lock`).
+
+    A stage that was committed (its list of files written) is completed; any other stage and every temporary
+    file is removed. Returns what was done, one line each, for the command to report."""
+    done = []
+    for p in leftovers(folder, prefix):
+        if p.name.startswith(STAGE_PREFIX) and (p / COMMITTED).is_file():
+            _apply_stage(p, Path(folder))
+            done.append(f"completed the outputs of an interrupted run ({p.name})")
+            continue
+        size = _size(p)
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+        done.append(f"removed {p.name} ({size:,} bytes) left by an interrupted run")
+    return done
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+class Stage:
+    """Outputs of one command for one folder, written under a hidden stage folder inside it and moved into place
+    together: :meth:`commit` first records the list of files (so a run killed while moving them is completed by
+    the next one), then renames each (same file system, so each rename is atomic)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.dir = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=self.folder))
+        self.dir.chmod(0o755)
+
+    def path(self, name: str) -> Path:
+        """Where to write the output ``name`` (a path relative to the folder)."""
+        target = self.dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def commit(self) -> None:
+        names = sorted(str(p.relative_to(self.dir)) for p in self.dir.rglob("*") if p.is_file())
+        for name in names:
+            (self.dir / name).chmod(0o644)
+        marker = self.dir / (COMMITTED + TEMP_SUFFIX)
+        marker.write_text("\n".join(names) + "\n", encoding="utf-8")
+        with marker.open("rb") as fh:
+            os.fsync(fh.fileno())
+        marker.replace(self.dir / COMMITTED)
+        _apply_stage(self.dir, self.folder)
+
+
+def _apply_stage(stage: Path, folder: Path) -> None:
+    names = [n for n in (stage / COMMITTED).read_text(encoding="utf-8").splitlines() if n]
+    for name in names:
+        src = stage / name
+        if src.exists():  # absent: moved before the run was killed
+            dest = folder / name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            src.replace(dest)
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+@contextmanager
+def staged(folder: Path) -> Iterator[Stage]:
+    """All the outputs of a command in ``folder``, or none: hold the folder's lock, finish or undo an interrupted
+    earlier run (:func:`recover`), write under a :class:`Stage` and move everything into place at the end. On an
+    error nothing changes (a folder made for the outputs is removed again)."""
+    folder = Path(folder)
+    with folders_removed_on_failure(folder), store_lock(folder):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            recover(folder)
+            stage = Stage(folder)
+        except OSError as exc:
+            raise write_failure(folder, exc) from None
+        try:
+            yield stage
+            stage.commit()
+        except OSError as exc:
+            raise write_failure(folder, exc) from None
+        finally:
+            if stage.dir.exists() and not (stage.dir / COMMITTED).exists():
+                shutil.rmtree(stage.dir, ignore_errors=True)
+
+
+# --- File names from data ----------------------------------------------------------------------------------------
+
+_PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,119}")
+_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+NAME_LIMIT = 120
+
+
+def safe_name(value: str) -> str:
+    """A file name for a value that comes from data (a document id, a label, an annotator id).
+
+    A plain value (letters, digits, ``_ . -``, not starting with a dot, up to 120 characters, not a Windows
+    device name) is its own name; any other is percent-encoded (``2024/05/abc`` -> ``2024%2F05%2Fabc``,
+    ``..`` -> ``%2E.``), which is reversible and never holds a separator, and one still too long is cut with a
+    checksum (``~`` + 16 hex digits, the only names with a ``~``). The name never leaves its folder and never
+    nests; keep the value beside it (see :class:`NameTable`) to read it back."""
+    if not value:
+        raise ValueError("an empty value has no file name")
+    if _PLAIN.fullmatch(value) and value.split(".")[0].lower() not in _DEVICES and not value.endswith("."):
+        return value
+    encoded = quote(value, safe="", errors="surrogatepass").replace("~", "%7E")
+    if encoded[0] == "." or encoded.split(".")[0].lower() in _DEVICES:
+        encoded = f"%{ord(encoded[0]):02X}" + encoded[1:]
+    if encoded.endswith("."):
+        encoded = encoded[:-1] + "%2E"
+    if len(encoded) > NAME_LIMIT:
+        digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        head = encoded[: NAME_LIMIT - 17]
+        cut = head.rfind("%", len(head) - 2)  # do not keep half of a %XX
+        encoded = (head[:cut] if cut >= 0 else head) + "~" + digest
+    return encoded
+
+
+class NameTable:
+    """File names for the values of one folder: :func:`safe_name`, made unique also where case is ignored (macOS,
+    Windows), with the values whose name differs recorded for the reader (``renamed``: name -> value)."""
+
+    def __init__(self) -> None:
+        self._taken: dict[str, str] = {}
+        self.renamed: dict[str, str] = {}
+
+    def name(self, value: str) -> str:
+        name = safe_name(value)
+        if self._taken.get(name.casefold(), value) != value:
+            digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+            name = name[: NAME_LIMIT - 17] + "~" + digest
+        self._taken[name.casefold()] = value
+        if name != value:
+            self.renamed[name] = value
+        return name

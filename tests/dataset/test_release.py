@@ -254,7 +254,10 @@ def test_build_errors(tmp_path: Path, schema: Schema) -> None:
         do_release(tmp_path, "1.0.0", other_seeds, gold, schema)
     bad = gold.read_text(encoding="utf-8").replace('"label": "GPE"', '"label": "CITY"', 1)
     gold.write_text(bad, encoding="utf-8")
-    with pytest.raises(ToolkitError, match=r"span g: label 'CITY' is not in the schema"):
+    with pytest.raises(
+        ToolkitError,
+        match=r"span g: label 'CITY' is not an entity type of schema id-news-er; re-import the corpus with --schema",
+    ):
         do_release(tmp_path, "1.0.0", seeds, gold, schema)
     blocker = tmp_path / "blocker"
     blocker.write_text("x")
@@ -347,7 +350,9 @@ def test_worker_processes_change_nothing(tmp_path: Path, schema: Schema, monkeyp
     lines = gold.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[17] = lines[17].replace('"label": "GPE"', '"label": "CITY"', 1)
     gold.write_text("".join(lines), encoding="utf-8")
-    with pytest.raises(ToolkitError, match=r"gold\.jsonl, line 18: document doc17, span g: label 'CITY' is not in"):
+    with pytest.raises(
+        ToolkitError, match=r"gold\.jsonl, line 18: document doc17, span g: label 'CITY' is not an entity type"
+    ):
         do_release(tmp_path / "bad", "1.0.0", seeds, gold, schema)
     lines[20] = "{not json\n"
     gold.write_text("".join(lines), encoding="utf-8")

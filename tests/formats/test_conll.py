@@ -63,7 +63,7 @@ def test_iob1_and_label_map(tmp_path: Path) -> None:
 )
 def test_malformed_lines_name_the_line(tmp_path: Path, content: str, message: str) -> None:
     with pytest.raises(CorpusError, match=message):
-        conll_units(write(tmp_path, "bad.txt", content))
+        list(conll_units(write(tmp_path, "bad.txt", content)))
 
 
 def test_write_corpus_for_the_dataset_path(tmp_path: Path) -> None:

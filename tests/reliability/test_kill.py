@@ -1,9 +1,10 @@
 """A SIGKILL in the middle of an import or a release leaves the previous state intact and no half-written
-file under a real name (only hidden ``.*.tmp`` leftovers may remain, which nothing reads)."""
+file under a real name; the hidden temporaries it leaves are removed by the next run of the command."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, SmallDisk
 
 sys.path.insert(0, str(REPO / "benchmarks" / "speed"))
 from generate import write_export
@@ -26,13 +27,18 @@ def visible(folder: Path) -> dict[str, bytes]:
     }
 
 
+def hidden(folder: Path) -> list[Path]:
+    """Temporaries of a run (hidden files or folders: ``.*.toolkit.tmp``, ``.toolkit-stage-*``)."""
+    return [p for p in folder.rglob("*") if p.name.startswith(".") and (".tmp" in p.name or "stage" in p.name)]
+
+
 def run_and_kill(args: list[str], writing: Path, cwd: Path) -> None:
     """Start the command, wait until its temporary output appears under ``writing``, then SIGKILL it."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "toolkit", *args], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 120
-    while not (writing.exists() and any(p.name.startswith(".") and ".tmp" in p.name for p in writing.rglob("*"))):
+    while not (writing.exists() and hidden(writing)):
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
             pytest.fail("the command finished before it could be killed midway; use a larger input")
@@ -63,6 +69,10 @@ def test_killed_import_keeps_the_previous_layers(tmp_path: Path) -> None:
     assert set(before) == {"big.jsonl", "big.report.json"}
     run_and_kill(args, out, tmp_path)
     assert visible(out) == before
+    assert hidden(out), "the killed run left its temporaries (the next run removes them)"
+    again = subprocess.run([sys.executable, "-m", "toolkit", *args], capture_output=True, text=True, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert visible(out) == before and not hidden(out)
 
 
 @pytest.mark.slow
@@ -111,6 +121,7 @@ def test_killed_release_leaves_no_release(tmp_path: Path) -> None:
     assert visible(tmp_path / "rel") == {} if (tmp_path / "rel").exists() else True
     done = subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+    assert not hidden(tmp_path / "rel"), "the next release removes what the killed one left"
     verify = subprocess.run(
         [sys.executable, "-m", "toolkit", "dataset", "verify", "rel/k/1.0.0"],
         cwd=tmp_path,
@@ -121,10 +132,10 @@ def test_killed_release_leaves_no_release(tmp_path: Path) -> None:
 
 
 def test_disk_full_during_import_and_release_is_one_clear_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_disk: SmallDisk
 ) -> None:
-    """ENOSPC while writing: exit 1, one Error line naming the file, no traceback, no partial file, no empty folder,
-    and the previous state intact."""
+    """ENOSPC while writing (a real full file system for the import): exit 1, one Error line naming the file, no
+    traceback, no partial file or temporary left, no empty folder, and the previous state intact."""
     import errno
     import os as os_module
 
@@ -134,42 +145,23 @@ def test_disk_full_during_import_and_release_is_one_clear_error(
 
     export = REPO / "tests" / "golden" / "export_two_annotators.json"
     args = ["--schema", str(REPO / "schemas" / "schema.yaml")]
-    ok = CliRunner().invoke(main, ["annotations", "import", str(export), "--out", str(tmp_path / "layers"), *args])
+    layers = small_disk.path / "layers"
+    ok = CliRunner().invoke(main, ["annotations", "import", str(export), "--out", str(layers), *args])
     assert ok.exit_code == 0, ok.output
-    before = {p.name: p.read_bytes() for p in (tmp_path / "layers").iterdir()}
-    real_write = os_module.write
-
-    def full(fd: int, data: bytes) -> int:
-        raise OSError(errno.ENOSPC, os_module.strerror(errno.ENOSPC))
-
-    class FullFile:
-        """A file object whose writes fail as on a full disk."""
-
-        def __init__(self, fd: int, mode: str = "wb") -> None:
-            self.fd = fd
-
-        def __enter__(self) -> FullFile:
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            os_module.close(self.fd)
-
-        def write(self, data: bytes) -> int:
-            return full(self.fd, data)
-
-    import toolkit.annotations.importer as importer
-
-    monkeypatch.setattr(importer.os, "fdopen", FullFile)
-    for out in (tmp_path / "layers", tmp_path / "new" / "layers"):
+    before = {p.name: p.read_bytes() for p in layers.iterdir()}
+    small_disk.fill(free=1024)
+    for out in (layers, small_disk.path / "new" / "layers"):
         result = CliRunner().invoke(main, ["annotations", "import", str(export), "--out", str(out), *args])
-        assert result.exit_code == 1
+        assert result.exit_code == 1, result.output
         assert "Traceback" not in result.output
         (line,) = [x for x in result.output.splitlines() if x.startswith("Error:")]
-        assert "No space left on device; the disk is full" in line and "export_two_annotators.jsonl" in line
-    assert {p.name: p.read_bytes() for p in (tmp_path / "layers").iterdir()} == before
-    assert not (tmp_path / "new").exists()  # no empty folder left behind
-    monkeypatch.undo()
-    assert real_write is os_module.write
+        assert "No space left on device; the disk is full" in line and "layers" in line, line
+    assert {p.name: p.read_bytes() for p in layers.iterdir()} == before  # nothing hidden left either
+    assert not (small_disk.path / "new").exists()  # no empty folder left behind
+    small_disk.empty()
+    again = CliRunner().invoke(main, ["annotations", "import", str(export), "--out", str(layers), *args])
+    assert again.exit_code == 0, again.output
+    shutil.copytree(layers, tmp_path / "layers")
 
     gold = CliRunner().invoke(
         main,

@@ -122,4 +122,4 @@ def test_a_label_map_to_a_type_outside_the_schema_is_refused_before_reading(tmp_
         ],
     )
     assert result.exit_code == 1
-    assert "--label-map PERSON=HUMAN: 'HUMAN' is not a type of schema id-news-er" in result.output
+    assert "--label-map PERSON=HUMAN: 'HUMAN' is not an entity type of schema id-news-er" in result.output

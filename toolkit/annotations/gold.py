@@ -261,10 +261,14 @@ def write_gold(
 
     Control tasks of a campaign are left out (they score annotators; their gold is known). ``reviewed``: the layers
     file of a review round (``ls review``, pulled and imported): a document a reviewer decided takes the reviewer's
-    layer as its gold (policy ``review``), with who agreed and who was overruled.
+    layer as its gold (policy ``review``), with who agreed and who was overruled. The gold and the review tasks are
+    written together (the gold staged under its folder's lock, the tasks beside their file, both moved into place
+    at the end): a failure leaves neither.
     """
+    from contextlib import ExitStack
+
     from toolkit._gc import gc_paused
-    from toolkit._io import atomic_open, atomic_write_text, dumps
+    from toolkit._io import atomic_open, dumps, staged
     from toolkit.annotations.layers import is_control, read_layers
     from toolkit.schema import DEFAULT_SCHEMA_PATH, load_schema
 
@@ -275,7 +279,11 @@ def write_gold(
     policies: Counter[str] = Counter()
     tasks: list[dict[str, Any]] = []
     # One document at a time: memory does not grow with the layers file.
-    with gc_paused(), atomic_open(out) as fh:
+    with ExitStack() as outputs:
+        review_fh = outputs.enter_context(atomic_open(Path(review_tasks))) if review_tasks is not None else None
+        stage = outputs.enter_context(staged(Path(out_dir)))  # left first: the gold is in place before the tasks
+        fh = outputs.enter_context(stage.path(out.name).open("wb"))
+        outputs.enter_context(gc_paused())
         for doc, layers in read_layers(layers_path):
             if is_control(doc):
                 control += 1
@@ -300,8 +308,8 @@ def write_gold(
                 with_disagreements += bool(g.disagreements)
             if review_tasks is not None and g.disagreements and review is None:
                 tasks.append(review_task(g, layers, schema))
-    if review_tasks is not None:
-        atomic_write_text(Path(review_tasks), dumps(tasks, indent=1) + "\n")
+        if review_fh is not None:
+            review_fh.write((dumps(tasks, indent=1) + "\n").encode("utf-8"))
     return GoldSummary(
         str(out),
         documents,

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
@@ -26,7 +24,7 @@ from typing import Any, Protocol
 import orjson
 
 from toolkit._gc import gc_paused
-from toolkit._io import atomic_write_text, dumps, folders_removed_on_failure, sha256_file, write_failure
+from toolkit._io import Stage, dumps, sha256_file, staged, write_failure
 from toolkit.annotations.import_report import AnnotationImportError, ImportReport
 from toolkit.annotations.items import (
     AnnotationFact,
@@ -43,7 +41,7 @@ from toolkit.annotations.items import (
 from toolkit.annotations.offsets import astral_positions
 from toolkit.annotations.reader import HOW_TO_EXPORT, PARSERS, Reparse, json_min_task, open_stream, tasks
 from toolkit.annotations.validate import Problem, ResultChecker
-from toolkit.errors import OutputError, ToolkitError
+from toolkit.errors import ToolkitError
 from toolkit.model import Document
 from toolkit.schema import Schema
 from toolkit.seeds import article_id
@@ -73,14 +71,17 @@ def import_export(
     skip_invalid: bool = False,
     progress: Callable[[int], None] | None = None,
     label_map: Mapping[str, str] | None = None,
+    relation_map: Mapping[str, str] | None = None,
     annotator_map: Path | None = None,
     facts: list[AnnotationFact] | None = None,
     sink: LineSink | None = None,
 ) -> ImportReport:
     """Validate and normalise an export; write ``out_dir/<stem>.jsonl`` and ``<stem>.report.json``.
 
-    ``label_map``: OLD -> NEW labels (entity or relation types) applied before validation; NEW must be in the
-    schema; an empty NEW drops the label (counted as skipped, with the relations it took part in).
+    ``label_map``: OLD -> NEW entity labels applied before validation, ``relation_map`` the same for relation
+    labels (separately: one name may be both); NEW must be in the schema; an empty NEW drops the label (counted
+    as skipped, with the relations it took part in). The layers and the report are written together under the
+    folder's lock (:func:`toolkit._io.staged`): both or neither.
     ``annotator_map``: only on explicit request, a private file of ``user:<id>`` -> the e-mail and names of
     exports that carry them (``label-studio export``); nothing else the import writes names a person.
     ``facts``: a list to fill with every human annotation's who, when and how long (``ls status``). ``sink``: told
@@ -88,16 +89,19 @@ def import_export(
     so a caller can work on the layers while the import runs.
     """
     label_map = check_label_map(label_map or {}, schema)
-    with folders_removed_on_failure(Path(out_dir)):
+    relation_map = check_label_map(relation_map or {}, schema, relations=True)
+    with staged(Path(out_dir)) as stage:
         for parser in PARSERS:
-            run = ImportRun(schema, Path(path).name, "", ImportReport(str(path), "", None), seeds, label_map)
+            run = ImportRun(
+                schema, Path(path).name, "", ImportReport(str(path), "", None), seeds, label_map, relation_map
+            )
             run.people = {} if annotator_map is not None else None
             run.facts = [] if facts is not None else None
             if sink is not None:
                 sink.start()
             try:
                 with gc_paused():
-                    report = _import(Path(path), Path(out_dir), run, skip_invalid, progress, parser, sink)
+                    report = _import(Path(path), Path(out_dir), stage, run, skip_invalid, progress, parser, sink)
             except Reparse as exc:
                 if parser == PARSERS[-1]:
                     raise
@@ -116,6 +120,7 @@ def import_export(
 def _import(
     path: Path,
     out_dir: Path,
+    stage: Stage,
     run: ImportRun,
     skip_invalid: bool,
     progress: Callable[[int], None] | None,
@@ -129,13 +134,7 @@ def _import(
     report.source_sha256 = run.source_sha
     out_path = out_dir / f"{path.stem}.jsonl"
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        tmp_fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_dir)
-    except OSError as exc:
-        fh.close()
-        raise OutputError(f"cannot write into {out_dir}: {exc.strerror}") from exc
-    try:
-        with fh, os.fdopen(tmp_fd, "wb") as out:
+        with fh, stage.path(out_path.name).open("wb") as out:
             for position, task in enumerate(tasks(path, fh, parser), 1):
                 if position == 1 and json_min_task(task):
                     raise ToolkitError(
@@ -162,15 +161,13 @@ def _import(
                 "(fix them in Label Studio and pull again, or pass --skip-invalid to import the valid part)",
                 report.problems,
             )
-        Path(tmp_name).chmod(0o644)  # mkstemp makes 0600 files; layers are as readable as the reports
         report.output = str(out_path)
-        atomic_write_text(out_path.with_suffix(".report.json"), dumps(report.to_dict(), indent=1) + "\n")
-        Path(tmp_name).replace(out_path)
+        stage.path(out_path.with_suffix(".report.json").name).write_text(
+            dumps(report.to_dict(), indent=1) + "\n", encoding="utf-8"
+        )
         return report
     except OSError as exc:
         raise write_failure(out_path, exc) from None
-    finally:
-        Path(tmp_name).unlink(missing_ok=True)
 
 
 def _import_task(task: object, position: int, run: ImportRun) -> bytes | None:
@@ -240,7 +237,7 @@ def _import_task(task: object, position: int, run: ImportRun) -> bytes | None:
         skip_contents(annotations, predictions, tally)
         return None
 
-    checker = ResultChecker(text, run.schema, astral_positions(text), run.label_map)
+    checker = ResultChecker(text, run.schema, astral_positions(text), run.label_map, run.relation_map)
     built: list[Built] = []
     for ann in annotations:
         layer = layer_of(ann, "annotation", tid, doc_id, checker, run)

@@ -25,15 +25,16 @@ from toolkit.model import Document, Provenance, layer_record, relation_records, 
 from toolkit.schema import Schema
 
 
-def check_label_map(label_map: Mapping[str, str], schema: Schema) -> dict[str, str]:
-    """The map, checked before any export is read: every NEW label is a type of the schema (or empty: drop)."""
-    known = set(schema.entity_labels) | set(schema.relation_labels)
+def check_label_map(label_map: Mapping[str, str], schema: Schema, *, relations: bool = False) -> dict[str, str]:
+    """The map, checked before any export is read: every NEW label is an entity type of the schema (a relation
+    type with ``relations``), or empty (drop)."""
+    known = schema.relation_labels if relations else schema.entity_labels
+    option, kind = ("--relation-map", "relation") if relations else ("--label-map", "entity")
     for old, new in label_map.items():
         if new and new not in known:
             raise ToolkitError(
-                f"--label-map {old}={new}: {new!r} is not a type of schema {schema.name} "
-                f"({', '.join(schema.entity_labels)}; relations {', '.join(schema.relation_labels)}); "
-                f"map to one of them, or write {old}= to drop the label"
+                f"{option} {old}={new}: {new!r} is not a{'n' if kind == 'entity' else ''} {kind} type of schema "
+                f"{schema.name} ({', '.join(known) or 'none'}); map to one of them, or write {old}= to drop the label"
             )
     return dict(label_map)
 
@@ -63,6 +64,7 @@ class ImportRun:
     report: ImportReport
     seeds: Mapping[str, Document] | None = None
     label_map: Mapping[str, str] = field(default_factory=dict)
+    relation_map: Mapping[str, str] = field(default_factory=dict)
     tally: Tally = field(default_factory=Tally)
     repairs: Counter[str] = field(default_factory=Counter)
     seen_tasks: set[int] = field(default_factory=set)

@@ -24,16 +24,19 @@ HOW_TO_EXPORT = (
     "annotations, not JSON_MIN, CSV, TSV or CONLL2003"
 )
 
+_CONLL_LINE = re.compile(rb"^(-DOCSTART-(\s.*)?|\S+ -X- \S+ \S+)\r?$")
 # (name, test on the first 4 KB) of files that are not a full JSON export; declared, tried in order.
 _OTHER_FORMATS: tuple[tuple[str, Callable[[bytes], bool]], ...] = (
     ("gzip-compressed", lambda h: h.startswith(b"\x1f\x8b")),
     ("zip archive", lambda h: h.startswith(b"PK\x03\x04")),
     ("UTF-32 text", lambda h: h.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"))),
     ("UTF-16 text", lambda h: h.startswith((b"\xff\xfe", b"\xfe\xff"))),
-    ("a CONLL2003 export", lambda h: b"-DOCSTART-" in h[:200] or b" -X- " in h.split(b"\n", 1)[0]),
-    ("a TSV export", lambda h: b"\t" in h.split(b"\n", 1)[0]),
-    ("a CSV export", lambda h: b"," in h.split(b"\n", 1)[0] and not h.lstrip().startswith((b"[", b"{"))),
+    # Text formats, by their structure (a JSON list is recognised first: an article may hold any of these strings).
+    ("a CONLL2003 export", lambda h: bool(_CONLL_LINE.match(h.lstrip().split(b"\n", 1)[0]))),
+    ("a TSV export", lambda h: b"\t" in h.split(b"\n", 1)[0] and not h.lstrip().startswith(b"{")),
+    ("a CSV export", lambda h: b"," in h.split(b"\n", 1)[0] and not h.lstrip().startswith(b"{")),
 )
+_BINARY = 4  # the first four formats are recognised by their leading bytes, before anything else
 _FIXES = {
     "gzip-compressed": "decompress it first (gunzip)",
     "zip archive": "unpack it first",
@@ -45,10 +48,12 @@ _FIXES = {
 def sniff_format(head: bytes) -> str | None:
     """The name of the format of a file that is not a full JSON export (None if it may be one)."""
     body = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
-    for name, test in _OTHER_FORMATS:
+    first = body.lstrip()[:1]
+    for k, (name, test) in enumerate(_OTHER_FORMATS):
+        if k == _BINARY and first == b"[":
+            return None
         if test(body):
             return name
-    first = body.lstrip()[:1]
     return None if first == b"[" else "a JSON object" if first == b"{" else "not JSON"
 
 
@@ -191,7 +196,7 @@ class _DepthEstimate:
         return data
 
 
-def _exact_items(fh: IO[bytes], path: Path) -> Iterator[object]:
+def _exact_items(fh: IO[bytes], path: Path, what: str = "a Label Studio export") -> Iterator[object]:
     """Top-level items, built event by event with a hard limit on the nesting depth (slower, exact)."""
     from ijson.common import ObjectBuilder
 
@@ -201,7 +206,7 @@ def _exact_items(fh: IO[bytes], path: Path) -> Iterator[object]:
         if event in ("start_map", "start_array"):
             depth += 1
             if depth > MAX_DEPTH:
-                raise ToolkitError(f"{path}: JSON nested more than {MAX_DEPTH} levels deep; not a Label Studio export")
+                raise ToolkitError(f"{path}: JSON nested more than {MAX_DEPTH} levels deep; not {what}")
             if depth == 2:
                 builder = ObjectBuilder()
         elif event in ("end_map", "end_array"):
@@ -236,3 +241,37 @@ def tasks(path: Path, fh: IO[bytes], parser: str) -> Iterator[object]:
 
 PARSERS = ("plain", "stream", "exact")
 """Tried in order: the C decoder on plain JSON, then ijson with a depth estimate, then ijson event by event."""
+
+
+def json_list_items(path: Path, what: str) -> Iterator[object]:
+    """The items of a file holding one JSON list, streamed (memory of one item): the fast parser, and from the
+    item where it cannot go on, the exact one (its errors say what is wrong; nesting deeper than
+    :data:`MAX_DEPTH` is refused). ``what`` names the kind of file in messages ("a span-JSON corpus")."""
+    read = 0
+    try:
+        with _opened(path) as fh:
+            for item in _plain_items(fh):
+                read += 1
+                yield item
+        return
+    except Reparse:
+        pass
+    try:
+        with _opened(path) as fh:
+            for k, item in enumerate(_exact_items(fh, path, what), 1):
+                if k > read:
+                    yield item
+    except ijson.JSONError as exc:
+        detail = (str(exc).splitlines() or ["parse error"])[0].strip()
+        raise ToolkitError(f"{path}: not valid JSON after item {read} ({detail}); not {what}") from None
+    except UnicodeDecodeError as exc:
+        raise ToolkitError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
+
+
+def _opened(path: Path) -> IO[bytes]:
+    try:
+        fh = Path(path).open("rb")  # noqa: SIM115 - returned open; the caller closes it (with-block)
+    except OSError as exc:
+        raise ToolkitError(f"{path}: cannot read ({exc.strerror})") from exc
+    fh.seek(3 if fh.read(3) == b"\xef\xbb\xbf" else 0)
+    return fh

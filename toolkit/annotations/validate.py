@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from toolkit.annotations.offsets import utf16_to_cp
+from toolkit.annotations.rules import check_spans
 from toolkit.model import Relation, Span
 from toolkit.schema import Schema
 
@@ -94,17 +95,23 @@ class ResultChecker:
     """
 
     def __init__(
-        self, text: str, schema: Schema, astral: list[int], label_map: Mapping[str, str] | None = None
+        self,
+        text: str,
+        schema: Schema,
+        astral: list[int],
+        label_map: Mapping[str, str] | None = None,
+        relation_map: Mapping[str, str] | None = None,
     ) -> None:
         self.text = text
         self.schema = schema
         self.astral = astral
-        self.label_map = dict(label_map or {})
+        self.label_map = dict(label_map or {})  # entity labels
+        self.relation_map = dict(relation_map or {})
         self.entity_labels = set(schema.entity_labels)
         self.relation_types = {r.label: r for r in schema.relations}
         # labels the fast lane may take as they are (a mapped label always goes through the full checks)
         self.fast_entity_labels = self.entity_labels - set(self.label_map)
-        self.fast_relation_types = {k: v for k, v in self.relation_types.items() if k not in self.label_map}
+        self.fast_relation_types = {k: v for k, v in self.relation_types.items() if k not in self.relation_map}
 
     def check(self, result: object, task_id: Any, annotation_id: Any, item_kind: str = "annotation") -> Checked:
         out = Checked()
@@ -278,38 +285,10 @@ class ResultChecker:
         return False
 
     def _dedupe_and_overlaps(self, by_id: dict[str, Span], err: Any, out: Checked) -> None:
-        seen: dict[tuple[int, int, str], str] = {}
-        for span in sorted(by_id.values(), key=lambda s: (s.start, s.end, s.label, s.id)):
-            key = (span.start, span.end, span.label)
-            if key in seen:
-                err("duplicate-region", span.id, f"duplicates region {seen[key]} (same offsets and label); delete one")
-                del by_id[span.id]
-                out.skip("invalid region")
-            else:
-                seen[key] = span.id
-        policy = self.schema.span_overlap
-        if policy == "allow":
-            return
-        spans = sorted(by_id.values(), key=lambda s: (s.start, -s.end, s.id))
-        bad: set[str] = set()
-        for i, a in enumerate(spans):
-            for b in spans[i + 1 :]:
-                if b.start >= a.end:
-                    break
-                if a.id in bad or b.id in bad:
-                    continue
-                nested = b.end <= a.end
-                if policy == "forbid" or not nested:
-                    kind = "nests inside" if nested else "crosses"
-                    err(
-                        "overlap",
-                        b.id,
-                        f"{b.label} [{b.start}, {b.end}) {kind} region {a.id} {a.label} [{a.start}, {a.end}); "
-                        f"the schema's span_overlap is {policy!r}: adjust the boundaries",
-                    )
-                    bad.add(b.id)
-        for rid in bad:
-            del by_id[rid]
+        _, broken = check_spans(list(by_id.values()), self.schema.span_overlap, ref=lambda i: f"region {i}")
+        for b in broken:
+            err(b.code, b.item, b.message)
+            del by_id[b.item]
             out.skip("invalid region")
 
     def _relation(
@@ -350,10 +329,10 @@ class ResultChecker:
             err("relation-labels", None, f"{ref}: labels is {_describe(labels)}; pick exactly one relation label")
             return None
         label = labels[0]
-        if label in self.label_map:
-            if not self.label_map[label]:
-                return f"relation label {label!r} dropped by --label-map"
-            label = self.label_map[label]
+        if label in self.relation_map:
+            if not self.relation_map[label]:
+                return f"relation label {label!r} dropped by --relation-map"
+            label = self.relation_map[label]
         rtype = self.relation_types.get(label)
         if rtype is None:
             err(

@@ -76,15 +76,15 @@ def _options(options: list[Callable[[Any], Any]]) -> Callable[[F], F]:
     return apply
 
 
-def parse_label_map(items: tuple[str, ...]) -> dict[str, str]:
+def parse_label_map(items: tuple[str, ...], option: str = "--label-map") -> dict[str, str]:
     """``OLD=NEW`` options (``OLD=`` drops the label) as a mapping; anything else is refused."""
     mapping: dict[str, str] = {}
     for item in items:
         src, sep, dst = item.partition("=")
         if not sep or not src.strip():
-            raise ToolkitError(f"--label-map takes OLD=NEW (or OLD= to drop the label), got {item!r}")
+            raise ToolkitError(f"{option} takes OLD=NEW (or OLD= to drop the label), got {item!r}")
         if src in mapping and mapping[src] != dst:
-            raise ToolkitError(f"--label-map maps {src!r} twice ({mapping[src]!r} and {dst!r}); keep one")
+            raise ToolkitError(f"{option} maps {src!r} twice ({mapping[src]!r} and {dst!r}); keep one")
         mapping[src] = dst
     return mapping
 
@@ -93,5 +93,12 @@ label_map_option = click.option(
     "--label-map",
     "label_map",
     multiple=True,
-    help="OLD=NEW: rename a label of the input to a schema type; OLD= drops it (counted). Repeatable.",
+    help="OLD=NEW: rename an entity label of the input to a schema type; OLD= drops it (counted). Repeatable.",
+)
+relation_map_option = click.option(
+    "--relation-map",
+    "relation_map",
+    multiple=True,
+    help="OLD=NEW: rename a relation label of the input to a schema type; OLD= drops it (counted). Repeatable. "
+    "Entity and relation labels map separately: one name may be both.",
 )

@@ -12,6 +12,7 @@ from toolkit.cli._common import (
     json_option,
     label_map_option,
     parse_label_map,
+    relation_map_option,
     schema_option,
     seeds_dir_option,
 )
@@ -37,6 +38,7 @@ def annotations_group() -> None:
     "--skip-invalid", is_flag=True, help="Write the valid part and report every skip (default: fail on any error)."
 )
 @label_map_option
+@relation_map_option
 @click.option(
     "--annotator-map",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -52,6 +54,7 @@ def annotations_import(
     out: Path,
     skip_invalid: bool,
     label_map: tuple[str, ...],
+    relation_map: tuple[str, ...],
     annotator_map: Path | None,
     as_json: bool,
 ) -> None:
@@ -79,6 +82,7 @@ def annotations_import(
                 skip_invalid=skip_invalid,
                 progress=advance,
                 label_map=parse_label_map(label_map),
+                relation_map=parse_label_map(relation_map, "--relation-map"),
                 annotator_map=annotator_map,
             )
     except AnnotationImportError as exc:

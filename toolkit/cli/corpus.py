@@ -7,7 +7,15 @@ from typing import Any
 
 import click
 
-from toolkit.cli._common import _echo_json, _friendly, _options, json_option, label_map_option, parse_label_map
+from toolkit.cli._common import (
+    _echo_json,
+    _friendly,
+    _options,
+    json_option,
+    label_map_option,
+    parse_label_map,
+    relation_map_option,
+)
 from toolkit.formats import READABLE
 from toolkit.text.bio import SCHEMES
 
@@ -25,6 +33,14 @@ corpus_options = [
         help="Folder for articles.jsonl (documents), gold.jsonl (gold layers) and corpus.json (provenance).",
     ),
     label_map_option,
+    relation_map_option,
+    click.option(
+        "--skip-invalid",
+        is_flag=True,
+        help="Leave out entities and relations that break a rule (duplicates, a second type for one span, overlaps "
+        "the schema forbids, self or duplicate relations, argument types); counted and listed in corpus.json. "
+        "Without it the first one stops the import, named by file, line and id.",
+    ),
     click.option(
         "--schema",
         "schema_path",
@@ -88,6 +104,7 @@ def _run(fmt: str, paths: tuple[Path, ...], out: Path, options: dict[str, Any], 
         list(paths),
         out,
         label_map=parse_label_map(options.pop("label_map")),
+        relation_map=parse_label_map(options.pop("relation_map"), "--relation-map"),
         schema=load_schema(schema_path) if schema_path else None,
         about={k: v for k, v in about.items() if v},
         **options,
@@ -111,7 +128,14 @@ def _run(fmt: str, paths: tuple[Path, ...], out: Path, options: dict[str, Any], 
         f"conflicting repeats kept first: {len(summary['conflicting_duplicates_kept_first'])}"
     )
     for what, n in summary.get("ignored_lines", {}).items():
-        click.echo(f"ignored brat lines: {what} {n}")
+        click.echo(f"ignored: {what} {n}")
+    skipped = summary.get("skipped", {}).get("counts", {})
+    for reason, n in skipped.items():
+        click.echo(f"skipped: {reason} {n}")
+    if skipped:
+        click.echo(f"(each skipped item is listed with its file, line and id in {out}/corpus.json)")
+    for kind, n in summary.get("overlapping_entities", {}).items():
+        click.echo(f"overlapping entities: {n} {kind} pairs (checked against the schema's span_overlap at release)")
     click.echo(
         f"wrote {out}/articles.jsonl, gold.jsonl and corpus.json (release it with --seeds-dir {out} --gold "
         f"{out}/gold.jsonl --split-by metadata)"
@@ -134,10 +158,32 @@ scheme_option = click.option(
 )
 
 
+brat_options = _options(
+    [
+        click.option(
+            "--discontinuous",
+            type=click.Choice(["error", "skip"]),
+            default="error",
+            show_default=True,
+            help="brat: a discontinuous entity (START END;START END) stops the import, or is left out with its "
+            "relations (counted and listed).",
+        ),
+        click.option(
+            "--event-args",
+            type=click.Choice(["error", "skip"]),
+            default="error",
+            show_default=True,
+            help="brat: a relation whose argument is an event stops the import, or is left out (counted and listed).",
+        ),
+    ]
+)
+
+
 @corpus_group.command("import")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
 @click.option("--format", "fmt", type=click.Choice(READABLE), required=True, help="A format of toolkit.formats.")
 @scheme_option
+@brat_options
 @_corpus_opts
 @_friendly
 def corpus_import_any(
@@ -168,8 +214,10 @@ def corpus_import_spans(files: tuple[Path, ...], out: Path, as_json: bool, **opt
 
 @corpus_group.command("import-brat")
 @click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path, file_okay=False))
+@brat_options
 @_corpus_opts
 @_friendly
 def corpus_import_brat(folders: tuple[Path, ...], out: Path, as_json: bool, **options: Any) -> None:
-    """Read brat standoff folders (.txt + .ann): `corpus import --format brat`."""
+    """Read brat standoff folders (.txt + .ann; an export's root folder with its split folders):
+    `corpus import --format brat`."""
     _run("brat", folders, out, options, as_json)

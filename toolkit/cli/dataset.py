@@ -248,17 +248,26 @@ def dataset_push(release_dir: Path, repo_id: str, dry_run: bool) -> None:
 @dataset_group.command("export")
 @click.argument("release_dir", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(WRITABLE), required=True, help="A format of toolkit.formats.")
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True, help="Output folder.")
+@click.option(
+    "--out", type=click.Path(path_type=Path, file_okay=False), required=True, help="Output folder (new or empty)."
+)
+@click.option("--replace", is_flag=True, help="Replace an earlier export in --out (only the files it listed).")
 @json_option
 @_friendly
-def dataset_export(release_dir: Path, fmt: str, out: Path, as_json: bool) -> None:
-    """Write a release in another format: spaCy DocBin, CoNLL BIO, brat standoff or token-span JSON."""
+def dataset_export(release_dir: Path, fmt: str, out: Path, replace: bool, as_json: bool) -> None:
+    """Write a release in another format: spaCy DocBin, CoNLL BIO, brat standoff or token-span JSON.
+
+    The release is checked against its manifest first; the export appears whole or not at all."""
     from toolkit.formats import export_release
 
-    report = export_release(release_dir, fmt, out)
+    report = export_release(release_dir, fmt, out, replace=replace)
     if as_json:
         _echo_json(report)
         return
     for split, counts in report["splits"].items():
         click.echo(f"{split}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    if report.get("file_names"):
+        click.echo(
+            f"{len(report['file_names'])} document ids are not plain file names: encoded (mapped in export.json)"
+        )
     click.echo(f"wrote {out} ({fmt}; report: {out / 'export.json'})")

@@ -6,6 +6,26 @@ way whatever the format - ``articles.jsonl``, ``gold.jsonl`` (with the types the
 score serve them unchanged.
 """
 
-from toolkit.corpus.units import CorpusError, Unit, from_tokens, mapped, split_of, unit_example, write_units
+from toolkit.corpus.units import (
+    CorpusError,
+    ReadOptions,
+    Skips,
+    Unit,
+    from_tokens,
+    mapped,
+    split_of,
+    unit_example,
+    write_units,
+)
 
-__all__ = ["CorpusError", "Unit", "from_tokens", "mapped", "split_of", "unit_example", "write_units"]
+__all__ = [
+    "CorpusError",
+    "ReadOptions",
+    "Skips",
+    "Unit",
+    "from_tokens",
+    "mapped",
+    "split_of",
+    "unit_example",
+    "write_units",
+]

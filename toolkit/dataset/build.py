@@ -31,6 +31,7 @@ from toolkit._arrays import Arr
 from toolkit._gc import gc_paused
 from toolkit._io import sha256_file
 from toolkit._workers import worker_pool
+from toolkit.annotations.rules import check_relations, check_spans
 from toolkit.dataset.columns import ColumnBatch
 from toolkit.dataset.minhash import NearDuplicates, signatures
 from toolkit.dataset.splits import SPLITS, SplitPlan, assign_splits
@@ -222,8 +223,17 @@ def _record(line: bytes, at: str) -> tuple[dict[str, Any], str, str]:
     return rec, doc_id, text
 
 
-def _gold_doc(line: bytes, at: str, seed: SeedInfo, labels: set[str], rel_labels: set[str]) -> GoldRecord:
-    """The gold record of a line, its document carrying the seed's metadata; labels checked against the schema."""
+_FIX = (
+    "re-import the corpus with --schema (and --label-map / --relation-map OLD=TYPE, or OLD= to drop it), or fix the "
+    "gold"
+)
+
+
+def _gold_doc(
+    line: bytes, at: str, seed: SeedInfo, labels: set[str], rel_labels: set[str], schema: Schema
+) -> GoldRecord:
+    """The gold record of a line, its document carrying the seed's metadata; checked against the schema: its labels
+    and the rules of :mod:`toolkit.annotations.rules` (overlaps as ``span_overlap`` allows, relation types)."""
     rec, doc_id, text = _record(line, at)
     try:
         g = GoldRecord.from_dict({**rec, "document": {"id": doc_id, "text": text, "metadata": seed.metadata}}, at)
@@ -231,10 +241,20 @@ def _gold_doc(line: bytes, at: str, seed: SeedInfo, labels: set[str], rel_labels
         raise _not_gold(at, exc) from None
     for sp in g.gold.spans:
         if sp.label not in labels:
-            raise DatasetBuildError(f"{at}: document {doc_id}, span {sp.id}: label {sp.label!r} is not in the schema")
+            raise DatasetBuildError(
+                f"{at}: document {doc_id}, span {sp.id}: label {sp.label!r} is not an entity type of schema "
+                f"{schema.name}; {_FIX}"
+            )
     for r in g.gold.relations:
         if r.label not in rel_labels:
-            raise DatasetBuildError(f"{at}: document {doc_id}, relation {r.id}: label {r.label!r} is not in the schema")
+            raise DatasetBuildError(
+                f"{at}: document {doc_id}, relation {r.id}: label {r.label!r} is not a relation type of schema "
+                f"{schema.name}; {_FIX}"
+            )
+    _, broken = check_spans(g.gold.spans, schema.span_overlap)
+    _, broken_rels = check_relations(g.gold.relations, g.gold.spans, schema)
+    for b in (*broken, *broken_rels):
+        raise DatasetBuildError(f"{at}: document {doc_id}, {b.item}: {b.message}; {_FIX}")
     return g
 
 
@@ -280,7 +300,7 @@ def _unit_rows(unit: _Unit) -> tuple[pa.RecordBatch, _UnitStats]:
             if n not in handles:
                 handles[n] = stack.enter_context(_open(unit.paths[n]))
             handles[n].seek(offset)
-            g = _gold_doc(handles[n].readline(), f"{unit.paths[n]}, line {lineno}", seed, labels, rel_labels)
+            g = _gold_doc(handles[n].readline(), f"{unit.paths[n]}, line {lineno}", seed, labels, rel_labels, schema)
             doc, text, spans = g.document, g.document.text, g.gold.spans
             stats.entities.update([s.label for s in spans])
             stats.surfaces += [(text[s.start : s.end].lower(), s.label) for s in spans]

@@ -18,7 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit._io import dumps, folders_removed_on_failure, sha256_bytes, sha256_file, write_failure
+from toolkit._io import (
+    TEMP_SUFFIX,
+    dumps,
+    folders_removed_on_failure,
+    recover,
+    sha256_bytes,
+    sha256_file,
+    store_lock,
+    write_failure,
+)
 from toolkit.dataset.build import (
     BuildReport,
     GoldIndex,
@@ -184,7 +193,7 @@ def _corpus_info(gold_paths: Sequence[Path]) -> dict[str, Any] | None:
 def _temp_dir_beside(target: Path) -> Path:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+        return Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent))
     except OSError as exc:
         raise OutputError(f"cannot write under {target.parent}: {exc.strerror}; choose another folder") from exc
 
@@ -250,7 +259,9 @@ def release(
             schema, seeds_path, gold_paths, [seeds_path, *gold_paths, *snapshot_paths], ratios, seed, split_by, pool
         )
         target = Path(releases_dir) / name / version
-        with folders_removed_on_failure(target.parent):
+        # one release of a name at a time; what a killed release of this version left is removed first
+        with folders_removed_on_failure(target.parent), store_lock(target.parent):
+            recover(target.parent, f".{version}.")
             return _write_release(
                 built,
                 target,
@@ -411,14 +422,20 @@ def build_draft(
         built = _build(schema, seeds_path, gold_paths, [seeds_path, *gold_paths], ratios, seed, split_by, pool)
         report = built.report
         out_dir = Path(out_dir)
-        tmp = _temp_dir_beside(out_dir)
-        try:
-            _write_splits(tmp, built, pool)
-            (tmp / "build_report.json").write_text(dumps(report.to_dict(), indent=1) + "\n", encoding="utf-8")
-            if out_dir.exists():
-                shutil.rmtree(out_dir)
-            tmp.rename(out_dir)
-        finally:
-            if tmp.exists():
-                shutil.rmtree(tmp)
+        with store_lock(out_dir):
+            recover(out_dir.parent, f".{out_dir.name}.")
+            tmp = _temp_dir_beside(out_dir)
+            try:
+                _write_splits(tmp, built, pool)
+                (tmp / "build_report.json").write_text(dumps(report.to_dict(), indent=1) + "\n", encoding="utf-8")
+                if out_dir.exists():  # the old build moves aside first: the folder is the old one or the new one
+                    old = out_dir.parent / f".{out_dir.name}.replaced{TEMP_SUFFIX}"
+                    out_dir.rename(old)
+                    tmp.rename(out_dir)
+                    shutil.rmtree(old)
+                else:
+                    tmp.rename(out_dir)
+            finally:
+                if tmp.exists():
+                    shutil.rmtree(tmp)
         return report.to_dict()

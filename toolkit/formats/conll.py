@@ -13,8 +13,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit._io import atomic_write_text
-from toolkit.corpus import CorpusError, Unit, from_tokens, mapped, unit_example
+from toolkit._io import NameTable, atomic_write_text
+from toolkit.corpus import CorpusError, ReadOptions, Skips, Unit, from_tokens, mapped, unit_example
 from toolkit.model import Example
 from toolkit.text.bio import SCHEMES, TagError, decode, spans_to_bio
 from toolkit.text.tokens import doc_tokens
@@ -84,15 +84,13 @@ def tags_to_token_spans(
         raise CorpusError(f"{at}: {exc}; check the tag, or pass the file's --scheme ({', '.join(SCHEMES)})") from None
 
 
-def conll_units(path: Path, scheme: str = "iob2") -> list[Unit]:
-    """Every sentence of a CoNLL file as a unit."""
+def conll_units(path: Path, scheme: str = "iob2") -> Iterator[Unit]:
+    """Every sentence of a CoNLL file as a unit, one at a time."""
     path = Path(path)
-    out = []
     for sentence in read_conll(path):
         where = f"{path}, line {sentence.line}"
         spans = tags_to_token_spans(sentence.tags, scheme, where, sentence.lines)
-        out.append(from_tokens(sentence.tokens, spans, (), where, {"file": path.name, "line": sentence.line}))
-    return out
+        yield from_tokens(sentence.tokens, spans, (), where, {"file": path.name, "line": sentence.line})
 
 
 def read_corpus(
@@ -108,11 +106,11 @@ def read_corpus(
     return out
 
 
-def read_units(path: Path, scheme: str, ignored: Counter[str]) -> list[Unit]:
-    return conll_units(path, scheme)
+def read_units(path: Path, options: ReadOptions, skips: Skips) -> Iterator[Unit]:
+    return conll_units(path, options.scheme)
 
 
-def write_split(examples: Sequence[Example], out: Path, split: str, counts: Counter[str]) -> None:
+def write_split(examples: Sequence[Example], out: Path, split: str, counts: Counter[str], names: NameTable) -> None:
     """``<split>.conll``: one ``TOKEN<TAB>TAG`` line per token (the BIO view: nested entities keep the outermost),
     a blank line between documents; relations are not written (counted)."""
     lines = []

@@ -1,6 +1,7 @@
 """spaCy's ``DocBin`` (written only): ``<split>.spacy`` with every entity in ``doc.spans["sc"]``, the outermost
 non-overlapping ones in ``doc.ents``, relations in ``doc.user_data["relations"]`` as ``(head_start, head_end,
-tail_start, tail_end, label)`` character offsets; the doc text is the release text exactly (whitespace other
+tail_start, tail_end, label)`` character offsets of the spans as placed (an entity widened to token boundaries
+is named by its widened offsets); the doc text is the release text exactly (whitespace other
 than one space between tokens becomes a whitespace token). Needs spaCy (``pip install spacy``).
 """
 
@@ -10,13 +11,13 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from toolkit._io import atomic_write_bytes
+from toolkit._io import NameTable, atomic_write_bytes
 from toolkit.errors import ToolkitError
 from toolkit.model import Example
 from toolkit.text.tokens import doc_tokens
 
 
-def write_split(examples: Sequence[Example], out: Path, split: str, counts: Counter[str]) -> None:
+def write_split(examples: Sequence[Example], out: Path, split: str, counts: Counter[str], names: NameTable) -> None:
     try:
         import spacy
         from spacy.tokens import Doc, DocBin
@@ -30,6 +31,7 @@ def write_split(examples: Sequence[Example], out: Path, split: str, counts: Coun
         sdoc = Doc(vocab, words=words, spaces=spaces)
         assert sdoc.text == doc.text, "the spaCy doc must hold the release text exactly"
         spans = []
+        placed: dict[str, tuple[int, int]] = {}  # where each entity went (widened ones too): relations follow
         for s in gold.spans:
             span = sdoc.char_span(s.start, s.end, label=s.label, alignment_mode="strict")
             if span is None:
@@ -39,17 +41,20 @@ def write_split(examples: Sequence[Example], out: Path, split: str, counts: Coun
                 counts["entities without a token (left out)"] += 1
                 continue
             spans.append(span)
+            placed[s.id] = (span.start_char, span.end_char)
         sdoc.spans["sc"] = spans
         sdoc.ents = filter_spans(spans)
         counts["entities"] += len(spans)
         counts["nested or overlapping entities only in spans['sc']"] += len(spans) - len(sdoc.ents)
-        by_id = {s.id: s for s in gold.spans}
         sdoc.user_data["id"] = doc.id
-        sdoc.user_data["relations"] = [
-            (by_id[r.head].start, by_id[r.head].end, by_id[r.tail].start, by_id[r.tail].end, r.label)
-            for r in gold.relations
-        ]
-        counts["relations"] += len(gold.relations)
+        relations = []
+        for r in gold.relations:
+            if r.head in placed and r.tail in placed:
+                relations.append((*placed[r.head], *placed[r.tail], r.label))
+            else:
+                counts["relations whose argument was left out"] += 1
+        sdoc.user_data["relations"] = relations
+        counts["relations"] += len(relations)
         docs.append(sdoc)
     atomic_write_bytes(out / f"{split}.spacy", DocBin(docs=docs, store_user_data=True).to_bytes())
 

@@ -12,12 +12,15 @@ from __future__ import annotations
 import json
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from toolkit._io import atomic_write_text
-from toolkit.corpus import CorpusError, Unit, from_tokens
+from toolkit._io import NameTable, atomic_write_text
+from toolkit.annotations.reader import json_list_items
+from toolkit.corpus import CorpusError, ReadOptions, Skips, Unit, from_tokens
+from toolkit.errors import ToolkitError
 from toolkit.model import Example, Span
 from toolkit.text.tokens import doc_tokens
 
@@ -32,11 +35,11 @@ def _entity(e: Any, n_tokens: int, where: str) -> tuple[int, int, str]:
     elif isinstance(e, dict):
         a, b, label = e.get("start"), e.get("end"), e.get("type")
     else:
-        raise CorpusError(f"{where}: an entity is {e!r}; expected [start, end, type] or {{start, end, type}}")
-    if not (_int(a) and _int(b) and isinstance(label, str) and label and 0 <= a < b <= n_tokens):
+        raise CorpusError(f"{where}: an entity is {_short(e)}; expected [start, end, type] or {{start, end, type}}")
+    if not (_int(a) and _int(b) and isinstance(label, str) and label.strip() and 0 <= a < b <= n_tokens):
         raise CorpusError(
-            f"{where}: entity {e!r} is not [start, end, type] token indices inside the {n_tokens} tokens "
-            "(end exclusive)"
+            f"{where}: entity {_short(e)} is not [start, end, type] token indices inside the {n_tokens} tokens "
+            "(end exclusive) with a type"
         )
     return int(a), int(b), label
 
@@ -45,71 +48,100 @@ def _relation(r: Any, spans: list[tuple[int, int, str]], where: str) -> tuple[in
     index = {(a, b): k for k, (a, b, _) in enumerate(spans)}
     if isinstance(r, list) and len(r) == 5:
         hs, he, ts, te, label = r
+        if not all(_int(x) for x in (hs, he, ts, te)):
+            raise CorpusError(f"{where}: relation {_short(r)}: the first four items must be token indices")
         h, t = index.get((hs, he)), index.get((ts, te))
         if h is None or t is None:
-            raise CorpusError(f"{where}: relation {r!r} names an argument that is not an entity of the sentence")
+            raise CorpusError(f"{where}: relation {_short(r)} names an argument that is not an entity of the sentence")
     elif isinstance(r, dict):
         h, t, label = r.get("head"), r.get("tail"), r.get("type")
-        if not (isinstance(h, int) and isinstance(t, int) and _int(h) and _int(t)):
-            raise CorpusError(f"{where}: relation {r!r}: head and tail must be indices of its entities")
-        if not (0 <= h < len(spans) and 0 <= t < len(spans)):
-            raise CorpusError(f"{where}: relation {r!r}: head and tail must be indices of its entities")
+        if not (isinstance(h, int) and isinstance(t, int) and _int(h) and _int(t)) or not (
+            0 <= h < len(spans) and 0 <= t < len(spans)
+        ):
+            raise CorpusError(f"{where}: relation {_short(r)}: head and tail must be indices of its entities")
     else:
-        raise CorpusError(f"{where}: a relation is {r!r}; expected [hs, he, ts, te, type] or {{head, tail, type}}")
-    if not isinstance(label, str) or not label:
-        raise CorpusError(f"{where}: relation {r!r} has no type")
-    if h == t:
-        raise CorpusError(f"{where}: relation {r!r} links an entity to itself")
+        raise CorpusError(
+            f"{where}: a relation is {_short(r)}; expected [hs, he, ts, te, type] or {{head, tail, type}}"
+        )
+    if not isinstance(label, str) or not label.strip():
+        raise CorpusError(f"{where}: relation {_short(r)} has no type")
     assert isinstance(h, int) and isinstance(t, int)
     return h, t, label
 
 
-def span_units(path: Path) -> list[Unit]:
-    """Every item of a token-span JSON file as a unit."""
-    path = Path(path)
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _items(path: Path) -> Iterator[tuple[object, str, int]]:
+    """(item, where, number) for a JSON list (``file, item N``) or JSON lines (``file, line N``), streamed.
+
+    JSON lines are split on ``\\n`` only: a raw U+2028 inside a string is JSON, not a line break."""
     try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CorpusError(f"{path}: cannot read as UTF-8 text ({exc})") from None
-    items: list[tuple[Any, str, int]] = []
-    try:
-        data = json.loads(raw)
-        if isinstance(data, list):
-            items = [(x, f"{path}, item {k}", k) for k, x in enumerate(data, 1)]
-        elif isinstance(data, dict):  # JSON lines of one sentence
-            items = [(data, f"{path}, line 1", 1)]
-        else:
-            raise CorpusError(f"{path}: a JSON {type(data).__name__}, not a list of sentences")
-    except json.JSONDecodeError:
-        for lineno, line in enumerate(raw.splitlines(), 1):  # JSON lines
+        with path.open("rb") as fh:
+            head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read ({exc.strerror})") from None
+    if not head:
+        raise CorpusError(f"{path}: the file is empty; a span-JSON corpus is a JSON list or JSON lines of sentences")
+    if head.startswith(b"["):
+        try:
+            for k, item in enumerate(json_list_items(path, "a span-JSON corpus (a list of sentences)"), 1):
+                yield item, f"{path}, item {k}", k
+        except ToolkitError as exc:
+            raise CorpusError(str(exc)) from None
+        return
+    if not head.startswith(b"{"):
+        raise CorpusError(f"{path}: not JSON; a span-JSON corpus is a JSON list or JSON lines of sentences")
+    with path.open("rb") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            line = raw[3:] if lineno == 1 and raw.startswith(b"\xef\xbb\xbf") else raw
             if not line.strip():
                 continue
             try:
-                items.append((json.loads(line), f"{path}, line {lineno}", lineno))
+                item = json.loads(line.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                raise CorpusError(f"{path}, line {lineno}: not UTF-8 ({exc.reason}); save the file as UTF-8") from None
             except json.JSONDecodeError as exc:
                 raise CorpusError(
-                    f"{path}, line {lineno}: not JSON ({exc.msg}); expected a list or JSON lines"
+                    f"{path}, line {lineno}: not JSON ({exc.msg} at column {exc.colno}); each line of JSON lines is "
+                    "one sentence object"
                 ) from None
-    out = []
-    for item, where, k in items:
+            except RecursionError:
+                raise CorpusError(f"{path}, line {lineno}: JSON nested too deep; not a sentence object") from None
+            yield item, f"{path}, line {lineno}", lineno
+
+
+def span_units(path: Path) -> Iterator[Unit]:
+    """Every item of a token-span JSON file as a unit, one at a time. An item's ``id`` (a string, as the
+    toolkit's export writes it) is kept as the document id."""
+    path = Path(path)
+    for item, where, k in _items(path):
         if not isinstance(item, dict) or not isinstance(item.get("tokens"), list) or not item["tokens"]:
             raise CorpusError(f"{where}: not a sentence {{tokens, entities, relations}} with tokens")
         tokens = item["tokens"]
-        if not all(isinstance(t, str) and t and not any(c.isspace() for c in t) for t in tokens):
-            raise CorpusError(f"{where}: tokens must be non-empty strings without spaces")
+        for i, t in enumerate(tokens):
+            if not (isinstance(t, str) and t and not any(c.isspace() for c in t)):
+                raise CorpusError(
+                    f"{where}: token {i} is {_short(t)}; tokens must be non-empty strings without white space"
+                )
+        for key in ("entities", "relations"):
+            if not isinstance(item.get(key) or [], list):
+                raise CorpusError(f"{where}: {key} is {type(item[key]).__name__}, not a list")
         spans = [_entity(e, len(tokens), where) for e in item.get("entities") or []]
-        if len(set((a, b) for a, b, _ in spans)) != len(spans):
-            raise CorpusError(f"{where}: two entities share the same tokens; keep one")
         order = sorted(range(len(spans)), key=lambda i: spans[i])
         rels = [_relation(r, spans, where) for r in item.get("relations") or []]
         position = {old: new for new, old in enumerate(order)}
+        refs = tuple(f"entity {order[i] + 1}" for i in range(len(order)))
         spans = [spans[i] for i in order]
         rels = [(position[h], position[t], label) for h, t, label in rels]
-        out.append(from_tokens(tokens, spans, rels, where, {"file": path.name, "item": k}))
-    return out
+        unit = from_tokens(tokens, spans, rels, where, {"file": path.name, "item": k})
+        doc_id = item.get("id")
+        yield replace(unit, doc_id=doc_id if isinstance(doc_id, str) and doc_id else None, span_refs=refs)
 
 
-def read_units(path: Path, scheme: str, ignored: Counter[str]) -> list[Unit]:
+def read_units(path: Path, options: ReadOptions, skips: Skips) -> Iterator[Unit]:
     return span_units(path)
 
 
@@ -122,30 +154,51 @@ def token_range(tokens: Sequence[tuple[int, int]], s: Span) -> tuple[int, int, b
     return i, j, aligned
 
 
-def write_split(examples: Sequence[Example], out: Path, split: str, counts: Counter[str]) -> None:
-    """``<split>.json``: token-span JSON as CoNLL04/SpERT publish it (entities widened to token boundaries are
-    counted)."""
+def write_split(examples: Sequence[Example], out: Path, split: str, counts: Counter[str], names: NameTable) -> None:
+    """``<split>.json``: token-span JSON as CoNLL04/SpERT publish it, each item with its document ``id``.
+
+    Entities go to the tokens that cover them (those widened are counted). Where two entities come to cover the
+    same tokens, the format (and its reader) can hold one: one of the same type is merged into the first, one of
+    another type left out (both counted); relations follow the entity they name (to the merged one; left out,
+    counted, with an entity left out, or where they become a self or duplicate relation)."""
     items = []
     for doc, gold in examples:
         tokens = doc_tokens(doc.text, doc.metadata)
-        where = {}
+        where: dict[str, tuple[int, int]] = {}
+        first: dict[tuple[int, int], str] = {}
         ents = []
-        for s in gold.spans:
+        for s in sorted(gold.spans, key=lambda s: (s.start, s.end, s.label, s.id)):
             i, j, aligned = token_range(tokens, s)
             if i >= j:
                 counts["entities without a token (left out)"] += 1
                 continue
-            counts["entities"] += 1
             if not aligned:
                 counts["entities widened to token boundaries"] += 1
+            if (i, j) in first:
+                if first[(i, j)] == s.label:
+                    counts["entities merged: same type on the same tokens as another"] += 1
+                    where[s.id] = (i, j)
+                else:
+                    counts["entities left out: another type on the same tokens"] += 1
+                continue
+            first[(i, j)] = s.label
+            counts["entities"] += 1
             where[s.id] = (i, j)
             ents.append([i, j, s.label])
         rels = []
+        seen = set()
         for r in gold.relations:
-            if r.head in where and r.tail in where:
-                rels.append([*where[r.head], *where[r.tail], r.label])
-                counts["relations"] += 1
-            else:
+            if r.head not in where or r.tail not in where:
                 counts["relations whose argument was left out"] += 1
+                continue
+            rel = (*where[r.head], *where[r.tail], r.label)
+            if where[r.head] == where[r.tail]:
+                counts["relations left out: both arguments on the same tokens"] += 1
+            elif rel in seen:
+                counts["relations merged: the same after their arguments were merged"] += 1
+            else:
+                seen.add(rel)
+                rels.append(list(rel))
+                counts["relations"] += 1
         items.append({"id": doc.id, "tokens": [doc.text[a:b] for a, b in tokens], "entities": ents, "relations": rels})
     atomic_write_text(out / f"{split}.json", json.dumps(items, ensure_ascii=False, indent=1) + "\n")

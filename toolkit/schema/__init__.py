@@ -103,8 +103,6 @@ class Schema(_Strict):
             for label, n in Counter(labels).items():
                 if n > 1:
                     problems.append(f"duplicate {kind} label {label!r} ({n} times)")
-        for label in sorted(set(ent_labels) & set(rel_labels)):
-            problems.append(f"label {label!r} is both an entity and a relation type")
         known = set(ent_labels)
         for rel in self.relations:
             for end, types in (("head", rel.head), ("tail", rel.tail)):

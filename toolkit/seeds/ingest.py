@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit._io import atomic_write_bytes, atomic_write_text, jsonl_text
+from toolkit._io import jsonl_text, staged
 from toolkit.errors import SeedError
 from toolkit.seeds.pages import page_to_document
 from toolkit.seeds.profiles import OutletProfiles, load_profiles
@@ -41,55 +41,65 @@ def ingest(
 ) -> IngestReport:
     """Ingest scraped pages into ``seeds_dir/articles.jsonl`` (and copy each raw page to ``seeds_dir/raw``).
 
-    Everything is checked before anything is written: a bad file means no change at all.
+    Everything is checked before anything is written: a bad file means no change at all. Two ingests at once
+    take turns on the store (its lock), so every article either run reports added is stored.
     Re-ingesting the same page changes nothing; a page whose bytes changed since it was
     ingested is refused unless ``replace`` is set.
     """
     profiles = profiles or load_profiles()
-    store_path = Path(seeds_dir) / ARTICLES_FILE
-    by_id = {d.id: d for d in load_articles(store_path)}
-    by_file = {
-        str(d.metadata["source"]["file"]): d for d in by_id.values() if isinstance(d.metadata.get("source"), Mapping)
-    }
-    results: list[FileResult] = []
-    raw_copies: dict[str, bytes] = {}
-    for path in paths:
+    pages = []
+    for path in paths:  # cleaned first, outside the lock: the slow part, and any bad page stops all before a write
         path = Path(path)
         try:
             raw = path.read_bytes()
         except OSError as exc:
             raise SeedError(f"{path}: cannot read ({exc.strerror})") from exc
-        doc, page = page_to_document(raw, path.name, profiles)
-        old = by_file.get(path.name)
-        status, note = "added", ""
-        if old is not None and old.metadata["source"]["sha256"] == doc.metadata["source"]["sha256"]:
-            # Same page; the stored record is rebuilt only if the cleaning rules changed.
-            status = "unchanged" if old == doc else "updated"
-            if status == "updated":
-                note = "same page, re-cleaned with the current outlet profiles"
+        pages.append((path, raw, *page_to_document(raw, path.name, profiles)))
+    store_path = Path(seeds_dir) / ARTICLES_FILE
+    # The store is read and written under its lock: two ingests at once take turns, and neither loses the
+    # other's articles; the raw copies and the store are written together (staged).
+    with staged(Path(seeds_dir)) as stage:
+        by_id = {d.id: d for d in load_articles(store_path)}
+        by_file = {
+            str(d.metadata["source"]["file"]): d
+            for d in by_id.values()
+            if isinstance(d.metadata.get("source"), Mapping)
+        }
+        results: list[FileResult] = []
+        raw_copies: dict[str, bytes] = {}
+        for path, raw, doc, page in pages:
+            old = by_file.get(path.name)
+            status, note = "added", ""
+            if old is not None and old.metadata["source"]["sha256"] == doc.metadata["source"]["sha256"]:
+                # Same page; the stored record is rebuilt only if the cleaning rules changed.
+                status = "unchanged" if old == doc else "updated"
+                if status == "updated":
+                    note = "same page, re-cleaned with the current outlet profiles"
+                    del by_id[old.id]
+            elif old is not None:
+                if not replace:
+                    raise SeedError(
+                        f"{path}: changed since it was ingested as article {old.id} (raw sha256 "
+                        f"{old.metadata['source']['sha256'][:12]}... -> {doc.metadata['source']['sha256'][:12]}...); "
+                        "rename the file if it is a different article, or pass --replace to replace it"
+                    )
+                status, note = "replaced", f"replaces article {old.id}"
                 del by_id[old.id]
-        elif old is not None:
-            if not replace:
-                raise SeedError(
-                    f"{path}: changed since it was ingested as article {old.id} (raw sha256 "
-                    f"{old.metadata['source']['sha256'][:12]}... -> {doc.metadata['source']['sha256'][:12]}...); "
-                    "rename the file if it is a different article, or pass --replace to replace it"
-                )
-            status, note = "replaced", f"replaces article {old.id}"
-            del by_id[old.id]
-        elif doc.id in by_id:
-            status, note = "duplicate", f"same text as {by_id[doc.id].metadata['source']['file']}; skipped"
-        if status in ("added", "replaced", "updated"):
-            by_id[doc.id] = doc
-            by_file[path.name] = doc
-            raw_copies[path.name] = raw
-        results.append(FileResult(str(path), doc.id, status, len(doc.text), page.cut, page.warnings, note))
-    if raw_copies:
-        for name, raw in sorted(raw_copies.items()):
-            target = Path(seeds_dir) / RAW_DIR / name
-            if not (target.exists() and target.read_bytes() == raw):
-                atomic_write_bytes(target, raw)
-        atomic_write_text(store_path, jsonl_text(document_to_record(d) for _, d in sorted(by_id.items())))
+            elif doc.id in by_id:
+                status, note = "duplicate", f"same text as {by_id[doc.id].metadata['source']['file']}; skipped"
+            if status in ("added", "replaced", "updated"):
+                by_id[doc.id] = doc
+                by_file[path.name] = doc
+                raw_copies[path.name] = raw
+            results.append(FileResult(str(path), doc.id, status, len(doc.text), page.cut, page.warnings, note))
+        if raw_copies:
+            for name, raw in sorted(raw_copies.items()):
+                target = Path(seeds_dir) / RAW_DIR / name
+                if not (target.exists() and target.read_bytes() == raw):
+                    stage.path(f"{RAW_DIR}/{name}").write_bytes(raw)
+            stage.path(ARTICLES_FILE).write_text(
+                jsonl_text(document_to_record(d) for _, d in sorted(by_id.items())), encoding="utf-8"
+            )
     counts = {
         s: sum(1 for r in results if r.status == s) for s in ("added", "unchanged", "updated", "replaced", "duplicate")
     }
