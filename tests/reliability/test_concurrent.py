@@ -44,7 +44,15 @@ def test_parallel_ingests_store_every_page(tmp_path: Path) -> None:
         page.write_text(text.replace("Suara.com - ", f"Suara.com - Berita nomor {k}. ", 1), encoding="utf-8")
         pages.append(page)
     seeds = tmp_path / "seeds"
-    ingest = ["seeds", "ingest", "--seeds-dir", str(seeds), "--profiles", str(REPO / "seeds" / "outlets.yaml"), "--json"]
+    ingest = [
+        "seeds",
+        "ingest",
+        "--seeds-dir",
+        str(seeds),
+        "--profiles",
+        str(REPO / "seeds" / "outlets.yaml"),
+        "--json",
+    ]
     results = finish([start([*ingest, str(p)], tmp_path) for p in pages])
     assert all(rc == 0 for rc, _, _ in results), [err for _, _, err in results]
     added = [json.loads(out)["counts"]["added"] for _, out, _ in results]

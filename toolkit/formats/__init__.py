@@ -24,7 +24,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from toolkit._io import TEMP_SUFFIX, NameTable, dumps, recover, sha256_file, store_lock, write_failure
+from toolkit._io import (
+    TEMP_SUFFIX,
+    NameTable,
+    dumps,
+    folders_removed_on_failure,
+    recover,
+    sha256_file,
+    store_lock,
+    write_failure,
+)
 from toolkit.corpus import CorpusError, ReadOptions, Skips, Unit, split_of, write_units
 from toolkit.dataset.load import SPLITS, load_release
 from toolkit.dataset.release import verify
@@ -142,10 +151,11 @@ def export_release(release_dir: Path, fmt: str, out_dir: Path, *, replace: bool 
                         "fields; export as spans or spacy, or rename the type in the schema and release again"
                     )
     out_dir = Path(out_dir)
-    with store_lock(out_dir):
+    with folders_removed_on_failure(out_dir.parent), store_lock(out_dir):
         recover(out_dir.parent, f".{out_dir.name}.")
         earlier = _earlier_export(out_dir, replace)
         try:
+            out_dir.parent.mkdir(parents=True, exist_ok=True)
             tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=TEMP_SUFFIX, dir=out_dir.parent))
         except OSError as exc:
             raise write_failure(out_dir, exc) from None
