@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote
@@ -45,7 +46,7 @@ def atomic_open(path: Path) -> Iterator[BinaryIO]:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=TEMP_SUFFIX, dir=path.parent)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror}; check that the folder is writable") from exc
     try:
@@ -110,6 +111,30 @@ TEMP_SUFFIX = ".toolkit.tmp"
 """Every temporary file or folder the toolkit makes beside its outputs ends so (found and removed by the next run)."""
 STAGE_PREFIX = ".toolkit-stage-"
 COMMITTED = "COMMITTED"
+_PID = re.compile(r"pid(\d+)[.-]")
+
+
+def temp_prefix(name: str) -> str:
+    """The start of a temporary's name beside ``name``: hidden, and naming the process writing it, so that
+    :func:`recover` never removes the temporary of a command still running."""
+    return f".{name}.pid{os.getpid()}."
+
+
+def _writer_alive(path: Path) -> bool:
+    """Whether the process that made this temporary still runs (False for a killed one, or an unknown one)."""
+    m = _PID.search(path.name)
+    if m is None:
+        return False
+    pid = int(m.group(1))
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
 
 
 def _lock_dir() -> Path:
@@ -126,7 +151,7 @@ def _lock_dir() -> Path:
 
 
 @contextmanager
-def store_lock(folder: Path) -> Iterator[None]:
+def store_lock(folder: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the lock of a folder the toolkit writes (a store: seeds, layers, gold, a corpus, releases, an export,
     benchmarks) while reading and writing it, so that two commands at once take turns instead of losing an
     update. The lock is an OS file lock (``filelock``) named by the folder's real path; a command waits up to
@@ -135,10 +160,11 @@ def store_lock(folder: Path) -> Iterator[None]:
 
     real = str(Path(folder).resolve())
     name = hashlib.sha256(real.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".lock"
-    try:
-        timeout = float(os.environ.get(LOCK_TIMEOUT_ENV) or 600)
-    except ValueError:
-        timeout = 600.0
+    if timeout is None:
+        try:
+            timeout = float(os.environ.get(LOCK_TIMEOUT_ENV) or 600)
+        except ValueError:
+            timeout = 600.0
     lock = FileLock(str(_lock_dir() / name), timeout=timeout, mode=0o666)
     try:
         lock.acquire()
@@ -156,15 +182,17 @@ def store_lock(folder: Path) -> Iterator[None]:
 
 
 def leftovers(folder: Path, prefix: str = "") -> list[Path]:
-    """Temporaries of toolkit commands that were killed while writing ``folder`` (not recursive); with ``prefix``,
-    only those whose name starts with it (the temporaries of one output beside others)."""
+    """Temporaries of toolkit commands that were killed while writing ``folder`` (not recursive; a temporary whose
+    process still runs is not one); with ``prefix``, only those whose name starts with it."""
     folder = Path(folder)
     if not folder.is_dir():
         return []
     return sorted(
         p
         for p in folder.iterdir()
-        if p.name.startswith(prefix) and (p.name.endswith(TEMP_SUFFIX) or p.name.startswith(STAGE_PREFIX))
+        if p.name.startswith(prefix)
+        and (p.name.endswith(TEMP_SUFFIX) or p.name.startswith(STAGE_PREFIX))
+        and not _writer_alive(p)
     )
 
 
@@ -195,6 +223,48 @@ def _size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
+@dataclass(frozen=True)
+class Leftover:
+    """A temporary a killed toolkit command left: a file or folder, its size, and whether it is a committed stage
+    (then finishing it completes the command's outputs) or something to remove."""
+
+    path: Path
+    size: int
+    committed: bool
+
+
+def find_leftovers(root: Path) -> list[Leftover]:
+    """Every temporary killed toolkit commands left under ``root`` (recursively, not inside the temporaries; not
+    those of commands still running)."""
+    found: list[Leftover] = []
+    root = Path(root)
+    if not root.is_dir():
+        return found
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        for name in sorted([*dirnames, *filenames]):
+            if (name.endswith(TEMP_SUFFIX) or name.startswith(STAGE_PREFIX)) and not _writer_alive(here / name):
+                p = here / name
+                found.append(Leftover(p, _size(p), p.is_dir() and (p / COMMITTED).is_file()))
+        dirnames[:] = [d for d in dirnames if not (d.endswith(TEMP_SUFFIX) or d.startswith(STAGE_PREFIX))]
+    return found
+
+
+def clean_leftover(leftover: Leftover) -> str | None:
+    """Finish or remove one leftover (its process is gone; under its folder's lock, without waiting: a folder a
+    running command holds is left alone for now); what was done, or None if the folder is busy."""
+    from filelock import Timeout
+
+    try:
+        with store_lock(leftover.path.parent, timeout=0):
+            done = recover(leftover.path.parent, leftover.path.name)
+    except OutputError as exc:
+        if isinstance(exc.__cause__, Timeout) or "another toolkit command" in str(exc):
+            return None
+        raise
+    return "; ".join(done) or "already gone"
+
+
 class Stage:
     """Outputs of one command for one folder, written under a hidden stage folder inside it and moved into place
     together: :meth:`commit` first records the list of files (so a run killed while moving them is completed by
@@ -202,7 +272,7 @@ class Stage:
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
-        self.dir = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=self.folder))
+        self.dir = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}pid{os.getpid()}-", dir=self.folder))
         self.dir.chmod(0o755)
 
     def path(self, name: str) -> Path:

@@ -97,7 +97,7 @@ def test_parallel_exports_into_one_folder_one_wins_the_others_refuse(tmp_path: P
     )
     codes = sorted(rc for rc, _, _ in results)
     assert codes == [0, 1, 1], results
-    for rc, out_text, err in results:
+    for rc, _, err in results:
         if rc == 1:
             assert "not empty" in err and "--replace" in err and "Traceback" not in err, err
     listed = json.loads((out / "export.json").read_text(encoding="utf-8"))["files"]

@@ -199,3 +199,35 @@ def test_disk_full_during_import_and_release_is_one_clear_error(
     (line,) = [x for x in result.output.splitlines() if x.startswith("Error:")]
     assert "the disk is full" in line and "releases/full/1.0.0" in line
     assert not (tmp_path / "releases").exists()
+
+
+@pytest.mark.slow
+def test_doctor_lists_and_cleans_what_a_killed_run_left_and_never_a_running_ones(tmp_path: Path) -> None:
+    export = write_export(6000, tmp_path / "big.json", seed=5)
+    out = tmp_path / "layers"
+    args = ["annotations", "import", str(export), "--out", str(out), "--schema", str(REPO / "schemas" / "schema.yaml")]
+    run_and_kill(args, out, tmp_path)
+    left = hidden(out)
+    assert left
+    sleeper = subprocess.Popen(["sleep", "60"])
+    running = out / f".other.jsonl.pid{sleeper.pid}.x{'.toolkit.tmp'}"
+    running.write_bytes(b"being written")
+
+    def doctor(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "toolkit", "doctor", str(tmp_path), *extra], capture_output=True, text=True
+        )
+
+    try:
+        listed = doctor()
+        assert listed.returncode == 0, listed.stderr
+        assert str(running) not in listed.stdout
+        assert f"{len(left)} leftovers" in listed.stdout and "toolkit doctor --fix" in listed.stdout
+        fixed = doctor("--fix")
+        assert fixed.returncode == 0, fixed.stderr
+        assert not [p for p in hidden(out) if p != running] and running.exists()
+        assert "0 leftovers" in doctor().stdout
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    assert "1 leftovers" in doctor().stdout  # its writer is gone now

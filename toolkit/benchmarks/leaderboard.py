@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from toolkit._io import atomic_write_text
+from toolkit._io import atomic_write_text, store_lock
 from toolkit.benchmarks.results import EntityResult, EntitySplit, RelationResult, read_result, result_files
 from toolkit.scoring.results import EntityMode, RelationModes
 
@@ -159,7 +159,10 @@ def plot(root: Path) -> list[Path]:
 
 
 def regenerate(root: Path) -> Path:
-    plot(root)
-    out = Path(root) / "README.md"
-    atomic_write_text(out, render(root))
+    """The plots and the leaderboard ``README.md`` of every result under ``root`` (under its lock: two benches
+    finishing at once each write a whole leaderboard)."""
+    with store_lock(Path(root)):
+        plot(root)
+        out = Path(root) / "README.md"
+        atomic_write_text(out, render(root))
     return out

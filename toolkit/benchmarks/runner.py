@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from toolkit._io import store_lock
 from toolkit.baselines import ENTITY_EXTRACTORS, RELATION_EXTRACTORS, fit_tuned, fit_tuned_relations
 from toolkit.baselines.base import BaselineError, RelationExtractor, as_layer
 from toolkit.benchmarks.results import (
@@ -75,44 +76,49 @@ def run(
 
     rel = load_release(release_dir)
     out_dir = Path(out_root) / rel.name / rel.version
-    _check_checksum(out_dir, rel.manifest_sha256)
-    train, validation, test = (rel.splits[s] for s in SPLITS)
-    symmetric = [r.label for r in schema.relations if not r.directed]
-    rule = rel.label_rule
-    written = []
-    best_spans: dict[str, list[list[Span]]] = {}
-    for name in baselines:
-        if progress:
-            progress(f"{name}: training on {len(train)} documents")
-        model = ENTITY_EXTRACTORS[name]()
-        identity = {**rel.about, "baseline": name, "toolkit_version": __version__, "seed": seed}
-        labels = {"task": "entities", "resamples": resamples, "labels_scored": sorted(rule.entities)}
-        try:
-            tuning = fit_tuned(model, train, validation, schema, rule)  # leaves the model fitted with the best setting
-        except BaselineError as exc:
-            written.append(write_result(out_dir / f"{name}.json", EntityResult(**identity, **labels, skipped=str(exc))))
-            continue
-        splits: dict[str, EntitySplit] = {}
-        for split, data in (("train", train), ("validation", validation), ("test", test)):
-            if not data:
-                continue
+    with store_lock(out_dir):  # one run per release at a time: results and their checksum agree
+        _check_checksum(out_dir, rel.manifest_sha256)
+        train, validation, test = (rel.splits[s] for s in SPLITS)
+        symmetric = [r.label for r in schema.relations if not r.directed]
+        rule = rel.label_rule
+        written = []
+        best_spans: dict[str, list[list[Span]]] = {}
+        for name in baselines:
             if progress:
-                progress(f"{name}: predicting {split} ({len(data)} documents)")
-            pred = [as_layer(doc, name, model.predict_spans(doc)) for doc, _ in data]
-            splits[split] = _entity_split(data, pred, rule, resamples, seed)
-            if split == "test":
-                kept = [rule.keep(p.spans, ())[0] for p in pred]
-                splits[split] = splits[split].model_copy(update={"confusion": _confusion(data, kept)})
-                best_spans[name] = kept
-        tuned = {"tuning_on_validation": tuning} if tuning else {}
-        result = EntityResult(**identity, **labels, config=model.config(), **tuned, **splits)
-        written.append(write_result(out_dir / f"{name}.json", result))
-    if any(g.relations for _, g in train):
-        for rname, make in RELATION_EXTRACTORS.items():
-            written.append(
-                _relation_bench(rname, make(), rel, schema, rule, symmetric, best_spans, out_dir, seed, resamples)
-            )
-    return written
+                progress(f"{name}: training on {len(train)} documents")
+            model = ENTITY_EXTRACTORS[name]()
+            identity = {**rel.about, "baseline": name, "toolkit_version": __version__, "seed": seed}
+            labels = {"task": "entities", "resamples": resamples, "labels_scored": sorted(rule.entities)}
+            try:
+                tuning = fit_tuned(
+                    model, train, validation, schema, rule
+                )  # leaves the model fitted with the best setting
+            except BaselineError as exc:
+                written.append(
+                    write_result(out_dir / f"{name}.json", EntityResult(**identity, **labels, skipped=str(exc)))
+                )
+                continue
+            splits: dict[str, EntitySplit] = {}
+            for split, data in (("train", train), ("validation", validation), ("test", test)):
+                if not data:
+                    continue
+                if progress:
+                    progress(f"{name}: predicting {split} ({len(data)} documents)")
+                pred = [as_layer(doc, name, model.predict_spans(doc)) for doc, _ in data]
+                splits[split] = _entity_split(data, pred, rule, resamples, seed)
+                if split == "test":
+                    kept = [rule.keep(p.spans, ())[0] for p in pred]
+                    splits[split] = splits[split].model_copy(update={"confusion": _confusion(data, kept)})
+                    best_spans[name] = kept
+            tuned = {"tuning_on_validation": tuning} if tuning else {}
+            result = EntityResult(**identity, **labels, config=model.config(), **tuned, **splits)
+            written.append(write_result(out_dir / f"{name}.json", result))
+        if any(g.relations for _, g in train):
+            for rname, make in RELATION_EXTRACTORS.items():
+                written.append(
+                    _relation_bench(rname, make(), rel, schema, rule, symmetric, best_spans, out_dir, seed, resamples)
+                )
+        return written
 
 
 def _relation_bench(

@@ -9,7 +9,7 @@ import click
 
 from toolkit import __version__
 from toolkit.cli import annotations as annotations_cli
-from toolkit.cli import backend, campaign, corpus, dataset, demo, evaluate, ls, schema, seeds
+from toolkit.cli import backend, campaign, corpus, dataset, demo, doctor, evaluate, ls, schema, seeds
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -42,6 +42,7 @@ for command in (
     evaluate.predict,
     evaluate.score,
     demo.demo,
+    doctor.doctor,
 ):
     main.add_command(command)
 ls.ls_group.add_command(backend.ls_backend)

@@ -26,6 +26,7 @@ from toolkit._io import (
     sha256_bytes,
     sha256_file,
     store_lock,
+    temp_prefix,
     write_failure,
 )
 from toolkit.dataset.build import (
@@ -193,7 +194,7 @@ def _corpus_info(gold_paths: Sequence[Path]) -> dict[str, Any] | None:
 def _temp_dir_beside(target: Path) -> Path:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent))
+        return Path(tempfile.mkdtemp(prefix=temp_prefix(target.name), suffix=TEMP_SUFFIX, dir=target.parent))
     except OSError as exc:
         raise OutputError(f"cannot write under {target.parent}: {exc.strerror}; choose another folder") from exc
 
@@ -429,7 +430,7 @@ def build_draft(
                 _write_splits(tmp, built, pool)
                 (tmp / "build_report.json").write_text(dumps(report.to_dict(), indent=1) + "\n", encoding="utf-8")
                 if out_dir.exists():  # the old build moves aside first: the folder is the old one or the new one
-                    old = out_dir.parent / f".{out_dir.name}.replaced{TEMP_SUFFIX}"
+                    old = out_dir.parent / f"{temp_prefix(out_dir.name)}replaced{TEMP_SUFFIX}"
                     out_dir.rename(old)
                     tmp.rename(out_dir)
                     shutil.rmtree(old)

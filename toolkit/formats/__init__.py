@@ -32,6 +32,7 @@ from toolkit._io import (
     recover,
     sha256_file,
     store_lock,
+    temp_prefix,
     write_failure,
 )
 from toolkit.corpus import CorpusError, ReadOptions, Skips, Unit, split_of, write_units
@@ -156,7 +157,7 @@ def export_release(release_dir: Path, fmt: str, out_dir: Path, *, replace: bool 
         earlier = _earlier_export(out_dir, replace)
         try:
             out_dir.parent.mkdir(parents=True, exist_ok=True)
-            tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=TEMP_SUFFIX, dir=out_dir.parent))
+            tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(out_dir.name), suffix=TEMP_SUFFIX, dir=out_dir.parent))
         except OSError as exc:
             raise write_failure(out_dir, exc) from None
         try:
@@ -177,7 +178,7 @@ def export_release(release_dir: Path, fmt: str, out_dir: Path, *, replace: bool 
             for d in (p for p in tmp.rglob("*") if p.is_dir()):
                 d.chmod(0o755)
             if earlier is not None:
-                old = out_dir.parent / f".{out_dir.name}.replaced{TEMP_SUFFIX}"
+                old = out_dir.parent / f"{temp_prefix(out_dir.name)}replaced{TEMP_SUFFIX}"
                 out_dir.replace(old)
                 tmp.replace(out_dir)
                 shutil.rmtree(old, ignore_errors=True)

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit._io import TEMP_SUFFIX, atomic_write_text, dumps, sha256_file
+from toolkit._io import TEMP_SUFFIX, atomic_write_text, dumps, sha256_file, temp_prefix
 from toolkit.errors import LabelStudioError, OutputError
 from toolkit.labelstudio.client import Connection, require_project, translate_errors
 
@@ -148,7 +148,7 @@ def pull(
 
     stamp = now().strftime("%Y%m%dT%H%M%S.%f")[:-3] + "Z"
     final = out_dir / f"{_slug(project.title)}-p{project.id}-{stamp}.json"
-    fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=TEMP_SUFFIX, dir=out_dir)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(final.name), suffix=TEMP_SUFFIX, dir=out_dir)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
