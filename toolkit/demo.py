@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from toolkit._io import atomic_write_text, dumps
 from toolkit.annotations.agreement import agreement
@@ -131,8 +132,7 @@ def _annotation_steps(root: Path, out_dir: Path, schema: Schema, store: Path) ->
             o = ag.overall
             agree_lines.append(
                 f"{lf.name}: {ag.documents} documents with 2+ annotators: span F1 exact "
-                f"{o['span_exact']['f1_pooled']:.3f}, overlap {o['span_overlap']['f1_pooled']:.3f}, "
-                f"relation {o['relation']['f1_pooled']:.3f}"
+                f"{_f1(o['span_exact'])}, overlap {_f1(o['span_overlap'])}, relation {_f1(o['relation'])}"
             )
         else:
             agree_lines.append(
@@ -250,3 +250,7 @@ def _release_step(
         f"load it with: datasets.load_dataset({str(result.path)!r})",
     )
     return Step("dataset release", lines, (result.path / "README.md", result.path / "manifest.json"))
+
+
+def _f1(block: dict[str, Any]) -> str:
+    return "n/a" if block.get("empty") else f"{block['f1_pooled']:.3f}"

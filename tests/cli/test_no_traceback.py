@@ -61,7 +61,7 @@ def test_agree_with_zero_resamples_gives_figures_without_intervals(imported: Pat
     negative = CliRunner().invoke(
         main, ["annotations", "agree", str(imported / "export_two_annotators.jsonl"), "--resamples", "-1", *SCHEMA]
     )
-    assert negative.exit_code == 1 and "--resamples must be 0 (no intervals) or more" in negative.output
+    assert negative.exit_code == 2 and "Invalid value for '--resamples': -1 is not in the range x>=0" in negative.output
 
 
 @pytest.mark.parametrize(

@@ -83,9 +83,9 @@ def _until_ready(proc: subprocess.Popen[str]) -> str:
     return "".join(lines)
 
 
-def _interrupt_and_check_stopped(srv: Serving, before: str) -> str:
-    """Ctrl-C; the command must exit 0 and the server it started must be gone. Returns all output."""
-    srv.proc.send_signal(signal.SIGINT)
+def _interrupt_and_check_stopped(srv: Serving, before: str, how: signal.Signals = signal.SIGINT) -> str:
+    """Ctrl-C (or another signal); the command must exit 0 and the server it started must be gone."""
+    srv.proc.send_signal(how)
     code = srv.proc.wait(timeout=60)
     assert srv.proc.stdout is not None
     out = before + srv.proc.stdout.read()
@@ -94,7 +94,8 @@ def _interrupt_and_check_stopped(srv: Serving, before: str) -> str:
     deadline = time.monotonic() + 20
     while not port_is_free(srv.port) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert port_is_free(srv.port), "the server kept running after Ctrl-C"
+    assert port_is_free(srv.port), f"the server kept running after {how.name}"
+    assert not _server_pids(srv.data), f"a Label Studio process outlived {how.name}"
     return out
 
 
@@ -106,6 +107,18 @@ def test_serve_prints_url_and_login_and_stops_on_interrupt(ls_template: Path, tm
         assert "Access Token" in out and "LABEL_STUDIO_API_KEY" in out
         assert not port_is_free(srv.port)
         _interrupt_and_check_stopped(srv, out)
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_sigterm_and_sighup_stop_label_studio_as_ctrl_c_does(
+    ls_template: Path, tmp_path: Path, how: signal.Signals
+) -> None:
+    """A service manager or `kill` sends SIGTERM, a closed terminal SIGHUP: the server goes with the command."""
+    with serving(ls_template, tmp_path) as srv:
+        out = _until_ready(srv.proc)
+        assert srv.proc.stdout is not None
+        assert "SIGTERM or SIGHUP stops Label Studio too" in srv.proc.stdout.readline()
+        _interrupt_and_check_stopped(srv, out, how)
 
 
 def test_ctrl_c_while_the_server_starts_still_stops_it(ls_template: Path, tmp_path: Path) -> None:

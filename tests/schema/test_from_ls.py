@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from toolkit.annotations.importer import import_export
 from toolkit.cli import main
+from toolkit.errors import SchemaError
 from toolkit.schema import label_config, load_schema
 from toolkit.schema.from_ls import schema_from_config
 
@@ -123,3 +125,35 @@ def test_a_label_map_to_a_type_outside_the_schema_is_refused_before_reading(tmp_
     )
     assert result.exit_code == 1
     assert "--label-map PERSON=HUMAN: 'HUMAN' is not an entity type of schema id-news-er" in result.output
+
+
+def test_forty_labels_get_36_hotkeys_and_one_note_for_the_rest() -> None:
+    labels = "".join(f'<Label value="T{k}"/>' for k in range(40))
+    xml = f'<View><Labels name="l" toName="t">{labels}</Labels><Text name="t" value="$text"/></View>'
+    made = schema_from_config(xml, source="c.xml", name="many")
+    keys = [e.hotkey for e in made.schema.entities]
+    assert len({k for k in keys if k}) == 36 and keys[36:] == [None] * 4
+    notes = [c for c in made.changed if "past the 36 hotkeys" in c]
+    assert notes == ["4 labels past the 36 hotkeys have none (T36, T37, T38, T39): annotators select them on the page"]
+    assert "hotkey=" not in label_config(made.schema).split('value="T39"')[1].split("/>")[0]
+
+
+def test_a_hypertext_config_is_refused_naming_its_controls() -> None:
+    xml = (
+        '<View><HyperTextLabels name="ner" toName="html"><Label value="PER"/></HyperTextLabels>'
+        '<HyperText name="html" value="$html"/></View>'
+    )
+    with pytest.raises(
+        SchemaError, match=r"labels <HyperTextLabels name='ner'>, <HyperText name='html'>, not plain text"
+    ):
+        schema_from_config(xml, source="h.xml", name="h")
+
+
+def test_an_alias_is_the_type_because_label_studio_writes_it_in_results() -> None:
+    xml = (
+        '<View><Labels name="l" toName="t"><Label value="Person" alias="PER"/><Label value="ORG"/></Labels>'
+        '<Text name="t" value="$text"/><Relations><Relation value="works for" alias="works_for"/></Relations></View>'
+    )
+    made = schema_from_config(xml, source="a.xml", name="a")
+    assert made.schema.entity_labels == ("PER", "ORG") and made.schema.relation_labels == ("works_for",)
+    assert any("typed as its alias 'PER'" in c for c in made.changed)

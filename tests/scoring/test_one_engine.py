@@ -107,7 +107,28 @@ def test_no_relations_anywhere_is_the_same_empty_score_in_both(schema: Schema, t
     scored = score_files(tmp_path / "a.jsonl", tmp_path / "b.jsonl", schema).to_json_dict()
     assert report["overall"]["relation"]["f1_pooled"] == scored["relations"]["strict"]["micro"]["f1"] == 0.0
     assert scored["relations"]["strict"]["micro"]["empty"] is True
+    assert report["overall"]["relation"]["empty"] is True  # flagged as score flags it, and shown as n/a
     _compare(report, scored)
+
+
+def test_two_annotators_who_marked_nothing_read_n_a_not_zero(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from toolkit.cli import main
+
+    with (tmp_path / "layers.jsonl").open("w", encoding="utf-8") as fh:
+        for i in range(3):
+            empty = [layer_to_dict(Layer(f"d{i}", f"user:{u}", "", (), (), Provenance("t"))) for u in (1, 2)]
+            fh.write(json.dumps({"document": {"id": f"d{i}", "text": TEXT, "metadata": {}}, "layers": empty}) + "\n")
+    schema_file = str(Path(__file__).resolve().parents[2] / "schemas" / "schema.yaml")
+    result = CliRunner().invoke(main, ["annotations", "agree", str(tmp_path / "layers.jsonl"), "--schema", schema_file])
+    assert result.exit_code == 0, result.output
+    exact = next(line for line in result.output.splitlines() if line.startswith("span_exact"))
+    assert "n/a" in exact and "neither annotator marked any" in exact and "0.000" not in exact
+    zero = CliRunner().invoke(
+        main, ["annotations", "agree", str(tmp_path / "layers.jsonl"), "--schema", schema_file, "--resamples", "0"]
+    )
+    assert "needs 2+ documents" not in zero.output
 
 
 def test_agree_and_score_commands_agree(schema: Schema, tmp_path: Path) -> None:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -201,3 +203,66 @@ def test_an_html_page_without_an_article_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "tag-index.html: no recognisable article in this HTML page" in result.output
     assert not (tmp_path / "articles.jsonl").exists()
+
+
+def _recoded(tmp_path: Path, name: str, transform: Callable[[str], str], encoding: str) -> Path:
+    """The real article page, rewritten (its charset declaration, curly quotes) and saved in another encoding."""
+    html = (PAGES / "suara-article.html").read_text(encoding="utf-8")
+    path = tmp_path / name
+    path.write_bytes(transform(html).encode(encoding, errors="strict"))
+    return path
+
+
+def _quoted(html: str) -> str:
+    assert "&quot;Perlindungan pekerja migran" in html
+    return html.replace("&quot;Perlindungan pekerja migran", "\u201cPerlindungan pekerja migran", 1)
+
+
+def test_a_windows_1252_page_is_decoded_by_its_declared_charset(tmp_path: Path) -> None:
+    """A page in windows-1252 that says so: its curly quotes survive (latin1 would make them control characters)."""
+    from toolkit.seeds import ingest, load_articles, load_profiles
+
+    profiles = load_profiles(REPO / "seeds" / "outlets.yaml")
+    for name, declare in (
+        ("meta-charset.html", lambda h: re.sub(r'<meta charset="[^"]*"', '<meta charset="windows-1252"', h, count=1)),
+        (
+            "http-equiv.html",
+            lambda h: re.sub(
+                r'<meta charset="[^"]*"\s*/?>',
+                '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">',
+                h,
+                count=1,
+            ),
+        ),
+    ):
+        page = _recoded(tmp_path, name, lambda h, d=declare: d(_quoted(h)), "cp1252")  # type: ignore[misc]
+        assert b"\x93" in page.read_bytes()  # the curly quote as windows-1252 writes it
+        report = ingest([page], tmp_path / f"seeds-{name}", profiles)
+        (doc,) = load_articles(report.store)
+        assert "\u201cPerlindungan pekerja migran" in doc.text and "\x93" not in doc.text
+
+
+def test_an_undeclared_non_utf8_page_is_refused_with_the_conversion_that_keeps_its_quotes(tmp_path: Path) -> None:
+    from toolkit.seeds import ingest, load_profiles
+
+    text = SEED_RAW.read_text(encoding="utf-8").replace('"Perlindungan', "\u201cPerlindungan", 1)
+    page = tmp_path / "cp1252.txt"
+    page.write_bytes(text.encode("cp1252"))
+    with pytest.raises(SeedError, match=r"declares no charset; convert it, e\.g\. iconv -f WINDOWS-1252 -t UTF-8"):
+        ingest([page], tmp_path / "s", load_profiles(REPO / "seeds" / "outlets.yaml"))
+
+
+def test_xhtml_and_fragments_are_read_as_html_not_stored_as_markup(tmp_path: Path) -> None:
+    from toolkit.seeds import ingest, load_articles, load_profiles
+
+    profiles = load_profiles(REPO / "seeds" / "outlets.yaml")
+    xhtml = _recoded(
+        tmp_path, "x.xhtml", lambda h: '<?xml version="1.0" encoding="utf-8"?>\n' + h.split("\n", 1)[1], "utf-8"
+    )
+    report = ingest([xhtml], tmp_path / "x", profiles)
+    (doc,) = load_articles(report.store)
+    assert "<" not in doc.text and "Perlindungan pekerja migran" in doc.text
+    fragment = tmp_path / "fragment.html"
+    fragment.write_text("<div><p>Sebuah paragraf pendek.</p></div>", encoding="utf-8")
+    with pytest.raises(SeedError, match=r"fragment\.html: no recognisable article in this HTML page"):
+        ingest([fragment], tmp_path / "f", profiles)

@@ -297,6 +297,8 @@ def _report(
             pooled[m][idx] += counts
             row[f"{m}_f1"] = f1_of(counts.sum(axis=0), mode in HALF_CREDIT)
             row[f"{m}_ci95"] = bootstrap(counts, half_credit=mode in HALF_CREDIT, resamples=resamples, seed=seed)
+            if not counts.any():  # neither marked anything: 0.0 by the one convention, shown as n/a
+                row[f"{m}_empty"] = True
         doc_matrices[idx] += mats
         kappa = _none_if_nan(float(kappa_of(mats.sum(axis=0), k)))
         row["kappa"] = kappa
@@ -308,7 +310,7 @@ def _report(
     pooled_resamples = resamples if pooled_intervals else 0
     for m, (_, mode) in modes.items():
         half = mode in HALF_CREDIT
-        f1s = [r[f"{m}_f1"] for r in rows_out]
+        f1s = [r[f"{m}_f1"] for r in rows_out if not r.get(f"{m}_empty")]  # pairs with something to agree on
         total = pooled[m].sum(axis=0)
         overall[m] = {
             "f1_pooled": f1_of(total, half) if n else None,
@@ -317,6 +319,8 @@ def _report(
             "recall_pooled": float(prf(total, half)["recall"]) if n else None,
             "ci95": bootstrap(pooled[m], half_credit=half, resamples=pooled_resamples, seed=seed),
         }
+        if n and not total.any():  # the convention of `score`: 0.0 flagged empty (shown as n/a)
+            overall[m]["empty"] = True
     samples = _kappa_samples([(idx_of[p], mats_of[p]) for p in pairs], n, k, pooled_resamples, seed)
     overall["kappa"] = {
         "mean_over_pairs": float(np.mean([x for x in kappas if x is not None])) if any(kappas) else None,

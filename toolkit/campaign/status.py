@@ -90,9 +90,9 @@ class PairStatus:
     a: str
     b: str
     shared_tasks: int
-    span_f1: float
+    span_f1: float | None  # None: neither marked any span on their shared tasks (n/a)
     span_f1_ci95: Interval | None
-    relation_f1: float
+    relation_f1: float | None
     relation_f1_ci95: Interval | None
     kappa: float | None
     kappa_ci95: Interval | None
@@ -214,9 +214,9 @@ def campaign_status(
             p["a"],
             p["b"],
             p["documents"],
-            p["span_exact_f1"],
+            None if p.get("span_exact_empty") else p["span_exact_f1"],
             _interval(p.get("span_exact_ci95")),
-            p["relation_f1"],
+            None if p.get("relation_empty") else p["relation_f1"],
             _interval(p.get("relation_ci95")),
             p["kappa"],
             _interval(p.get("kappa_ci95")),
@@ -404,14 +404,15 @@ def plot_status(status: CampaignStatus, path: Path) -> Path:
     index = {p: i for i, p in enumerate(people)}
     grid = np.full((len(people), len(people)), np.nan)
     for p in status.pairs:
-        grid[index[p.a], index[p.b]] = grid[index[p.b], index[p.a]] = p.span_f1
+        grid[index[p.a], index[p.b]] = grid[index[p.b], index[p.a]] = np.nan if p.span_f1 is None else p.span_f1
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
     shown = left.imshow(grid, vmin=0, vmax=1, cmap="viridis")
     left.set_xticks(range(len(people)), people, rotation=45)
     left.set_yticks(range(len(people)), people)
     for p in status.pairs:
         for i, j in ((index[p.a], index[p.b]), (index[p.b], index[p.a])):
-            left.text(j, i, f"{p.span_f1:.2f}\n{p.shared_tasks} docs", ha="center", va="center", fontsize=7, color="w")
+            shown_f1 = "n/a" if p.span_f1 is None else f"{p.span_f1:.2f}"
+            left.text(j, i, f"{shown_f1}\n{p.shared_tasks} docs", ha="center", va="center", fontsize=7, color="w")
     left.set_title("span F1 between annotators (overlapping tasks)")
     fig.colorbar(shown, ax=left, fraction=0.046)
     days = sorted({day for series in status.progress.values() for day, _ in series})

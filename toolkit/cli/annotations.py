@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -110,7 +111,13 @@ def annotations_import(
 @annotations_group.command("agree")
 @click.argument("layers", type=click.Path(path_type=Path, dir_okay=False))
 @schema_option
-@click.option("--resamples", default=1000, show_default=True, help="Bootstrap resamples for the 95% intervals.")
+@click.option(
+    "--resamples",
+    type=click.IntRange(min=0),
+    default=1000,
+    show_default=True,
+    help="Bootstrap resamples for the 95% intervals (0: no intervals).",
+)
 @click.option("--seed", default=0, show_default=True, help="Random seed of the bootstrap.")
 @json_option
 @_friendly
@@ -135,18 +142,27 @@ def annotations_agree(layers: Path, schema_path: Path, resamples: int, seed: int
     )
 
     def fmt(x: float | None) -> str:
-        return "  -  " if x is None else f"{x:.3f}"
+        return " n/a " if x is None else f"{x:.3f}"
+
+    def interval(block: dict[str, Any]) -> str:
+        if block.get("empty"):
+            return "(n/a: neither annotator marked any)"
+        if block["ci95"]:
+            return f"[{block['ci95']['low']:.3f}, {block['ci95']['high']:.3f}]"
+        if resamples == 0:
+            return "(no intervals: --resamples 0)"
+        return f"(an interval needs 2+ documents; {report.documents} here)"
 
     click.echo(f"{'measure':<14} {'pooled F1':>9} {'mean/pair':>9}  95% CI")
     for m in MEASURES:
         o = report.overall[m]
-        ci = f"[{o['ci95']['low']:.3f}, {o['ci95']['high']:.3f}]" if o["ci95"] else "(needs 2+ documents)"
-        click.echo(f"{m:<14} {fmt(o['f1_pooled']):>9} {fmt(o['f1_mean_over_pairs']):>9}  {ci}")
+        pooled = None if o.get("empty") else o["f1_pooled"]
+        click.echo(f"{m:<14} {fmt(pooled):>9} {fmt(o['f1_mean_over_pairs']):>9}  {interval(o)}")
     k = report.overall["kappa"]
-    kci = f"[{k['ci95']['low']:.3f}, {k['ci95']['high']:.3f}]" if k["ci95"] else "(needs 2+ documents)"
+    kci = interval(k)
     click.echo(f"{'token kappa':<14} {fmt(k['pooled']):>9} {fmt(k['mean_over_pairs']):>9}  {kci}")
     a = report.overall["alpha"]
-    aci = f"[{a['ci95']['low']:.3f}, {a['ci95']['high']:.3f}]" if a["ci95"] else "(needs 2+ documents)"
+    aci = interval(a)
     click.echo(f"{'token alpha':<14} {fmt(a['value']):>9} {'':>9}  {aci}")
     names = {
         "span_exact_f1": "exact",
@@ -164,9 +180,14 @@ def annotations_agree(layers: Path, schema_path: Path, resamples: int, seed: int
     )
     for p in report.pairs:
         click.echo(
-            f"pair {p['a']} ~ {p['b']}: {p['documents']} docs, exact {fmt(p['span_exact_f1'])}, "
-            f"overlap {fmt(p['span_overlap_f1'])}, relation {fmt(p['relation_f1'])}, kappa {fmt(p['kappa'])}"
+            f"pair {p['a']} ~ {p['b']}: {p['documents']} docs, exact {fmt(_shown(p, 'span_exact'))}, "
+            f"overlap {fmt(_shown(p, 'span_overlap'))}, relation {fmt(_shown(p, 'relation'))}, kappa {fmt(p['kappa'])}"
         )
+
+
+def _shown(pair: dict[str, Any], measure: str) -> float | None:
+    """A pair's F1 as shown: None (n/a) where neither marked anything."""
+    return None if pair.get(f"{measure}_empty") else pair.get(f"{measure}_f1")
 
 
 @annotations_group.command("gold")
@@ -225,15 +246,29 @@ def annotations_gold(
     default="",
     help="Comma-separated detectors (label_variation, boundary_variation, model, relations; default: all).",
 )
-@click.option("--folds", default=5, show_default=True, help="Cross-validation folds of the model detector.")
+@click.option(
+    "--folds",
+    type=click.IntRange(min=2),
+    default=5,
+    show_default=True,
+    help="Cross-validation folds of the model detector.",
+)
 @click.option("--seed", default=0, show_default=True, help="Seed of the fold assignment.")
-@click.option("--top", default=30, show_default=True, help="Suspects to show (the text output).")
+@click.option(
+    "--top", type=click.IntRange(min=1), default=30, show_default=True, help="Suspects to show (the text output)."
+)
 @click.option(
     "--review-tasks",
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write a Label Studio task file with the suspects as predictions (push it with `toolkit ls push --review`).",
 )
-@click.option("--max-review", default=200, show_default=True, help="Most suspect documents in --review-tasks.")
+@click.option(
+    "--max-review",
+    type=click.IntRange(min=1),
+    default=200,
+    show_default=True,
+    help="Most suspect documents in --review-tasks.",
+)
 @json_option
 @_friendly
 def annotations_qa(

@@ -22,7 +22,7 @@ def _port_free(port: int) -> None:
 
 
 @click.command("backend")
-@click.option("--port", type=int, default=9090, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--port", type=click.IntRange(1, 65535), default=9090, show_default=True, help="Port on 127.0.0.1.")
 @click.option(
     "--release", "release_dir", type=click.Path(path_type=Path, file_okay=False), help="Train on this release."
 )
@@ -30,7 +30,13 @@ def _port_free(port: int) -> None:
 @schema_option
 @click.option("--title", help="Project whose annotations retrain the model (default: the schema name).")
 @click.option("--project-id", type=int, help="Project id (overrides --title).")
-@click.option("--retrain-every", default=10, show_default=True, help="Retrain after this many new annotations.")
+@click.option(
+    "--retrain-every",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Retrain after this many new annotations.",
+)
 @click.option(
     "--work-dir",
     type=click.Path(path_type=Path, file_okay=False),

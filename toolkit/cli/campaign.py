@@ -336,8 +336,8 @@ def _echo_status(status: CampaignStatus) -> None:
         )
         for q in status.pairs:
             click.echo(
-                f"  {q.a} ~ {q.b} ({q.shared_tasks} shared): {q.span_f1:.3f}{_ci(q.span_f1_ci95)}, "
-                f"{q.relation_f1:.3f}{_ci(q.relation_f1_ci95)}, {_num(q.kappa)}{_ci(q.kappa_ci95)}"
+                f"  {q.a} ~ {q.b} ({q.shared_tasks} shared): {_num(q.span_f1)}{_ci(q.span_f1_ci95)}, "
+                f"{_num(q.relation_f1)}{_ci(q.relation_f1_ci95)}, {_num(q.kappa)}{_ci(q.kappa_ci95)}"
             )
     else:
         click.echo("agreement: no overlapping task has two annotators yet")

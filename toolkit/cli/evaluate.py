@@ -20,12 +20,24 @@ if TYPE_CHECKING:
 @click.option("--baseline", "baselines", multiple=True, help="Entity baselines to run (default: all).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("benchmarks"), show_default=True)
 @click.option("--seed", default=0, show_default=True)
-@click.option("--resamples", default=1000, show_default=True, help="Bootstrap resamples for the intervals.")
+@click.option(
+    "--resamples",
+    type=click.IntRange(min=0),
+    default=1000,
+    show_default=True,
+    help="Bootstrap resamples for the intervals (0: no intervals).",
+)
 @click.option("--learning-curve", is_flag=True, help="Score each baseline on nested subsets of train instead.")
 @click.option(
     "--fractions", default="0.1,0.25,0.5,0.75,1.0", show_default=True, help="Subsets of train (learning curve)."
 )
-@click.option("--repeats", default=3, show_default=True, help="Seeds per subset size (learning curve).")
+@click.option(
+    "--repeats",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Seeds per subset size (learning curve).",
+)
 @_friendly
 def bench(
     releases: tuple[Path, ...],
@@ -151,7 +163,13 @@ def predict(
 @click.option(
     "--compare", type=click.Path(path_type=Path, dir_okay=False), help="A second system's predictions: paired test."
 )
-@click.option("--resamples", default=1000, show_default=True, help="Bootstrap resamples (0: no intervals).")
+@click.option(
+    "--resamples",
+    type=click.IntRange(min=0),
+    default=1000,
+    show_default=True,
+    help="Bootstrap resamples (0: no intervals).",
+)
 @click.option("--seed", default=0, show_default=True)
 @click.option("--skip-invalid", is_flag=True, help="Drop (and count) predicted labels outside the schema.")
 @schema_option

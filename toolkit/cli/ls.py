@@ -232,7 +232,7 @@ def ls_pull(title: str | None, project_id: int | None, out: Path, as_json: bool)
 
 
 @ls_group.command("serve")
-@click.option("--port", type=int, default=8080, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="Port on 127.0.0.1.")
 @click.option(
     "--data-dir",
     type=click.Path(path_type=Path, file_okay=False),
@@ -242,10 +242,17 @@ def ls_pull(title: str | None, project_id: int | None, out: Path, as_json: bool)
 )
 @_friendly
 def ls_serve(port: int, data_dir: Path) -> None:
-    """Start a local Label Studio for annotators (offline settings; Ctrl-C stops it)."""
+    """Start a local Label Studio for annotators (offline settings; Ctrl-C, SIGTERM or SIGHUP stops it)."""
     import os
+    import signal
 
     from toolkit.labelstudio import server as ls_server
+
+    def stop_on(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # as Ctrl-C: the finally below stops the server we started
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # a service manager, `kill`, a closed terminal
+        signal.signal(sig, stop_on)
 
     if not ls_server.executable().exists():
         click.echo(f"installing label-studio {ls_server.LABEL_STUDIO_VERSION} into {ls_server.ls_home()} (once)...")
@@ -265,6 +272,7 @@ def ls_serve(port: int, data_dir: Path) -> None:
         click.echo("API key for toolkit ls push/pull: Account & Settings > Access Token (set LABEL_STUDIO_API_KEY).")
         click.echo(f"Then: export LABEL_STUDIO_URL={srv.url}; toolkit ls push; annotate; toolkit ls pull")
         click.echo(f"Guidelines: schemas/GUIDELINES.md. Server log: {srv.log_path}. Press Ctrl-C to stop.")
+        click.echo(f"pid {os.getpid()} (SIGTERM or SIGHUP stops Label Studio too)")
         assert srv.process is not None
         code = srv.process.wait()
         raise ToolkitError(f"Label Studio exited by itself with {code}; see {srv.log_path}")

@@ -30,7 +30,7 @@ def schema_check(schema_path: Path, as_json: bool) -> None:
     click.echo(f"{schema_path}: {s.name} {s.schema_version} (language {s.language}), span overlap: {s.span_overlap}")
     click.echo(f"{len(s.entities)} entity types:")
     for e in s.entities:
-        click.echo(f"  {e.label:<10} hotkey {e.hotkey}  {e.color}")
+        click.echo(f"  {e.label:<10} hotkey {e.hotkey or '-'}  {e.color}")
     click.echo(f"{len(s.relations)} relation types:")
     for r in s.relations:
         arrow = "->" if r.directed else "<->"

@@ -121,8 +121,10 @@ def render_card(
         o = agreement["overall"]
 
         def fig(m: str) -> str:
-            ci = o[m]["ci95"]
-            return f"{o[m]['f1_pooled']:.3f}" + (f" (95% CI {ci['low']:.3f}-{ci['high']:.3f})" if ci else "")
+            ci, f1 = o[m]["ci95"], o[m]["f1_pooled"]
+            if o[m].get("empty"):
+                return "n/a (neither annotator marked any)"
+            return f"{f1:.3f}" + (f" (95% CI {ci['low']:.3f}-{ci['high']:.3f})" if ci else "")
 
         where = " (the overlapping documents of the campaign; control tasks left out)" if campaign else ""
         agree = (

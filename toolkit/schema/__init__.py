@@ -44,7 +44,8 @@ class EntityType(_Strict):
     label: _Label
     definition: Annotated[str, StringConstraints(min_length=1)]
     color: _Colour
-    hotkey: _Hotkey
+    hotkey: _Hotkey | None = None
+    """One key (``0-9``, ``a-z``); a schema with more than 36 entity types leaves the rest without (select them)."""
 
 
 class RelationType(_Strict):
@@ -115,7 +116,7 @@ class Schema(_Strict):
             if n > 1:
                 owners = [t.label for t in all_types if t.color.lower() == colour]
                 problems.append(f"colour {colour} is used by {len(owners)} types {owners}")
-        hotkeys = Counter(e.hotkey for e in self.entities)
+        hotkeys = Counter(e.hotkey for e in self.entities if e.hotkey is not None)
         for key, n in sorted(hotkeys.items()):
             if n > 1:
                 owners = [e.label for e in self.entities if e.hotkey == key]
@@ -216,7 +217,11 @@ def label_config_tree(schema: Schema) -> ET.Element:
         view, "Labels", name=names.labels_name, toName=names.text_name, choice="single", showInline="true"
     )
     for ent in schema.entities:
-        ET.SubElement(labels, "Label", value=ent.label, background=ent.color, hotkey=ent.hotkey, hint=ent.definition)
+        attrs = {"value": ent.label, "background": ent.color}
+        if ent.hotkey is not None:
+            attrs["hotkey"] = ent.hotkey
+        attrs["hint"] = ent.definition
+        ET.SubElement(labels, "Label", attrs)
     if schema.relations:
         relations = ET.SubElement(view, "Relations", choice="single")
         for rel in schema.relations:
@@ -238,7 +243,8 @@ def _legend(view: ET.Element, schema: Schema) -> None:
     panel = ET.SubElement(collapse, "Panel", value="Legend: how to label, entity types (hotkeys), relation types")
     ET.SubElement(panel, "Header", value=HOW_TO, size="6")
     for ent in schema.entities:
-        ET.SubElement(panel, "Header", value=f"[{ent.hotkey}] {ent.label}: {ent.definition}", size="6")
+        key = f"[{ent.hotkey}] " if ent.hotkey is not None else ""
+        ET.SubElement(panel, "Header", value=f"{key}{ent.label}: {ent.definition}", size="6")
     for rel in schema.relations:
         arrow = "->" if rel.directed else "<->"
         ET.SubElement(

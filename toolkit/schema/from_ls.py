@@ -29,6 +29,10 @@ PALETTE = (
     "#800000", "#000075", "#469990", "#aaffc3", "#ffd8b1", "#dcbeff", "#fabed4", "#bfef45", "#ffe119",
 )  # fmt: skip
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+_OTHER_OBJECTS = frozenset(
+    {"HyperText", "HyperTextLabels", "Paragraphs", "ParagraphLabels", "Image", "Audio", "Video", "Table", "TimeSeries"}
+)
+"""Objects (and their label controls) of other data than plain text, named when a config has no <Text>."""
 
 
 @dataclass(frozen=True)
@@ -69,8 +73,18 @@ def schema_from_config(
         raise SchemaError(f"{source}: not a labelling config (XML: {exc})") from None
     texts = [e for e in root.iter("Text") if e.get("name")]
     labels = [e for e in root.iter("Labels") if e.get("name")]
+    if not texts:
+        other = [f"<{e.tag} name={e.get('name')!r}>" for e in root.iter() if e.tag in _OTHER_OBJECTS and e.get("name")]
+        if other:
+            raise SchemaError(
+                f"{source}: the config labels {', '.join(other)}, not plain text; the toolkit labels a <Text> object "
+                'with <Labels> (character offsets into the text): make a config with <Text name=... value="$field"> '
+                "(toolkit schema ls-config writes one)"
+            )
     if len(texts) != 1 or not (texts[0].get("value") or "").startswith("$"):
-        raise SchemaError(f'{source}: the config needs exactly one <Text name=... value="$field"> to label')
+        raise SchemaError(
+            f'{source}: the config needs exactly one <Text name=... value="$field"> to label ({len(texts)} found)'
+        )
     text = texts[0]
     if len(labels) != 1 or labels[0].get("toName") != text.get("name"):
         found = ", ".join(f"{e.get('name')!r} -> {e.get('toName')!r}" for e in labels) or "none"
@@ -102,24 +116,34 @@ def schema_from_config(
         return c
 
     entities: list[dict[str, Any]] = []
+    no_key: list[str] = []
     for label in labels[0].iter("Label"):
-        value = label.get("value")
+        value = _as_written(label, changed)
         if not value:
             continue
-        key = (label.get("hotkey") or "").lower()
-        if len(key) != 1 or key not in HOTKEYS or key in taken_keys:
-            key = next((k for k in HOTKEYS if k not in taken_keys), "")
-            changed.append(f"{value}: hotkey {key}")
-        taken_keys.add(key)
-        definition = label.get("hint") or label.get("alias")
+        key: str | None = (label.get("hotkey") or "").lower()
+        if not key or len(key) != 1 or key not in HOTKEYS or key in taken_keys:
+            key = next((k for k in HOTKEYS if k not in taken_keys), None)
+            if key is None:
+                no_key.append(value)
+            else:
+                changed.append(f"{value}: hotkey {key}")
+        if key is not None:
+            taken_keys.add(key)
+        definition = label.get("hint")
         if not definition:
             definition = f"{value} (from the Label Studio config {Path(source).name}: write its definition here)"
             changed.append(f"{value}: definition to write")
         entities.append({"label": value, "definition": definition, "color": colour_of(label, value), "hotkey": key})
+    if no_key:
+        changed.append(
+            f"{len(no_key)} labels past the {len(HOTKEYS)} hotkeys have none ({', '.join(no_key)}): annotators select "
+            "them on the page"
+        )
     entity_labels = [e["label"] for e in entities]
     relations = []
     for rel in root.iter("Relation"):
-        value = rel.get("value")
+        value = _as_written(rel, changed)
         if value:
             relations.append(
                 {
@@ -149,6 +173,15 @@ def schema_from_config(
         },
     }
     return FromConfig(parse_schema(data, source=source), listed, tuple(changed))
+
+
+def _as_written(element: ET.Element, changed: list[str]) -> str | None:
+    """The label as Label Studio writes it into results: its ``alias`` when it has one, else its ``value``."""
+    value, alias = element.get("value"), element.get("alias")
+    if alias and value and alias != value:
+        changed.append(f"{value}: typed as its alias {alias!r}, which Label Studio writes in results")
+        return alias
+    return value
 
 
 def schema_yaml(schema: Schema) -> str:

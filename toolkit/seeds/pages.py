@@ -59,14 +59,59 @@ def decode_page(raw: bytes, source: str) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SeedError(
-            f"{source}: not UTF-8 (invalid byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-            "convert it, e.g. iconv -f latin1 -t utf-8"
-        ) from None
+        text = _declared_decoding(raw, source, f"invalid byte 0x{raw[exc.start]:02x} at offset {exc.start}")
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t")
     if controls > max(8, len(text) // 100):
         raise SeedError(f"{source}: looks binary ({controls} control characters); pass a text page")
     return text
+
+
+def _declared_decoding(raw: bytes, source: str, why: str) -> str:
+    """A page that is not UTF-8, decoded by the charset it declares (an HTML ``<meta charset>`` or
+    ``http-equiv`` content type, read by lxml; an XML prolog's ``encoding``), as a browser does; refused with the
+    conversion that keeps its characters when it declares none."""
+    declared = _declared_charset(raw) if is_html(raw[:4096].decode("latin-1")) else None
+    if declared is not None:
+        try:
+            return raw.decode(declared)
+        except (LookupError, UnicodeDecodeError):
+            raise SeedError(
+                f"{source}: declares charset {declared!r} but is not {declared} ({why}); save it again"
+            ) from None
+    raise SeedError(
+        f"{source}: not UTF-8 ({why}) and declares no charset; convert it, e.g. iconv -f WINDOWS-1252 -t UTF-8 (most "
+        "Western pages that are not UTF-8 are windows-1252; latin1 would turn its curly quotes into control "
+        "characters)"
+    )
+
+
+def _declared_charset(raw: bytes) -> str | None:
+    from email.message import Message
+
+    import lxml.etree
+    import lxml.html
+
+    if raw.lstrip()[:5].lower() == b"<?xml":
+        head = raw.lstrip().split(b"?>", 1)[0].decode("latin-1")
+        prolog = Message()
+        prolog["content-type"] = "text/xml; " + head[5:].replace(" encoding=", "; charset=")
+        charset = prolog.get_content_charset()
+        if charset:
+            return charset
+    try:
+        tree = lxml.html.document_fromstring(raw)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    for meta in tree.iter("meta"):
+        if meta.get("charset"):
+            return str(meta.get("charset")).strip()
+        if (meta.get("http-equiv") or "").lower() == "content-type" and meta.get("content"):
+            header = Message()
+            header["content-type"] = str(meta.get("content"))
+            charset = header.get_content_charset()
+            if charset:
+                return charset
+    return None
 
 
 @dataclass(frozen=True)
@@ -131,7 +176,13 @@ def _parse_dateline(body: str, profile: OutletProfile, source: str) -> tuple[str
     return match.group(0), date.isoformat(), warnings
 
 
-_HTML = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
+_HTML = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+    r"<(?:!doctype\s+html|html|head|body|article|main|section|div|p|h[1-6]|span|table|ul|ol|br|a|b|i|em|strong)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+"""A page is HTML when it starts (after an XML prolog and comments) with a document or a fragment's tag."""
+_PROLOG = re.compile(r"^\s*<\?xml[^>]*>")
 
 
 def is_html(page: str) -> bool:
@@ -148,6 +199,7 @@ def extract_article(page: str, source: str) -> tuple[str, dict[str, Any]]:
     import trafilatura
     from trafilatura.readability_lxml import is_probably_readerable
 
+    page = _PROLOG.sub("", page, count=1)  # decoded already: an XML declaration's encoding no longer applies
     try:
         tree = lxml.html.fromstring(page)
     except (ValueError, lxml.etree.ParserError) as exc:
