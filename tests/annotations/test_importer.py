@@ -254,9 +254,10 @@ def test_nested_spans_allowed_by_schema(tmp_path: Path, schema: Schema) -> None:
 
 
 def test_task_level_rules(tmp_path: Path, schema: Schema) -> None:
-    dup = [{"id": 8, "data": {"text": T, "article_id": "a1"}, "annotations": []}]
+    dup = [{"id": 8, "data": {"text": T + " Lain.", "article_id": "a1"}, "annotations": []}]
     assert first_error(tmp_path, schema, [], extra_tasks=dup) == (
-        "export.json: task 8: article a1 is also task 7; delete one of the tasks"
+        "export.json: task 8: article a1 is also task 7, with another text; give one of the tasks its own article_id "
+        "or delete it"
     )
     seeds = {"a1": Document("a1", T + " Berubah.")}
     path = export(tmp_path, [])
@@ -431,3 +432,42 @@ def test_a_prediction_listed_by_id_only_is_counted_and_named_as_a_prediction(tmp
     assert (
         warning.render("e") == "e: task 1, prediction 7: listed by id only; its content is not in the export: skipped"
     )
+
+
+def test_the_same_text_in_two_tasks_is_one_document_with_both_tasks_annotations(tmp_path: Path, schema: Schema) -> None:
+    """As a real project turned into an export has it: the text twice, annotated in each task; nothing is dropped,
+    the annotators are compared on one document, and an annotator in both tasks counts once (the latest)."""
+
+    def ann(aid: int, who: int, label: str, updated: str) -> dict[str, object]:
+        region = {
+            "id": f"r{aid}",
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": 0, "end": 11, "text": T[0:11], "labels": [label]},
+        }
+        return {"id": aid, "completed_by": who, "updated_at": updated, "result": [region]}
+
+    tasks = [
+        {"id": 1, "data": {"text": T}, "annotations": [ann(10, 1, "PER", "2026-01-01T00:00:00Z")]},
+        {"id": 2, "data": {"text": "Lain sekali."}, "annotations": [ann(20, 1, "PER", "2026-01-01T00:00:00Z")]},
+        {
+            "id": 3,
+            "data": {"text": T},
+            "annotations": [ann(30, 2, "ORG", "2026-01-02T00:00:00Z"), ann(31, 1, "ORG", "2026-01-03T00:00:00Z")],
+        },
+    ]
+    tasks[1]["annotations"][0]["result"][0]["value"] = {"start": 0, "end": 4, "text": "Lain", "labels": ["PER"]}
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    report = import_export(path, schema, out_dir=tmp_path / "o")
+    lines = [json.loads(x) for x in (tmp_path / "o" / "export.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["document"]["metadata"]["task_id"] for r in lines] == [1, 2]  # where the first task was
+    merged = lines[0]
+    assert merged["document"]["metadata"]["same_text_tasks"] == [1, 3]
+    by = {layer["annotator"]: layer for layer in merged["layers"]}
+    assert set(by) == {"user:1", "user:2"}
+    assert by["user:1"]["provenance"]["annotation_id"] == 31  # the latest of user 1's two
+    assert report.to_dict()["same_text"] == [{"document": merged["document"]["id"], "tasks": [1, 3]}]
+    counts = report.counts["annotations"]
+    assert counts["in"] == 4 and counts["written"] == 3 and counts["skipped"] == 1

@@ -157,3 +157,88 @@ def test_relations_are_served_between_the_predicted_regions(schema: Schema, tmp_
         rel = schema.relation(r["labels"][0])
         assert rel.allows(head["value"]["labels"][0], tail["value"]["labels"][0])
         assert r["direction"] == ("right" if rel.directed else "bi") and 0 < r["score"] <= 1
+
+
+def test_hostile_requests_are_refused_with_a_reason_never_a_traceback(
+    served: ServedModel, schema: Schema, tmp_path: Path
+) -> None:
+    backend = Backend(served, schema, None, 2, tmp_path)
+    client = TestClient(make_app(backend, max_body=4096), raise_server_exceptions=False)
+    big = client.post("/predict", json={"tasks": [{"id": 1, "data": {"text": "x " * 5000}}]})
+    assert big.status_code == 413 and "over the limit of 4,096 bytes" in big.json()["error"]
+
+    def chunks() -> object:  # no Content-Length: counted as it arrives
+        for _ in range(10):
+            yield b" " * 1000
+
+    streamed = client.post("/predict", content=chunks(), headers={"content-type": "application/json"})
+    assert streamed.status_code == 413
+    deep = client.post("/predict", content=b"[" * 100_000 + b"]" * 100_000)
+    assert deep.status_code in (400, 413)
+    deep_small = TestClient(make_app(backend), raise_server_exceptions=False).post(
+        "/predict", content=b'{"tasks": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    )
+    assert deep_small.status_code == 400 and "nested too deep" in deep_small.json()["error"]
+    lone = client.post("/predict", content=b'{"tasks": [{"id": 3, "data": {"text": "Joko \\ud800 Widodo"}}]}')
+    assert lone.status_code == 400 and lone.json()["error"].startswith("task 3: data.text holds a lone surrogate")
+    cancel = client.post("/webhook", json={"action": "ANNOTATION_CREATED", "annotation": {"was_cancelled": "false"}})
+    assert cancel.status_code == 400 and "was_cancelled is str 'false', not a JSON boolean" in cancel.json()["error"]
+    assert backend.pending == 0 and backend.ignored == {}
+    for response in (big, streamed, deep, deep_small, lone, cancel):
+        assert "Traceback" not in response.text
+
+
+def test_a_slow_prediction_answers_504_and_the_backend_keeps_serving(
+    served: ServedModel, schema: Schema, tmp_path: Path
+) -> None:
+    backend = Backend(served, schema, None, 2, tmp_path)
+    client = TestClient(make_app(backend, timeout=0.2))
+    long_text = " ".join(TEXTS) * 400
+    slow = client.post("/predict", json={"tasks": [{"id": 1, "data": {"text": long_text}}]})
+    assert slow.status_code == 504 and "took longer than 0.2 s" in slow.json()["error"]
+    assert client.get("/health").status_code == 200
+    client = TestClient(make_app(backend, timeout=120))  # the worker was replaced: the next prediction runs
+    again = client.post("/predict", json={"tasks": [{"id": 2, "data": {"text": TEXTS[0]}}]})
+    assert again.status_code == 200 and len(again.json()["results"]) == 1
+
+
+def test_health_answers_while_a_long_text_is_predicted(served: ServedModel, schema: Schema, tmp_path: Path) -> None:
+    """On a real server (uvicorn): /health is answered before a long /predict started earlier finishes."""
+    import threading
+
+    import httpx
+    import uvicorn
+
+    from toolkit.labelstudio.server import free_port
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            make_app(Backend(served, schema, None, 2, tmp_path)), host="127.0.0.1", port=port, log_level="error"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            time.sleep(0.01)
+        url = f"http://127.0.0.1:{port}"
+        done: list[float] = []
+        long_text = " ".join(TEXTS) * 2000  # about 280,000 characters
+
+        def predict() -> None:
+            httpx.post(f"{url}/predict", json={"tasks": [{"id": 1, "data": {"text": long_text}}]}, timeout=300)
+            done.append(time.monotonic())
+
+        worker = threading.Thread(target=predict)
+        worker.start()
+        time.sleep(0.3)  # the prediction is under way
+        answered = []
+        for _ in range(5):
+            assert httpx.get(f"{url}/health", timeout=30).status_code == 200
+            answered.append(time.monotonic())
+        worker.join()
+        assert done and all(t < done[0] for t in answered), "health waited for the prediction"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -125,7 +125,10 @@ EXPORTS: dict[str, tuple[Any, str]] = {
         r"task 1: data\.text is NoneType, not a non-empty string",
     ),
     "export-text-not-string.json": ([task([], text=42)], r"task 1: data\.text is int, not a non-empty string"),
-    "export-same-article-twice.json": ([task([]), task([], tid=2)], r"task 2: article a1 is also task 1"),
+    "export-same-article-twice.json": (
+        [task([]), task([], tid=2, text=T + " Lain.")],
+        r"task 2: article a1 is also task 1, with another text",
+    ),
     "export-annotations-not-list.json": (
         [{"id": 1, "data": {"text": T}, "annotations": {"id": 10}}],
         r"task 1: 'annotations' and 'predictions' must be lists",

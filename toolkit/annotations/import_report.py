@@ -28,6 +28,8 @@ class ImportReport:
     repairs: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     superseded: list[dict[str, Any]] = field(default_factory=list)
+    same_text: list[dict[str, Any]] = field(default_factory=list)
+    """Tasks holding the same text, merged into one document: ``{"document", "tasks"}``."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -42,6 +44,7 @@ class ImportReport:
             "skipped": self.skipped,
             "repairs": self.repairs,
             "superseded": self.superseded,
+            **({"same_text": self.same_text} if self.same_text else {}),
             "problem_counts": count_problems(self.problems),
             "problems": [p.to_dict() for p in self.problems],
         }
@@ -50,7 +53,8 @@ class ImportReport:
 class Tally:
     """in/written counters with skip reasons per kind of item, so the arithmetic can be checked."""
 
-    KINDS = ("tasks", "annotations", "predictions", "regions", "relations", "drafts")
+    KINDS = ("tasks", "annotations", "predictions", "regions", "relations", "drafts", "fields")
+    """``fields``: task data fields besides the text and the article id (kept in the layers, or dropped)."""
 
     def __init__(self) -> None:
         self.seen: Counter[str] = Counter()

@@ -15,9 +15,11 @@ and skipped. Strict by default: any error fails the import and writes nothing; w
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -33,6 +35,7 @@ from toolkit.annotations.items import (
     check_label_map,
     count_contents,
     embedded_predictions,
+    instant,
     layer_of,
     one_vote,
     skip_contents,
@@ -75,6 +78,8 @@ def import_export(
     annotator_map: Path | None = None,
     facts: list[AnnotationFact] | None = None,
     sink: LineSink | None = None,
+    keep_fields: Sequence[str] = (),
+    mask_emails: bool = False,
 ) -> ImportReport:
     """Validate and normalise an export; write ``out_dir/<stem>.jsonl`` and ``<stem>.report.json``.
 
@@ -86,14 +91,24 @@ def import_export(
     exports that carry them (``label-studio export``); nothing else the import writes names a person.
     ``facts``: a list to fill with every human annotation's who, when and how long (``ls status``). ``sink``: told
     of every line as it is written (and of each fresh start, when an export is read again with a stricter parser),
-    so a caller can work on the layers while the import runs.
+    so a caller can work on the layers while the import runs. ``keep_fields``: task data fields to keep in the
+    layers besides the text and the toolkit's own (:data:`TOOLKIT_FIELDS`); the others are dropped and counted.
+    ``mask_emails``: an e-mail address in a kept field is masked instead of refused.
     """
     label_map = check_label_map(label_map or {}, schema)
     relation_map = check_label_map(relation_map or {}, schema, relations=True)
     with staged(Path(out_dir)) as stage:
         for parser in PARSERS:
             run = ImportRun(
-                schema, Path(path).name, "", ImportReport(str(path), "", None), seeds, label_map, relation_map
+                schema,
+                Path(path).name,
+                "",
+                ImportReport(str(path), "", None),
+                seeds,
+                label_map,
+                relation_map,
+                keep_fields=frozenset(keep_fields),
+                mask_emails=mask_emails,
             )
             run.people = {} if annotator_map is not None else None
             run.facts = [] if facts is not None else None
@@ -152,6 +167,8 @@ def _import(
                     run.tally.skip("tasks", "invalid task")
                 if progress:
                     progress(1)
+        if run.same_text:
+            _merge_same_text(stage.path(out_path.name), run)
         report.counts, report.skipped = run.tally.result()
         report.repairs = dict(sorted(run.repairs.items()))
         if report.errors and not skip_invalid:
@@ -168,6 +185,52 @@ def _import(
         return report
     except OSError as exc:
         raise write_failure(out_path, exc) from None
+
+
+def _merge_same_text(layers_file: Path, run: ImportRun) -> None:
+    """Tasks that hold the same text become one document with every task's annotations (compared as annotators
+    are, one layer per annotator: the latest), written where the first task's was; listed in the report."""
+    merged: dict[str, dict[str, Any]] = {}
+    with layers_file.open("rb") as fh:
+        for line in fh:
+            record = orjson.loads(line)
+            doc_id = record["document"]["id"]
+            if doc_id in run.same_text:
+                if doc_id in merged:
+                    merged[doc_id]["layers"] += record["layers"]
+                else:
+                    merged[doc_id] = record
+    for doc_id, record in merged.items():
+        tids = run.same_text[doc_id]
+        record["document"]["metadata"]["same_text_tasks"] = tids
+        keep: list[dict[str, Any]] = []
+        for layer in record["layers"]:
+            votes = run.votes.get((doc_id, layer["annotator"]), [])
+            if layer["kind"] == "annotation" and len(votes) > 1:
+                latest = max(votes, key=lambda v: (instant(v[0]), v[1]))[1]
+                if layer["provenance"]["annotation_id"] != latest:
+                    run.tally.skip("annotations", "superseded by a later annotation of the same annotator")
+                    run.tally.skip("regions", "annotation superseded", len(layer["spans"]))
+                    run.tally.skip("relations", "annotation superseded", len(layer["relations"]))
+                    run.tally.written["annotations"] -= 1
+                    run.tally.written["regions"] -= len(layer["spans"])
+                    run.tally.written["relations"] -= len(layer["relations"])
+                    continue
+            keep.append(layer)
+        keep.sort(key=lambda d: (d["kind"], d["provenance"]["annotation_id"] or 0, d["annotator"]))
+        record["layers"] = keep
+        run.report.same_text.append({"document": doc_id, "tasks": tids})
+    rewritten = layers_file.with_name(layers_file.name + ".merging")
+    written: set[str] = set()
+    with layers_file.open("rb") as src, rewritten.open("wb") as out:
+        for line in src:
+            doc_id = orjson.loads(line)["document"]["id"]
+            if doc_id not in merged:
+                out.write(line)
+            elif doc_id not in written:
+                out.write(_line(merged[doc_id]))
+                written.add(doc_id)
+    rewritten.replace(layers_file)
 
 
 def _import_task(task: object, position: int, run: ImportRun) -> bytes | None:
@@ -217,13 +280,20 @@ def _import_task(task: object, position: int, run: ImportRun) -> bytes | None:
     given = data.get("article_id")
     doc_id = given if isinstance(given, str) and given.strip() else article_id(text)  # empty: the id of the text
     assert isinstance(doc_id, str)
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
     if doc_id in run.seen_articles:
-        task_error(
-            "duplicate-article", f"article {doc_id} is also task {run.seen_articles[doc_id]}; delete one of the tasks"
-        )
-        skip_contents(annotations, predictions, tally)
-        return None
-    run.seen_articles[doc_id] = tid
+        first, first_digest = run.seen_articles[doc_id]
+        if first_digest != digest:
+            task_error(
+                "duplicate-article",
+                f"article {doc_id} is also task {first}, with another text; give one of the tasks its own article_id "
+                "or delete it",
+            )
+            skip_contents(annotations, predictions, tally)
+            return None
+        run.same_text.setdefault(doc_id, [first]).append(tid)  # one document: both tasks' annotations, compared
+    else:
+        run.seen_articles[doc_id] = (tid, digest)
     if run.seeds is not None and doc_id in run.seeds and run.seeds[doc_id].text != text:
         task_error(
             "seed-text-differs",
@@ -247,23 +317,70 @@ def _import_task(task: object, position: int, run: ImportRun) -> bytes | None:
         layer = layer_of(pred, "prediction", tid, doc_id, checker, run)
         if layer is not None:
             built.append(layer)
-    layers = [b.record for b in one_vote(built, tid, run)]
+    kept = one_vote(built, tid, run)
+    for b in kept:
+        if b.record["kind"] == "annotation":
+            run.votes.setdefault((doc_id, b.record["annotator"]), []).append((b.updated_at, b.annotation_id))
+    layers = [b.record for b in kept]
     for record in layers:
         tally.written["annotations" if record["kind"] == "annotation" else "predictions"] += 1
         tally.written["regions"] += len(record["spans"])
         tally.written["relations"] += len(record["relations"])
     layers.sort(key=lambda d: (d["kind"], d["provenance"]["annotation_id"] or 0, d["annotator"]))
-    extra = {
-        k: v
-        for k, v in sorted(data.items())
-        if k != field_name and not k.startswith(CAMPAIGN_FIELD_PREFIX) and isinstance(v, str | int | float | bool)
-    }
+    extra = _kept_fields(data, field_name, tid, run)
+    if extra is None:
+        skip_contents(annotations, predictions, tally)
+        return None
     metadata: dict[str, Any] = {"task_id": tid, "snapshot": run.source, "data": extra}
     campaign = campaign_role(task.get("meta"), data.get("campaign_annotators"))
     if campaign is not None:
         metadata["campaign"] = campaign
     document = {"id": doc_id, "text": text, "metadata": metadata}
     return _line({"document": document, "layers": layers})
+
+
+TOOLKIT_FIELDS = ("article_id", "outlet", "date", "source_file", "text_sha256")
+"""Task data fields the toolkit's own ``ls push`` writes (from the seed store, naming no one): kept in the layers."""
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL_MASK = "[e-mail]"
+
+
+def _kept_fields(data: dict[str, Any], text_field: str, tid: int, run: ImportRun) -> dict[str, Any] | None:
+    """The task data fields that go into the layers: the toolkit's own (:data:`TOOLKIT_FIELDS`) and those the
+    user keeps (``keep_fields``); every other field is dropped and counted (it may name a reviewer or an
+    assignee). A kept field holding an e-mail address is refused (None, with the problem; the task is skipped), or
+    masked with ``mask_emails``."""
+    fields = [(k, v) for k, v in sorted(data.items()) if k != text_field and not k.startswith(CAMPAIGN_FIELD_PREFIX)]
+    keep = [(k, v) for k, v in fields if k in TOOLKIT_FIELDS or k in run.keep_fields]
+    if not run.mask_emails:
+        for k, v in keep:
+            if isinstance(v, str) and _EMAIL.search(v):
+                run.problem(
+                    Problem(
+                        "error",
+                        "email-in-field",
+                        tid,
+                        None,
+                        None,
+                        f"data.{k} holds an e-mail address, which must not reach layers or releases; drop the "
+                        f"field (leave out --keep-field {k}) or pass --mask-emails",
+                    )
+                )
+                return None
+    kept: dict[str, Any] = {}
+    run.tally.seen["fields"] += len(fields)
+    for k, v in fields:
+        if k not in TOOLKIT_FIELDS and k not in run.keep_fields:
+            run.tally.skip("fields", f"data.{k} not kept (--keep-field {k} keeps it)")
+        elif not isinstance(v, str | int | float | bool):
+            run.tally.skip("fields", f"data.{k} is not a string, number or boolean")
+        else:
+            if isinstance(v, str) and _EMAIL.search(v):
+                v = _EMAIL.sub(EMAIL_MASK, v)
+                run.repairs[f"e-mail addresses masked in data.{k}"] += 1
+            kept[k] = v
+    run.tally.written["fields"] += len(kept)
+    return kept
 
 
 CAMPAIGN_FIELD_PREFIX = "campaign_"

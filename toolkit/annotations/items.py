@@ -65,10 +65,18 @@ class ImportRun:
     seeds: Mapping[str, Document] | None = None
     label_map: Mapping[str, str] = field(default_factory=dict)
     relation_map: Mapping[str, str] = field(default_factory=dict)
+    keep_fields: frozenset[str] = frozenset()
+    mask_emails: bool = False
     tally: Tally = field(default_factory=Tally)
     repairs: Counter[str] = field(default_factory=Counter)
     seen_tasks: set[int] = field(default_factory=set)
-    seen_articles: dict[str, int] = field(default_factory=dict)
+    seen_articles: dict[str, tuple[int, bytes]] = field(default_factory=dict)
+    """Article id -> the first task that holds it and a digest of its text."""
+    same_text: dict[str, list[int]] = field(default_factory=dict)
+    """Article id -> the tasks that hold its very text (two or more): one document, every task's annotations."""
+    votes: dict[tuple[str, str], list[tuple[str, int]]] = field(default_factory=dict)
+    """(article id, annotator) -> (updated_at, annotation id) of each layer written, to keep one per annotator when
+    tasks of the same text are merged."""
     people: dict[str, dict[str, str]] | None = None
     """``user:<id>`` -> e-mail and names, collected only when a private annotator map is asked for."""
     facts: list[AnnotationFact] | None = None
@@ -103,7 +111,7 @@ def one_vote(built: list[Built], tid: int, run: ImportRun) -> list[Built]:
         else:
             out.append(b)
     for who, items in by_annotator.items():
-        items.sort(key=lambda b: (_instant(b.updated_at), b.annotation_id))
+        items.sort(key=lambda b: (instant(b.updated_at), b.annotation_id))
         kept, dropped = items[-1], items[:-1]
         out.append(kept)
         for d in dropped:
@@ -122,7 +130,7 @@ def one_vote(built: list[Built], tid: int, run: ImportRun) -> list[Built]:
     return out
 
 
-def _instant(stamp: str) -> tuple[int, str]:
+def instant(stamp: str) -> tuple[int, str]:
     """An orderable form of a Label Studio timestamp (ISO 8601; unparsable ones sort first, as text)."""
     try:
         return (1, dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(dt.UTC).isoformat())

@@ -15,10 +15,19 @@ Retraining (see :mod:`toolkit.backend.training`) starts after every ``retrain_ev
 annotations the webhooks report (cancelled ones are not counted), in a spawned process; ``/predict``
 answers with the previous model until the new one is loaded; a failed job keeps the previous model
 and logs why.
+
+Under load: a request body larger than ``max_body`` bytes is refused (413) before it is read whole;
+predictions run one at a time in a worker process (:class:`Predictor`; crfsuite holds the interpreter lock
+while it tags, 1.8 s for a 1.2 MB text, so a thread would stall the server), so ``/health`` and the
+webhooks answer while a long text is tagged; a prediction that takes longer than ``timeout`` seconds
+answers 504 and its worker is replaced, so the next request does not wait for it. Malformed requests
+(not JSON, nested too deep, a text with a lone surrogate, a ``was_cancelled`` that is not a boolean)
+answer 400 with the reason; anything unexpected 500 with one line, never a traceback (the log has it).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import multiprocessing
@@ -34,6 +43,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from toolkit.backend.served import ServedModel, load_model
 from toolkit.backend.training import TrainingSetup, retrain
@@ -43,19 +53,86 @@ from toolkit.schema import Schema
 
 log = logging.getLogger("toolkit.backend")
 COUNTED = ("ANNOTATION_CREATED", "ANNOTATION_UPDATED")
+MAX_BODY = 20 * 2**20
+"""Default limit of a request body (bytes): Label Studio sends a few tasks per /predict."""
+PREDICT_TIMEOUT = 60.0
+"""Default seconds a /predict may take before it answers 504."""
+
+
+class RequestTooLarge(ToolkitError):
+    """A request body over the backend's limit (413)."""
+
+
+class PredictTimeout(ToolkitError):
+    """A prediction over the backend's time limit (504)."""
+
+
+_WORKER_MODELS: dict[str, ServedModel] = {}
+"""The models a prediction worker has loaded (by folder): the current one, kept between requests."""
+
+
+def _predict_in_worker(model_dir: str, schema: Schema, items: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """In the worker process: the model of ``model_dir`` (loaded once) predicts each ``(id, text)``."""
+    model = _WORKER_MODELS.get(model_dir)
+    if model is None:
+        _WORKER_MODELS.clear()  # a retrained model replaces the previous one
+        model = _WORKER_MODELS[model_dir] = load_model(Path(model_dir))
+    return [model.predict(Document(doc_id, text), schema) for doc_id, text in items]
+
+
+class Predictor:
+    """One worker process (spawned) that predicts, off the server's event loop and its interpreter lock; replaced
+    when a prediction runs past its time (:meth:`restart`)."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, model_dir: Path, schema: Schema, items: list[tuple[str, str]]) -> Future[list[dict[str, Any]]]:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            return self._pool.submit(_predict_in_worker, str(model_dir), schema, items)
+
+    def restart(self) -> None:
+        """Stop the worker (a prediction past its time) by its pid; the next prediction starts a new one."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        workers = list(getattr(pool, "_processes", {}).values())  # the executor has no public way to stop a task
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in workers:
+            process.terminate()
+
+    def close(self) -> None:
+        self.restart()
 
 
 class Backend:
-    """The state behind the routes: the current model, the annotation count and the training jobs."""
+    """The state behind the routes: the current model (and its folder, which the prediction worker loads), the
+    annotation count and the training jobs."""
 
     def __init__(
-        self, model: ServedModel, schema: Schema, setup: TrainingSetup | None, retrain_every: int, work_dir: Path
+        self,
+        model: ServedModel,
+        schema: Schema,
+        setup: TrainingSetup | None,
+        retrain_every: int,
+        work_dir: Path,
+        model_dir: Path | None = None,
     ) -> None:
         self._model = model
+        self.work_dir = Path(work_dir)
+        if model_dir is None:  # a model trained at start: saved, so the worker process can load it
+            model_dir = self.work_dir / "model-0"
+            shutil.rmtree(model_dir, ignore_errors=True)
+            model.save(model_dir)
+        self.model_dir = Path(model_dir)
+        self.predictor = Predictor()
         self.schema = schema
         self.setup = setup
         self.retrain_every = max(1, retrain_every)
-        self.work_dir = Path(work_dir)
         self.base_version = model.version
         self.pending = 0
         self.ignored: dict[str, int] = {}
@@ -74,23 +151,43 @@ class Backend:
     def training(self) -> bool:
         return self._job is not None and not self._job.done()
 
-    def predict(self, tasks: list[Any]) -> list[dict[str, Any]]:
-        model, field = self.model, self.schema.label_studio.text_field
+    def items(self, tasks: list[Any]) -> list[tuple[str, str]]:
+        """``(id, text)`` of each task, checked (a text in the schema's field, Unicode); the reason if not."""
+        field = self.schema.label_studio.text_field
         out = []
         for n, task in enumerate(tasks):
             data = task.get("data") if isinstance(task, dict) else None
             text = data.get(field) if isinstance(data, dict) else None
+            tid = task.get("id") if isinstance(task, dict) else None
+            where = f"task {tid if tid is not None else f'#{n}'}"
             if not isinstance(text, str):
-                tid = task.get("id") if isinstance(task, dict) else None
-                raise ToolkitError(f"task {tid if tid is not None else f'#{n}'}: no text in data.{field}")
+                raise ToolkitError(f"{where}: no text in data.{field}")
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise ToolkitError(
+                    f"{where}: data.{field} holds a lone surrogate at character {exc.start}; not Unicode text"
+                ) from None
             doc_id = str(task.get("id", n)) if isinstance(task, dict) else str(n)
-            out.append(model.predict(Document(doc_id or str(n), text), self.schema))
+            out.append((doc_id or str(n), text))
         return out
+
+    def predict(self, tasks: list[Any]) -> Future[list[dict[str, Any]]]:
+        """The predictions of the tasks, computed by the worker process with the current model."""
+        items = self.items(tasks)
+        with self._lock:
+            model_dir = self.model_dir
+        return self.predictor.submit(model_dir, self.schema, items)
 
     def event(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
         if action in COUNTED:
             annotation = payload.get("annotation") or {}
-            if not isinstance(annotation, dict) or annotation.get("was_cancelled"):
+            cancelled = annotation.get("was_cancelled", False) if isinstance(annotation, dict) else False
+            if not isinstance(cancelled, bool):  # "false" is a string, which Python would take for true
+                raise ToolkitError(
+                    f"annotation.was_cancelled is {type(cancelled).__name__} {cancelled!r}, not a JSON boolean"
+                )
+            if not isinstance(annotation, dict) or cancelled:
                 self.ignored["cancelled"] = self.ignored.get("cancelled", 0) + 1
                 return {"status": "ignored", "reason": "a cancelled (skipped) annotation is never training data"}
             self.pending += 1
@@ -142,6 +239,7 @@ class Backend:
         else:
             with self._lock:
                 self._model = model
+                self.model_dir = out
             record.update(state="done", **{k: v for k, v in summary.items() if k != "version"})
             log.info("training %s done in %.1f s; now serving it", record["version"], record["seconds"])
         again, self._again = self._again, False
@@ -162,6 +260,7 @@ class Backend:
         }
 
     def close(self) -> None:
+        self.predictor.close()
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
 
@@ -169,14 +268,57 @@ class Backend:
 async def _json(request: Request) -> dict[str, Any]:
     try:
         body = await request.json()
-    except ValueError:
-        raise ToolkitError("the request body is not JSON") from None
+    except UnicodeDecodeError:
+        raise ToolkitError("the request body is not UTF-8 JSON") from None
+    except ValueError as exc:
+        raise ToolkitError(f"the request body is not JSON ({exc})") from None
+    except RecursionError:
+        raise ToolkitError("the request body is JSON nested too deep") from None
     if not isinstance(body, dict):
         raise ToolkitError("the request body must be a JSON object")
     return body
 
 
-def make_app(backend: Backend) -> Starlette:
+class BodyLimit:
+    """ASGI middleware: a request whose body exceeds ``limit`` bytes gets 413, by its Content-Length before
+    anything is read, or as soon as the bytes received pass the limit (a body sent without a length)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await _too_large(self.limit)(scope, receive, send)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise RequestTooLarge(f"the request body is over the limit of {self.limit:,} bytes")
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def _too_large(limit: int) -> JSONResponse:
+    return JSONResponse(
+        {"error": f"the request body is over the limit of {limit:,} bytes (toolkit ls backend --max-request-mb)"},
+        status_code=413,
+    )
+
+
+def make_app(backend: Backend, *, max_body: int = MAX_BODY, timeout: float = PREDICT_TIMEOUT) -> Starlette:
+    """The backend's routes; predictions in the backend's worker process."""
+
     async def health(request: Request) -> JSONResponse:
         return JSONResponse(backend.status())
 
@@ -189,7 +331,15 @@ def make_app(backend: Backend) -> Starlette:
         tasks = body.get("tasks")
         if not isinstance(tasks, list):
             raise ToolkitError("predict needs {'tasks': [...]}")
-        results = backend.predict(tasks)
+        running = asyncio.wrap_future(backend.predict(tasks))
+        try:
+            results = await asyncio.wait_for(running, timeout)
+        except TimeoutError:
+            backend.predictor.restart()
+            raise PredictTimeout(
+                f"the prediction of {len(tasks)} task(s) took longer than {timeout:g} s "
+                "(toolkit ls backend --predict-timeout); Label Studio shows the task without pre-annotations"
+            ) from None
         return JSONResponse({"results": results, "model_version": backend.model.version})
 
     async def webhook(request: Request) -> JSONResponse:
@@ -209,10 +359,17 @@ def make_app(backend: Backend) -> Starlette:
         backend.close()
 
     async def bad_request(request: Request, exc: Exception) -> JSONResponse:
-        log.warning("%s %s: %s", request.method, request.url.path, exc)
-        return JSONResponse({"error": str(exc)}, status_code=400)
+        status = 413 if isinstance(exc, RequestTooLarge) else 504 if isinstance(exc, PredictTimeout) else 400
+        log.warning("%s %s: %s %s", request.method, request.url.path, status, exc)
+        return JSONResponse({"error": str(exc)}, status_code=status)
 
-    return Starlette(
+    async def internal(request: Request, exc: Exception) -> JSONResponse:
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        return JSONResponse(
+            {"error": f"internal error ({type(exc).__name__}); the backend's log has the details"}, status_code=500
+        )
+
+    app = Starlette(
         routes=[
             Route("/", health, methods=["GET"]),
             Route("/health", health, methods=["GET"]),
@@ -221,6 +378,8 @@ def make_app(backend: Backend) -> Starlette:
             Route("/webhook", webhook, methods=["POST"]),
             Route("/train", train, methods=["POST"]),
         ],
-        exception_handlers={ToolkitError: bad_request},
+        exception_handlers={ToolkitError: bad_request, Exception: internal},
         lifespan=lifespan,
     )
+    app.add_middleware(BodyLimit, limit=max_body)
+    return app

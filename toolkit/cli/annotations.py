@@ -41,6 +41,16 @@ def annotations_group() -> None:
 @label_map_option
 @relation_map_option
 @click.option(
+    "--keep-field",
+    "keep_fields",
+    multiple=True,
+    help="A task data field to keep in the layers (repeatable). Kept by default: the text and the fields the "
+    "toolkit's push writes (article_id, outlet, date, source_file, text_sha256); others are dropped and counted.",
+)
+@click.option(
+    "--mask-emails", is_flag=True, help="Mask e-mail addresses in kept fields (default: such a task is refused)."
+)
+@click.option(
     "--annotator-map",
     type=click.Path(path_type=Path, dir_okay=False),
     help="PRIVATE: also write user:<id> -> e-mail and names (from exports that carry them) to this file (mode 0600). "
@@ -56,6 +66,8 @@ def annotations_import(
     skip_invalid: bool,
     label_map: tuple[str, ...],
     relation_map: tuple[str, ...],
+    keep_fields: tuple[str, ...],
+    mask_emails: bool,
     annotator_map: Path | None,
     as_json: bool,
 ) -> None:
@@ -85,6 +97,8 @@ def annotations_import(
                 label_map=parse_label_map(label_map),
                 relation_map=parse_label_map(relation_map, "--relation-map"),
                 annotator_map=annotator_map,
+                keep_fields=keep_fields,
+                mask_emails=mask_emails,
             )
     except AnnotationImportError as exc:
         for problem in exc.problems[:50]:

@@ -45,6 +45,20 @@ def _port_free(port: int) -> None:
     help="Where retrained models are written.",
 )
 @click.option("--save-model", type=click.Path(path_type=Path, file_okay=False), help="Also keep the start model here.")
+@click.option(
+    "--max-request-mb",
+    type=click.FloatRange(min=0.001),
+    default=20.0,
+    show_default=True,
+    help="Refuse request bodies larger than this (413).",
+)
+@click.option(
+    "--predict-timeout",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds a prediction may take before /predict answers 504.",
+)
 @_friendly
 def ls_backend(
     port: int,
@@ -56,6 +70,8 @@ def ls_backend(
     retrain_every: int,
     work_dir: Path,
     save_model: Path | None,
+    max_request_mb: float,
+    predict_timeout: float,
 ) -> None:
     """Serve the CRF and the relation classifier to Label Studio as an ML backend (pre-annotations, retraining)."""
     import uvicorn
@@ -96,7 +112,7 @@ def ls_backend(
         if url and key
         else None
     )
-    backend = Backend(model, schema_obj, setup, retrain_every, work_dir)
+    backend = Backend(model, schema_obj, setup, retrain_every, work_dir, model_dir=model_dir)
     click.echo(f"serving {model.version} at http://127.0.0.1:{port} (Label Studio ML backend protocol)", err=True)
     if setup is None:
         click.echo(f"retraining is off: set {URL_ENV} and {KEY_ENV} to let the backend pull the project", err=True)
@@ -104,7 +120,8 @@ def ls_backend(
         click.echo(
             f"retraining after every {retrain_every} new annotation(s) of project {title or project_id}", err=True
         )
-    uvicorn.run(make_app(backend), host="127.0.0.1", port=port, log_level="info")
+    app = make_app(backend, max_body=int(max_request_mb * 2**20), timeout=predict_timeout)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="info")
 
 
 @click.command("connect")
