@@ -266,3 +266,25 @@ def test_xhtml_and_fragments_are_read_as_html_not_stored_as_markup(tmp_path: Pat
     fragment.write_text("<div><p>Sebuah paragraf pendek.</p></div>", encoding="utf-8")
     with pytest.raises(SeedError, match=r"fragment\.html: no recognisable article in this HTML page"):
         ingest([fragment], tmp_path / "f", profiles)
+
+
+def test_a_page_past_the_large_page_size_is_extracted_whole_in_fast_mode(tmp_path: Path) -> None:
+    """Above LARGE_PAGE_CHARS: trafilatura's fast mode, metadata from <head>, a warning; every paragraph kept
+    (parsed with huge_tree: libxml2 would otherwise stop at 10 MB of text without a word)."""
+    from toolkit.seeds import LARGE_PAGE_CHARS, ingest, load_articles, load_profiles
+
+    html = (PAGES / "suara-article.html").read_text(encoding="utf-8")
+    start = html.index("<p>", html.index("<article>"))
+    paragraphs, k, size = [], 0, 0
+    while size < LARGE_PAGE_CHARS + 10_000:
+        paragraphs.append(f"<p>Paragraf panjang nomor {k} tentang pekerja migran di Jenewa dan Jakarta.</p>")
+        size += len(paragraphs[-1])
+        k += 1
+    page = tmp_path / "live-blog.html"
+    page.write_text(html[:start] + "\n".join(paragraphs) + html[start:], encoding="utf-8")
+    report = ingest([page], tmp_path / "store", load_profiles(REPO / "seeds" / "outlets.yaml"))
+    (doc,) = load_articles(report.store)
+    assert f"nomor {k - 1} tentang" in doc.text and "nomor 0 tentang" in doc.text
+    assert doc.metadata["html"]["title"] == "Indonesia Dorong ILO Perbaiki Tata Kelola Migrasi Pekerja"
+    (result,) = report.files
+    assert any("fast mode" in w for w in result.warnings)

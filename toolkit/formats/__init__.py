@@ -36,8 +36,6 @@ from toolkit._io import (
     write_failure,
 )
 from toolkit.corpus import CorpusError, ReadOptions, Skips, Unit, split_of, write_units
-from toolkit.dataset.load import SPLITS, load_release
-from toolkit.dataset.release import verify
 from toolkit.errors import OutputError, ToolkitError
 from toolkit.formats import brat, conll, spacy, spans
 from toolkit.model import Example
@@ -137,6 +135,9 @@ def export_release(release_dir: Path, fmt: str, out_dir: Path, *, replace: bool 
     written beside ``out_dir`` and moved into place at the end: all of it or nothing. ``export.json`` lists the
     files with their checksums, what the format could not hold (counted), and the file names that differ from
     the document ids (``file_names``), so that importing the export gives the same ids."""
+    from toolkit.dataset.load import SPLITS, load_release  # datasets and pyarrow: only when exporting
+    from toolkit.dataset.release import verify
+
     form = FORMATS.get(fmt)
     if form is None or form.writer is None:
         raise ExportError(f"unknown format {fmt!r}; choose from {', '.join(WRITABLE)}")

@@ -7,7 +7,16 @@
 """
 
 from toolkit.seeds.ingest import FileResult, IngestReport, ingest
-from toolkit.seeds.pages import CleanedPage, article_id, clean_page, decode_page, is_html, normalise, page_to_document
+from toolkit.seeds.pages import (
+    LARGE_PAGE_CHARS,
+    CleanedPage,
+    article_id,
+    clean_page,
+    decode_page,
+    is_html,
+    normalise,
+    page_to_document,
+)
 from toolkit.seeds.profiles import DEFAULT_PROFILES_PATH, OutletProfile, OutletProfiles, load_profiles
 from toolkit.seeds.store import (
     ARTICLES_FILE,
@@ -22,6 +31,7 @@ __all__ = [
     "ARTICLES_FILE",
     "DEFAULT_PROFILES_PATH",
     "DEFAULT_SEEDS_DIR",
+    "LARGE_PAGE_CHARS",
     "RAW_DIR",
     "CleanedPage",
     "FileResult",

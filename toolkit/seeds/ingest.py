@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit._io import jsonl_text, staged
+from toolkit._io import jsonl_text, sha256_file, staged
 from toolkit.errors import SeedError
 from toolkit.seeds.pages import page_to_document
 from toolkit.seeds.profiles import OutletProfiles, load_profiles
@@ -54,7 +55,8 @@ def ingest(
             raw = path.read_bytes()
         except OSError as exc:
             raise SeedError(f"{path}: cannot read ({exc.strerror})") from exc
-        pages.append((path, raw, *page_to_document(raw, path.name, profiles)))
+        pages.append((path, *page_to_document(raw, path.name, profiles)))
+        del raw  # copied from its file when written: one page in memory at a time
     store_path = Path(seeds_dir) / ARTICLES_FILE
     # The store is read and written under its lock: two ingests at once take turns, and neither loses the
     # other's articles; the raw copies and the store are written together (staged).
@@ -66,8 +68,8 @@ def ingest(
             if isinstance(d.metadata.get("source"), Mapping)
         }
         results: list[FileResult] = []
-        raw_copies: dict[str, bytes] = {}
-        for path, raw, doc, page in pages:
+        raw_copies: dict[str, Path] = {}
+        for path, doc, page in pages:
             old = by_file.get(path.name)
             status, note = "added", ""
             if old is not None and old.metadata["source"]["sha256"] == doc.metadata["source"]["sha256"]:
@@ -90,13 +92,13 @@ def ingest(
             if status in ("added", "replaced", "updated"):
                 by_id[doc.id] = doc
                 by_file[path.name] = doc
-                raw_copies[path.name] = raw
+                raw_copies[path.name] = path
             results.append(FileResult(str(path), doc.id, status, len(doc.text), page.cut, page.warnings, note))
         if raw_copies:
-            for name, raw in sorted(raw_copies.items()):
+            for name, source in sorted(raw_copies.items()):
                 target = Path(seeds_dir) / RAW_DIR / name
-                if not (target.exists() and target.read_bytes() == raw):
-                    stage.path(f"{RAW_DIR}/{name}").write_bytes(raw)
+                if not (target.exists() and sha256_file(target) == by_file[name].metadata["source"]["sha256"]):
+                    shutil.copyfile(source, stage.path(f"{RAW_DIR}/{name}"))
             stage.path(ARTICLES_FILE).write_text(
                 jsonl_text(document_to_record(d) for _, d in sorted(by_id.items())), encoding="utf-8"
             )

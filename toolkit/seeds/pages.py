@@ -189,25 +189,65 @@ def is_html(page: str) -> bool:
     return bool(_HTML.match(page[:4096]))
 
 
-def extract_article(page: str, source: str) -> tuple[str, dict[str, Any]]:
-    """The article text of an HTML page and its metadata, by trafilatura (a well-kept extractor).
+LARGE_PAGE_CHARS = 2_000_000
+"""Pages up to this size get all of trafilatura: its fallback extractors and its metadata search over the whole
+page. A larger one (20 MB: 20 s in trafilatura's licence search, and copies of the whole tree for the fallbacks,
+1.5 GB) is extracted in trafilatura's fast mode with its metadata read from its ``<head>`` (title, author, date,
+URL, site: where article pages keep it); said in the page's warnings."""
 
-    A page trafilatura's readability check does not take for an article (a tag index, a home page) is
-    refused. The title line trafilatura puts first is dropped (it is metadata, not body).
-    """
+
+def parse_html(page: str, source: str) -> Any:
+    """The lxml tree of a whole page (``huge_tree``: libxml2 otherwise stops at 10 MB of text without a word)."""
     import lxml.html
-    import trafilatura
-    from trafilatura.readability_lxml import is_probably_readerable
 
     page = _PROLOG.sub("", page, count=1)  # decoded already: an XML declaration's encoding no longer applies
     try:
-        tree = lxml.html.fromstring(page)
+        return lxml.html.fromstring(page, parser=lxml.html.HTMLParser(huge_tree=True))
     except (ValueError, lxml.etree.ParserError) as exc:
         raise SeedError(f"{source}: not a readable HTML page ({exc})") from None
+
+
+def extract_article(tree: Any, chars: int, source: str) -> tuple[str, dict[str, Any], list[str]]:
+    """The article text of a parsed HTML page (``chars`` long), its metadata, and warnings, by trafilatura (a
+    well-kept extractor).
+
+    A page trafilatura's readability check does not take for an article (a tag index, a home page) is
+    refused. The title line trafilatura puts first is dropped (it is metadata, not body). The page is
+    parsed once (:func:`parse_html`); the tree goes to the readability check and then to trafilatura.
+    """
+    import copy
+
+    import lxml.html
+    import trafilatura
+    from trafilatura.metadata import extract_metadata
+    from trafilatura.readability_lxml import is_probably_readerable
+
+    warnings: list[str] = []
+    full = chars <= LARGE_PAGE_CHARS
+    head_only: Any = None
+    if not full:
+        head_only = lxml.html.document_fromstring("<html><body></body></html>")
+        head = tree.find(".//head") if tree.tag != "head" else tree
+        if head is not None:
+            head_only.insert(0, copy.deepcopy(head))
+        warnings.append(
+            f"{source}: {chars:,} characters: extracted in trafilatura's fast mode, its title, author and date "
+            "read from its <head>"
+        )
+    readable = is_probably_readerable(tree)
     doc: Any = trafilatura.bare_extraction(
-        page, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
+        tree, with_metadata=full, include_comments=False, include_tables=False, favor_precision=True, fast=not full
     )
-    if doc is None or not doc.text or not is_probably_readerable(tree):
+    if head_only is not None and doc is not None:
+        found = extract_metadata(head_only)
+        doc.title, doc.author, doc.date, doc.url, doc.sitename = (
+            found.title,
+            found.author,
+            found.date,
+            found.url,
+            found.sitename,
+        )
+    if doc is None or not doc.text or not readable:
         raise SeedError(
             f"{source}: no recognisable article in this HTML page (trafilatura {trafilatura.__version__} finds none); "
             "pass the page of one article"
@@ -223,15 +263,20 @@ def extract_article(page: str, source: str) -> tuple[str, dict[str, Any]]:
         "sitename": doc.sitename,
         "extractor": {"name": "trafilatura", "version": trafilatura.__version__},
     }
-    return "\n".join(lines), meta
+    return "\n".join(lines), meta, warnings
 
 
 def clean_page(raw: bytes, source: str, profiles: OutletProfiles) -> CleanedPage:
     """Decode, normalise and cut a scraped page down to its article body (HTML: extracted first)."""
     decoded = decode_page(raw, source)
     html_meta: dict[str, Any] | None = None
+    html_warnings: list[str] = []
     if is_html(decoded):
-        decoded, html_meta = extract_article(decoded, source)
+        chars = len(decoded)
+        tree = parse_html(decoded, source)
+        del decoded  # the tree holds the page from here on (memory: one copy of a large page, not two)
+        decoded, html_meta, html_warnings = extract_article(tree, chars, source)
+        del tree
     page = normalise(decoded)
     profile = profiles.pick(page)
     body_lines, sections = _split_chrome(page.split("\n"), profile)
@@ -255,6 +300,7 @@ def clean_page(raw: bytes, source: str, profiles: OutletProfiles) -> CleanedPage
         h for heading in profile.related_headings for h in _headline_items(sections.get(heading, []), profile.bullet)
     ]
     dateline, date, warnings = _parse_dateline(body, profile, source)
+    warnings = html_warnings + warnings
     if html_meta is not None and date is None and isinstance(html_meta.get("date"), str):
         date = html_meta["date"]  # no dateline in the body: the page's own date
     return CleanedPage(

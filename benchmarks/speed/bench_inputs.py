@@ -1,0 +1,193 @@
+"""Inputs at scale: a 20 MB HTML page through `toolkit seeds ingest`, and 200,000 sentences of span JSON through
+`toolkit corpus import-spans`, each against a reference measured in the same run.
+
+Targets (issue: inputs at scale): the page under 20 s and 300 MB; the span JSON under 500 MB. References: for the
+page, lxml parsing it (the least any extractor does); for the span JSON, ``json.load`` of the file (the least any
+importer that reads the file whole does). Every measurement runs in a fresh process that reports its own peak
+RSS (VmHWM). Inputs are generated (seeded): the page is the seed article's HTML with the paragraphs of its
+<article> repeated, numbered, up to 20 MB (a very long live blog); the sentences are Indonesian-like tokens with entities and relations.
+
+Writes BENCH_INPUTS.md and bench_inputs.json beside this file. Usage: python benchmarks/speed/bench_inputs.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+TOOLKIT = str(Path(sys.executable).parent / "toolkit")
+PAGE_BYTES = 20 * 10**6
+SENTENCES = 200_000
+
+
+def _page(path: Path) -> None:
+    html = (REPO / "tests" / "golden" / "pages" / "suara-article.html").read_text(encoding="utf-8")
+    article = html[html.index("<article>") : html.index("</article>")]
+    start = html.index("<p>", html.index("<article>"))
+    end = html.index("</article>")
+    paragraphs = [p.strip() for p in article.split("\n") if p.strip().startswith("<p>")]
+    out, size, k = [], 0, 0
+    while size < PAGE_BYTES - len(html):
+        p = paragraphs[k % len(paragraphs)].replace("<p>", f"<p>({k}) ", 1)
+        out.append(p)
+        size += len(p.encode("utf-8")) + 1
+        k += 1
+    path.write_text(html[:start] + "\n".join(out) + html[end:], encoding="utf-8")
+
+
+def _sentences(path: Path) -> None:
+    rng = random.Random(0)
+    words = [
+        "Presiden",
+        "Joko",
+        "Widodo",
+        "bertemu",
+        "pengurus",
+        "Partai",
+        "Golkar",
+        "di",
+        "Jakarta",
+        "pada",
+        "Senin",
+        "pagi",
+        "untuk",
+        "membahas",
+        "kerja",
+        "sama",
+        "ekonomi",
+        "dengan",
+        "Organisasi",
+        "Buruh",
+        "Internasional",
+        "ILO",
+        "Jenewa",
+    ]
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("[")
+        for k in range(SENTENCES):
+            n = rng.randint(8, 30)
+            tokens = [rng.choice(words) + (str(k) if i == 0 else "") for i in range(n)]
+            entities: list[list[object]] = []
+            i = 0
+            while i < n - 2 and len(entities) < 3:
+                if rng.random() < 0.2:
+                    entities.append([i, i + 2, rng.choice(["PER", "ORG", "GPE"])])
+                    i += 3
+                else:
+                    i += 1
+            relations = []
+            if len(entities) > 1 and entities[0][2] == "PER" and entities[1][2] == "ORG":
+                relations.append([entities[0][0], entities[0][1], entities[1][0], entities[1][1], "works_for"])
+            item = {"tokens": tokens, "entities": entities, "relations": relations}
+            fh.write(("," if k else "") + json.dumps(item, ensure_ascii=False))
+        fh.write("]\n")
+
+
+PEAK = """
+def peak_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+"""
+
+
+def _python(code: str, arg: Path) -> dict[str, float]:
+    script = PEAK + "import json, sys, time\nt0 = time.perf_counter()\n" + code
+    script += "\nprint(json.dumps({'seconds': time.perf_counter() - t0, 'rss_mb': peak_mb()}))\n"
+    done = subprocess.run([sys.executable, "-c", script, str(arg)], capture_output=True, text=True, check=True)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _command(args: list[str], cwd: Path) -> dict[str, float]:
+    """A toolkit command's wall time and peak RSS (GNU time's maximum resident set size)."""
+    t0 = time.perf_counter()
+    done = subprocess.run(["/usr/bin/time", "-f", "%M", TOOLKIT, *args], cwd=cwd, capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed: {done.stderr}")
+    return {"seconds": seconds, "rss_mb": int(done.stderr.strip().splitlines()[-1]) / 1024}
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        t = Path(tmp)
+        page, spans = t / "page-20mb.html", t / "train.json"
+        _page(page)
+        _sentences(spans)
+        page_mb, spans_mb = page.stat().st_size / 1e6, spans.stat().st_size / 1e6
+        ingest = _command(
+            [
+                "seeds",
+                "ingest",
+                str(page),
+                "--seeds-dir",
+                str(t / "seeds"),
+                "--profiles",
+                str(REPO / "seeds" / "outlets.yaml"),
+            ],
+            t,
+        )
+        stored = json.loads((t / "seeds" / "articles.jsonl").read_text(encoding="utf-8").splitlines()[0])
+        parse = _python("import lxml.html\nlxml.html.fromstring(open(sys.argv[1], encoding='utf-8').read())", page)
+        imported = _command(["corpus", "import-spans", str(spans), "--out", str(t / "corpus")], t)
+        load = _python("json.load(open(sys.argv[1], encoding='utf-8'))", spans)
+    result = {
+        "date": dt.date.today().isoformat(),
+        "cores": os.cpu_count(),
+        "page_mb": round(page_mb, 1),
+        "page_article_chars": len(stored["text"]),
+        "ingest": {k: round(v, 2) for k, v in ingest.items()},
+        "lxml_parse": {k: round(v, 2) for k, v in parse.items()},
+        "spans_mb": round(spans_mb, 1),
+        "sentences": SENTENCES,
+        "import_spans": {k: round(v, 2) for k, v in imported.items()},
+        "json_load": {k: round(v, 2) for k, v in load.items()},
+    }
+    (HERE / "bench_inputs.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    (HERE / "BENCH_INPUTS.md").write_text(render(result), encoding="utf-8")
+    print(render(result))
+
+
+def render(r: dict) -> str:  # type: ignore[type-arg]
+    i, p, s, j = r["ingest"], r["lxml_parse"], r["import_spans"], r["json_load"]
+    lines = [
+        "# Inputs at scale",
+        "",
+        f"Generated by `python benchmarks/speed/bench_inputs.py` on {r['date']} ({r['cores']} cores); do not edit by "
+        "hand. Each row is a fresh process; peak memory is its own maximum resident set.",
+        "",
+        "| input | command | seconds | peak MB | reference (same run) | reference s / MB | ratio time / memory | target |",
+        "|---|---|---|---|---|---|---|---|",
+        f"| HTML page, {r['page_mb']} MB ({r['page_article_chars']:,} characters kept) | `toolkit seeds ingest` | "
+        f"{i['seconds']} | {i['rss_mb']} | lxml parse of the page | {p['seconds']} / {p['rss_mb']} | "
+        f"{i['seconds'] / p['seconds']:.1f}x / {i['rss_mb'] / p['rss_mb']:.2f}x | < 20 s, < 300 MB: "
+        f"{'met' if i['seconds'] < 20 and i['rss_mb'] < 300 else 'NOT met'} |",
+        f"| span JSON, {r['sentences']:,} sentences ({r['spans_mb']} MB) | `toolkit corpus import-spans` | "
+        f"{s['seconds']} | {s['rss_mb']} | `json.load` of the file | {j['seconds']} / {j['rss_mb']} | "
+        f"{s['seconds'] / j['seconds']:.1f}x / {s['rss_mb'] / j['rss_mb']:.2f}x | < 500 MB: "
+        f"{'met' if s['rss_mb'] < 500 else 'NOT met'} |",
+        "",
+        "The page: trafilatura's fast mode and metadata from `<head>` above 2,000,000 characters "
+        "(`toolkit.seeds.pages.LARGE_PAGE_CHARS`); the sentences are streamed (one in memory), the outputs merged in "
+        "id order from per-file parts.",
+        "",
+        "Where the page's memory goes (measured in one process on the same page, 2026-12-04): the lxml tree of the "
+        "page ~52 MB over the decoded text; trafilatura's fast extraction itself +245 MB at its peak (its working "
+        "copy and result tree of a 19-million-character article), which is why the 300 MB target is not met on a "
+        "page whose whole 20 MB is article text; trafilatura's `baseline` extractor peaks higher (387 MB). An "
+        "ordinary page (under 2,000,000 characters) is far below both targets.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
