@@ -43,6 +43,10 @@ def _record_to_layer(rec: Any, source: str, default_version: str) -> Layer:
     version = rec.get("model_version", default_version)
     if not isinstance(version, str) or not version:
         raise PredictionError("'model_version' must be a non-empty string")
+    for key in ("spans", "relations"):
+        items = rec.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
+            raise PredictionError(f"{key} must be a list of objects (see the format in toolkit/predictions.py)")
     try:
         spans = tuple(Span(str(s["id"]), s["start"], s["end"], s["label"]) for s in rec.get("spans", []))
         rels = tuple(
@@ -110,9 +114,12 @@ def read_prediction_set(
     path = Path(path)
     out = PredictionSet([])
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PredictionError(f"{path}: cannot read predictions ({exc})") from None
+        lines = path.read_bytes().decode("utf-8").split("\n")
+    except OSError as exc:
+        raise PredictionError(f"{path}: cannot read predictions ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        at = exc.object.count(b"\n", 0, exc.start) + 1
+        raise PredictionError(f"{path}, line {at}: not UTF-8 ({exc.reason}); save the file as UTF-8") from None
     ents = set(entity_labels) if entity_labels is not None else None
     rels = set(relation_labels)
     for lineno, line in enumerate(lines, 1):
@@ -124,6 +131,8 @@ def read_prediction_set(
                 layer = _check_labels(layer, ents, rels, skip_invalid, out.skipped)
         except json.JSONDecodeError as exc:
             raise PredictionError(f"{path}, line {lineno}: not JSON ({exc.msg} at column {exc.colno})") from None
+        except RecursionError:
+            raise PredictionError(f"{path}, line {lineno}: JSON nested too deep; not a prediction line") from None
         except PredictionError as exc:
             raise PredictionError(f"{path}, line {lineno}: {exc}") from None
         first = out.lines.get(layer.document_id)

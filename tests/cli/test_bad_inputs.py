@@ -19,14 +19,38 @@ HERE = REPO / "tests" / "bad_inputs"
 CASES: list[dict[str, Any]] = json.loads((HERE / "cases.json").read_text(encoding="utf-8"))
 
 
-def test_the_corpus_is_large_and_documented() -> None:
-    assert len(CASES) >= 40
+SCENARIOS: list[dict[str, str]] = json.loads((HERE / "scenarios.json").read_text(encoding="utf-8"))
+REQUESTS: list[dict[str, Any]] = json.loads((HERE / "backend.json").read_text(encoding="utf-8"))
+
+
+def test_the_corpus_is_large_covers_every_surface_and_is_documented() -> None:
+    assert len(CASES) + len(REQUESTS) + len(SCENARIOS) >= 200
     readme = (HERE / "README.md").read_text(encoding="utf-8")
-    assert all(f"`{c['file']}`" in readme for c in CASES)
-    assert {c["kind"] for c in CASES} == {"export", "conll", "page", "schema", "prediction"}
+    assert all(f"`{c['file']}`" in readme for c in CASES + REQUESTS)
+    assert {c["kind"] for c in CASES} == {
+        "export",
+        "conll",
+        "page",
+        "schema",
+        "prediction",
+        "reference",
+        "spans",
+        "brat",
+        "ls-config",
+        "acceptance",
+        "agree",
+        "gold",
+    }
+    assert {s["surface"] for s in SCENARIOS} >= {"concurrent runs", "disk full", "SIGKILL", "backend over HTTP"}
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s["test"].split("::")[1] for s in SCENARIOS])
+def test_every_scenario_names_a_test_that_exists(scenario: dict[str, str]) -> None:
+    file, name = scenario["test"].split("::")
+    assert re.search(rf"^def {name}\(", (REPO / file).read_text(encoding="utf-8"), re.MULTILINE), scenario["test"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c['kind']}:{c['file']}" for c in CASES])
 def test_bad_input(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
     out = tmp_path / "out"
@@ -36,7 +60,7 @@ def test_bad_input(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.Mon
     args = [a.format(file=HERE / case["file"], out=out, here=HERE) for a in case["command"]]
     result = CliRunner().invoke(main, args)
     output = result.output
-    assert result.exit_code == 1, output
+    assert result.exit_code == case.get("exit", 1), output
     assert "Traceback" not in output
     errors = [line for line in output.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1, output

@@ -169,7 +169,11 @@ def _line_chunk(args: tuple[str, int, list[bytes], Schema, tuple[str, ...]]) -> 
     """Parse and score a range of lines of a layers file (runs in workers)."""
     path, first_line, lines, schema, measures = args
     with gc_paused():
-        items = [parse_layers_line(line, f"{path}, line {n}", 2) for n, line in enumerate(lines, first_line)]
+        items = [
+            parse_layers_line(line, f"{path}, line {n}", 2, schema)
+            for n, line in enumerate(lines, first_line)
+            if line.strip()
+        ]
         return _score_chunk(items, schema, measures)
 
 
@@ -186,6 +190,10 @@ def agreement_file(
     span and relation measures to compute (``ls status`` asks for ``span_exact`` and ``relation`` only)."""
     path = Path(path)
     fh = open_layers(path)
+    if not fh.read(1 << 16).strip():
+        fh.close()
+        raise ToolkitError(f"{path}: no documents (the file is empty); run `toolkit annotations import` on an export")
+    fh.seek(0)
 
     def jobs() -> Iterator[tuple[str, int, list[bytes], Schema, tuple[str, ...]]]:
         line = 1

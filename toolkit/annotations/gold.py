@@ -284,7 +284,7 @@ def write_gold(
         stage = outputs.enter_context(staged(Path(out_dir)))  # left first: the gold is in place before the tasks
         fh = outputs.enter_context(stage.path(out.name).open("wb"))
         outputs.enter_context(gc_paused())
-        for doc, layers in read_layers(layers_path):
+        for doc, layers in read_layers(layers_path, schema=schema):
             if is_control(doc):
                 control += 1
                 continue

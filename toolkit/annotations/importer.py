@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -41,6 +40,7 @@ from toolkit.annotations.items import (
     skip_contents,
     write_annotator_map,
 )
+from toolkit.annotations.layers import EMAIL
 from toolkit.annotations.offsets import astral_positions
 from toolkit.annotations.reader import HOW_TO_EXPORT, PARSERS, Reparse, json_min_task, open_stream, tasks
 from toolkit.annotations.validate import Problem, ResultChecker
@@ -341,7 +341,6 @@ def _import_task(task: object, position: int, run: ImportRun) -> bytes | None:
 
 TOOLKIT_FIELDS = ("article_id", "outlet", "date", "source_file", "text_sha256")
 """Task data fields the toolkit's own ``ls push`` writes (from the seed store, naming no one): kept in the layers."""
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 EMAIL_MASK = "[e-mail]"
 
 
@@ -354,7 +353,7 @@ def _kept_fields(data: dict[str, Any], text_field: str, tid: int, run: ImportRun
     keep = [(k, v) for k, v in fields if k in TOOLKIT_FIELDS or k in run.keep_fields]
     if not run.mask_emails:
         for k, v in keep:
-            if isinstance(v, str) and _EMAIL.search(v):
+            if isinstance(v, str) and EMAIL.search(v):
                 run.problem(
                     Problem(
                         "error",
@@ -375,8 +374,8 @@ def _kept_fields(data: dict[str, Any], text_field: str, tid: int, run: ImportRun
         elif not isinstance(v, str | int | float | bool):
             run.tally.skip("fields", f"data.{k} is not a string, number or boolean")
         else:
-            if isinstance(v, str) and _EMAIL.search(v):
-                v = _EMAIL.sub(EMAIL_MASK, v)
+            if isinstance(v, str) and EMAIL.search(v):
+                v = EMAIL.sub(EMAIL_MASK, v)
                 run.repairs[f"e-mail addresses masked in data.{k}"] += 1
             kept[k] = v
     run.tally.written["fields"] += len(kept)

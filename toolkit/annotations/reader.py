@@ -45,6 +45,15 @@ _FIXES = {
 }
 
 
+def packed_format(head: bytes) -> str | None:
+    """What a file is when its first bytes say it is compressed or not UTF-8 text, with how to fix it
+    ("gzip-compressed: decompress it first (gunzip)"); None otherwise."""
+    for name, test in _OTHER_FORMATS[:_BINARY]:
+        if test(head):
+            return f"{name}: {_FIXES[name].removesuffix(' or')}"
+    return None
+
+
 def sniff_format(head: bytes) -> str | None:
     """The name of the format of a file that is not a full JSON export (None if it may be one)."""
     body = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
@@ -263,6 +272,11 @@ def json_list_items(path: Path, what: str) -> Iterator[object]:
                     yield item
     except ijson.JSONError as exc:
         detail = (str(exc).splitlines() or ["parse error"])[0].strip()
+        if "premature EOF" in detail or "Incomplete" in detail:
+            raise ToolkitError(
+                f"{path}: the JSON ends inside item {read + 1}, before the list closes: the file is truncated or "
+                f"cut off; not {what}"
+            ) from None
         raise ToolkitError(f"{path}: not valid JSON after item {read} ({detail}); not {what}") from None
     except UnicodeDecodeError as exc:
         raise ToolkitError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8") from None

@@ -85,11 +85,16 @@ def check_spans(
 
 
 def relation_rule(
-    rel: Relation, spans: Mapping[str, Span], schema: Schema | None, seen: dict[tuple[str, str, str], str]
+    rel: Relation,
+    spans: Mapping[str, Span],
+    schema: Schema | None,
+    seen: dict[tuple[str, str, str], str],
+    ref: Callable[[str], str] = str,
 ) -> Broken | None:
     """What is wrong with one relation whose arguments are ``spans[rel.head]`` and ``spans[rel.tail]`` (both
     kept), or None (then it is remembered in ``seen`` to find its duplicates). Without a schema, only the
-    rules that need none (self, duplicates) apply."""
+    rules that need none (self, duplicates) apply. ``ref`` names a relation by its id in messages (as the
+    source file names it)."""
     if rel.head == rel.tail:
         return Broken(rel.id, "self-relation", "a relation from a span to itself; delete it")
     directed = True
@@ -113,7 +118,7 @@ def relation_rule(
     h_key, t_key = _span_key(spans[rel.head]), _span_key(spans[rel.tail])
     key = (h_key, t_key, rel.label) if directed else (min(h_key, t_key), max(h_key, t_key), rel.label)
     if key in seen:
-        return Broken(rel.id, "duplicate-relation", f"duplicates {seen[key]}; delete one")
+        return Broken(rel.id, "duplicate-relation", f"duplicates {ref(seen[key])}; delete one")
     seen[key] = rel.id
     return None
 
@@ -123,7 +128,7 @@ def _span_key(s: Span) -> str:
 
 
 def check_relations(
-    relations: Sequence[Relation], spans: Sequence[Span], schema: Schema | None
+    relations: Sequence[Relation], spans: Sequence[Span], schema: Schema | None, ref: Callable[[str], str] = str
 ) -> tuple[list[Relation], list[Broken]]:
     """The relations that follow the rules and one :class:`Broken` per relation left out; a relation whose
     argument is not among ``spans`` (left out by a span rule) goes with it."""
@@ -136,7 +141,7 @@ def check_relations(
         if missing:
             broken.append(Broken(rel.id, "relation-endpoint-invalid", f"its argument {missing[0]} was left out"))
             continue
-        problem = relation_rule(rel, by_id, schema, seen)
+        problem = relation_rule(rel, by_id, schema, seen, ref)
         if problem is None:
             kept.append(rel)
         else:

@@ -41,15 +41,20 @@ class Side:
 
 
 def _first_record(path: Path, role: str) -> Any:
+    lineno = 0
     try:
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                if line.strip():
-                    return json.loads(line)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScoreInputError(f"{path}: cannot read ({exc})") from None
+        with path.open("rb") as fh:
+            for lineno, raw in enumerate(fh, 1):
+                if raw.strip():
+                    return json.loads(raw.decode("utf-8"))
+    except OSError as exc:
+        raise ScoreInputError(f"{path}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ScoreInputError(f"{path}, line {lineno}: not UTF-8 ({exc.reason}); save the file as UTF-8") from None
     except json.JSONDecodeError as exc:
-        raise ScoreInputError(f"{path}, line 1: not JSON ({exc.msg})") from None
+        raise ScoreInputError(f"{path}, line {lineno}: not JSON ({exc.msg})") from None
+    except RecursionError:
+        raise ScoreInputError(f"{path}, line {lineno}: JSON nested too deep; not a prediction or gold line") from None
     raise ScoreInputError(f"{path}: no {role} (the file is empty); write one JSON line per document")
 
 

@@ -74,9 +74,13 @@ def schema_from_ls_config(
     from toolkit.schema.from_ls import schema_from_config, schema_yaml
 
     try:
-        xml = config.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ToolkitError(f"{config}: cannot read the config ({exc})") from None
+        xml = config.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise ToolkitError(f"{config}: cannot read the config ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ToolkitError(
+            f"{config}: not UTF-8 ({exc.reason} at byte {exc.start}); save the config as UTF-8"
+        ) from None
     slug = re.sub(r"[^a-z0-9]+", "-", (name or config.stem).lower()).strip("-") or "project"
     made = schema_from_config(
         xml,

@@ -248,7 +248,9 @@ class _Rules:
             self.overlaps["crossing"] += len(check_spans(kept, "nested")[1])
             self.overlaps["nested"] += len(check_spans(kept, "forbid")[1]) - len(check_spans(kept, "nested")[1])
         rels = [Relation(str(k), str(h), str(t), label) for k, (h, t, label) in enumerate(m.relations)]
-        kept_rels, broken_rels = check_relations(rels, kept, self.schema)
+        kept_rels, broken_rels = check_relations(
+            rels, kept, self.schema, ref=lambda i: unit.relation_ref(m.relation_origin[int(i)])
+        )
         for b in broken_rels:
             self._broken(unit, unit.relation_ref(m.relation_origin[int(b.item)]), b)
         kept.sort(key=lambda s: (s.start, s.end, s.label))

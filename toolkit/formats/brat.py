@@ -105,11 +105,16 @@ def brat_units(folder: Path, options: ReadOptions | None = None, skips: Skips | 
 
 
 def _document(txt: Path, ann: Path, doc_id: str, options: ReadOptions, skips: Skips) -> Unit:
-    try:
-        text = txt.read_bytes().decode("utf-8")
-        lines = ann.read_bytes().decode("utf-8").split("\n")
-    except UnicodeDecodeError as exc:
-        raise CorpusError(f"{txt.parent}: not UTF-8 ({exc.reason}); convert the files first") from None
+    decoded: list[str] = []
+    for path in (txt, ann):
+        try:
+            decoded.append(path.read_bytes().decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise CorpusError(
+                f"{path}: not UTF-8 ({exc.reason} at byte {exc.start}); convert it (iconv -f WINDOWS-1252 -t UTF-8 "
+                "if it came from Windows), and its .txt/.ann partner if it is in the same encoding"
+            ) from None
+    text, lines = decoded[0], decoded[1].split("\n")
     ids: dict[str, int] = {}
     spans: list[tuple[int, int, str]] = []
     refs: list[str] = []

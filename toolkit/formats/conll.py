@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit._io import NameTable, atomic_write_text
+from toolkit.annotations.reader import packed_format
 from toolkit.corpus import CorpusError, ReadOptions, Skips, Unit, from_tokens, mapped, unit_example
 from toolkit.model import Example
 from toolkit.text.bio import SCHEMES, TagError, decode, spans_to_bio
@@ -35,6 +36,14 @@ def read_conll(path: Path) -> Iterator[Sentence]:
         raw = path.read_bytes()
     except OSError as exc:
         raise CorpusError(f"{path}: cannot read ({exc.strerror})") from exc
+    packed = packed_format(raw[:4])
+    if packed is not None:
+        raise CorpusError(f"{path}: {packed}; a CoNLL file is UTF-8 text")
+    if raw.lstrip()[:14].lower().startswith((b"<!doctype html", b"<html")):
+        raise CorpusError(f"{path}: an HTML page, not a CoNLL file (TOKEN ... TAG lines); save the corpus's raw file")
+    if b"\0" in raw:
+        at = raw.count(b"\n", 0, raw.index(b"\0")) + 1
+        raise CorpusError(f"{path}, line {at}: binary data (a NUL byte); not a CoNLL text file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit._io import NameTable, atomic_write_text
-from toolkit.annotations.reader import json_list_items
+from toolkit.annotations.reader import json_list_items, packed_format
 from toolkit.corpus import CorpusError, ReadOptions, Skips, Unit, from_tokens
 from toolkit.errors import ToolkitError
 from toolkit.model import Example, Span
@@ -92,6 +92,9 @@ def _items(path: Path) -> Iterator[tuple[object, str, int]]:
         except ToolkitError as exc:
             raise CorpusError(str(exc)) from None
         return
+    packed = packed_format(head)
+    if packed is not None:
+        raise CorpusError(f"{path}: {packed}; a span-JSON corpus is JSON in UTF-8")
     if not head.startswith(b"{"):
         raise CorpusError(f"{path}: not JSON; a span-JSON corpus is a JSON list or JSON lines of sentences")
     with path.open("rb") as fh:

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import defusedxml.ElementTree as defused
+from defusedxml import DefusedXmlException
+
 from toolkit.errors import SchemaError
 from toolkit.schema import Schema, SpanOverlap, parse_schema
 
@@ -57,6 +60,10 @@ def _colour(value: str | None) -> str | None:
         return None
 
 
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def schema_from_config(
     xml: str,
     *,
@@ -68,9 +75,19 @@ def schema_from_config(
 ) -> FromConfig:
     """Parse a labelling config into a validated :class:`Schema` (see the module docstring)."""
     try:
-        root = ET.fromstring(xml)  # noqa: S314 - the user's own config file, parsed by expat (no entity expansion)
+        root = defused.fromstring(xml, forbid_dtd=True)
     except ET.ParseError as exc:
         raise SchemaError(f"{source}: not a labelling config (XML: {exc})") from None
+    except DefusedXmlException:
+        raise SchemaError(
+            f"{source}: the config has a <!DOCTYPE> (a DTD, which can expand entities or read other files); Label "
+            "Studio configs have none: remove it"
+        ) from None
+    if root.tag != "View":
+        raise SchemaError(
+            f"{source}: the root element is <{_short(root.tag)}>, not <View>; a Label Studio config is one <View> "
+            "holding the <Text> and its <Labels>"
+        )
     texts = [e for e in root.iter("Text") if e.get("name")]
     labels = [e for e in root.iter("Labels") if e.get("name")]
     if not texts:
@@ -120,7 +137,10 @@ def schema_from_config(
     for label in labels[0].iter("Label"):
         value = _as_written(label, changed)
         if not value:
-            continue
+            raise SchemaError(
+                f"{source}: a <Label> of {labels[0].get('name')!r} has no value= (Label Studio needs one per label: "
+                "it is what results carry); give it one or delete the <Label>"
+            )
         key: str | None = (label.get("hotkey") or "").lower()
         if not key or len(key) != 1 or key not in HOTKEYS or key in taken_keys:
             key = next((k for k in HOTKEYS if k not in taken_keys), None)

@@ -40,10 +40,35 @@ _BOMS = (
 )  # UTF-32 first: its little-endian BOM starts like UTF-16's
 
 
+_NOT_PAGES: tuple[tuple[bytes, str], ...] = (
+    (b"\x1f\x8b", "gzip-compressed: decompress it first (gunzip)"),
+    (b"PK\x03\x04", "a zip archive: unpack it and ingest its pages"),
+    (b"%PDF-", "a PDF document, not a web page: save the article's HTML page (or its text)"),
+    (b"\x89PNG", "a PNG image, not a web page"),
+    (b"\xff\xd8\xff", "a JPEG image, not a web page"),
+    (b"GIF8", "a GIF image, not a web page"),
+)
+"""Files that are not pages, by their first bytes (declared; checked before any decoding)."""
+_FEED = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(rss|feed|rdf:RDF)\b", re.DOTALL)
+
+
 def decode_page(raw: bytes, source: str) -> str:
     """Decode a scraped page (UTF-8, or UTF-16/32 with a byte-order mark), refusing empty, binary and other input."""
     if not raw.strip():
         raise SeedError(f"{source}: the file is empty; scrape the page again")
+    for magic, what in _NOT_PAGES:
+        if raw.startswith(magic):
+            raise SeedError(f"{source}: {what}")
+    text = _decoded(raw, source)
+    feed = _FEED.match(text[:4096])
+    if feed:
+        raise SeedError(
+            f"{source}: a news feed (<{feed.group(1)}>), not an article page; ingest the pages its items link to"
+        )
+    return text
+
+
+def _decoded(raw: bytes, source: str) -> str:
     for bom, codec in _BOMS:
         if raw.startswith(bom):
             try:
@@ -74,7 +99,12 @@ def _declared_decoding(raw: bytes, source: str, why: str) -> str:
     if declared is not None:
         try:
             return raw.decode(declared)
-        except (LookupError, UnicodeDecodeError):
+        except LookupError:
+            raise SeedError(
+                f"{source}: declares charset {declared!r}, which is not a known encoding ({why} as UTF-8); convert "
+                "it to UTF-8 (iconv -f ITS-REAL-CHARSET -t UTF-8) and fix the <meta charset>"
+            ) from None
+        except UnicodeDecodeError:
             raise SeedError(
                 f"{source}: declares charset {declared!r} but is not {declared} ({why}); save it again"
             ) from None
