@@ -151,7 +151,7 @@ def _annotation_steps(root: Path, out_dir: Path, schema: Schema, store: Path) ->
         )
         gold_outputs.append(Path(summary.output))
     steps.append(Step("gold", tuple(gold_lines), tuple(gold_outputs)))
-    release_step = _release_step(root, out_dir, schema, store, gold_outputs, snapshots)
+    release_step = _release_step(root, out_dir, schema, store, gold_outputs, snapshots, layer_files)
     steps.append(release_step)
     steps.append(_bench_step(root, out_dir, schema, release_step.outputs[0].parent))
     steps.append(_quality_step(out_dir, schema))
@@ -224,7 +224,7 @@ def _quality_step(out_dir: Path, schema: Schema) -> Step:
 
 
 def _release_step(
-    root: Path, out_dir: Path, schema: Schema, store: Path, gold: list[Path], snapshots: list[Path]
+    root: Path, out_dir: Path, schema: Schema, store: Path, gold: list[Path], snapshots: list[Path], layers: list[Path]
 ) -> Step:
     """Build and release a demo version into ``out_dir/releases`` and summarise its card."""
     result = release(
@@ -236,6 +236,7 @@ def _release_step(
         snapshot_paths=snapshots,
         guidelines_path=root / "schemas" / "GUIDELINES.md",
         releases_dir=out_dir / "releases",
+        layers_paths=layers,
     )
     verified = verify(result.path)
     s = result.summary

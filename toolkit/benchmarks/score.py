@@ -44,7 +44,8 @@ def _first_record(path: Path, role: str) -> Any:
     lineno = 0
     try:
         with path.open("rb") as fh:
-            for lineno, raw in enumerate(fh, 1):
+            for raw in fh:
+                lineno += 1  # named in the errors below
                 if raw.strip():
                     return json.loads(raw.decode("utf-8"))
     except OSError as exc:

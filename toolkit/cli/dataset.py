@@ -16,6 +16,10 @@ def _default_gold() -> list[Path]:
     return sorted(Path("annotations/gold").glob("*.jsonl"))
 
 
+def _default_layers() -> list[Path]:
+    return sorted(Path("annotations/layers").glob("*.jsonl"))
+
+
 def _default_snapshots() -> list[Path]:
     return sorted(p for p in Path("annotations/snapshots").glob("*.json") if p.name != "index.json")
 
@@ -146,6 +150,14 @@ def _echo_build(report: dict[str, Any]) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="The annotation guidelines the card points to (default: GUIDELINES.md beside the schema).",
 )
+@click.option(
+    "--layers",
+    "layers_paths",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A layers file the gold was adjudicated from (repeatable): every annotator's layer is published as the "
+    "`annotations` configuration (default: annotations/layers/*.jsonl when the gold is the default).",
+)
 @json_option
 @_friendly
 def dataset_release(
@@ -163,9 +175,10 @@ def dataset_release(
     agreement_json: Path | None,
     campaign_json: Path | None,
     guidelines_path: Path | None,
+    layers_paths: tuple[Path, ...],
     as_json: bool,
 ) -> None:
-    """Write an immutable release folder: parquet splits, dataset card, manifest."""
+    """Write an immutable release folder: parquet splits, every annotator's layer, figures, dataset card, manifest."""
     from toolkit.dataset.release import load_agreement, load_campaign, release
     from toolkit.schema import load_schema
     from toolkit.seeds import ARTICLES_FILE
@@ -187,6 +200,7 @@ def dataset_release(
         agreement=agreement,
         split_by=split_by,
         campaign=load_campaign(campaign_json) if campaign_json else None,
+        layers_paths=list(layers_paths) or ([] if gold_paths else _default_layers()),
     )
     if as_json:
         _echo_json({"path": result.path, "status": result.status, **result.summary})

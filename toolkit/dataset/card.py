@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from datasets import Features
 
+from toolkit.dataset.annotator_rows import CONFIG, CONTROL_SPLIT, FOLDER, AnnotatorRows, annotation_features
+from toolkit.dataset.splits import SPLITS
 from toolkit.schema import Schema
 
 if TYPE_CHECKING:
@@ -29,6 +31,7 @@ def card_metadata(
     license_id: str,
     split_bytes: Mapping[str, int] | None = None,
     sentences: Mapping[str, Any] | None = None,
+    annotator_rows: AnnotatorRows | None = None,
 ) -> dict[str, Any]:
     from toolkit.dataset.features import sentence_features
 
@@ -61,7 +64,29 @@ def card_metadata(
             {
                 "config_name": "sentences",
                 "features": sentence_features(schema)._to_yaml_list(),
-                "splits": [{"name": s, "num_bytes": 0, "num_examples": int(counts.get(s, 0))} for s in present],
+                "splits": [
+                    {
+                        "name": s,
+                        "num_bytes": int(sentences.get("bytes", {}).get(s, 0)),
+                        "num_examples": int(counts.get(s, 0)),
+                    }
+                    for s in present
+                ],
+            }
+        )
+    if annotator_rows is not None and annotator_rows.total:
+        order = [s for s in (*SPLITS, CONTROL_SPLIT) if annotator_rows.rows.get(s)]
+        configs.append(
+            {"config_name": CONFIG, "data_files": [{"split": s, "path": f"{FOLDER}/{s}.parquet"} for s in order]}
+        )
+        infos.append(
+            {
+                "config_name": CONFIG,
+                "features": annotation_features(schema)._to_yaml_list(),
+                "splits": [
+                    {"name": s, "num_bytes": annotator_rows.bytes[s], "num_examples": annotator_rows.rows[s]}
+                    for s in order
+                ],
             }
         )
     return {
@@ -76,7 +101,7 @@ def card_metadata(
         "source_datasets": ["original"],
         "size_categories": [size_category(sum(splits.values()))],
         "configs": configs,
-        "dataset_info": infos if sentences else infos[0] | {"config_name": "default"},
+        "dataset_info": infos if len(infos) > 1 else infos[0],
     }
 
 
@@ -106,9 +131,11 @@ def render_card(
     guidelines_name: str = "GUIDELINES.md",
     sentences: Mapping[str, Any] | None = None,
     campaign: CampaignFacts | None = None,
+    annotator_rows: AnnotatorRows | None = None,
+    figures: Sequence[tuple[str, str]] = (),
 ) -> str:
     splits = report["documents"]
-    meta = card_metadata(name, schema, features, splits, license_id, split_bytes, sentences)
+    meta = card_metadata(name, schema, features, splits, license_id, split_bytes, sentences, annotator_rows)
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
     present = [s for s in splits if splits[s]]
     split_rows = [
@@ -147,7 +174,7 @@ def render_card(
     body = f"""
 # {name} {version}
 
-{_intro(name, schema, corpus)}
+{intro(name, schema, corpus)}
 Character offsets are Python code points, half-open `[start, end)`: `text[start:end]` is the
 entity text. The token/BIO view (`tokens`, `token_starts`, `token_ends`, `ner_tags`) is derived
 from the entities; nested entities are all in `entities` but only the outermost is in `ner_tags`.
@@ -181,7 +208,7 @@ not annotated, so a model's predictions of it are not scored as errors).
 Tokens: {report["tokens"]}; entities whose boundaries fall inside a token: {len(report["misaligned"])}
 (widened to token boundaries in the BIO view only); nested entities left out of the BIO view:
 {report["nested_dropped_from_bio"]}.
-{_source_section(corpus)}
+{_annotator_rows_text(annotator_rows, corpus)}{_figures_section(figures)}{_source_section(corpus)}
 ## Licence
 
 {_licence_text(license_id, corpus)}
@@ -263,7 +290,8 @@ def _annotation_sentence(report: Mapping[str, Any], annotators: int, agreement: 
     return f"Annotated by {who}: {'; '.join(parts) or 'counts not recorded'}. {tail}"
 
 
-def _intro(name: str, schema: Schema, corpus: Mapping[str, Any] | None) -> str:
+def intro(name: str, schema: Schema, corpus: Mapping[str, Any] | None) -> str:
+    """The card's first paragraph: what the release is (also Croissant's ``description``)."""
     what = schema.description.rstrip(".") or f"Entities and relations ({schema.language})"
     if corpus:
         files = ", ".join(f"`{f['file']}`" for f in corpus.get("files", []))
@@ -320,6 +348,37 @@ def _annotation_text(
     )
 
 
+def _annotator_rows_text(rows: AnnotatorRows | None, corpus: Mapping[str, Any] | None) -> str:
+    if corpus:
+        return (
+            "\nThe corpus publishes its gold only: this release has no per-annotator (`annotations`) configuration.\n"
+        )
+    if rows is None or not rows.total:
+        return (
+            "\nThis release carries the gold only: it was made without the annotators' layers (`dataset release "
+            "--layers`), so it has no `annotations` configuration.\n"
+        )
+    splits = ", ".join(f"{s} {n}" for s, n in rows.rows.items())
+    left = "; ".join(f"{n} {why}" for why, n in rows.left_out.items())
+    return f"""
+### Every annotator's layer
+
+`load_dataset("path/or/hub-id", "annotations")` gives one row per document and annotator: {rows.total} row(s)
+({splits}) by {rows.annotators} annotator(s) on {rows.documents} document(s), {rows.from_prediction} of them
+started from a model's pre-annotation (`from_prediction`; each span's `origin` says whether it was kept,
+changed or drawn by hand where Label Studio recorded it). Annotators are named `user:<Label Studio id>` only. Rows of control tasks
+(documents with known gold used to score annotators, not released as gold) are in the `control` split. The gold of
+the default configuration was adjudicated from these rows as said above; every gold item lists the annotators who
+made it.{f" Left out: {left}." if left else ""}
+"""
+
+
+def _figures_section(figures: Sequence[tuple[str, str]]) -> str:
+    if not figures:
+        return ""
+    return "\n## Figures\n\n" + "\n\n".join(f"![{caption}]({path})" for path, caption in figures) + "\n"
+
+
 def _source_section(corpus: Mapping[str, Any] | None) -> str:
     if not corpus or not corpus.get("source_text"):
         return ""
@@ -335,12 +394,17 @@ def _licence_text(license_id: str, corpus: Mapping[str, Any] | None) -> str:
     return f"Annotations: {license_id}. Article texts remain the property of their publishers."
 
 
-def _citation(name: str, version: str, schema: Schema, corpus: Mapping[str, Any] | None) -> str:
-    ours = (
+def release_bibtex(name: str, version: str, schema: Schema) -> str:
+    """The BibTeX entry of a release (the card's and Croissant's ``citeAs``)."""
+    return (
         f"@misc{{{name.replace('-', '_')}_{version.replace('.', '_')},\n"
         f"  title  = {{{name}, version {version}}},\n  year   = {{2026}},\n"
         f"  note   = {{Dataset version {version}, schema {schema.name} {schema.schema_version}}}\n}}"
     )
+
+
+def _citation(name: str, version: str, schema: Schema, corpus: Mapping[str, Any] | None) -> str:
+    ours = release_bibtex(name, version, schema)
     cited = str(corpus.get("citation") or "").strip() if corpus else ""
     if cited:
         return f"Cite the corpus:\n\n```bibtex\n{cited}\n```\n\nand this release:\n\n```bibtex\n{ours}\n```"

@@ -29,6 +29,7 @@ from toolkit._io import (
     temp_prefix,
     write_failure,
 )
+from toolkit.dataset.annotator_rows import write_annotator_rows
 from toolkit.dataset.build import (
     BuildReport,
     GoldIndex,
@@ -40,9 +41,12 @@ from toolkit.dataset.build import (
     plan_for,
     seed_index,
 )
-from toolkit.dataset.card import render_card
+from toolkit.dataset.card import intro, release_bibtex, render_card
+from toolkit.dataset.croissant import FILE as CROISSANT
+from toolkit.dataset.croissant import croissant_metadata
 from toolkit.dataset.diff import changelog_entry, diff_releases
 from toolkit.dataset.features import dataset_features
+from toolkit.dataset.figures import write_figures
 from toolkit.dataset.sentence_rows import write_sentence_splits
 from toolkit.dataset.splits import SPLITS
 from toolkit.errors import OutputError, ToolkitError
@@ -247,8 +251,10 @@ def release(
     agreement: Mapping[str, Any] | None = None,
     split_by: str = "hash",
     campaign: CampaignFacts | None = None,
+    layers_paths: Sequence[Path] = (),
 ) -> ReleaseResult:
-    """Build and write a release (see the module docstring)."""
+    """Build and write a release (see the module docstring). ``layers_paths``: the layers files the gold was
+    adjudicated from, published as the ``annotations`` configuration (every annotator's own layer)."""
     check_name_version(name, version)
     if not Path(guidelines_path).is_file():
         raise ReleaseError(
@@ -257,7 +263,14 @@ def release(
         )
     with build_workers(gold_paths) as pool:
         built = _build(
-            schema, seeds_path, gold_paths, [seeds_path, *gold_paths, *snapshot_paths], ratios, seed, split_by, pool
+            schema,
+            seeds_path,
+            gold_paths,
+            [seeds_path, *gold_paths, *snapshot_paths, *layers_paths],
+            ratios,
+            seed,
+            split_by,
+            pool,
         )
         target = Path(releases_dir) / name / version
         # one release of a name at a time; what a killed release of this version left is removed first
@@ -278,6 +291,7 @@ def release(
                 split_by,
                 pool,
                 campaign,
+                layers_paths,
             )
 
 
@@ -296,6 +310,7 @@ def _write_release(
     split_by: str,
     pool: Any,
     campaign: CampaignFacts | None = None,
+    layers_paths: Sequence[Path] = (),
 ) -> ReleaseResult:
     from toolkit import __version__
 
@@ -303,6 +318,7 @@ def _write_release(
     tmp = _temp_dir_beside(target)
     try:
         annotators, sizes = _write_splits(tmp, built, pool)
+        rows = write_annotator_rows(tmp, layers_paths, built.plan.assignment, schema) if layers_paths else None
         one_per_document = bool(built.corpus and built.corpus.get("format") in ("conll", "spans"))
         sentence_stats = write_sentence_splits(tmp, schema, one_per_document)
         (tmp / "sentences").chmod(0o755)
@@ -321,6 +337,13 @@ def _write_release(
         report_dict = report.to_dict()
         (tmp / "build_report.json").write_text(dumps(report_dict, indent=1) + "\n", encoding="utf-8")
         guidelines_sha = sha256_file(guidelines_path)
+        figures = write_figures(
+            tmp,
+            per_split_labels=per_split_labels,
+            per_split_relations=per_split_rels,
+            agreement=agreement,
+            entity_labels=schema.entity_labels,
+        )
         card = render_card(
             name=name,
             version=version,
@@ -340,8 +363,27 @@ def _write_release(
             sentences=sentence_stats,
             guidelines_name=Path(guidelines_path).name,
             campaign=campaign,
+            annotator_rows=rows,
+            figures=figures,
         )
         (tmp / "README.md").write_text(card, encoding="utf-8")
+        croissant = croissant_metadata(
+            name=name,
+            version=version,
+            description=intro(name, schema, built.corpus),
+            schema=schema,
+            license_id=license_id,
+            citation=release_bibtex(name, version, schema),
+            corpus=built.corpus,
+            guidelines_name=Path(guidelines_path).name,
+            guidelines_sha256=guidelines_sha,
+            documents=report.documents,
+            annotators=len(annotators),
+            annotator_rows=rows,
+            agreement_documents=int(agreement.get("documents") or 0) if agreement else 0,
+            has_sentences=bool(sentence_stats),
+        )
+        (tmp / CROISSANT).write_text(dumps(croissant, indent=1) + "\n", encoding="utf-8")
         manifest = {
             "name": name,
             "version": version,
@@ -362,6 +404,8 @@ def _write_release(
             "nested_dropped_from_bio": report.nested_dropped_from_bio,
             "annotators": len(annotators),
             "agreement": bool(agreement and agreement.get("documents")),
+            "annotator_rows": rows.total if rows else 0,
+            "figures": len(figures),
         }
         if target.exists():
             if _same_tree(tmp, target):
@@ -369,7 +413,7 @@ def _write_release(
             raise ReleaseError(
                 f"{target} already exists with different content; releases are immutable: release a new version"
             )
-        for folder in (tmp, tmp / "data"):
+        for folder in (tmp, *(p for p in tmp.iterdir() if p.is_dir())):
             folder.chmod(0o755)  # mkdtemp makes 0700 folders; a release is for everyone to read
         tmp.rename(target)
         return ReleaseResult(target, "created", summary)

@@ -29,23 +29,26 @@ def write_sentence_splits(folder: Path, schema: Schema, one_per_document: bool) 
     from toolkit.dataset.features import sentence_features
 
     arrow_schema = sentence_features(schema).arrow_schema
-    stats: dict[str, Any] = {"sentences": {}, "cross_sentence_relations": 0}
+    stats: dict[str, Any] = {"sentences": {}, "bytes": {}, "cross_sentence_relations": 0}
     (folder / "sentences").mkdir(parents=True, exist_ok=True)
     for path in sorted((folder / "data").glob("*.parquet")):
         writer = pq.ParquetWriter(
             folder / "sentences" / path.name, arrow_schema, compression="zstd", write_statistics=False
         )
-        count = 0
+        count = size = 0
         try:
             for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH):
                 rows = []
                 for doc in batch.to_pylist():
                     rows += _sentence_rows(doc, one_per_document, stats)
                 count += len(rows)
-                writer.write_table(pa.Table.from_pylist(rows, schema=arrow_schema))
+                table = pa.Table.from_pylist(rows, schema=arrow_schema)
+                size += int(table.nbytes)
+                writer.write_table(table)
         finally:
             writer.close()
         stats["sentences"][path.stem] = count
+        stats["bytes"][path.stem] = size
     return stats
 
 

@@ -1,0 +1,153 @@
+"""Every annotator's layer (the `annotations` configuration), the card's figures and croissant.json, on a release
+made from a real Label Studio export with two annotators and model pre-annotations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from tests.conftest import REPO
+from toolkit.annotations.gold import write_gold
+from toolkit.annotations.importer import import_export
+from toolkit.annotations.layers import read_layers
+from toolkit.dataset.release import ReleaseResult, release, verify
+from toolkit.schema import Schema
+
+EXPORT = REPO / "tests" / "golden" / "real_exports" / "export-api.json"
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory, schema: Schema) -> tuple[ReleaseResult, Path]:
+    tmp = tmp_path_factory.mktemp("layers-release")
+    layers = Path(str(import_export(EXPORT, schema, out_dir=tmp / "layers").output))
+    gold = Path(write_gold(layers, tmp / "gold", schema_path=REPO / "schemas" / "schema.yaml").output)
+    result = release(
+        name="two-annotators",
+        version="1.0.0",
+        schema=schema,
+        seeds_path=tmp / "no-store.jsonl",
+        gold_paths=[gold],
+        guidelines_path=REPO / "schemas" / "GUIDELINES.md",
+        releases_dir=tmp / "releases",
+        ratios=(0.0, 0.0, 1.0),
+        layers_paths=[layers],
+    )
+    return result, layers
+
+
+def test_every_annotators_layer_is_a_row_loaded_by_plain_datasets(
+    made: tuple[ReleaseResult, Path], schema: Schema
+) -> None:
+    from datasets import load_dataset
+
+    result, layers = made
+    ds = load_dataset(str(result.path), "annotations")
+    rows = [r for split in ds.values() for r in split]
+    expected = {(doc.id, x.annotator): x for doc, xs in read_layers(layers) for x in xs if x.kind == "annotation"}
+    assert {(r["document_id"], r["annotator"]) for r in rows} == set(expected)
+    names = ds[next(iter(ds))].features["spans"].feature["label"].names
+    for r in rows:
+        layer = expected[(r["document_id"], r["annotator"])]
+        assert r["annotator"].startswith("user:") and "@" not in json.dumps(r)
+        assert sorted((s["start"], s["end"], names[s["label"]]) for s in r["spans"]) == sorted(
+            (s.start, s.end, s.label) for s in layer.spans
+        )
+        assert all(r["text"][s["start"] : s["end"]] == s["text"] for s in r["spans"])
+        assert len(r["relations"]) == len(layer.relations)
+        assert r["from_prediction"] == (
+            layer.provenance.parent_prediction is not None
+            or any(o.startswith("prediction") for o in layer.region_origins.values())
+        )
+    assert any(r["from_prediction"] for r in rows), "the export's annotations were made from pre-annotations"
+    assert result.summary["annotator_rows"] == len(rows)
+
+
+def test_the_card_and_manifest_describe_the_rows_and_the_figures(made: tuple[ReleaseResult, Path]) -> None:
+    result, _ = made
+    card = (result.path / "README.md").read_text(encoding="utf-8")
+    front = yaml.safe_load(card.split("---\n")[1])
+    configs = {c["config_name"]: c for c in front["configs"]}
+    assert configs["annotations"]["data_files"] == [{"split": "test", "path": "annotations/test.parquet"}]
+    info = {i["config_name"]: i for i in front["dataset_info"]}
+    split_info = info["annotations"]["splits"][0]
+    table = pq.read_table(result.path / "annotations" / "test.parquet")
+    assert split_info["num_examples"] == table.num_rows
+    assert abs(split_info["num_bytes"] - table.nbytes) <= 0.01 * table.nbytes  # Arrow size, as written
+    assert all(s["num_bytes"] > 0 for s in info["sentences"]["splits"])
+    assert "### Every annotator's layer" in card and "left out" in card.lower()  # the prediction layers, counted
+    manifest = json.loads((result.path / "manifest.json").read_text(encoding="utf-8"))
+    figures = [line.split("](")[1].rstrip(")") for line in card.splitlines() if line.startswith("![")]
+    assert {"figures/entities.png", "figures/relations.png", "figures/annotators.png"} <= set(figures)
+    for figure in figures:
+        assert figure in manifest["files"]
+        assert (result.path / figure).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "croissant.json" in manifest["files"]
+    assert verify(result.path)["files"] == len(manifest["files"])
+
+
+def test_croissant_validates_and_reads_back_every_record_set(made: tuple[ReleaseResult, Path], schema: Schema) -> None:
+    import mlcroissant as mlc
+
+    result, _ = made
+    dataset = mlc.Dataset(jsonld=str(result.path / "croissant.json"))
+    report = dataset.metadata.issues
+    assert not report.errors, report.report()
+    meta = json.loads((result.path / "croissant.json").read_text(encoding="utf-8"))
+    assert meta["rai:dataAnnotationPlatform"].startswith("Label Studio")
+    assert "pseudonymous" in meta["rai:annotatorDemographics"] and "rai:machineAnnotationTools" in meta
+    for name, folder in (("default", "data"), ("sentences", "sentences"), ("annotations", "annotations")):
+        records = list(dataset.records(name))
+        rows = sum(pq.read_table(p).num_rows for p in (result.path / folder).glob("*.parquet"))
+        assert len(records) == rows, name
+    first = next(iter(dataset.records("default")))
+    text = first["default/text"].decode()
+    for entity in first["default/entities"]:
+        start, end = entity["default/entities/start"], entity["default/entities/end"]
+        assert text[start:end] == entity["default/entities/text"].decode()
+    labels = [r["entity_types/label"] for r in dataset.records("entity_types")]
+    assert [x.decode() if isinstance(x, bytes) else x for x in labels] == list(schema.entity_labels)
+
+
+def test_figures_and_croissant_are_byte_identical_on_a_second_release(
+    made: tuple[ReleaseResult, Path], schema: Schema, tmp_path: Path
+) -> None:
+    result, layers = made
+    gold = next((layers.parent.parent / "gold").glob("*.jsonl"))
+    again = release(
+        name="two-annotators",
+        version="1.0.0",
+        schema=schema,
+        seeds_path=tmp_path / "no-store.jsonl",
+        gold_paths=[gold],
+        guidelines_path=REPO / "schemas" / "GUIDELINES.md",
+        releases_dir=tmp_path / "releases",
+        ratios=(0.0, 0.0, 1.0),
+        layers_paths=[layers],
+    )
+    for name in ("croissant.json", "figures/entities.png", "annotations/test.parquet", "manifest.json"):
+        assert (again.path / name).read_bytes() == (result.path / name).read_bytes(), name
+
+
+def test_a_release_without_layers_says_it_has_the_gold_only(
+    made: tuple[ReleaseResult, Path], schema: Schema, tmp_path: Path
+) -> None:
+    result, layers = made
+    gold = next((layers.parent.parent / "gold").glob("*.jsonl"))
+    plain = release(
+        name="gold-only",
+        version="1.0.0",
+        schema=schema,
+        seeds_path=tmp_path / "no-store.jsonl",
+        gold_paths=[gold],
+        guidelines_path=REPO / "schemas" / "GUIDELINES.md",
+        releases_dir=tmp_path / "releases",
+        ratios=(0.0, 0.0, 1.0),
+    )
+    card = (plain.path / "README.md").read_text(encoding="utf-8")
+    assert "no `annotations` configuration" in card and not (plain.path / "annotations").exists()
+    configs = [c["config_name"] for c in yaml.safe_load(card.split("---\n")[1])["configs"]]
+    assert "annotations" not in configs
