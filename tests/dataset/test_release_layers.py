@@ -135,7 +135,7 @@ def test_figures_and_croissant_are_byte_identical_on_a_second_release(
 def test_a_release_without_layers_says_it_has_the_gold_only(
     made: tuple[ReleaseResult, Path], schema: Schema, tmp_path: Path
 ) -> None:
-    result, layers = made
+    _, layers = made
     gold = next((layers.parent.parent / "gold").glob("*.jsonl"))
     plain = release(
         name="gold-only",

@@ -366,10 +366,10 @@ def _annotator_rows_text(rows: AnnotatorRows | None, corpus: Mapping[str, Any] |
 `load_dataset("path/or/hub-id", "annotations")` gives one row per document and annotator: {rows.total} row(s)
 ({splits}) by {rows.annotators} annotator(s) on {rows.documents} document(s), {rows.from_prediction} of them
 started from a model's pre-annotation (`from_prediction`; each span's `origin` says whether it was kept,
-changed or drawn by hand where Label Studio recorded it). Annotators are named `user:<Label Studio id>` only. Rows of control tasks
-(documents with known gold used to score annotators, not released as gold) are in the `control` split. The gold of
-the default configuration was adjudicated from these rows as said above; every gold item lists the annotators who
-made it.{f" Left out: {left}." if left else ""}
+changed or drawn by hand where Label Studio recorded it). Annotators are named `user:<Label Studio id>` only.
+Rows of control tasks (documents with known gold used to score annotators, not released as gold) are in the
+`control` split. The gold of the default configuration was adjudicated from these rows as said above; every
+gold item lists the annotators who made it.{f" Left out: {left}." if left else ""}
 """
 
 
