@@ -151,3 +151,33 @@ def test_a_release_without_layers_says_it_has_the_gold_only(
     assert "no `annotations` configuration" in card and not (plain.path / "annotations").exists()
     configs = [c["config_name"] for c in yaml.safe_load(card.split("---\n")[1])["configs"]]
     assert "annotations" not in configs
+
+
+def test_a_corpus_card_says_what_the_corpus_is_and_what_its_import_changed(tmp_path: Path) -> None:
+    """A corpus released without a licence: 'not stated' and 'unknown', never a default passed off as its own; the
+    types and relations are the corpus's, and the label map's drops are in the card."""
+    from toolkit.dataset.release import release
+    from toolkit.formats import import_files
+    from toolkit.schema import load_schema
+
+    conll = tmp_path / "train.txt"
+    conll.write_text("Joko B-PER\nWidodo I-PER\ndi O\nJakarta B-LOC\n.\tO\n\nBank B-FNB\nBRI I-FNB\n", encoding="utf-8")
+    import_files("conll", [conll], tmp_path / "corpus", label_map={"FNB": None}, about={"title": "Tiny"})
+    path = release(
+        name="tiny",
+        version="1.0.0",
+        schema=load_schema(REPO / "schemas" / "schema.yaml"),
+        seeds_path=tmp_path / "corpus" / "articles.jsonl",
+        gold_paths=[tmp_path / "corpus" / "gold.jsonl"],
+        guidelines_path=REPO / "schemas" / "GUIDELINES.md",
+        releases_dir=tmp_path / "releases",
+        split_by="metadata",
+    ).path
+    card = (path / "README.md").read_text(encoding="utf-8")
+    front = yaml.safe_load(card.split("---\n")[1])
+    assert front["license"] == "unknown" and front["pretty_name"] == "tiny (entities)"
+    assert "Not stated: the corpus import recorded no licence" in card and "cc-by-4.0" not in card
+    assert "Tiny: LOC, PER entities (no relations) in id text." in card
+    assert "## What the import changed" in card and "FNB -> (dropped)" in card
+    assert "Dropped by the label map: 1 entity label 'FNB'" in card
+    assert "see Source" not in card and "no per-annotator (`annotations`) configuration" in card

@@ -131,7 +131,12 @@ def _echo_build(report: dict[str, Any]) -> None:
 @click.option(
     "--previous", type=click.Path(path_type=Path, file_okay=False), help="Previous release, for the changelog diff."
 )
-@click.option("--license", "license_id", default="cc-by-4.0", show_default=True, help="Licence of the annotations.")
+@click.option(
+    "--license",
+    "license_id",
+    help="Licence id for the card's metadata (default: cc-by-4.0 for a Label Studio project's annotations; for a "
+    "corpus, unknown unless given: its own licence, as the import recorded it, is stated in the card).",
+)
 @click.option(
     "--agreement",
     "agreement_json",
@@ -171,7 +176,7 @@ def dataset_release(
     split_by: str,
     releases_dir: Path,
     previous: Path | None,
-    license_id: str,
+    license_id: str | None,
     agreement_json: Path | None,
     campaign_json: Path | None,
     guidelines_path: Path | None,

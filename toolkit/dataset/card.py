@@ -32,10 +32,12 @@ def card_metadata(
     split_bytes: Mapping[str, int] | None = None,
     sentences: Mapping[str, Any] | None = None,
     annotator_rows: AnnotatorRows | None = None,
+    relations_annotated: bool | None = None,
 ) -> dict[str, Any]:
     from toolkit.dataset.features import sentence_features
 
     present = [s for s, n in splits.items() if n]
+    schema_has_relations = relations_annotated if relations_annotated is not None else bool(schema.relations)
     configs: list[dict[str, Any]] = [
         {
             "config_name": "default",
@@ -90,7 +92,7 @@ def card_metadata(
             }
         )
     return {
-        "pretty_name": f"{name} (entities and relations)",
+        "pretty_name": f"{name} (entities and relations)" if schema_has_relations else f"{name} (entities)",
         "language": [schema.language],
         "license": license_id,
         "task_categories": ["token-classification"],
@@ -135,7 +137,17 @@ def render_card(
     figures: Sequence[tuple[str, str]] = (),
 ) -> str:
     splits = report["documents"]
-    meta = card_metadata(name, schema, features, splits, license_id, split_bytes, sentences, annotator_rows)
+    meta = card_metadata(
+        name,
+        schema,
+        features,
+        splits,
+        license_id,
+        split_bytes,
+        sentences,
+        annotator_rows,
+        bool((report.get("annotated_types") or {}).get("relations")),
+    )
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
     present = [s for s in splits if splits[s]]
     split_rows = [
@@ -184,6 +196,7 @@ from datasets import load_dataset
 ds = load_dataset("path/or/hub-id")          # or load_dataset("parquet", data_dir=".../data")
 ds["{present[0] if present else "train"}"].features["ner_tags"].feature.names
 sentences = load_dataset("path/or/hub-id", "sentences")   # one row per sentence
+exact = load_dataset("OWNER/NAME", revision="v{version}")  # on the Hub: exactly this version (its tag)
 ```
 
 {_sentences_text(sentences, corpus)}
@@ -208,7 +221,8 @@ not annotated, so a model's predictions of it are not scored as errors).
 Tokens: {report["tokens"]}; entities whose boundaries fall inside a token: {len(report["misaligned"])}
 (widened to token boundaries in the BIO view only); nested entities left out of the BIO view:
 {report["nested_dropped_from_bio"]}.
-{_annotator_rows_text(annotator_rows, corpus)}{_figures_section(figures)}{_source_section(corpus)}
+{_annotator_rows_text(annotator_rows, corpus)}{_import_section(corpus)}{_figures_section(figures)}\
+{_source_section(corpus)}
 ## Licence
 
 {_licence_text(license_id, corpus)}
@@ -296,9 +310,15 @@ def intro(name: str, schema: Schema, corpus: Mapping[str, Any] | None) -> str:
     if corpus:
         files = ", ".join(f"`{f['file']}`" for f in corpus.get("files", []))
         title = corpus.get("title") or name
+        annotated = corpus.get("annotated_types") or {}
+        entities = ", ".join(annotated.get("entities") or []) or "no"
+        relations = ", ".join(annotated.get("relations") or [])
+        what = f"{entities} entities" + (f" and {relations} relations" if relations else " (no relations)")
+        what += f" in {schema.language} text"
         return (
             f"{title}: {what}. Imported from the corpus files {files} with "
-            f"`toolkit corpus import-{corpus.get('format')}`; annotated by the corpus's creators (see Source), "
+            f"`toolkit corpus import-{corpus.get('format')}`; annotated by the corpus's creators"
+            f"{' (see Source)' if corpus.get('source_text') else ''}, "
             "not in Label Studio."
         )
     return (
@@ -388,9 +408,52 @@ def _source_section(corpus: Mapping[str, Any] | None) -> str:
     return "\n## Source\n\n" + "\n".join(lines).strip() + "\n"
 
 
+def _import_section(corpus: Mapping[str, Any] | None) -> str:
+    """What the corpus import changed: label maps, what it dropped, skipped, kept or ignored (from corpus.json)."""
+    if not corpus:
+        return ""
+    items: list[str] = []
+    for key, what in (("label_map", "Entity labels mapped"), ("relation_map", "Relation labels mapped")):
+        mapping = corpus.get(key) or {}
+        if mapping:
+            shown = ", ".join(f"{old} -> {new or '(dropped)'}" for old, new in sorted(mapping.items()))
+            items.append(f"{what}: {shown}.")
+    dropped = corpus.get("dropped") or {}
+    if dropped:
+        items.append("Dropped by the label map: " + ", ".join(f"{n} {k}" for k, n in sorted(dropped.items())) + ".")
+    skipped = (corpus.get("skipped") or {}).get("counts") or {}
+    if skipped:
+        shown = ", ".join(f"{n} {k}" for k, n in skipped.items())
+        items.append(f"Left out as breaking the gold rules (--skip-invalid): {shown}.")
+    ignored = corpus.get("ignored_lines") or {}
+    if ignored:
+        items.append("Lines of the source files ignored: " + ", ".join(f"{n} {k}" for k, n in ignored.items()) + ".")
+    duplicates = corpus.get("duplicates") or {}
+    kept, merged = len(duplicates.get("kept") or []), int(duplicates.get("merged") or 0)
+    if kept or merged:
+        items.append(f"Repeated texts within a split: {merged} merged, {kept} kept as published.")
+    two = (corpus.get("in_two_splits") or {}).get("units") or []
+    if two:
+        items.append(f"Texts in two splits: {len(two)} ({(corpus.get('in_two_splits') or {}).get('policy')}).")
+    if not items:
+        return "\n## What the import changed\n\nNothing: every entity and relation of the corpus files is here.\n"
+    listed = "\n".join(f"- {x}" for x in items)
+    return (
+        f"\n## What the import changed\n\n{listed}\n\nEach case is listed with its file and line in the import's "
+        "`corpus.json`.\n"
+    )
+
+
 def _licence_text(license_id: str, corpus: Mapping[str, Any] | None) -> str:
     if corpus:
-        return f"{corpus.get('license') or license_id}: the corpus's own licence (see Source)."
+        stated = corpus.get("license")
+        if not stated:
+            return (
+                "Not stated: the corpus import recorded no licence (`corpus import --license`). Find the corpus's own "
+                "terms before using or redistributing it."
+            )
+        see = " (see Source)" if corpus.get("source_text") else ""
+        return f"{stated}: the corpus's own licence{see}."
     return f"Annotations: {license_id}. Article texts remain the property of their publishers."
 
 

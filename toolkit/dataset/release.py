@@ -57,6 +57,10 @@ NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 MANIFEST = "manifest.json"
 
 
+DEFAULT_LICENSE = "cc-by-4.0"
+"""The licence of a Label Studio project's annotations when the release names none."""
+
+
 class ReleaseError(ToolkitError):
     """A release cannot be made or does not verify."""
 
@@ -246,7 +250,7 @@ def release(
     releases_dir: Path = Path("releases"),
     ratios: Sequence[float] = (0.8, 0.1, 0.1),
     seed: int = 0,
-    license_id: str = "cc-by-4.0",
+    license_id: str | None = None,
     previous: Path | None = None,
     agreement: Mapping[str, Any] | None = None,
     split_by: str = "hash",
@@ -304,7 +308,7 @@ def _write_release(
     previous: Path | None,
     agreement: Mapping[str, Any] | None,
     guidelines_path: Path,
-    license_id: str,
+    license_id: str | None,
     ratios: Sequence[float],
     seed: int,
     split_by: str,
@@ -315,6 +319,9 @@ def _write_release(
     from toolkit import __version__
 
     report, features = built.report, built.features
+    # the Hub's licence field: what the user declared; else the annotations' default for a Label Studio project,
+    # and "unknown" for a corpus (its own licence, if the import recorded one, is stated in the card's text)
+    license_id = license_id or ("unknown" if built.corpus else DEFAULT_LICENSE)
     tmp = _temp_dir_beside(target)
     try:
         annotators, sizes = _write_splits(tmp, built, pool)
