@@ -271,13 +271,17 @@ def test_push_checks_everything_up_to_the_upload(
 ) -> None:
     seeds, gold = make_inputs(tmp_path / "in", corpus(3))
     path = do_release(tmp_path, "2.0.0", seeds, gold, schema)
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    assert not plan_push(path, "me/id-news-er").token_set  # a dry run checks everything else without a token
+    from toolkit.dataset.hub import push
+
     with pytest.raises(ReleaseError, match=r"no Hugging Face token: set HF_TOKEN"):
-        plan_push(path, "me/id-news-er")
+        push(plan_push(path, "me/id-news-er"))
     with pytest.raises(ReleaseError, match=r"--repo-id must be OWNER/NAME"):
         plan_push(path, "no-owner")
     monkeypatch.setenv("HF_TOKEN", "hf_secret_token_for_tests_0123456789")
     plan = plan_push(path, "me/id-news-er")
-    assert (plan.tag, plan.version) == ("v2.0.0", "2.0.0")
+    assert (plan.tag, plan.version, plan.token_set) == ("v2.0.0", "2.0.0", True)
     assert plan.files == len(json.loads((path / "manifest.json").read_text(encoding="utf-8"))["files"])
 
 

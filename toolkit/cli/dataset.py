@@ -259,6 +259,8 @@ def dataset_push(release_dir: Path, repo_id: str, dry_run: bool) -> None:
     plan = plan_push(release_dir, repo_id)
     click.echo(f"{plan.folder}: {plan.files} files verified; would push to {plan.repo_id} and tag {plan.tag}")
     if dry_run:
+        if not plan.token_set:
+            click.echo("HF_TOKEN is not set: a real push needs it (a write token from huggingface.co/settings/tokens)")
         return
     url = push(plan)
     click.echo(f"pushed: {url}")

@@ -31,3 +31,11 @@ def demo(out: Path, root: Path) -> None:
         for path in step.outputs:
             click.echo(f"    -> {path}")
     click.echo(f"done; outputs under {report.out_dir}/")
+    card = next((s.outputs[0] for s in report.steps if s.name == "dataset release" and s.outputs), None)
+    click.echo("next:")
+    if card is not None:
+        click.echo(f"    read the release's card: {card}")
+        load = f"import datasets; print(datasets.load_dataset({str(card.parent)!r}))"
+        click.echo(f'    load it: .venv/bin/python -c "{load}"')
+    click.echo("    start Label Studio for annotators: make label-studio (README: Label Studio for annotators)")
+    click.echo("    bring your own Label Studio project: README, 'Bring your own Label Studio project'")

@@ -17,17 +17,20 @@ class PushPlan:
     version: str
     tag: str
     files: int
+    token_set: bool  # HF_TOKEN is there (needed to push; a dry run checks everything else without it)
 
 
 def plan_push(release_dir: Path, repo_id: str) -> PushPlan:
-    """Everything up to the upload: the release verifies, the repo id is sane, a token is there."""
+    """Everything up to the upload: the release verifies, the repo id is sane; whether a token is there."""
     if repo_id.count("/") != 1 or any(not part for part in repo_id.split("/")):
         raise ReleaseError(f"--repo-id must be OWNER/NAME, got {repo_id!r}")
     checked = verify(release_dir)
     version = json.loads((Path(release_dir) / MANIFEST).read_text(encoding="utf-8"))["version"]
-    if not os.environ.get("HF_TOKEN"):
-        raise ReleaseError("no Hugging Face token: set HF_TOKEN (a write token from huggingface.co/settings/tokens)")
-    return PushPlan(repo_id, Path(release_dir), version, f"v{version}", int(checked["files"]))
+    token = bool(os.environ.get("HF_TOKEN"))
+    return PushPlan(repo_id, Path(release_dir), version, f"v{version}", int(checked["files"]), token)
+
+
+HOW_TO_AUTHENTICATE = "no Hugging Face token: set HF_TOKEN (a write token from huggingface.co/settings/tokens)"
 
 
 def push(plan: PushPlan) -> str:
@@ -35,7 +38,9 @@ def push(plan: PushPlan) -> str:
     from huggingface_hub import HfApi
     from huggingface_hub.errors import HfHubHTTPError
 
-    token = os.environ["HF_TOKEN"]
+    token = os.environ.get("HF_TOKEN")
+    if not token:
+        raise ReleaseError(HOW_TO_AUTHENTICATE)
     api = HfApi(token=token)
     try:
         api.create_repo(plan.repo_id, repo_type="dataset", exist_ok=True)
