@@ -229,7 +229,9 @@ def test_dataset_commands(project: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     verified = runner.invoke(main, ["dataset", "verify", "rel/id-news-er/1.0.0"])
     assert verified.exit_code == 0 and "files match the manifest" in verified.output
     no_token = runner.invoke(main, ["dataset", "push", "rel/id-news-er/1.0.0", "--repo-id", "me/x", "--dry-run"])
-    assert no_token.exit_code == 1 and "no Hugging Face token: set HF_TOKEN" in no_token.output
+    assert no_token.exit_code == 0 and "HF_TOKEN is not set: a real push needs it" in no_token.output
+    real = runner.invoke(main, ["dataset", "push", "rel/id-news-er/1.0.0", "--repo-id", "me/x"])
+    assert real.exit_code == 1 and "no Hugging Face token: set HF_TOKEN" in real.output
     monkeypatch.setenv("HF_TOKEN", "hf_cli_secret_000000000000000")
     dry = runner.invoke(main, ["dataset", "push", "rel/id-news-er/1.0.0", "--repo-id", "me/x", "--dry-run"])
     assert dry.exit_code == 0 and "would push to me/x and tag v1.0.0" in dry.output

@@ -5,27 +5,46 @@ lowest marginal probability ``P(y_t = ŷ_t | x)`` of the CRF's Viterbi tags over
 the task's ``score`` is the same minimum over **all** tokens of the text (the tokens tagged ``O``
 included, so a possible missed name also lowers it); a relation's ``score`` is the classifier's
 probability of its label. Sorting tasks by ascending score puts the least confident first.
+
+In the project's labels from the first task (:func:`build_model`): a corpus's gold is mapped onto the schema
+before training (:mod:`toolkit.backend.labelmap`), so the CRF proposes schema types only; with ``cold_start`` the
+rule baseline proposes the schema types the CRF cannot (dates, quantities, roles), a rule region carrying no
+score (a rule has no probability); each type's precision is measured on the (mapped) validation split where it is
+annotated, and a type measured below ``min_precision`` is not proposed.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit._io import atomic_write_text, dumps
 from toolkit.annotations.results import layer_to_result
+from toolkit.backend.labelmap import is_country, is_place, map_examples, parse_label_map
 from toolkit.baselines import fit_tuned, fit_tuned_relations
 from toolkit.baselines.base import as_layer
 from toolkit.baselines.crf import CrfTagger
 from toolkit.baselines.pairs import PairClassifier
+from toolkit.baselines.rules import RULES, RuleExtractor
 from toolkit.errors import ToolkitError
-from toolkit.model import Document, Example, Span
+from toolkit.model import Document, Example, Layer, Span
 from toolkit.schema import Schema
+from toolkit.scoring.entities import score_entities
 from toolkit.scoring.labels import LabelRule
+from toolkit.scoring.prf import prf
 from toolkit.text.bio import bio_to_spans, token_range
+
+if TYPE_CHECKING:
+    from toolkit.dataset.load import Release
+
+NAME_TYPES = ("ORG", "PER", "FAC", "EVENT")
+"""Types whose names may hold a place's name that is not annotated apart (Pemerintah Indonesia)."""
+RULE_TYPES = tuple(dict.fromkeys(label for label, _ in RULES))
+"""The types the rule baseline proposes (dates, quantities, roles, people after cue words, organisations by kind)."""
 
 
 class BackendError(ToolkitError):
@@ -49,33 +68,136 @@ class ServedModel:
     relations: PairClassifier | None
     version: str
     trained_on: dict[str, Any] = field(default_factory=dict)
+    rule_types: tuple[str, ...] = ()  # schema types the rule baseline adds (cold start)
+    precision: dict[str, float | None] = field(default_factory=dict)  # per type, on validation (None: unmeasured)
+    withheld: tuple[str, ...] = ()  # types measured below the precision threshold: never proposed
+    place_type: str | None = None  # the type the place gazetteer adds (cold start), e.g. GPE
+    propagate: bool = False  # a mention proposed once is proposed wherever its words recur in the text
 
-    def predict(self, doc: Document, schema: Schema) -> dict[str, Any]:
-        """One Label Studio prediction: ``{"result": [...], "score": s, "model_version": v}``."""
+    def proposes(self) -> tuple[str, ...]:
+        """The schema types this model can propose."""
+        crf = {tag[2:] for tag in self.crf.tags() if tag != "O"}
+        added = set(self.rule_types) | ({self.place_type} if self.place_type else set())
+        return tuple(sorted((crf | added) - set(self.withheld)))
+
+    def layer(self, doc: Document) -> tuple[Layer, dict[str, float], float]:
+        """The pre-annotation of one text: its layer, each item's confidence (rule regions have none) and the task's
+        score (least confidence over all tokens)."""
         tokens, tags, confidence = token_confidences(self.crf, doc)
-        spans = [Span(f"p{k}", s.start, s.end, s.label) for k, s in enumerate(bio_to_spans(tokens, tags), 1)]
+        withheld = set(self.withheld)
+        found = [s for s in bio_to_spans(tokens, tags) if s.label not in withheld]
+        spans = [Span(f"p{k}", s.start, s.end, s.label) for k, s in enumerate(found, 1)]
         starts, ends = [a for a, _ in tokens], [b for _, b in tokens]
         scores: dict[str, float] = {}
         for s in spans:
             i, j = token_range(starts, ends, s.start, s.end)
             scores[s.id] = round(min(confidence[i:j]), 6)
+        if self.rule_types:
+            spans += _fitting(_rule_spans(doc, set(self.rule_types) - withheld), spans, "q")
+        if self.place_type and self.place_type not in withheld:
+            names = [s for s in spans if s.label in NAME_TYPES]
+            spans += _fitting(_place_spans(doc, self.place_type, self.crf.language, names), spans, "g")
+        if self.propagate:
+            spans += _fitting(_recurring(doc, spans), spans, "c")
         relations = []
         if self.relations is not None and spans:
             for rel, p in self.relations.predict_scored(doc, spans):
                 relations.append(rel)
                 scores[rel.id] = round(p, 6)
-        layer = as_layer(doc, self.version, spans, relations)
+        return as_layer(doc, self.version, spans, relations), scores, round(min(confidence, default=1.0), 6)
+
+    def predict(self, doc: Document, schema: Schema) -> dict[str, Any]:
+        """One Label Studio prediction: ``{"result": [...], "score": s, "model_version": v}``."""
+        layer, scores, task_score = self.layer(doc)
         result = layer_to_result(layer, doc.text, schema, scores)
-        return {"result": result, "score": round(min(confidence, default=1.0), 6), "model_version": self.version}
+        return {"result": result, "score": task_score, "model_version": self.version}
 
     def save(self, folder: Path) -> None:
         folder = Path(folder)
         self.crf.save(folder / "crf")
         if self.relations is not None:
             self.relations.save(folder / "relations")
-        atomic_write_text(
-            folder / "served.json", dumps({"version": self.version, "trained_on": self.trained_on}, indent=1) + "\n"
+        meta = {
+            "version": self.version,
+            "trained_on": self.trained_on,
+            "rule_types": list(self.rule_types),
+            "precision": self.precision,
+            "withheld": list(self.withheld),
+            "place_type": self.place_type,
+            "propagate": self.propagate,
+        }
+        atomic_write_text(folder / "served.json", dumps(meta, indent=1) + "\n")
+
+
+def _fitting(candidates: Sequence[Span], spans: Sequence[Span], prefix: str) -> list[Span]:
+    """The candidates that neither repeat nor cross a span already proposed, or one another (nesting is kept), in
+    order, with ids ``<prefix>1``, ``<prefix>2``, ..."""
+    taken = [(s.start, s.end) for s in spans]
+    out: list[Span] = []
+    for s in candidates:
+        crosses = any(
+            a < s.end and s.start < b and not ((a <= s.start and s.end <= b) or (s.start <= a and b <= s.end))
+            for a, b in taken
         )
+        if (s.start, s.end) not in taken and not crosses:
+            out.append(Span(f"{prefix}{len(out) + 1}", s.start, s.end, s.label))
+            taken.append((s.start, s.end))
+    return out
+
+
+def _rule_spans(doc: Document, types: set[str]) -> list[Span]:
+    """The rule baseline's spans of ``types``."""
+    rules = RuleExtractor()
+    rules.labels = types
+    return [s for s in rules.predict_spans(doc) if s.label in types]
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][\w'-]*(?:[ \t]+[A-Z][\w'-]*)*")
+
+
+def _place_spans(doc: Document, label: str, language: str, names: Sequence[Span] = ()) -> list[Span]:
+    """Places the gazetteer knows (countries, regions, cities), found in runs of capitalised words (the longest known
+    part of each run); not inside a proposed name (a place in an organisation's name is part of it), and a
+    sentence's capitalised first word only when it is a country (Tata is a Moroccan province and an Indonesian
+    word)."""
+    out: list[Span] = []
+    for run in _CAPITALISED.finditer(doc.text):
+        words = [(m.start() + run.start(), m.end() + run.start()) for m in re.finditer(r"\S+", run.group())]
+        i = 0
+        while i < len(words):
+            for j in range(len(words), i, -1):
+                a, b = words[i][0], words[j - 1][1]
+                words_ = doc.text[a:b]
+                first = re.search(r"(?:^|[.!?]\s+|\n)$", doc.text[:a]) is not None
+                inside = any(s.start <= a and b <= s.end for s in names)
+                if (
+                    not words_.isupper()  # ILO is no city
+                    and not inside
+                    and not (first and " " not in words_ and not is_country(words_, language))
+                    and is_place(words_, language)
+                ):
+                    out.append(Span("candidate", a, b, label))
+                    i = j - 1
+                    break
+            i += 1
+    return out
+
+
+def _recurring(doc: Document, spans: Sequence[Span]) -> list[Span]:
+    """Each proposed mention's other occurrences in the text (whole words, same case), with its type: a name a
+    news text repeats is the same entity (document-level label consistency)."""
+    out: list[Span] = []
+    seen: set[str] = set()
+    for s in sorted(spans, key=lambda s: (s.start - s.end, s.start)):  # longest first
+        words = doc.text[s.start : s.end]
+        if words in seen or len(words) < 2 or not words[0].isupper():
+            continue
+        seen.add(words)
+        for m in re.finditer(rf"(?<!\w){re.escape(words)}(?!\w)", doc.text):
+            inside = any(x.start <= m.start() and m.end() <= x.end for x in spans)  # "Haiyani" of "Haiyani R."
+            if not inside:
+                out.append(Span("candidate", m.start(), m.end(), s.label))
+    return sorted(out, key=lambda s: (s.start, -s.end))
 
 
 def load_model(folder: Path) -> ServedModel:
@@ -87,7 +209,17 @@ def load_model(folder: Path) -> ServedModel:
             f"{folder}: not a served model folder ({exc}); train one with `toolkit ls backend --release`"
         ) from None
     rel = PairClassifier.load(folder / "relations") if (folder / "relations").is_dir() else None
-    return ServedModel(CrfTagger.load(folder / "crf"), rel, str(meta["version"]), dict(meta.get("trained_on", {})))
+    return ServedModel(
+        CrfTagger.load(folder / "crf"),
+        rel,
+        str(meta["version"]),
+        dict(meta.get("trained_on", {})),
+        tuple(meta.get("rule_types", ())),
+        dict(meta.get("precision", {})),
+        tuple(meta.get("withheld", ())),
+        meta.get("place_type"),
+        bool(meta.get("propagate", False)),
+    )
 
 
 def train_model(
@@ -109,3 +241,120 @@ def train_model(
         symmetric = [r.label for r in schema.relations if not r.directed]
         fit_tuned_relations(relations, train, validation, schema, rule, symmetric)
     return ServedModel(crf, relations, version, trained_on)
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """How the served model speaks the project's labels (the ``ls backend`` and ``predict served`` options)."""
+
+    label_map: tuple[str, ...] = ()  # --label-map OLD=NEW / OLD=A|B
+    cold_start: bool = False  # --cold-start: the rules propose the schema types the model cannot
+    min_precision: float = 0.0  # --min-precision: a type measured below it on validation is not proposed
+
+
+def build_model(
+    corpus_train: Sequence[Example],
+    corpus_validation: Sequence[Example],
+    schema: Schema,
+    rule: LabelRule,
+    version: str,
+    trained_on: dict[str, Any],
+    options: ServeOptions = ServeOptions(),
+    project: Sequence[Example] = (),
+) -> ServedModel:
+    """The served model in the project's labels: the corpus mapped onto the schema (``options.label_map``), the
+    project's own gold (``project``, already in the schema's labels) added, replacing the corpus's copy of a
+    document; rule types for the cold start; per-type precision measured on the mapped validation split."""
+    corpus_labels = sorted({s.label for _, g in (*corpus_train, *corpus_validation) for s in g.spans})
+    label_map = parse_label_map(options.label_map, corpus_labels, schema)
+    train, mapped = map_examples(corpus_train, label_map)
+    validation, _ = map_examples(corpus_validation, label_map)
+    mine = {d.id for d, _ in project}
+    train = [ex for ex in train if ex[0].id not in mine] + list(project)
+    validation = [ex for ex in validation if ex[0].id not in mine]
+    types = sorted(set(label_map.types()) | {s.label for _, g in project for s in g.spans})
+    mapped_rule = LabelRule.declared(
+        {"entities": types, "relations": sorted(rule.relations)}, f"{rule.source}, through the label map"
+    )
+    identity = all(v == (k,) for k, v in label_map.entries.items()) and set(label_map.entries) == set(corpus_labels)
+    rule_types = tuple(t for t in RULE_TYPES if t in schema.entity_labels) if options.cold_start else ()
+    place_type = next((v[0] for v in label_map.entries.values() if len(v) > 1), None) if options.cold_start else None
+    version += "" if identity else f"+map[{label_map.describe()}]"
+    version += f"+rules[{','.join(rule_types)}]" if rule_types else ""
+    version += f"+places[{place_type}]+recurring" if options.cold_start else ""
+    about = {**trained_on, "label_map": label_map.to_dict(), "mapped": dict(sorted(mapped.items()))}
+    model = train_model(train, validation, schema, mapped_rule, version, about)
+    model.rule_types, model.place_type, model.propagate = rule_types, place_type, options.cold_start
+    model.precision = measured_precision(model, validation, model.proposes())
+    model.withheld = tuple(sorted(t for t, p in model.precision.items() if p is not None and p < options.min_precision))
+    return model
+
+
+def measured_precision(
+    model: ServedModel, examples: Sequence[Example], types: Sequence[str]
+) -> dict[str, float | None]:
+    """Strict per-type precision of what the model serves (every source) on annotated examples; None for a type
+    the examples do not annotate, or that was never proposed there."""
+    annotated = {s.label for _, g in examples for s in g.spans}
+    if not examples:
+        return {t: None for t in types}
+    gold = [list(g.spans) for _, g in examples]
+    pred = [list(model.layer(doc)[0].spans) for doc, _ in examples]
+    scores = score_entities(gold, pred, set(types) & annotated, ("strict",))
+    out: dict[str, float | None] = {}
+    for t in types:
+        counts = scores.per_label["strict"].get(t)
+        if counts is None or not float(counts[0] + counts[1] + counts[2] + counts[4]):
+            out[t] = None  # never proposed on these examples: nothing to measure
+        else:
+            out[t] = round(float(prf(counts)["precision"]), 4)
+    return out
+
+
+def describe_model(model: ServedModel, schema: Schema) -> list[str]:
+    """What the served model proposes, from which source, how precise it was measured to be, and what it cannot
+    propose: the backend's start message (and what annotators are told)."""
+    proposes = model.proposes()
+    crf = {tag[2:] for tag in model.crf.tags() if tag != "O"}
+
+    def one(t: str) -> str:
+        p = model.precision.get(t)
+        sources = [
+            name
+            for name, on in (("crf", t in crf), ("rules", t in model.rule_types), ("places", t == model.place_type))
+            if on
+        ]
+        return f"{t} ({'+'.join(sources)}, precision {'not measured' if p is None else f'{p:.2f}'})"
+
+    lines = [f"model {model.version} proposes: {', '.join(one(t) for t in proposes) or 'nothing'}"]
+    cannot = [t for t in schema.entity_labels if t not in proposes]
+    if cannot:
+        lines.append(f"it cannot propose: {', '.join(cannot)}")
+    if model.withheld:
+        lines.append(f"not proposed (measured precision under the threshold): {', '.join(model.withheld)}")
+    label_map = model.trained_on.get("label_map")
+    if label_map:
+        lines.append("trained through the label map " + ", ".join(f"{k}->{'|'.join(v)}" for k, v in label_map.items()))
+    return lines
+
+
+def served_model(release_dir: Path, schema: Schema, options: ServeOptions) -> tuple[ServedModel, Release]:
+    """The model ``toolkit ls backend --release`` serves (and ``toolkit predict served`` writes), with its release."""
+    from toolkit.dataset.load import load_release
+
+    rel = load_release(release_dir)
+    baselines = "crf+pair-classifier" if any(g.relations for _, g in rel.splits["train"]) else "crf"
+    version = f"{baselines}@{rel.name}-{rel.version}-{rel.manifest_sha256[:12]}"
+    about = {
+        "dataset": rel.name,
+        "version": rel.version,
+        "manifest_sha256": rel.manifest_sha256,
+        "release_path": str(Path(release_dir).resolve()),
+        "serve_options": {
+            "label_map": list(options.label_map),
+            "cold_start": options.cold_start,
+            "min_precision": options.min_precision,
+        },
+    }
+    model = build_model(rel.splits["train"], rel.splits["validation"], schema, rel.label_rule, version, about, options)
+    return model, rel

@@ -12,12 +12,12 @@ folder and returns what it trained on.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from toolkit.annotations.gold_records import read_gold_records
-from toolkit.backend.served import train_model
+from toolkit.backend.served import ServeOptions, build_model
 from toolkit.model import Example
 from toolkit.schema import Schema
 from toolkit.scoring.labels import LabelRule
@@ -33,6 +33,7 @@ class TrainingSetup:
     url: str
     api_key: str
     name: str
+    options: ServeOptions = field(default_factory=ServeOptions)
 
 
 def _gold_examples(path: Path) -> list[Example]:
@@ -70,16 +71,19 @@ def retrain(setup: TrainingSetup, out_dir: str, version: str) -> dict[str, Any]:
         layers = Path(str(report.output))
         gold = write_gold(layers, Path(tmp) / "gold", schema_path=Path(setup.schema_path))
         annotated = _gold_examples(Path(gold.output))
-    mine = {d.id for d, _ in annotated}
-    examples = [ex for ex in train if ex[0].id not in mine] + annotated
-    model = train_model(
-        examples,
-        [ex for ex in validation if ex[0].id not in mine],
+    # the corpus through the label map, the project's gold in the schema's own labels: one label set
+    model = build_model(
+        train,
+        validation,
         schema,
         rule,
         version,
         {**about, "label_studio_snapshot_sha256": entry.sha256, "label_studio_documents": len(annotated)},
+        setup.options,
+        project=annotated,
     )
+    mine = {d.id for d, _ in annotated}
+    examples = [ex for ex in train if ex[0].id not in mine] + annotated
     model.save(Path(out_dir))
     skipped = {k: v for k, v in report.skipped.items() if any(v.values())}
     return {

@@ -201,6 +201,12 @@ class CrfTagger:
         tags = self._tagger.tag(_features(words, self.entries, *self._lexicon()))
         return spans_in_order(bio_to_spans(tokens, tags))
 
+    def tags(self) -> tuple[str, ...]:
+        """The tags the trained model knows (``O``, ``B-X``, ``I-X``)."""
+        if self._tagger is None:
+            raise BaselineError("the CRF is not trained or loaded")
+        return tuple(self._tagger.labels())
+
     def marginals(self, doc: Document) -> tuple[list[tuple[int, int]], list[str], list[dict[str, float]]]:
         """Tokens, Viterbi tags and each token's marginal probability of every tag the model knows.
 

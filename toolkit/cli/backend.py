@@ -53,6 +53,21 @@ def _port_free(port: int) -> None:
     help="Refuse request bodies larger than this (413).",
 )
 @click.option(
+    "--label-map",
+    "label_map",
+    multiple=True,
+    help="CORPUS=TYPE: train on the release's gold relabelled into the schema's types (repeatable); CORPUS=A|B: A "
+    "when the mention is a known place (country, region, city), else B. A corpus label without one is not proposed.",
+)
+@click.option("--cold-start", is_flag=True, help="Let the rules propose the schema types the model cannot.")
+@click.option(
+    "--min-precision",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.0,
+    show_default=True,
+    help="Do not propose a type whose precision, measured on the release's validation split, is below this.",
+)
+@click.option(
     "--predict-timeout",
     type=click.FloatRange(min=0.1),
     default=60.0,
@@ -71,15 +86,17 @@ def ls_backend(
     work_dir: Path,
     save_model: Path | None,
     max_request_mb: float,
+    label_map: tuple[str, ...],
+    cold_start: bool,
+    min_precision: float,
     predict_timeout: float,
 ) -> None:
     """Serve the CRF and the relation classifier to Label Studio as an ML backend (pre-annotations, retraining)."""
     import uvicorn
 
     from toolkit.backend.app import Backend, make_app
-    from toolkit.backend.served import load_model, train_model
+    from toolkit.backend.served import ServeOptions, describe_model, load_model, served_model
     from toolkit.backend.training import TrainingSetup
-    from toolkit.dataset.load import load_release
     from toolkit.labelstudio.client import KEY_ENV, URL_ENV
     from toolkit.schema import load_schema
 
@@ -87,28 +104,25 @@ def ls_backend(
         raise ToolkitError("give exactly one of --release DIR (train on it) and --model DIR (serve a saved model)")
     _port_free(port)
     schema_obj = load_schema(schema_path)
+    options = ServeOptions(label_map, cold_start, min_precision)
     if model_dir is not None:
+        if label_map or cold_start or min_precision:
+            raise ToolkitError("--label-map, --cold-start and --min-precision shape a model trained here (--release)")
         model = load_model(model_dir)
         base = model.trained_on.get("release_path")
+        options = ServeOptions(**model.trained_on.get("serve_options", {}))
     else:
         assert release_dir is not None
-        rel = load_release(release_dir)
-        baselines = "crf+pair-classifier" if any(g.relations for _, g in rel.splits["train"]) else "crf"
-        version = f"{baselines}@{rel.name}-{rel.version}-{rel.manifest_sha256[:12]}"
-        click.echo(f"training {version} on {len(rel.splits['train'])} documents ...", err=True)
-        about = {
-            "dataset": rel.name,
-            "version": rel.version,
-            "manifest_sha256": rel.manifest_sha256,
-            "release_path": str(Path(release_dir).resolve()),
-        }
-        model = train_model(rel.splits["train"], rel.splits["validation"], schema_obj, rel.label_rule, version, about)
-        base = about["release_path"]
+        click.echo(f"training on {release_dir} ...", err=True)
+        model, _ = served_model(release_dir, schema_obj, options)
+        base = str(model.trained_on["release_path"])
+    for line in describe_model(model, schema_obj):
+        click.echo(line, err=True)
     if save_model:
         model.save(save_model)
     url, key = os.environ.get(URL_ENV, ""), os.environ.get(KEY_ENV, "")
     setup = (
-        TrainingSetup(str(Path(schema_path).resolve()), base, project_id, url, key, title or schema_obj.name)
+        TrainingSetup(str(Path(schema_path).resolve()), base, project_id, url, key, title or schema_obj.name, options)
         if url and key
         else None
     )

@@ -118,6 +118,20 @@ def bench(
 )
 @click.option("--save-model", type=click.Path(path_type=Path, file_okay=False), help="Keep the trained model here.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Prediction JSONL.")
+@click.option(
+    "--label-map",
+    "label_map",
+    multiple=True,
+    help="served: CORPUS=TYPE or CORPUS=A|B, as `toolkit ls backend --label-map`.",
+)
+@click.option("--cold-start", is_flag=True, help="served: as `toolkit ls backend --cold-start`.")
+@click.option(
+    "--min-precision",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.0,
+    show_default=True,
+    help="served: as `toolkit ls backend --min-precision`.",
+)
 @schema_option
 @_friendly
 def predict(
@@ -129,15 +143,26 @@ def predict(
     gold_entities: bool,
     save_model: Path | None,
     out: Path,
+    label_map: tuple[str, ...],
+    cold_start: bool,
+    min_precision: float,
     schema_path: Path,
 ) -> None:
-    """Train a baseline on a release as `bench` does and write predictions (JSONL: pre-annotations or scoring input)."""
+    """Train a baseline on a release as `bench` does and write predictions (JSONL: pre-annotations or scoring input).
+
+    BASELINE `served` writes exactly what `toolkit ls backend --release DIR` with the same options serves (the
+    label map, the cold start, the precision threshold), so that `toolkit score` can measure it."""
     from toolkit.benchmarks import predict as lib
     from toolkit.dataset.load import load_release
     from toolkit.predictions import write_predictions
     from toolkit.schema import load_schema
     from toolkit.seeds import load_articles
 
+    if baseline == "served":
+        _predict_served(release_dir, split, articles, out, schema_path, label_map, cold_start, min_precision)
+        return
+    if label_map or cold_start or min_precision:
+        raise ToolkitError("--label-map, --cold-start and --min-precision shape the `served` model only")
     lib.check_names(baseline, relation_baseline)
     if gold_entities and (articles is not None or not relation_baseline):
         raise ToolkitError(
@@ -154,6 +179,32 @@ def predict(
     layers = lib.predict_given_gold_entities(trained, examples) if gold_entities else lib.predict(trained, docs)
     n = write_predictions(layers, out)
     click.echo(f"wrote {n} document(s) of predictions by {trained.version} to {out}")
+
+
+def _predict_served(
+    release_dir: Path,
+    split: str,
+    articles: Path | None,
+    out: Path,
+    schema_path: Path,
+    label_map: tuple[str, ...],
+    cold_start: bool,
+    min_precision: float,
+) -> None:
+    from toolkit.backend.served import ServeOptions, describe_model, served_model
+    from toolkit.predictions import write_predictions
+    from toolkit.schema import load_schema
+    from toolkit.seeds import load_articles
+
+    schema = load_schema(schema_path)
+    model, rel = served_model(release_dir, schema, ServeOptions(label_map, cold_start, min_precision))
+    for line in describe_model(model, schema):
+        click.echo(line, err=True)
+    docs = load_articles(articles) if articles else [d for d, _ in rel.splits.get(split, [])]
+    if not docs:
+        raise ToolkitError(f"nothing to predict: split {split!r} of {release_dir} is empty; pass --split or --articles")
+    n = write_predictions([model.layer(doc)[0] for doc in docs], out)
+    click.echo(f"wrote {n} document(s) of predictions by {model.version} to {out}")
 
 
 @click.command("score")

@@ -1,0 +1,126 @@
+"""Model help in the project's labels: the label map (checked, with the place rule), the cold start (rules,
+places, recurring names), per-type precision and its threshold, and `predict served` equal to what the backend
+serves."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from starlette.testclient import TestClient
+
+from tests.conftest import REPO, idner_release
+from toolkit.backend.app import Backend, make_app
+from toolkit.backend.labelmap import LabelMapError, map_examples, parse_label_map
+from toolkit.backend.served import ServedModel, ServeOptions, build_model, describe_model, served_model
+from toolkit.cli import main
+from toolkit.dataset.load import load_release
+from toolkit.model import Document, Layer, Provenance, Span
+from toolkit.schema import Schema
+from toolkit.seeds import load_articles
+
+MAP = ("LOC=GPE|LOC", "PER=PER", "ORG=ORG")
+SEED = REPO / "seeds" / "articles.jsonl"
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return idner_release(tmp_path_factory.mktemp("cold"), (200, 60, 20))
+
+
+@pytest.fixture(scope="module")
+def cold(release: Path, schema: Schema) -> ServedModel:
+    return served_model(release, schema, ServeOptions(MAP, cold_start=True))[0]
+
+
+def test_the_label_map_is_checked_against_the_corpus_and_the_schema(schema: Schema) -> None:
+    corpus = ["LOC", "ORG", "PER"]
+    for items, message in (
+        (("LOC",), r"write OLD=NEW, or OLD=A\|B"),
+        (("FAC=LOC",), r"the corpus has no label 'FAC' \(it has LOC, ORG, PER\)"),
+        (("LOC=PLACE",), r"'PLACE' is not an entity type of schema id-news-er"),
+        (("LOC=GPE", "LOC=LOC"), r"maps 'LOC' twice"),
+        (("LOC=GPE|LOC|FAC",), r"write OLD=NEW"),
+    ):
+        with pytest.raises(LabelMapError, match=message):
+            parse_label_map(items, corpus, schema)
+    identity = parse_label_map((), corpus, schema)
+    assert dict(identity.entries) == {"LOC": ("LOC",), "ORG": ("ORG",), "PER": ("PER",)}
+
+
+def test_the_place_rule_splits_a_corpus_label_and_unmapped_labels_are_left_out(schema: Schema) -> None:
+    text = "Presiden Jokowi tiba di Indonesia dan Sungai Ciliwung , kata Bank BRI ."
+    spans = (
+        Span("a", 9, 15, "PER"),
+        Span("b", 24, 33, "LOC"),
+        Span("c", 38, 53, "LOC"),
+        Span("d", 61, 69, "FNB"),
+    )
+    gold = Layer("d1", "corpus", "", spans, (), Provenance("x"), "gold")
+    label_map = parse_label_map(("LOC=GPE|LOC", "PER=PER"), ["FNB", "LOC", "PER"], schema)
+    ((_, mapped),), counts = map_examples([(Document("d1", text), gold)], label_map)
+    assert [(s.id, s.label) for s in mapped.spans] == [("a", "PER"), ("b", "GPE"), ("c", "LOC")]
+    assert counts == {"PER->PER": 1, "LOC->GPE": 1, "LOC->LOC": 1, "FNB not mapped (left out)": 1}
+    assert label_map.describe() == "LOC->GPE|LOC(place),PER->PER" and label_map.types() == ("GPE", "LOC", "PER")
+
+
+def test_the_cold_start_proposes_schema_types_the_corpus_never_annotates(cold: ServedModel, schema: Schema) -> None:
+    (seed,) = load_articles(SEED)
+    layer, scores, _ = cold.layer(seed)
+    labels = {s.label for s in layer.spans}
+    assert {"GPE", "DATE", "QUANTITY", "ORG", "PER"} <= labels
+    text = {seed.text[s.start : s.end]: s.label for s in layer.spans}
+    assert text["Indonesia"] == "GPE" and text["Kamis (8/11/2017)"] == "DATE"
+    assert all(s.label in schema.entity_labels for s in layer.spans)
+    assert all(s.id in scores for s in layer.spans if s.id.startswith("p"))  # the CRF's regions carry a confidence
+    assert not any(s.id in scores for s in layer.spans if s.id.startswith("q"))  # a rule has no probability
+    assert "+map[LOC->GPE|LOC(place),ORG->ORG,PER->PER]" in cold.version and "+rules[" in cold.version
+    lines = describe_model(cold, schema)
+    assert "cannot propose: FAC, EVENT" in lines[1] and "GPE (crf+places, precision 0." in lines[0]
+    assert cold.precision["DATE"] is None and cold.precision["PER"] is not None
+
+
+def test_a_type_measured_under_the_threshold_is_never_proposed(release: Path, schema: Schema) -> None:
+    strict, _ = served_model(release, schema, ServeOptions(MAP, cold_start=True, min_precision=0.99))
+    assert strict.withheld and set(strict.withheld).isdisjoint(strict.proposes())
+    (seed,) = load_articles(SEED)
+    assert not {s.label for s in strict.layer(seed)[0].spans} & set(strict.withheld)
+    measured = {t: strict.precision[t] for t in strict.withheld}
+    assert all(p is not None and p < 0.99 for p in measured.values()), measured
+
+
+def test_predict_served_writes_what_the_backend_serves(
+    release: Path, cold: ServedModel, schema: Schema, tmp_path: Path
+) -> None:
+    out = tmp_path / "served.jsonl"
+    args = ["predict", "served", "--release", str(release), "--articles", str(SEED), "--out", str(out), "--cold-start"]
+    result = CliRunner().invoke(main, [*args, *(x for m in MAP for x in ("--label-map", m))])
+    assert result.exit_code == 0, result.output
+    (written,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    client = TestClient(make_app(Backend(cold, schema, None, 2, tmp_path)))
+    (seed,) = load_articles(SEED)
+    body = client.post("/predict", json={"tasks": [{"id": 1, "data": {"text": seed.text}}]}).json()
+    regions = {(r["value"]["start"], r["value"]["end"], r["value"]["labels"][0]) for r in body["results"][0]["result"]}
+    assert {(s["start"], s["end"], s["label"]) for s in written["spans"]} == regions
+    assert written["model_version"] == body["model_version"] == cold.version
+
+
+def test_retraining_adds_the_project_gold_in_the_schemas_labels(release: Path, schema: Schema) -> None:
+    rel = load_release(release)
+    (seed,) = load_articles(SEED)
+    start = seed.text.index("Indonesia")
+    mine = Layer(seed.id, "gold", "", (Span("g1", start, start + 9, "GPE"),), (), Provenance("x"), "gold")
+    model = build_model(
+        rel.splits["train"],
+        rel.splits["validation"],
+        schema,
+        rel.label_rule,
+        "crf@retrained",
+        {},
+        ServeOptions(MAP),
+        project=[(seed, mine)],
+    )
+    assert {"B-GPE", "B-LOC", "B-ORG", "B-PER"} <= set(model.crf.tags())
+    assert model.trained_on["mapped"]["LOC->GPE"] > 0  # the corpus's countries are GPE too: one label set
