@@ -9,14 +9,24 @@ import click
 
 from toolkit import __version__
 from toolkit.cli import annotations as annotations_cli
-from toolkit.cli import backend, campaign, corpus, dataset, demo, doctor, evaluate, ls, schema, seeds
+from toolkit.cli import backend, campaign, corpus, dataset, demo, doctor, evaluate, init, ls, schema, seeds
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="toolkit")
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens (debug level) to stderr.")
 def main(verbose: bool) -> None:
-    """Turn news articles into a versioned, benchmarked entity-and-relation dataset."""
+    """Turn news articles into a versioned, benchmarked entity-and-relation dataset.
+
+    Inside a project (a folder with toolkit.yaml, or below one; `toolkit init` makes one) the default paths are
+    the project's."""
+    from pathlib import Path
+
+    from toolkit.project import find_project
+
+    project = find_project()
+    if project is not None and project.root.resolve() != Path.cwd().resolve():
+        click.echo(f"project {project.name} ({project.root})", err=True)
     if verbose:
         import logging
         import sys
@@ -43,6 +53,7 @@ for command in (
     evaluate.score,
     demo.demo,
     doctor.doctor,
+    init.init,
 ):
     main.add_command(command)
 ls.ls_group.add_command(backend.ls_backend)

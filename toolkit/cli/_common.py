@@ -46,19 +46,37 @@ def _echo_json(value: object) -> None:
     click.echo(json.dumps(value, default=_json_default, ensure_ascii=False, indent=2, sort_keys=True))
 
 
+def in_project(relative: str) -> Callable[[], Path]:
+    """A click default: ``relative`` in the project holding the working directory (``toolkit.yaml``), else
+    relative to the working directory."""
+
+    def default() -> Path:
+        from toolkit.project import default_path
+
+        return default_path(relative)
+
+    return default
+
+
+def _project_schema() -> Path:
+    from toolkit.project import project_schema
+
+    return project_schema()
+
+
 schema_option = click.option(
     "--schema",
     "schema_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=Path("schemas/schema.yaml"),
-    show_default=True,
+    default=_project_schema,
+    show_default="schemas/schema.yaml of the project",
     help="Entity/relation schema file.",
 )
 seeds_dir_option = click.option(
     "--seeds-dir",
     type=click.Path(path_type=Path, file_okay=False),
-    default=Path("seeds"),
-    show_default=True,
+    default=in_project("seeds"),
+    show_default="seeds",
     help="Folder holding articles.jsonl and raw/.",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")

@@ -10,6 +10,7 @@ import click
 from toolkit.cli._common import (
     _echo_json,
     _friendly,
+    in_project,
     json_option,
     label_map_option,
     parse_label_map,
@@ -31,8 +32,8 @@ def annotations_group() -> None:
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
-    default=Path("annotations/layers"),
-    show_default=True,
+    default=in_project("annotations/layers"),
+    show_default="annotations/layers",
     help="Folder for <snapshot>.jsonl (layers) and <snapshot>.report.json.",
 )
 @click.option(
@@ -210,8 +211,8 @@ def _shown(pair: dict[str, Any], measure: str) -> float | None:
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
-    default=Path("annotations/gold"),
-    show_default=True,
+    default=in_project("annotations/gold"),
+    show_default="annotations/gold",
     help="Folder for <layers>.jsonl with the gold layer of each document.",
 )
 @click.option(

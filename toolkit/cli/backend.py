@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli._common import _echo_json, _friendly, json_option, schema_option
+from toolkit.cli._common import _echo_json, _friendly, in_project, json_option, schema_option
 from toolkit.cli.ls import _project_opts, order_option
 from toolkit.errors import ToolkitError
 
@@ -40,8 +40,8 @@ def _port_free(port: int) -> None:
 @click.option(
     "--work-dir",
     type=click.Path(path_type=Path, file_okay=False),
-    default=Path("build/backend"),
-    show_default=True,
+    default=in_project("build/backend"),
+    show_default="build/backend",
     help="Where retrained models are written.",
 )
 @click.option("--save-model", type=click.Path(path_type=Path, file_okay=False), help="Also keep the start model here.")

@@ -7,21 +7,39 @@ from typing import Any
 
 import click
 
-from toolkit.cli._common import _echo_json, _friendly, _options, json_option, schema_option, seeds_dir_option
+from toolkit.cli._common import (
+    _echo_json,
+    _friendly,
+    _options,
+    in_project,
+    json_option,
+    schema_option,
+    seeds_dir_option,
+)
 from toolkit.errors import ToolkitError
 from toolkit.formats import WRITABLE
 
 
 def _default_gold() -> list[Path]:
-    return sorted(Path("annotations/gold").glob("*.jsonl"))
+    return sorted(in_project("annotations/gold")().glob("*.jsonl"))
+
+
+def _project_guidelines(schema_path: Path) -> Path | None:
+    """The project's guidelines, when the release uses the project's schema (never another schema's)."""
+    from toolkit.project import find_project
+
+    project = find_project()
+    if project is None or Path(schema_path).resolve() != project.schema.resolve():
+        return None
+    return project.guidelines
 
 
 def _default_layers() -> list[Path]:
-    return sorted(Path("annotations/layers").glob("*.jsonl"))
+    return sorted(in_project("annotations/layers")().glob("*.jsonl"))
 
 
 def _default_snapshots() -> list[Path]:
-    return sorted(p for p in Path("annotations/snapshots").glob("*.json") if p.name != "index.json")
+    return sorted(p for p in in_project("annotations/snapshots")().glob("*.json") if p.name != "index.json")
 
 
 gold_option = click.option(
@@ -65,7 +83,10 @@ def dataset_group() -> None:
 @gold_option
 @_split_opts
 @click.option(
-    "--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build/dataset"), show_default=True
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=in_project("build/dataset"),
+    show_default="build/dataset",
 )
 @json_option
 @_friendly
@@ -126,7 +147,10 @@ def _echo_build(report: dict[str, Any]) -> None:
 @gold_option
 @_split_opts
 @click.option(
-    "--releases-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("releases"), show_default=True
+    "--releases-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=in_project("releases"),
+    show_default="releases",
 )
 @click.option(
     "--previous", type=click.Path(path_type=Path, file_okay=False), help="Previous release, for the changelog diff."
@@ -196,7 +220,7 @@ def dataset_release(
         seeds_path=seeds_dir / ARTICLES_FILE,
         gold_paths=list(gold_paths) or _default_gold(),
         snapshot_paths=[] if gold_paths else _default_snapshots(),  # explicit gold: its own files are the inputs
-        guidelines_path=guidelines_path or schema_path.parent / "GUIDELINES.md",
+        guidelines_path=guidelines_path or _project_guidelines(schema_path) or schema_path.parent / "GUIDELINES.md",
         releases_dir=releases_dir,
         ratios=_ratios(ratios),
         seed=split_seed,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from toolkit.cli._common import _echo_json, _friendly, json_option, schema_option
+from toolkit.cli._common import _echo_json, _friendly, in_project, json_option, schema_option
 from toolkit.errors import ToolkitError
 
 if TYPE_CHECKING:
@@ -18,7 +18,12 @@ if TYPE_CHECKING:
 @click.argument("releases", nargs=-1, required=True, type=click.Path(path_type=Path, file_okay=False))
 @schema_option
 @click.option("--baseline", "baselines", multiple=True, help="Entity baselines to run (default: all).")
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("benchmarks"), show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=in_project("benchmarks"),
+    show_default="benchmarks",
+)
 @click.option("--seed", default=0, show_default=True)
 @click.option(
     "--resamples",

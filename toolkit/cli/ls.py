@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from toolkit.cli._common import _echo_json, _friendly, _options, json_option, schema_option, seeds_dir_option
+from toolkit.cli._common import (
+    _echo_json,
+    _friendly,
+    _options,
+    in_project,
+    json_option,
+    schema_option,
+    seeds_dir_option,
+)
 from toolkit.errors import ToolkitError
 
 if TYPE_CHECKING:
@@ -25,8 +33,8 @@ def ls_group() -> None:
 @click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=Path("build/labelstudio/tasks.json"),
-    show_default=True,
+    default=in_project("build/labelstudio/tasks.json"),
+    show_default="build/labelstudio/tasks.json",
     help="Task file to write (Label Studio: Import > upload).",
 )
 @_friendly
@@ -196,8 +204,8 @@ def _push_review(path: Path, schema_obj: Schema, title: str | None, project_id: 
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
-    default=Path("annotations/snapshots"),
-    show_default=True,
+    default=in_project("annotations/snapshots"),
+    show_default="annotations/snapshots",
     help="Snapshot folder (an index.json there records every snapshot).",
 )
 @json_option

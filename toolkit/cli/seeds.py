@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli._common import _echo_json, _friendly, json_option, seeds_dir_option
+from toolkit.cli._common import _echo_json, _friendly, in_project, json_option, seeds_dir_option
 
 
 @click.group()
@@ -20,8 +20,8 @@ def seeds() -> None:
 @click.option(
     "--profiles",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=Path("seeds/outlets.yaml"),
-    show_default=True,
+    default=in_project("seeds/outlets.yaml"),
+    show_default="seeds/outlets.yaml",
     help="Outlet profiles (how to find each outlet's article body).",
 )
 @click.option("--replace", is_flag=True, help="Replace articles whose raw page changed since they were ingested.")

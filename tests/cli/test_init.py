@@ -1,0 +1,82 @@
+"""`toolkit init`: a project of one's own, found from any folder inside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from tests.conftest import REPO
+from toolkit.cli import main
+from toolkit.project import default_path, find_project
+
+
+def test_init_from_a_label_studio_config_names_the_schema_after_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    config = tmp_path / "config.xml"
+    assert (
+        runner.invoke(
+            main, ["schema", "config", "--schema", str(REPO / "schemas/schema.yaml"), "--out", str(config)]
+        ).exit_code
+        == 0
+    )
+    made = runner.invoke(main, ["init", "berita-saya", "--from-ls-config", str(config), "--language", "id"])
+    assert made.exit_code == 0, made.output
+    root = tmp_path / "berita-saya"
+    for name in ("toolkit.yaml", "schemas/schema.yaml", "schemas/GUIDELINES.md", ".gitignore", "README.md"):
+        assert (root / name).is_file(), name
+    for name in ("seeds/raw", "annotations/snapshots", "benchmarks"):
+        assert (root / name).is_dir(), name
+    schema = yaml.safe_load((root / "schemas/schema.yaml").read_text(encoding="utf-8"))
+    assert schema["name"] == "berita-saya" and schema["language"] == "id"  # never "config"
+    assert "## PER" in (root / "schemas/GUIDELINES.md").read_text(encoding="utf-8")
+    monkeypatch.chdir(root / "seeds" / "raw")
+    checked = runner.invoke(main, ["schema", "check", "--json"])
+    assert checked.exit_code == 0, checked.output
+    assert '"name": "berita-saya"' in checked.output  # the project's schema, found by walking up
+    assert f"project berita-saya ({root})" in checked.output  # said on stderr (mixed in by the runner)
+    project = find_project()
+    assert project is not None and project.root == root
+    assert default_path("releases") == root / "releases"
+
+
+def test_init_refuses_a_used_folder_and_a_folder_inside_a_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    (tmp_path / "used").mkdir()
+    (tmp_path / "used" / "notes.txt").write_text("x", encoding="utf-8")
+    used = runner.invoke(main, ["init", "used"])
+    assert (
+        used.exit_code == 1 and "used: not empty; toolkit init makes a project in a new or empty folder" in used.output
+    )
+    assert runner.invoke(main, ["init", "outer"]).exit_code == 0
+    inner = runner.invoke(main, ["init", "outer/inner"])
+    assert inner.exit_code == 1 and "inside project outer" in inner.output
+    bad = runner.invoke(main, ["init", "x", "--name", "Not A Name"])
+    assert bad.exit_code == 1 and "name" in bad.output and "Traceback" not in bad.output
+
+
+def test_the_starter_schema_is_valid_and_outside_a_project_paths_are_relative(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert find_project() is None and default_path("releases") == Path("releases")
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", "mine", "--language", "en"]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "mine")
+    checked = runner.invoke(main, ["schema", "check"])
+    assert checked.exit_code == 0, checked.output
+    assert "project mine" not in checked.output  # at the root: nothing to say
+    assert default_path("releases") == Path("releases")
+
+
+def test_this_repository_is_a_project() -> None:
+    project = find_project(REPO / "toolkit")
+    assert project is not None and project.name == "id-news-er" and project.schema == REPO / "schemas" / "schema.yaml"
