@@ -80,3 +80,19 @@ def test_the_starter_schema_is_valid_and_outside_a_project_paths_are_relative(
 def test_this_repository_is_a_project() -> None:
     project = find_project(REPO / "toolkit")
     assert project is not None and project.name == "id-news-er" and project.schema == REPO / "schemas" / "schema.yaml"
+
+
+def test_a_schema_from_a_config_is_never_named_after_its_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    config = tmp_path / "config.xml"
+    assert (
+        runner.invoke(
+            main, ["schema", "config", "--schema", str(REPO / "schemas/schema.yaml"), "--out", str(config)]
+        ).exit_code
+        == 0
+    )
+    unnamed = runner.invoke(main, ["schema", "from-ls-config", str(config), "--out", "s.yaml"])
+    assert unnamed.exit_code == 1 and "name the schema with --name (a file name is no dataset's name)" in unnamed.output
+    named = runner.invoke(main, ["schema", "from-ls-config", str(config), "--name", "berita", "--out", "s.yaml"])
+    assert named.exit_code == 0 and yaml.safe_load(Path("s.yaml").read_text(encoding="utf-8"))["name"] == "berita"

@@ -59,7 +59,7 @@ def schema_config(schema_path: Path, out: Path | None) -> None:
 @schema.command("from-ls-config")
 @click.argument("config", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the schema here (else print it).")
-@click.option("--name", help="Schema name (default: the config file's name).")
+@click.option("--name", help="Schema name (default: the project's name, inside a project made by toolkit init).")
 @click.option("--language", default="und", show_default=True, help="ISO 639 code of the texts, e.g. id or en.")
 @click.option("--span-overlap", type=click.Choice(["forbid", "nested", "allow"]), default="nested", show_default=True)
 @click.option("--drop-unsupported", is_flag=True, help="Leave out controls the schema cannot represent (listed).")
@@ -81,7 +81,17 @@ def schema_from_ls_config(
         raise ToolkitError(
             f"{config}: not UTF-8 ({exc.reason} at byte {exc.start}); save the config as UTF-8"
         ) from None
-    slug = re.sub(r"[^a-z0-9]+", "-", (name or config.stem).lower()).strip("-") or "project"
+    if name is None:
+        from toolkit.project import find_project
+
+        project = find_project()
+        if project is None:
+            raise ToolkitError(
+                f"{config}: name the schema with --name (a file name is no dataset's name), or run this inside a "
+                "project made by `toolkit init`"
+            )
+        name = project.name
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "project"
     made = schema_from_config(
         xml,
         source=str(config),
