@@ -17,7 +17,7 @@ titles and date forms), so the cold-start rows are an optimistic estimate on thi
 not (the CRF never saw the seed). Targets (issue: model help): at least 60 % of the seed's gold mentions proposed
 with the right type and at least 80 % of the proposals kept.
 
-Needs the releases the README's Baselines section makes (releases/idner-news-2k/1.1.0) and the seed's gold
+Needs the releases the Baselines section of docs/researchers.md makes (releases/idner-news-2k/1.1.0) and the seed's gold
 (annotations/gold/). Writes COLD_START.md and cold_start.json beside this file.
 Usage: python benchmarks/backend/cold_start.py
 """

@@ -7,7 +7,7 @@ features, and scores validation and test: entities (strict micro F1 = seqeval's)
 gold entities, and relations end to end on the row's CRF entities (strict), with 95% bootstrap intervals
 over sentences. Writes ABLATION.md and ablation.json beside this file.
 
-CoNLL04 is research-use data: make the release as the README says (it reads
+CoNLL04 is research-use data: make the release as docs/researchers.md says (it reads
 ``../shared/data/conll04/``), then: python benchmarks/conll04/ablation.py releases/conll04/1.0.0
 """
 

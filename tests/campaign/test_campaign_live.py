@@ -333,7 +333,7 @@ def test_the_servers_own_stream_keeps_the_share_and_k_when_annotators_take_turns
 ) -> None:
     """Label All Tasks (GET /api/projects/<id>/next) serves from the per-task overlap the campaign set: control
     tasks first to everyone, then exactly K annotators on the cohort and one on the rest, nobody twice. (Asked at
-    the same instant, its locks on SQLite are not atomic: the README says so, and the queue links avoid it.)"""
+    the same instant, its locks on SQLite are not atomic: docs/project-managers.md says so, and the queue links avoid it.)"""
     project_copy(tmp_path, monkeypatch, ("schemas",))
     monkeypatch.setenv("LABEL_STUDIO_URL", live.url)
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", live.token)

@@ -49,7 +49,8 @@ HIDDEN_COLUMNS = [
     "tasks:data.campaign_annotators",
     "tasks:data.campaign_rank",
 ]
-"""Columns an annotator's tab hides (others' work, the plumbing); hiding is not access control (see the README)."""
+"""Columns an annotator's tab hides (others' work, the plumbing); hiding is not access control (see
+docs/project-managers.md)."""
 
 
 @dataclass(frozen=True)

@@ -37,5 +37,5 @@ def demo(out: Path, root: Path) -> None:
         click.echo(f"    read the release's card: {card}")
         load = f"import datasets; print(datasets.load_dataset({str(card.parent)!r}))"
         click.echo(f'    load it: .venv/bin/python -c "{load}"')
-    click.echo("    start Label Studio for annotators: make label-studio (README: Label Studio for annotators)")
-    click.echo("    bring your own Label Studio project: README, 'Bring your own Label Studio project'")
+    click.echo("    start Label Studio for annotators: make label-studio (docs/annotators.md)")
+    click.echo("    start a project of your own: toolkit init DIR (docs/project-managers.md)")
