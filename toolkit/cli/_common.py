@@ -120,3 +120,26 @@ relation_map_option = click.option(
     help="OLD=NEW: rename a relation label of the input to a schema type; OLD= drops it (counted). Repeatable. "
     "Entity and relation labels map separately: one name may be both.",
 )
+
+
+serve_options = _options(
+    [
+        click.option(
+            "--label-map",
+            "label_map",
+            multiple=True,
+            help="CORPUS=TYPE: train on the release's gold relabelled into the schema's types (repeatable); "
+            "CORPUS=A|B: A when the mention is a known place (country, region, city), else B. A corpus label without "
+            "one is not proposed.",
+        ),
+        click.option("--cold-start", is_flag=True, help="Let the rules propose the schema types the model cannot."),
+        click.option(
+            "--min-precision",
+            type=click.FloatRange(0.0, 1.0),
+            default=0.0,
+            show_default=True,
+            help="Do not propose a type whose precision, measured on the release's validation split, is below this.",
+        ),
+    ]
+)
+"""How the served model speaks the project's labels: the options of `ls backend` and `predict served`."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli._common import _echo_json, _friendly, in_project, json_option, schema_option
+from toolkit.cli._common import _echo_json, _friendly, in_project, json_option, schema_option, serve_options
 from toolkit.cli.ls import _project_opts, order_option
 from toolkit.errors import ToolkitError
 
@@ -52,21 +52,7 @@ def _port_free(port: int) -> None:
     show_default=True,
     help="Refuse request bodies larger than this (413).",
 )
-@click.option(
-    "--label-map",
-    "label_map",
-    multiple=True,
-    help="CORPUS=TYPE: train on the release's gold relabelled into the schema's types (repeatable); CORPUS=A|B: A "
-    "when the mention is a known place (country, region, city), else B. A corpus label without one is not proposed.",
-)
-@click.option("--cold-start", is_flag=True, help="Let the rules propose the schema types the model cannot.")
-@click.option(
-    "--min-precision",
-    type=click.FloatRange(0.0, 1.0),
-    default=0.0,
-    show_default=True,
-    help="Do not propose a type whose precision, measured on the release's validation split, is below this.",
-)
+@serve_options
 @click.option(
     "--predict-timeout",
     type=click.FloatRange(min=0.1),
@@ -110,7 +96,7 @@ def ls_backend(
             raise ToolkitError("--label-map, --cold-start and --min-precision shape a model trained here (--release)")
         model = load_model(model_dir)
         base = model.trained_on.get("release_path")
-        options = ServeOptions(**model.trained_on.get("serve_options", {}))
+        options = ServeOptions.from_dict(model.trained_on.get("serve_options", {}))
     else:
         assert release_dir is not None
         click.echo(f"training on {release_dir} ...", err=True)

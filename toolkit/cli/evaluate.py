@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from toolkit.cli._common import _echo_json, _friendly, in_project, json_option, schema_option
+from toolkit.cli._common import _echo_json, _friendly, in_project, json_option, schema_option, serve_options
 from toolkit.errors import ToolkitError
 
 if TYPE_CHECKING:
@@ -123,20 +123,7 @@ def bench(
 )
 @click.option("--save-model", type=click.Path(path_type=Path, file_okay=False), help="Keep the trained model here.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Prediction JSONL.")
-@click.option(
-    "--label-map",
-    "label_map",
-    multiple=True,
-    help="served: CORPUS=TYPE or CORPUS=A|B, as `toolkit ls backend --label-map`.",
-)
-@click.option("--cold-start", is_flag=True, help="served: as `toolkit ls backend --cold-start`.")
-@click.option(
-    "--min-precision",
-    type=click.FloatRange(0.0, 1.0),
-    default=0.0,
-    show_default=True,
-    help="served: as `toolkit ls backend --min-precision`.",
-)
+@serve_options
 @schema_option
 @_friendly
 def predict(
