@@ -123,6 +123,8 @@ def test_the_whole_cli_path_names_no_person(name: str, tmp_path: Path, monkeypat
             "1.0.0",
             "--name",
             "real",
+            "--ratios",
+            "1,0,0",
             "--gold",
             str(tmp_path / "gold" / f"{stem}.jsonl"),
             "--seeds-dir",

@@ -208,19 +208,32 @@ def test_dataset_commands(project: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     snap = next(p for p in Path("annotations/snapshots").glob("*.json") if p.name != "index.json")
     assert runner.invoke(main, ["annotations", "import", str(snap)]).exit_code == 0
     assert runner.invoke(main, ["annotations", "gold", f"annotations/layers/{snap.stem}.jsonl"]).exit_code == 0
-    built = runner.invoke(main, ["dataset", "build", "--out", "ds"])
+    built = runner.invoke(main, ["dataset", "build", "--out", "ds", "--ratios", "0,0,1"])
     assert built.exit_code == 0, built.output
     assert "entities: 50 (DATE 4, EVENT 4, GPE 13, ORG 20, PER 5, QUANTITY 2, ROLE 2)" in built.output
     assert "nested entities kept out of the BIO view: 5; entities misaligned with tokens: 0" in built.output
     assert (project / "ds" / "build_report.json").exists()
-    released = runner.invoke(main, ["dataset", "release", "--version", "1.0.0", "--releases-dir", "rel"])
+    released = runner.invoke(
+        main, ["dataset", "release", "--version", "1.0.0", "--releases-dir", "rel", "--ratios", "1,0,0"]
+    )
     assert released.exit_code == 0, released.output
     assert "released rel/id-news-er/1.0.0" in released.output
     bad = runner.invoke(main, ["dataset", "release", "--version", "v1", "--releases-dir", "rel"])
     assert bad.exit_code == 1 and "Error: version 'v1' is not semantic (MAJOR.MINOR.PATCH, e.g. 1.0.0)" in bad.output
     second = runner.invoke(
         main,
-        ["dataset", "release", "--version", "1.0.1", "--releases-dir", "rel", "--previous", "rel/id-news-er/1.0.0"],
+        [
+            "dataset",
+            "release",
+            "--version",
+            "1.0.1",
+            "--releases-dir",
+            "rel",
+            "--previous",
+            "rel/id-news-er/1.0.0",
+            "--ratios",
+            "1,0,0",
+        ],
     )
     assert second.exit_code == 0, second.output
     diff = runner.invoke(main, ["dataset", "diff", "rel/id-news-er/1.0.0", "rel/id-news-er/1.0.1"])

@@ -120,6 +120,8 @@ def test_release_with_a_schema_outside_schemas_needs_its_guidelines(gold: Path, 
         str(tmp_path / "r"),
         "--schema",
         str(schema),
+        "--ratios",
+        "1,0,0",
     ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1 and "Traceback" not in result.output
@@ -145,6 +147,8 @@ def test_a_release_card_loads_in_datasets_without_warnings(
             "1.0.0",
             "--name",
             "cards",
+            "--ratios",
+            "1,0,0",
             "--gold",
             str(gold),
             "--releases-dir",

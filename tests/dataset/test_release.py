@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -106,7 +107,9 @@ def test_features_from_schema(schema: Schema) -> None:
 
 
 def test_release_of_the_seed(tmp_path: Path, schema: Schema, seed_gold: Path) -> None:
-    path = release_of(REPO / "seeds" / "articles.jsonl", [seed_gold], schema, tmp_path, "1.0.0", name="seed").path
+    path = release_of(
+        REPO / "seeds" / "articles.jsonl", [seed_gold], schema, tmp_path, "1.0.0", name="seed", ratios=(1.0, 0.0, 0.0)
+    ).path
     report = json.loads((path / "build_report.json").read_text(encoding="utf-8"))
     assert sum(report["documents"].values()) == 1
     assert report["entities"] == {"DATE": 4, "EVENT": 4, "GPE": 13, "ORG": 20, "PER": 5, "QUANTITY": 2, "ROLE": 2}
@@ -258,19 +261,19 @@ def test_build_errors(tmp_path: Path, schema: Schema) -> None:
         ToolkitError,
         match=r"span g: label 'CITY' is not an entity type of schema id-news-er; re-import the corpus with --schema",
     ):
-        do_release(tmp_path, "1.0.0", seeds, gold, schema)
+        do_release(tmp_path, "1.0.0", seeds, gold, schema, ratios=(0.5, 0.5, 0.0))
     blocker = tmp_path / "blocker"
     blocker.write_text("x")
     seeds, gold = make_inputs(tmp_path / "in2", corpus(2))
     with pytest.raises(ToolkitError, match=r"cannot write under"):
-        release_of(seeds, [gold], schema, blocker, "1.0.0", name="x")
+        release_of(seeds, [gold], schema, blocker, "1.0.0", name="x", ratios=(0.5, 0.5, 0.0))
 
 
 def test_push_checks_everything_up_to_the_upload(
     tmp_path: Path, schema: Schema, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seeds, gold = make_inputs(tmp_path / "in", corpus(3))
-    path = do_release(tmp_path, "2.0.0", seeds, gold, schema)
+    path = do_release(tmp_path, "2.0.0", seeds, gold, schema, ratios=(1.0, 0.0, 0.0))
     monkeypatch.delenv("HF_TOKEN", raising=False)
     assert not plan_push(path, "me/id-news-er").token_set  # a dry run checks everything else without a token
     from toolkit.dataset.hub import push
@@ -289,7 +292,7 @@ def test_push_without_network_fails_clearly(tmp_path: Path, schema: Schema) -> N
     from toolkit.labelstudio.server import free_port
 
     seeds, gold = make_inputs(tmp_path / "in", corpus(3))
-    path = do_release(tmp_path, "2.0.0", seeds, gold, schema)
+    path = do_release(tmp_path, "2.0.0", seeds, gold, schema, ratios=(1.0, 0.0, 0.0))
     token = "hf_secret_token_for_tests_0123456789"
     env = {
         **os.environ,
@@ -389,3 +392,26 @@ def test_ranges_of_lines_cover_the_inputs(
     assert all(f == found[0] for f in found)
     assert found[0].where["doc99"] == (0, len(data) - len(data.splitlines()[-1]), 26)  # no final newline
     assert ["doc00", "doc99"] in found[0].near_duplicates  # an exact copy (the other texts differ in a few words)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 8, 12])
+def test_ratios_that_leave_a_split_empty_are_refused_with_ratios_that_work(
+    n: int, tmp_path: Path, schema: Schema
+) -> None:
+    seeds, gold = make_inputs(tmp_path / "in", corpus(n))
+    try:
+        done = release_of(seeds, [gold], schema, tmp_path / "asked", ratios=(0.4, 0.3, 0.3))
+    except ToolkitError as exc:
+        refused = str(exc)
+    else:  # enough documents: every split has some
+        assert all(done.summary["documents"].get(s) for s in ("train", "validation", "test")), done.summary
+        return
+    assert re.match(rf"--ratios 0.4,0.3,0.3 over {n} documents give train \d+, validation \d+, test \d+: ", refused)
+    assert not (tmp_path / "asked").exists() or not any((tmp_path / "asked").rglob("*.parquet"))
+    proposed = re.search(r"With these documents --ratios ([0-9.]+),([0-9.]+),([0-9.]+) gives ([^;]+?)[;.]", refused)
+    assert proposed, refused
+    ratios = tuple(float(x) for x in proposed.groups()[:3])
+    promised = {split: int(k) for split, k in (part.split() for part in proposed.group(4).split(", "))}
+    got = release_of(seeds, [gold], schema, tmp_path / "proposed", ratios=ratios).summary["documents"]
+    assert {s: k for s, k in got.items() if k} == promised
+    assert len(promised) == min(n, 3)  # every split with a share gets a document, as far as there are documents

@@ -138,6 +138,7 @@ def test_spacy_and_brat_keep_a_text_with_line_breaks_and_nested_spans_exactly(tm
         gold_paths=[Path(gold.output)],
         guidelines_path=REPO / "schemas" / "GUIDELINES.md",
         releases_dir=tmp_path / "r",
+        ratios=(0.0, 0.0, 1.0),
     ).path
     report = export_release(rel, "spacy", tmp_path / "spacy")
     assert report["splits"]["test"]["nested or overlapping entities only in spans['sc']"] == 5

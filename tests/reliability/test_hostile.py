@@ -89,6 +89,7 @@ def test_hostile_text_through_the_dataset(tmp_path: Path, schema: object) -> Non
         gold_paths=[Path(g.output)],
         guidelines_path=REPO / "schemas" / "GUIDELINES.md",
         releases_dir=tmp_path / "rel",
+        ratios=(1.0, 0.0, 0.0),
     ).path
     ((d, gl),) = [x for split in load_release(path).splits.values() for x in split]
     assert d.text == TEXT and d.span_text(gl.spans[0]) == "Jenewa"

@@ -188,6 +188,8 @@ def test_disk_full_during_import_and_release_is_one_clear_error(
         "1.0.0",
         "--name",
         "full",
+        "--ratios",
+        "1,0,0",
         "--gold",
         str(tmp_path / "gold" / "export_two_annotators.jsonl"),
         "--releases-dir",

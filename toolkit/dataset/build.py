@@ -34,7 +34,7 @@ from toolkit._workers import worker_pool
 from toolkit.annotations.rules import check_relations, check_spans
 from toolkit.dataset.columns import ColumnBatch
 from toolkit.dataset.minhash import NearDuplicates, signatures
-from toolkit.dataset.splits import SPLITS, SplitPlan, assign_splits
+from toolkit.dataset.splits import SPLITS, SplitPlan, assign_splits, check_split_sizes
 from toolkit.errors import ModelError, ToolkitError
 from toolkit.model import GoldRecord
 from toolkit.schema import Schema
@@ -420,6 +420,7 @@ def plan_for(
     """Hash splits, or (``split_by="metadata"``) the split each document records (a corpus's official one)."""
     plan = assign_splits(index.where, index.near_duplicates, ratios, seed)
     if split_by == "hash":
+        check_split_sizes(plan, ratios)
         return plan
     if split_by != "metadata":
         raise DatasetBuildError(f"--split-by must be hash or metadata, not {split_by!r}")

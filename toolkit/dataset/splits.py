@@ -9,6 +9,8 @@ its smallest document id, so all copies land in the same split.
 from __future__ import annotations
 
 import hashlib
+import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -23,6 +25,7 @@ SPLITS = ("train", "validation", "test")
 class SplitPlan:
     assignment: Mapping[str, str]
     groups: tuple[tuple[str, ...], ...]  # near-duplicate groups of two or more documents
+    units: tuple[float, ...] = ()  # each group's hash in [0, 1), sorted (a lone document is a group)
 
 
 def _unit(seed: int, key: str) -> float:
@@ -46,10 +49,73 @@ def assign_splits(
             key[member] = group[0]
     bounds = (ratios[0], ratios[0] + ratios[1])
     assignment = {}
+    units: dict[str, float] = {}
     for doc_id, k in key.items():
-        u = _unit(seed, k)
+        u = units.setdefault(k, _unit(seed, k))
         assignment[doc_id] = SPLITS[0] if u < bounds[0] else SPLITS[1] if u < bounds[1] else SPLITS[2]
-    return SplitPlan(assignment, tuple(tuple(g) for g in groups))
+    return SplitPlan(assignment, tuple(tuple(g) for g in groups), tuple(sorted(units.values())))
+
+
+def _cut(below: float, above: float, wanted: float) -> float:
+    """A short decimal ``x`` with ``below < x <= above``, as close to ``wanted`` as that allows."""
+    if below < wanted <= above:
+        return wanted
+    for digits in range(1, 10):
+        step = 10.0**-digits
+        x = math.floor(above / step) * step if wanted > above else (math.floor(below / step) + 1) * step
+        if below < x <= above:
+            return round(x, digits)
+    return above
+
+
+def _counts(units: Sequence[float], ratios: Sequence[float]) -> tuple[int, int, int]:
+    train = sum(u < ratios[0] for u in units)
+    validation = sum(ratios[0] <= u < ratios[0] + ratios[1] for u in units)
+    return train, validation, len(units) - train - validation
+
+
+def workable_ratios(units: Sequence[float], ratios: Sequence[float]) -> tuple[float, float, float]:
+    """Ratios closest in spirit to ``ratios`` that give each split with a positive ratio a group.
+
+    Target sizes are the rounded shares (at least one each); with fewer groups than such splits,
+    test goes first, then validation. The cuts fall between the groups' hashes, so the same
+    documents land as the counts say.
+    """
+    units = sorted(units)
+    n = len(units)
+    wanted = [i for i, r in enumerate(ratios) if r > 0][:n] or [0]
+    size = [max(1, round(n * ratios[i])) if i in wanted else 0 for i in range(3)]
+    while sum(size) > n:  # take from the largest split that can spare one;
+        i = max((j for j in range(3) if size[j] > 1), key=lambda j: (size[j], j))  # ties: test, then validation
+        size[i] -= 1
+    size[wanted[0]] += n - sum(size)
+    wanted_first, wanted_second = ratios[0], ratios[0] + ratios[1]
+    first = _cut(units[size[0] - 1], units[size[0]], wanted_first) if 0 < size[0] < n else float(size[0] == n)
+    end = size[0] + size[1]
+    second = _cut(units[end - 1], units[end], wanted_second) if 0 < end < n else (first if end == size[0] else 1.0)
+    return (round(first, 9), round(second - first, 9), round(1.0 - second, 9))
+
+
+def check_split_sizes(plan: SplitPlan, ratios: Sequence[float]) -> None:
+    """Refuse ratios that leave a split empty although it was given a share, naming ratios that work."""
+    counts = Counter(plan.assignment.values())
+    empty = [s for s, r in zip(SPLITS, ratios, strict=True) if r > 0 and counts[s] == 0]
+    if not empty or not plan.units:
+        return
+    n_docs = len(plan.assignment)
+    n = len(plan.units)
+    got = ", ".join(f"{s} {counts[s]}" for s in SPLITS)
+    better = workable_ratios(plan.units, ratios)
+    sizes = _counts(plan.units, better)
+    grouped = f" ({n} after keeping near-duplicates together)" if n != n_docs else ""
+    advice = ",".join(f"{r:g}" for r in better)
+    gives = ", ".join(f"{s} {k}" for s, k in zip(SPLITS, sizes, strict=True) if k)
+    raise ToolkitError(
+        f"--ratios {','.join(f'{r:g}' for r in ratios)} over {n_docs} documents{grouped} give {got}: "
+        f"{' and '.join(empty)} would be empty (a model needs documents to train on, to tune on and to be "
+        f"scored on). With these documents --ratios {advice} gives {gives}"
+        + ("; or --ratios 1,0,0 to publish every document as train." if better != (1.0, 0.0, 0.0) else ".")
+    )
 
 
 def plan_splits(
