@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from tests.conftest import idner_release
 from toolkit.backend.app import Backend, make_app
-from toolkit.backend.served import ServedModel, load_model, train_model
+from toolkit.backend.served import ServedModel, describe_model, load_model, train_model
 from toolkit.backend.training import TrainingSetup
 from toolkit.dataset.load import load_release
 from toolkit.model import Document
@@ -43,6 +43,8 @@ def test_health_and_setup_answer_with_the_model_version(served: ServedModel, sch
     client, _ = _client(served, schema, tmp_path)
     health = client.get("/health").json()
     assert health["status"] == "UP" and health["model_version"] == "crf@test"
+    assert health["describes"] == describe_model(served, schema)  # what ls connect puts in the instructions
+    assert health["describes"][0].startswith("model crf@test proposes:")
     assert client.get("/").json()["status"] == "UP"
     assert client.post("/setup", json={"project": "1.1700000000", "schema": "<View/>"}).json() == {
         "model_version": "crf@test"

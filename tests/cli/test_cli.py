@@ -53,9 +53,9 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
 def test_schema_check(project: Path) -> None:
     result = CliRunner().invoke(main, ["schema", "check"])
     assert result.exit_code == 0
-    assert "id-news-er 1.0.1" in result.output and "9 entity types" in result.output
+    assert "id-news-er 1.0.2" in result.output and "9 entity types" in result.output
     as_json = CliRunner().invoke(main, ["schema", "check", "--json"])
-    assert json.loads(as_json.output)["schema_version"] == "1.0.1"
+    assert json.loads(as_json.output)["schema_version"] == "1.0.2"
 
 
 def test_schema_error_is_one_line_without_traceback(project: Path) -> None:

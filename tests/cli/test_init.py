@@ -75,6 +75,15 @@ def test_the_starter_schema_is_valid_and_outside_a_project_paths_are_relative(
     assert checked.exit_code == 0, checked.output
     assert "project mine" not in checked.output  # at the root: nothing to say
     assert default_path("releases") == Path("releases")
+    import wcag_contrast_ratio as wcag
+    from matplotlib.colors import to_rgb
+
+    from toolkit.schema import load_schema
+
+    starter = load_schema(tmp_path / "mine" / "schemas" / "schema.yaml")
+    assert starter.label_studio.granularity == "word"  # drags snap to words
+    for ent in starter.entities:  # readable as text on white in Label Studio's side panels
+        assert wcag.rgb(to_rgb(ent.color), (1.0, 1.0, 1.0)) >= 4.5, (ent.label, ent.color)
 
 
 def test_this_repository_is_a_project() -> None:

@@ -163,7 +163,7 @@ def test_card_yaml_parses_and_validates_offline(tmp_path: Path, schema: Schema) 
             assert entry["path"] in manifest["files"]
     names = {f["name"] for f in front["dataset_info"][0]["features"]}
     assert {"tokens", "ner_tags", "entities", "relations"} <= names
-    assert manifest["schema"] == {"name": "id-news-er", "version": "1.0.1"}
+    assert manifest["schema"] == {"name": "id-news-er", "version": "1.0.2"}
     assert manifest["inputs"][0]["file"] == "articles.jsonl"
 
 

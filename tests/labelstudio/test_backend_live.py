@@ -67,6 +67,11 @@ def test_connect_retrieves_predictions_with_scores_and_orders_least_confident_fi
     )
     assert not again["backend_created"] and not again["webhook_created"]
     conn = backend["conn"]
+    # annotators read in the instructions what the model proposes and how precise it was measured, once
+    instructions = str(conn.client.projects.get(id=backend["project"]).expert_instruction)
+    assert report["model_described"] and report["model_described"][0].startswith(f"model {backend['version']}")
+    assert instructions.count("<strong>Pre-annotations</strong>") == 1 and "proposes:" in instructions
+    assert "precision" in instructions
     texts = {t.id: t.data["text"] for t in conn.client.tasks.list(project=backend["project"], fields="all")}
     preds = list(conn.client.predictions.list(project=backend["project"]))
     assert sorted(p.task for p in preds) == sorted(texts)

@@ -184,7 +184,10 @@ def test_cli_push_and_pull_never_show_the_key(
     assert pushed_again["tasks_already_there"] == 1 and pushed_again["view_id"] > 0
     conn = connect(ls_env.url, ls_env.token)
     project = conn.client.projects.get(id=pushed_again["project_id"])
-    assert project.show_instruction and "<h1>Annotation guidelines" in (project.expert_instruction or "")
+    shown = project.expert_instruction or ""
+    assert (
+        project.show_instruction and shown.startswith("<p><strong>id-news-er ") and "<h3>Annotation guidelines" in shown
+    )
     (view,) = [
         v
         for v in conn.client.views.list(project=pushed_again["project_id"])

@@ -60,6 +60,12 @@ def test_schema_keeps_names_colours_hotkeys_and_hints(tmp_path: Path) -> None:
     assert "Location: hotkey 2" in made.changed
     # the generated config speaks the project's names again
     assert '<Labels name="ner" toName="content"' in label_config(s) and 'value="$article"' in label_config(s)
+    # drags select as the project's config had them (no granularity: Label Studio's characters)
+    assert s.label_studio.granularity == "symbol" and 'granularity="symbol"' in label_config(s)
+    worded = CONFIG.replace('<Text name="content"', '<Text granularity="word" name="content"', 1)
+    assert worded != CONFIG
+    word = schema_from_config(worded, source="c.xml", name="p", language="id", drop_unsupported=True).schema
+    assert word.label_studio.granularity == "word"
 
 
 def test_the_projects_export_imports_with_that_schema_and_a_label_map(tmp_path: Path) -> None:

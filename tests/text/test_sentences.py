@@ -77,6 +77,8 @@ def test_release_has_a_sentences_configuration_loadable_without_the_toolkit(tmp_
             str(tmp_path),
             "--gold",
             str(_seed_gold(tmp_path)),
+            "--ratios",
+            "0,0,1",
         ],
         cwd=REPO,
         capture_output=True,

@@ -45,7 +45,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from toolkit.backend.served import ServedModel, load_model
+from toolkit.backend.served import ServedModel, describe_model, load_model
 from toolkit.backend.training import TrainingSetup, retrain
 from toolkit.errors import ToolkitError
 from toolkit.model import Document
@@ -251,6 +251,7 @@ class Backend:
             "status": "UP",
             "model_class": "toolkit",
             "model_version": self.model.version,
+            "describes": describe_model(self.model, self.schema),  # what it proposes, measured precision per type
             "trained_on": self.model.trained_on,
             "training": self.training,
             "pending_annotations": self.pending,

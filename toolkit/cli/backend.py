@@ -162,3 +162,7 @@ def ls_connect(
         click.echo(f"predictions retrieved for {report.retrieved} task(s)")
     if report.view_id is not None:
         click.echo(f"Data Manager tab 'least confident first': view {report.view_id}")
+    if report.model_described:
+        click.echo("the project's instructions now open with what the model proposes:")
+        for line in report.model_described:
+            click.echo(f"  {line}")

@@ -23,7 +23,7 @@ def _starter_schema(name: str, language: str) -> str:
             "description": f"Entities and relations of the {name} project (a starter schema: edit it).",
             "span_overlap": "nested",
             "entities": [
-                {"label": "PER", "definition": "A named person.", "color": "#cc6677", "hotkey": "1"},
+                {"label": "PER", "definition": "A named person.", "color": "#cc1100", "hotkey": "1"},
                 {"label": "ORG", "definition": "A named organisation.", "color": "#332288", "hotkey": "2"},
                 {"label": "LOC", "definition": "A named place.", "color": "#117733", "hotkey": "3"},
             ],

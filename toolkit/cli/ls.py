@@ -131,7 +131,7 @@ def ls_push(
             project_id=project_id,
             predictions=preds,
             progress=progress,
-            instructions=_instructions(schema_path, guidelines_url),
+            instructions=_instructions(schema_path, guidelines_url, schema_obj),
         )
     view = None
     if order is not None:
@@ -160,7 +160,7 @@ def ls_push(
             )
 
 
-def _instructions(schema_path: Path, url: str | None) -> str | None:
+def _instructions(schema_path: Path, url: str | None, schema: Schema | None = None) -> str | None:
     """The guidelines beside the schema (GUIDELINES.md), as the project's instructions; None if there are none."""
     from toolkit.labelstudio.push import instructions_html
 
@@ -168,10 +168,10 @@ def _instructions(schema_path: Path, url: str | None) -> str | None:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return instructions_html("", url) if url else None
+        return instructions_html("", url, schema) if url else None
     except (OSError, UnicodeDecodeError) as exc:
         raise ToolkitError(f"{path}: cannot read the guidelines ({exc})") from None
-    return instructions_html(text, url)
+    return instructions_html(text, url, schema)
 
 
 def _push_review(path: Path, schema_obj: Schema, title: str | None, project_id: int | None, as_json: bool) -> None:

@@ -11,7 +11,7 @@ Manager tab sorted by prediction score, lowest first.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,34 @@ class ConnectReport:
     webhook_created: bool
     retrieved: int | None
     view_id: int | None
+    model_described: tuple[str, ...] = ()  # what the project's instructions now say of the model
+
+
+MODEL_BLOCK = ("<p><strong>Pre-annotations</strong> come from a model; check each one.</p><ul>", "</ul>")
+"""How the model block starts and ends (Label Studio keeps the instructions' tags but drops HTML comments)."""
+
+
+def with_model_block(instructions: str, described: Sequence[str]) -> str:
+    """The instructions with a first block saying what the model proposes (replacing the one put there before)."""
+    from html import escape
+
+    start, end = MODEL_BLOCK
+    if instructions.startswith(start) and end in instructions:
+        instructions = instructions.split(end, 1)[1]
+    items = "".join(f"<li>{escape(line)}</li>" for line in described)
+    return f"{start}{items}{end}{instructions}"
+
+
+def model_description(backend_url: str) -> tuple[str, ...]:
+    """What the backend at ``backend_url`` says it proposes (its ``/health``); () if it says nothing."""
+    import httpx
+
+    try:
+        answer = httpx.get(f"{_base(backend_url)}/health", timeout=10).json()
+    except (httpx.HTTPError, ValueError):
+        return ()
+    lines = answer.get("describes") if isinstance(answer, dict) else None
+    return tuple(str(x) for x in lines) if isinstance(lines, list) else ()
 
 
 def _base(url: str) -> str:
@@ -109,6 +137,16 @@ def connect_backend(
             f"{getattr(backend, 'error_message', '') or 'no answer'}); "
             "start it with `toolkit ls backend` and check the URL"
         )
+    described = model_description(url)
+    # annotators read in the instructions what the model proposes and how precise it was measured
+    told = (
+        {
+            "expert_instruction": with_model_block(str(getattr(project, "expert_instruction", "") or ""), described),
+            "show_instruction": True,
+        }
+        if described
+        else {}
+    )
     call(
         conn,
         f"let project {pid} ask the backend for predictions",
@@ -117,6 +155,7 @@ def connect_backend(
         evaluate_predictions_automatically=True,
         show_collab_predictions=True,
         model_version=str(backend.title),  # the live backend, by its title: Label Studio asks it, whatever its version
+        **told,
     )
     hook_url = f"{url}/webhook"
     hook, hook_created = _found_or_added(
@@ -142,4 +181,5 @@ def connect_backend(
         hook_created,
         retrieved,
         view,
+        described,
     )

@@ -16,7 +16,7 @@ from toolkit.errors import LabelStudioError
 from toolkit.labelstudio.client import Connection, Progress, call, find_project, translate_errors
 from toolkit.labelstudio.tasks import build_task, text_sha256
 from toolkit.model import Document, Layer
-from toolkit.schema import TEXT_FIELD, Schema, label_config
+from toolkit.schema import HOW_TO, TEXT_FIELD, Schema, label_config
 
 BATCH = 100
 CAMPAIGN_BLOCK = ("<!-- toolkit campaign -->", "<!-- /toolkit campaign -->")
@@ -72,17 +72,32 @@ def _check_unchanged(conn: Connection, docs: Sequence[Document], existing: dict[
             )
 
 
-def instructions_html(guidelines: str, url: str | None = None) -> str:
-    """The project's instructions (shown from the labelling page): a link to the guidelines, then their text.
+def instructions_html(guidelines: str, url: str | None = None, schema: Schema | None = None) -> str:
+    """The project's instructions (shown from the labelling page): a link to the guidelines, what the page
+    itself says (schema version, how to label, hotkeys: one source, the schema), then the guidelines' text.
 
-    The Markdown is rendered by markdown-it-py (CommonMark, raw HTML escaped, not passed through).
+    The Markdown is rendered by markdown-it-py (CommonMark, raw HTML escaped, not passed through); its headings
+    are moved two levels down (``#`` becomes ``<h3>``) to sit under Label Studio's own Instructions title.
     """
     from html import escape
 
     from markdown_it import MarkdownIt
 
     link = f'<p>Guidelines: <a href="{escape(url)}" target="_blank">{escape(url)}</a></p>\n' if url else ""
-    return link + str(MarkdownIt("commonmark", {"html": False}).render(guidelines))
+    page = ""
+    if schema is not None:
+        keys = ", ".join(f"{e.hotkey} {e.label}" for e in schema.entities if e.hotkey is not None)
+        page = (
+            f"<p><strong>{escape(schema.name)} {escape(schema.schema_version)}</strong>. {escape(HOW_TO)}"
+            + (f" Hotkeys: {escape(keys)}." if keys else "")
+            + "</p>\n"
+        )
+    md = MarkdownIt("commonmark", {"html": False})
+    tokens = md.parse(guidelines)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + 2)}"
+    return link + page + str(md.renderer.render(tokens, md.options, {}))
 
 
 def ensure_project(

@@ -79,6 +79,9 @@ class LabelStudioNames(_Strict):
     text_name: _Label = TEXT_NAME
     text_field: _Label = TEXT_FIELD
     ignored_controls: tuple[_Label, ...] = ()
+    # what a drag selects (the <Text> tag's granularity): whole words by default, so a drag that stops inside
+    # a word takes all of it; "symbol" (Label Studio's own default) keeps the characters selected
+    granularity: Literal["word", "symbol", "sentence", "paragraph"] = "word"
 
 
 class Schema(_Strict):
@@ -209,7 +212,7 @@ def label_config_tree(schema: Schema) -> ET.Element:
     ET.SubElement(
         view,
         "Header",
-        value=f"{schema.name} {schema.schema_version}: mark entities, then relations (guide: schemas/GUIDELINES.md)",
+        value=f"{schema.name} {schema.schema_version}: mark entities, then relations (guidelines: Instructions)",
     )
     _legend(view, schema)
     names = schema.label_studio
@@ -226,7 +229,7 @@ def label_config_tree(schema: Schema) -> ET.Element:
         relations = ET.SubElement(view, "Relations", choice="single")
         for rel in schema.relations:
             ET.SubElement(relations, "Relation", value=rel.label, background=rel.color)
-    ET.SubElement(view, "Text", name=names.text_name, value=f"${names.text_field}")
+    ET.SubElement(view, "Text", name=names.text_name, value=f"${names.text_field}", granularity=names.granularity)
     return view
 
 

@@ -189,6 +189,7 @@ def schema_from_config(
             "labels_name": labels[0].get("name"),
             "text_name": text.get("name"),
             "text_field": (text.get("value") or "$")[1:],
+            "granularity": text.get("granularity", "symbol"),  # as the project labels today
             "ignored_controls": sorted({e.get("name") or "" for e in unsupported}),
         },
     }
