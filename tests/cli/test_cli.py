@@ -56,6 +56,14 @@ def test_schema_check(project: Path) -> None:
     assert "id-news-er 1.0.2" in result.output and "9 entity types" in result.output
     as_json = CliRunner().invoke(main, ["schema", "check", "--json"])
     assert json.loads(as_json.output)["schema_version"] == "1.0.2"
+    assert "hard to read" not in result.output
+    faint = Path("faint.yaml")
+    faint.write_text(
+        Path("schemas/schema.yaml").read_text(encoding="utf-8").replace('"#9933ff"', '"#ddcc77"', 1), encoding="utf-8"
+    )
+    noted = CliRunner().invoke(main, ["schema", "check", "--schema", str(faint)])
+    assert noted.exit_code == 0 and "note: hard to read as text on white" in noted.output
+    assert "GPE #ddcc77 1.6:1; choose darker colours" in noted.output
 
 
 def test_schema_error_is_one_line_without_traceback(project: Path) -> None:

@@ -21,9 +21,10 @@ def schema() -> None:
 @_friendly
 def schema_check(schema_path: Path, as_json: bool) -> None:
     """Validate the schema file and summarise its types."""
-    from toolkit.schema import load_schema
+    from toolkit.schema import TEXT_CONTRAST, hard_to_read, load_schema
 
     s = load_schema(schema_path)
+    faint = hard_to_read(s)
     if as_json:
         _echo_json(s.model_dump(mode="json"))
         return
@@ -35,6 +36,13 @@ def schema_check(schema_path: Path, as_json: bool) -> None:
     for r in s.relations:
         arrow = "->" if r.directed else "<->"
         click.echo(f"  {r.label:<15} {'/'.join(r.head)} {arrow} {'/'.join(r.tail)}")
+    if faint:
+        click.echo(
+            f"note: hard to read as text on white (contrast under {TEXT_CONTRAST}:1, as Label Studio's side panels "
+            "show labels): "
+            + ", ".join(f"{label} {colour} {r}:1" for label, colour, r in faint)
+            + "; choose darker colours in the schema"
+        )
 
 
 @schema.command("config")

@@ -206,6 +206,19 @@ def load_schema(path: Path = DEFAULT_SCHEMA_PATH) -> Schema:
     return parse_schema(data, source=str(path))
 
 
+TEXT_CONTRAST = 4.5
+"""WCAG AA contrast for text: Label Studio's side panels write each entity label in its colour on white."""
+
+
+def hard_to_read(schema: Schema) -> list[tuple[str, str, float]]:
+    """Entity types whose colour is under :data:`TEXT_CONTRAST` as text on white: (label, colour, ratio)."""
+    import wcag_contrast_ratio as wcag
+    from matplotlib.colors import to_rgb
+
+    ratios = [(e.label, e.color, float(wcag.rgb(to_rgb(e.color), (1.0, 1.0, 1.0)))) for e in schema.entities]
+    return [(label, colour, round(r, 1)) for label, colour, r in ratios if r < TEXT_CONTRAST]
+
+
 def label_config_tree(schema: Schema) -> ET.Element:
     """The Label Studio labelling config as an XML tree (escaping is ElementTree's job)."""
     view = ET.Element("View")
