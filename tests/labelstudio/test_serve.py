@@ -28,8 +28,9 @@ class Serving:
 
 
 @contextlib.contextmanager
-def serving(ls_template: Path, tmp_path: Path) -> Iterator[Serving]:
-    """``toolkit ls serve`` on a copy of the migrated data dir; afterwards nothing it started is left."""
+def serving(ls_template: Path, tmp_path: Path, sigint_ignored: bool = False) -> Iterator[Serving]:
+    """``toolkit ls serve`` on a copy of the migrated data dir; afterwards nothing it started is left.
+    ``sigint_ignored``: started as a script's background job is (SIGINT ignored, inherited through exec)."""
     data = tmp_path / "data"
     shutil.copytree(ls_template, data)
     port = free_port()
@@ -40,6 +41,7 @@ def serving(ls_template: Path, tmp_path: Path) -> Iterator[Serving]:
         stderr=subprocess.STDOUT,
         text=True,
         env=env,
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint_ignored else None,
     )
     try:
         yield Serving(proc, port, data)
@@ -99,8 +101,11 @@ def _interrupt_and_check_stopped(srv: Serving, before: str, how: signal.Signals 
     return out
 
 
-def test_serve_prints_url_and_login_and_stops_on_interrupt(ls_template: Path, tmp_path: Path) -> None:
-    with serving(ls_template, tmp_path) as srv:
+@pytest.mark.parametrize("sigint_ignored", [False, True], ids=["typed", "started-by-a-script-in-the-background"])
+def test_serve_prints_url_and_login_and_stops_on_interrupt(
+    ls_template: Path, tmp_path: Path, sigint_ignored: bool
+) -> None:
+    with serving(ls_template, tmp_path, sigint_ignored) as srv:
         out = _until_ready(srv.proc)
         assert f"is running at http://127.0.0.1:{srv.port}" in out
         assert f"http://127.0.0.1:{srv.port}/user/signup" in out

@@ -259,7 +259,9 @@ def ls_serve(port: int, data_dir: Path) -> None:
     def stop_on(signum: int, frame: object) -> None:
         raise KeyboardInterrupt  # as Ctrl-C: the finally below stops the server we started
 
-    for sig in (signal.SIGTERM, signal.SIGHUP):  # a service manager, `kill`, a closed terminal
+    # a service manager, `kill`, a closed terminal; and Ctrl-C even when started from a script in the
+    # background (a shell without job control starts those with SIGINT ignored, and Python keeps it so)
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
         signal.signal(sig, stop_on)
 
     if not ls_server.executable().exists():
