@@ -25,6 +25,7 @@ from toolkit.seeds import ARTICLES_FILE, RAW_DIR, ingest, load_articles, load_pr
 
 DEMO_VERSION = "0.1.0"
 DEMO_RATIOS = (0.0, 0.0, 1.0)  # one gold document: in test, so the baselines are scored on it
+CORPUS_SCHEMA = Path("schemas", "idner-news-2k.yaml")  # idner-news-2k's own three types (its LOC includes countries)
 
 
 @dataclass(frozen=True)
@@ -155,16 +156,17 @@ def _annotation_steps(root: Path, out_dir: Path, schema: Schema, store: Path) ->
     release_step = _release_step(root, out_dir, schema, store, gold_outputs, snapshots, layer_files)
     steps.append(release_step)
     steps.append(_bench_step(root, out_dir, schema, release_step.outputs[0].parent))
-    steps.append(_quality_step(out_dir, schema))
+    steps.append(_quality_step(root, out_dir))
     return steps
 
 
 def _bench_step(root: Path, out_dir: Path, schema: Schema, seed_release: Path) -> Step:
     """Benchmarks on the seed release and on idner-news-2k (imported, released and scored here)."""
     lines = []
-    releases = [seed_release]
+    releases = [(seed_release, schema)]
     corpus = root / "benchmarks" / "data" / "idner-news-2k"
     if corpus.exists():
+        corpus_schema = load_schema(root / CORPUS_SCHEMA)
         files = [corpus / f for f in ("train.txt", "dev.txt", "test.txt")]
         imported = out_dir / "corpora" / "idner-news-2k"
         # the published splits exactly (7 repeats within splits, 3 train/dev overlaps: listed in corpus.json)
@@ -174,6 +176,7 @@ def _bench_step(root: Path, out_dir: Path, schema: Schema, seed_release: Path) -
             imported,
             duplicates="keep-all",
             cross_split="keep-all",
+            schema=corpus_schema,
             about={
                 "title": "IDNer-news-2k",
                 "source_text": (corpus / "SOURCE.md").read_text(encoding="utf-8"),
@@ -184,7 +187,7 @@ def _bench_step(root: Path, out_dir: Path, schema: Schema, seed_release: Path) -
         res = release(
             name="idner-news-2k",
             version="1.0.0",
-            schema=schema,
+            schema=corpus_schema,
             seeds_path=imported / "articles.jsonl",
             gold_paths=[imported / "gold.jsonl"],
             guidelines_path=corpus / "README.md",
@@ -192,26 +195,26 @@ def _bench_step(root: Path, out_dir: Path, schema: Schema, seed_release: Path) -
             split_by="metadata",
             license_id="mit",
         )
-        releases.append(res.path)
+        releases.append((res.path, corpus_schema))
         lines.append(f"idner-news-2k imported from {corpus} and released ({res.status}): {res.summary['documents']}")
     else:
         lines.append(f"{corpus} not found: idner-news-2k benchmark skipped")
     board_root = out_dir / "benchmarks"
-    for rel in releases:
-        run(rel, schema, out_root=board_root)
+    for rel, rel_schema in releases:
+        run(rel, rel_schema, out_root=board_root)
     board = regenerate(board_root)
     lines += [line for line in board.read_text(encoding="utf-8").splitlines() if line.startswith(("## ", "| "))]
     return Step("benchmarks", tuple(lines), (board,))
 
 
-def _quality_step(out_dir: Path, schema: Schema) -> Step:
+def _quality_step(root: Path, out_dir: Path) -> Step:
     """``annotations qa`` on idner-news-2k's train and validation gold: the suspects a maintainer would review."""
     from toolkit.quality.find import find_suspects
 
     gold = out_dir / "corpora" / "idner-news-2k" / "gold.jsonl"
     if not gold.exists():
         return Step("quality", ("idner-news-2k was not imported: qa skipped",))
-    report = find_suspects(gold, schema, splits=("train", "validation"))
+    report = find_suspects(gold, load_schema(root / CORPUS_SCHEMA), splits=("train", "validation"))
     out = out_dir / "quality" / "idner-news-2k-suspects.json"
     atomic_write_text(out, dumps([x.to_dict() for x in report.suspects], indent=1) + "\n")
     summary = report.summary()

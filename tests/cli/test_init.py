@@ -105,3 +105,25 @@ def test_a_schema_from_a_config_is_never_named_after_its_file(tmp_path: Path, mo
     assert unnamed.exit_code == 1 and "name the schema with --name (a file name is no dataset's name)" in unnamed.output
     named = runner.invoke(main, ["schema", "from-ls-config", str(config), "--name", "berita", "--out", "s.yaml"])
     assert named.exit_code == 0 and yaml.safe_load(Path("s.yaml").read_text(encoding="utf-8"))["name"] == "berita"
+
+
+def test_ls_push_shows_and_a_release_cites_the_guidelines_the_project_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One rule for both: the project's guidelines (toolkit.yaml) for its schema, else GUIDELINES.md beside a schema."""
+    from toolkit.cli._common import guidelines_for
+    from toolkit.cli.ls import _instructions
+
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["init", "mine", "--language", "id"]).exit_code == 0
+    root = tmp_path / "mine"
+    settings = yaml.safe_load((root / "toolkit.yaml").read_text(encoding="utf-8"))
+    (root / "docs").mkdir()
+    (root / "docs" / "guide.md").write_text("# Our guide\n\nMark every PER.\n", encoding="utf-8")
+    (root / "toolkit.yaml").write_text(yaml.safe_dump({**settings, "guidelines": "docs/guide.md"}), encoding="utf-8")
+    monkeypatch.chdir(root / "seeds")
+    assert guidelines_for(root / "schemas" / "schema.yaml") == root / "docs" / "guide.md"
+    html = _instructions(root / "schemas" / "schema.yaml", None)
+    assert html is not None and "Mark every PER." in html
+    other = tmp_path / "elsewhere" / "schema.yaml"
+    assert guidelines_for(other) == other.parent / "GUIDELINES.md"  # never the project's for another schema

@@ -4,6 +4,7 @@ is the one thing not checked here). A renamed option or command fails this test,
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shlex
 from pathlib import Path
@@ -75,3 +76,38 @@ def test_a_readme_command_parses(line: str, command: str) -> None:
         except click.UsageError as exc:
             pytest.fail(f"{line}: {command}: {exc}")
         args = [*getattr(ctx, "protected_args", []), *ctx.args] if isinstance(cmd, click.Group) else []
+
+
+def _block_before(document: Path, marker: str) -> str:
+    """The bash block of ``document`` holding ``marker``: its lines up to (not including) the first that starts so."""
+    text = document.read_text(encoding="utf-8")
+    block = next(b.split("```", 1)[0] for b in text.split("```bash\n")[1:] if f"\n{marker}" in b)
+    return block.split(f"\n{marker}", 1)[0] + "\n"
+
+
+@pytest.mark.slow
+def test_the_researchers_commands_run_as_written_and_rebuild_the_leaderboards_releases(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Baselines section's commands, run by bash as a newcomer pastes them in a clone, make the releases the
+    committed leaderboard was scored on (same manifest sha256), so `toolkit bench` on them is not refused."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import project_copy
+
+    project_copy(tmp_path, monkeypatch, ("schemas", "seeds", "annotations", "benchmarks"))
+    script = _block_before(REPO / "docs" / "researchers.md", "toolkit bench ")
+    assert "toolkit dataset release --name idner-news-2k" in script and "toolkit annotations gold" in script
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    run = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    for release in ("id-news-er/0.2.0", "idner-news-2k/1.1.0"):
+        made = hashlib.sha256((tmp_path / "releases" / release / "manifest.json").read_bytes()).hexdigest()
+        for result in sorted((REPO / "benchmarks" / release).glob("*.json")):
+            scored = json.loads(result.read_text(encoding="utf-8"))["manifest_sha256"]
+            assert scored == made, f"{result.name} was scored on {scored[:12]}, the commands make {made[:12]}"

@@ -181,3 +181,13 @@ def test_a_corpus_card_says_what_the_corpus_is_and_what_its_import_changed(tmp_p
     assert "## What the import changed" in card and "FNB -> (dropped)" in card
     assert "Dropped by the label map: 1 entity label 'FNB'" in card
     assert "see Source" not in card and "no per-annotator (`annotations`) configuration" in card
+    # the ClassLabels are what the corpus annotates (in the schema's order), and the card names what was left out
+    from datasets import load_dataset
+
+    features = load_dataset(str(path), split="train").features
+    assert features["entities"].feature["label"].names == ["PER", "LOC"]
+    assert features["ner_tags"].feature.names == ["O", "B-PER", "I-PER", "B-LOC", "I-LOC"]
+    assert features["relations"].feature["label"].names == []
+    assert "restricted to the types this corpus annotates (left out of the ClassLabels: entities ORG, GPE, FAC" in card
+    report = json.loads((path / "build_report.json").read_text(encoding="utf-8"))
+    assert report["schema_types_left_out"]["relations"][0] == "works_for"

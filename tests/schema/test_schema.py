@@ -49,6 +49,19 @@ def test_relation_allows_respects_direction(schema: Schema) -> None:
     assert schema.relation("alias_of").allows("ORG", "ORG")
 
 
+def test_restricted_to_keeps_the_types_named_and_narrows_relation_ends(schema: Schema) -> None:
+    narrowed = schema.restricted_to(["LOC", "ROLE", "ORG", "PER"], ["role_of", "works_for"])
+    assert narrowed.entity_labels == ("PER", "ORG", "LOC", "ROLE")
+    assert narrowed.relation_labels == ("works_for", "role_of")
+    assert narrowed.relation("role_of").tail == ("ORG",)  # GPE is gone
+    assert narrowed.name == schema.name and narrowed.schema_version == schema.schema_version
+    assert schema.restricted_to(schema.entity_labels, schema.relation_labels) is schema
+    # a relation whose head types are all gone is dropped
+    assert schema.restricted_to(["ORG"], ["works_for"]).relation_labels == ()
+    with pytest.raises(SchemaError, match="none of the types"):
+        schema.restricted_to(["MISC"], [])
+
+
 def test_bio_names(schema: Schema) -> None:
     names = schema.bio_names()
     assert names[:3] == ("O", "B-PER", "I-PER")

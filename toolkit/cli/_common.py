@@ -64,6 +64,17 @@ def _project_schema() -> Path:
     return project_schema()
 
 
+def guidelines_for(schema_path: Path) -> Path:
+    """A schema's guidelines: the project's (``toolkit.yaml``) when it is the project's schema, else
+    ``GUIDELINES.md`` beside it; never another project's. ``ls push`` shows them, ``dataset release`` cites them."""
+    from toolkit.project import find_project
+
+    project = find_project()
+    if project is not None and project.guidelines and Path(schema_path).resolve() == project.schema.resolve():
+        return project.guidelines
+    return Path(schema_path).parent / "GUIDELINES.md"
+
+
 schema_option = click.option(
     "--schema",
     "schema_path",

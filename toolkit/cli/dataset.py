@@ -11,6 +11,7 @@ from toolkit.cli._common import (
     _echo_json,
     _friendly,
     _options,
+    guidelines_for,
     in_project,
     json_option,
     schema_option,
@@ -22,16 +23,6 @@ from toolkit.formats import WRITABLE
 
 def _default_gold() -> list[Path]:
     return sorted(in_project("annotations/gold")().glob("*.jsonl"))
-
-
-def _project_guidelines(schema_path: Path) -> Path | None:
-    """The project's guidelines, when the release uses the project's schema (never another schema's)."""
-    from toolkit.project import find_project
-
-    project = find_project()
-    if project is None or Path(schema_path).resolve() != project.schema.resolve():
-        return None
-    return project.guidelines
 
 
 def _default_layers() -> list[Path]:
@@ -220,7 +211,7 @@ def dataset_release(
         seeds_path=seeds_dir / ARTICLES_FILE,
         gold_paths=list(gold_paths) or _default_gold(),
         snapshot_paths=[] if gold_paths else _default_snapshots(),  # explicit gold: its own files are the inputs
-        guidelines_path=guidelines_path or _project_guidelines(schema_path) or schema_path.parent / "GUIDELINES.md",
+        guidelines_path=guidelines_path or guidelines_for(schema_path),
         releases_dir=releases_dir,
         ratios=_ratios(ratios),
         seed=split_seed,

@@ -12,6 +12,8 @@ from toolkit.cli._common import (
     _echo_json,
     _friendly,
     _options,
+    _project_schema,
+    guidelines_for,
     in_project,
     json_option,
     schema_option,
@@ -161,10 +163,10 @@ def ls_push(
 
 
 def _instructions(schema_path: Path, url: str | None, schema: Schema | None = None) -> str | None:
-    """The guidelines beside the schema (GUIDELINES.md), as the project's instructions; None if there are none."""
+    """The schema's guidelines (:func:`guidelines_for`), as the project's instructions; None if there are none."""
     from toolkit.labelstudio.push import instructions_html
 
-    path = Path(schema_path).parent / "GUIDELINES.md"
+    path = guidelines_for(schema_path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -281,7 +283,9 @@ def ls_serve(port: int, data_dir: Path) -> None:
             click.echo(f"Open {srv.url}/user/signup and create an account (it stays on this machine).")
         click.echo("API key for toolkit ls push/pull: Account & Settings > Access Token (set LABEL_STUDIO_API_KEY).")
         click.echo(f"Then: export LABEL_STUDIO_URL={srv.url}; toolkit ls push; annotate; toolkit ls pull")
-        click.echo(f"Guidelines: schemas/GUIDELINES.md. Server log: {srv.log_path}. Press Ctrl-C to stop.")
+        click.echo(
+            f"Guidelines: {guidelines_for(_project_schema())}. Server log: {srv.log_path}. Press Ctrl-C to stop."
+        )
         click.echo(f"pid {os.getpid()} (SIGTERM or SIGHUP stops Label Studio too)")
         assert srv.process is not None
         code = srv.process.wait()

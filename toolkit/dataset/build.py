@@ -64,6 +64,8 @@ class BuildReport:
     documents_from_gold_records: int = 0  # not in the seed store: text and metadata from the gold records
     annotators_per_document: dict[str, int] = field(default_factory=dict)  # "2" -> documents with two annotators
     documents_reviewed: int = 0  # gold decided in a review round (recorded only where there is some)
+    # a corpus's release: the schema's types it never annotates, left out of its ClassLabels (recorded where some are)
+    schema_types_left_out: dict[str, list[str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -79,7 +81,10 @@ class BuildReport:
             "annotated_types": self.annotated_types,
             "documents_from_gold_records": self.documents_from_gold_records,
             "annotators_per_document": self.annotators_per_document,
-        } | ({"documents_reviewed": self.documents_reviewed} if self.documents_reviewed else {})
+        } | (
+            ({"documents_reviewed": self.documents_reviewed} if self.documents_reviewed else {})
+            | ({"schema_types_left_out": self.schema_types_left_out} if self.schema_types_left_out else {})
+        )
 
 
 @dataclass(frozen=True)

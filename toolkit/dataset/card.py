@@ -216,7 +216,7 @@ not annotated, so a model's predictions of it are not scored as errors).
 
 {rel_table}## Annotation
 
-{_annotation_text(corpus, agree, schema, guidelines_name, guidelines_sha256)}
+{_annotation_text(corpus, agree, schema, guidelines_name, guidelines_sha256, report.get("schema_types_left_out") or {})}
 {_provenance(report) if not corpus else "Texts: the corpus's own (a sentence's tokens joined by single spaces)."}
 Tokens: {report["tokens"]}; entities whose boundaries fall inside a token: {len(report["misaligned"])}
 (widened to token boundaries in the BIO view only); nested entities left out of the BIO view:
@@ -353,14 +353,23 @@ def _splits_text(report: Mapping[str, Any], split_by: str, corpus: Mapping[str, 
 
 
 def _annotation_text(
-    corpus: Mapping[str, Any] | None, agree: str, schema: Schema, guidelines_name: str, guidelines_sha256: str
+    corpus: Mapping[str, Any] | None,
+    agree: str,
+    schema: Schema,
+    guidelines_name: str,
+    guidelines_sha256: str,
+    left_out: Mapping[str, Sequence[str]],
 ) -> str:
     if corpus:
-        return (
+        text = (
             "Annotated by the corpus's creators; this release gives no inter-annotator agreement. "
             f"Conventions: `{guidelines_name}` (sha256 `{guidelines_sha256}`); "
-            f"schema {schema.name} {schema.schema_version}."
+            f"schema {schema.name} {schema.schema_version}"
         )
+        if left_out:
+            gone = "; ".join(f"{kind} {', '.join(types)}" for kind, types in left_out.items())
+            text += f", restricted to the types this corpus annotates (left out of the ClassLabels: {gone})"
+        return text + "."
     return (
         f"{agree}\nGuidelines: `{guidelines_name}` (sha256 `{guidelines_sha256}`); schema version "
         f"{schema.schema_version}.\nGold policy: an annotation marked ground truth wins, else the majority of "

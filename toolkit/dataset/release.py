@@ -180,9 +180,26 @@ def _build(
     corpus = _corpus_info(gold_paths)
     if corpus is not None:  # the corpus files, with their checksums, are inputs too
         report.inputs = [{"file": f["file"], "sha256": f["sha256"]} for f in corpus.get("files", [])] + report.inputs
+        schema = _corpus_schema(schema, corpus, report)
     return _Built(
         index, seeds, plan_for(index, seeds, ratios, seed, split_by), report, dataset_features(schema), schema, corpus
     )
+
+
+def _corpus_schema(schema: Schema, corpus: Mapping[str, Any], report: BuildReport) -> Schema:
+    """The schema a corpus's release declares: the given one restricted to the types the corpus annotates (as its
+    import recorded them), so its ClassLabels never list a type the corpus has none of; what is left out is
+    recorded in the build report and named in the card."""
+    annotated = corpus.get("annotated_types")
+    if not isinstance(annotated, dict) or not annotated.get("entities"):
+        return schema
+    narrowed = schema.restricted_to(annotated.get("entities") or (), annotated.get("relations") or ())
+    left = {
+        "entities": [t for t in schema.entity_labels if t not in narrowed.entity_labels],
+        "relations": [t for t in schema.relation_labels if t not in narrowed.relation_labels],
+    }
+    report.schema_types_left_out = {kind: types for kind, types in left.items() if types}
+    return narrowed
 
 
 def _corpus_info(gold_paths: Sequence[Path]) -> dict[str, Any] | None:
@@ -285,7 +302,6 @@ def release(
                 target,
                 name,
                 version,
-                schema,
                 previous,
                 agreement,
                 guidelines_path,
@@ -304,7 +320,6 @@ def _write_release(
     target: Path,
     name: str,
     version: str,
-    schema: Schema,
     previous: Path | None,
     agreement: Mapping[str, Any] | None,
     guidelines_path: Path,
@@ -318,7 +333,7 @@ def _write_release(
 ) -> ReleaseResult:
     from toolkit import __version__
 
-    report, features = built.report, built.features
+    report, features, schema = built.report, built.features, built.schema
     # the Hub's licence field: what the user declared; else the annotations' default for a Label Studio project,
     # and "unknown" for a corpus (its own licence, if the import recorded one, is stated in the card's text)
     license_id = license_id or ("unknown" if built.corpus else DEFAULT_LICENSE)

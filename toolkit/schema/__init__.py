@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -142,6 +143,27 @@ class Schema(_Strict):
             if rel.label == label:
                 return rel
         raise SchemaError(f"schema {self.name}: no relation type {label!r}")
+
+    def restricted_to(self, entities: Iterable[str], relations: Iterable[str]) -> Schema:
+        """This schema with only these entity and relation types (in the schema's order), for a corpus that
+        annotates fewer types than the schema declares: its ClassLabels name what it annotates. A relation keeps
+        the head and tail types that remain; one left with no head or tail type is dropped."""
+        keep, rels = set(entities), set(relations)
+        if keep == set(self.entity_labels) and rels == set(self.relation_labels):
+            return self
+        kept = [e for e in self.entities if e.label in keep]
+        if not kept:
+            raise SchemaError(f"schema {self.name}: none of the types {sorted(keep)} is one of its entity types")
+        narrowed = [
+            r.model_copy(
+                update={"head": tuple(t for t in r.head if t in keep), "tail": tuple(t for t in r.tail if t in keep)}
+            )
+            for r in self.relations
+            if r.label in rels
+        ]
+        return self.model_copy(
+            update={"entities": tuple(kept), "relations": tuple(r for r in narrowed if r.head and r.tail)}
+        )
 
     def bio_names(self) -> tuple[str, ...]:
         """ClassLabel names for the BIO view: ``O`` then ``B-X``, ``I-X`` per entity type."""
