@@ -97,6 +97,33 @@ def default_path(relative: str) -> Path:
     return project.path(relative) if project is not None else Path(relative)
 
 
+def record_label_studio_project(project: Project, project_id: int) -> Project:
+    """Write the Label Studio project id into the project's ``toolkit.yaml`` (its comments and order kept), so the
+    commands that talk to Label Studio find that project by id from then on, even when it is renamed there."""
+    import io
+
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    from toolkit._io import atomic_write_text, store_lock
+
+    path = project.root / PROJECT_FILE
+    round_trip = YAML()  # round-trip mode: the user's comments and key order survive
+    round_trip.representer.add_representer(  # null stays "null" (ruamel's default writes nothing)
+        type(None), lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", "null")
+    )
+    with store_lock(project.root):
+        try:
+            data = round_trip.load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, YAMLError) as exc:
+            raise ProjectError(f"{path}: cannot record the Label Studio project id ({exc})") from None
+        data["label_studio_project_id"] = project_id
+        text = io.StringIO()
+        round_trip.dump(data, text)
+        atomic_write_text(path, text.getvalue())
+    return load_project(path)
+
+
 def project_schema() -> Path:
     project = find_project()
     return project.path(str(project.schema.relative_to(project.root))) if project else Path("schemas/schema.yaml")
@@ -109,6 +136,15 @@ annotations/layers/
 annotations/gold/
 __pycache__/
 """
+
+
+OUTLETS = """# Outlet profiles for `toolkit seeds ingest`: how to find the article body in a scraped page.
+# A page that no profile's `detect` pattern matches uses `generic`, which keeps the whole extracted page as the
+# body. Add a profile per outlet whose pages carry chrome (lists of other headlines) or a dateline; the fields
+# are those of the toolkit's own seeds/outlets.yaml (detect, prefix, chrome_headings, related_headings, bullet,
+# dateline).
+"""
+STARTER_OUTLETS = {"profiles": [], "generic": {"name": "generic", "outlet": None, "min_body_chars": 200}}
 
 
 def _guidelines(name: str, schema_text: str) -> str:
@@ -163,6 +199,7 @@ def init_project(folder: Path, name: str, language: str, schema_text: str, notes
     )
     atomic_write_text(folder / "schemas" / "schema.yaml", schema_text)
     atomic_write_text(folder / "schemas" / "GUIDELINES.md", _guidelines(name, schema_text))
+    atomic_write_text(folder / "seeds" / "outlets.yaml", OUTLETS + yaml.safe_dump(STARTER_OUTLETS, sort_keys=False))
     atomic_write_text(folder / ".gitignore", GITIGNORE)
     chosen = "".join(f"- {n}\n" for n in notes)
     atomic_write_text(

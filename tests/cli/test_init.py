@@ -127,3 +127,61 @@ def test_ls_push_shows_and_a_release_cites_the_guidelines_the_project_names(
     assert html is not None and "Mark every PER." in html
     other = tmp_path / "elsewhere" / "schema.yaml"
     assert guidelines_for(other) == other.parent / "GUIDELINES.md"  # never the project's for another schema
+
+
+def test_a_new_project_ingests_pages_and_names_and_licenses_its_releases(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh project has outlet profiles (the generic one), and a release takes the project's name and licence."""
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", "kabar", "--language", "id"]).exit_code == 0
+    root = tmp_path / "kabar"
+    settings = yaml.safe_load((root / "toolkit.yaml").read_text(encoding="utf-8"))
+    (root / "toolkit.yaml").write_text(yaml.safe_dump({**settings, "license": "cc-by-sa-4.0"}), encoding="utf-8")
+    text = "Presiden Joko Widodo meresmikan jalan tol baru di Jawa Tengah pada Senin. " * 4
+    (root / "seeds" / "raw" / "a.txt").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(root)
+    ingested = runner.invoke(main, ["seeds", "ingest", "seeds/raw/a.txt"])
+    assert ingested.exit_code == 0 and "added article" in ingested.output, ingested.output
+    from toolkit._io import jsonl_text
+    from toolkit.model import Layer, Provenance, Span, layer_to_dict
+    from toolkit.seeds import ARTICLES_FILE, load_articles
+
+    (doc,) = load_articles(root / "seeds" / ARTICLES_FILE)
+    start = doc.text.index("Joko")
+    gold = Layer(doc.id, "gold", "", (Span("g1", start, start + 11, "PER"),), (), Provenance("hand"), "gold")
+    line = {"document": {"id": doc.id, "text": doc.text, "metadata": {}}, "gold": layer_to_dict(gold)}
+    (root / "annotations" / "gold").mkdir(parents=True)
+    (root / "annotations" / "gold" / "hand.jsonl").write_text(jsonl_text([line]), encoding="utf-8")
+    released = runner.invoke(main, ["dataset", "release", "--version", "0.1.0", "--ratios", "0,0,1"])
+    assert released.exit_code == 0, released.output
+    card = (root / "releases" / "kabar" / "0.1.0" / "README.md").read_text(encoding="utf-8")
+    assert "license: cc-by-sa-4.0" in card
+
+
+def test_ls_push_records_the_project_id_keeping_toolkit_yaml_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from toolkit.cli._common import ls_target
+    from toolkit.project import record_label_studio_project
+
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["init", "mine", "--language", "id"]).exit_code == 0
+    root = tmp_path / "mine"
+    written = "# my notes about this project\n" + (root / "toolkit.yaml").read_text(encoding="utf-8")
+    (root / "toolkit.yaml").write_text(written, encoding="utf-8")
+    monkeypatch.chdir(root)
+    schema = root / "schemas" / "schema.yaml"
+    first = ls_target(None, None, schema)
+    assert (first.title, first.project_id, first.record_in is not None) == ("mine", None, True)
+    assert ls_target(None, None, REPO / "schemas" / "schema.yaml").record_in is None  # another schema: never
+    project = record_label_studio_project(first.record_in, 42)
+    assert project.label_studio_project_id == 42
+    assert (root / "toolkit.yaml").read_text(encoding="utf-8") == written.replace(
+        "label_studio_project_id: null", "label_studio_project_id: 42"
+    )
+    later = ls_target(None, None, schema)
+    assert (later.project_id, later.recorded, later.record_in) == (42, True, None)
+    assert ls_target("other", None, schema).project_id is None  # --title chooses another project
+    assert ls_target(None, 7, schema).project_id == 7

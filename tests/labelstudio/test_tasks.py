@@ -31,3 +31,14 @@ def test_task_shape_is_what_label_studio_imports() -> None:
         assert data["text_sha256"] == text_sha256(doc.text)
         assert all(isinstance(v, str | type(None)) for v in data.values())
     json.dumps(tasks)  # JSON-serialisable as is
+
+
+def test_the_text_goes_under_the_data_field_the_schemas_config_shows(tmp_path: Path) -> None:
+    """A schema made from a config with `<Text value="$body">`: its tasks carry the text as `body`, or the
+    labelling page would show nothing and the import would find no text."""
+    doc = Document("a1", "Joko Widodo di Jakarta.", {})
+    (task,) = build_tasks([doc], "body")
+    assert task["data"]["body"] == doc.text and "text" not in task["data"]
+    report = write_tasks([doc], tmp_path / "tasks.json", "body")
+    assert report.characters == len(doc.text)
+    assert json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8"))[0]["data"]["body"] == doc.text

@@ -416,7 +416,7 @@ def push_controls(
     for r in records:
         task = existing.get(r.document.id)
         if task is None:
-            payload = build_task(r.document)
+            payload = build_task(r.document, schema.label_studio.text_field)
             payload["meta"] = {"toolkit": {"campaign": {"role": "control"}}}
             new.append(payload)
             continue

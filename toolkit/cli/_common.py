@@ -7,11 +7,14 @@ import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from toolkit.errors import ToolkitError
+
+if TYPE_CHECKING:
+    from toolkit.project import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -64,13 +67,20 @@ def _project_schema() -> Path:
     return project_schema()
 
 
-def guidelines_for(schema_path: Path) -> Path:
-    """A schema's guidelines: the project's (``toolkit.yaml``) when it is the project's schema, else
-    ``GUIDELINES.md`` beside it; never another project's. ``ls push`` shows them, ``dataset release`` cites them."""
+def project_of(schema_path: Path) -> Project | None:
+    """The project holding the working directory, when ``schema_path`` is its schema: then its ``toolkit.yaml``
+    settings (name, guidelines, licence, Label Studio project) apply; to another schema they never do."""
     from toolkit.project import find_project
 
     project = find_project()
-    if project is not None and project.guidelines and Path(schema_path).resolve() == project.schema.resolve():
+    return project if project is not None and Path(schema_path).resolve() == project.schema.resolve() else None
+
+
+def guidelines_for(schema_path: Path) -> Path:
+    """A schema's guidelines: the project's (``toolkit.yaml``) when it is the project's schema, else
+    ``GUIDELINES.md`` beside it; never another project's. ``ls push`` shows them, ``dataset release`` cites them."""
+    project = project_of(schema_path)
+    if project is not None and project.guidelines:
         return project.guidelines
     return Path(schema_path).parent / "GUIDELINES.md"
 
@@ -103,6 +113,50 @@ def _options(options: list[Callable[[Any], Any]]) -> Callable[[F], F]:
         return decorated  # type: ignore[no-any-return]  # click options keep the callable's type
 
     return apply
+
+
+ls_project_options = _options(
+    [
+        click.option(
+            "--title",
+            help="Label Studio project title (default: the id toolkit.yaml recorded at the first push, else the "
+            "schema's name).",
+        ),
+        click.option("--project-id", type=int, help="Label Studio project id (overrides --title)."),
+    ]
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class LsTarget:
+    """The Label Studio project a command works on: by id when one is known, else by title."""
+
+    title: str
+    project_id: int | None
+    record_in: Project | None = None  # the toolkit project whose first push records the id (no --title or id)
+    recorded: bool = False  # the id is the one toolkit.yaml recorded
+
+    def explain(self, exc: ToolkitError) -> ToolkitError:
+        """A Label Studio error, with where a recorded id came from and how to choose another project."""
+        if not self.recorded:
+            return exc
+        return type(exc)(
+            f"{exc} (project {self.project_id} is the one toolkit.yaml recorded at the first `toolkit ls push`; "
+            "pass --title or --project-id, or set label_studio_project_id in toolkit.yaml)"
+        )
+
+
+def ls_target(title: str | None, project_id: int | None, schema_path: Path) -> LsTarget:
+    """``--project-id``, else ``--title``, else the id ``toolkit.yaml`` recorded at the project's first ``ls push``,
+    else the schema's name as the title (and a push then records the id, when the schema is the project's)."""
+    if project_id is not None or title:
+        return LsTarget(title or "", project_id)
+    from toolkit.schema import load_schema
+
+    project = project_of(schema_path)
+    if project is not None and project.label_studio_project_id is not None:
+        return LsTarget("", project.label_studio_project_id, recorded=True)
+    return LsTarget(load_schema(schema_path).name, None, project)
 
 
 def parse_label_map(items: tuple[str, ...], option: str = "--label-map") -> dict[str, str]:

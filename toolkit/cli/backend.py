@@ -8,8 +8,17 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli._common import _echo_json, _friendly, in_project, json_option, schema_option, serve_options
-from toolkit.cli.ls import _project_opts, order_option
+from toolkit.cli._common import (
+    _echo_json,
+    _friendly,
+    in_project,
+    json_option,
+    ls_project_options,
+    ls_target,
+    schema_option,
+    serve_options,
+)
+from toolkit.cli.ls import order_option
 from toolkit.errors import ToolkitError
 
 
@@ -28,8 +37,7 @@ def _port_free(port: int) -> None:
 )
 @click.option("--model", "model_dir", type=click.Path(path_type=Path, file_okay=False), help="Serve this saved model.")
 @schema_option
-@click.option("--title", help="Project whose annotations retrain the model (default: the schema name).")
-@click.option("--project-id", type=int, help="Project id (overrides --title).")
+@ls_project_options
 @click.option(
     "--retrain-every",
     type=click.IntRange(min=1),
@@ -107,8 +115,9 @@ def ls_backend(
     if save_model:
         model.save(save_model)
     url, key = os.environ.get(URL_ENV, ""), os.environ.get(KEY_ENV, "")
+    target = ls_target(title, project_id, schema_path)  # the project whose annotations retrain the model
     setup = (
-        TrainingSetup(str(Path(schema_path).resolve()), base, project_id, url, key, title or schema_obj.name, options)
+        TrainingSetup(str(Path(schema_path).resolve()), base, target.project_id, url, key, target.title, options)
         if url and key
         else None
     )
@@ -118,7 +127,8 @@ def ls_backend(
         click.echo(f"retraining is off: set {URL_ENV} and {KEY_ENV} to let the backend pull the project", err=True)
     else:
         click.echo(
-            f"retraining after every {retrain_every} new annotation(s) of project {title or project_id}", err=True
+            f"retraining after every {retrain_every} new annotation(s) of project {target.title or target.project_id}",
+            err=True,
         )
     app = make_app(backend, max_body=int(max_request_mb * 2**20), timeout=predict_timeout)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="info")
@@ -126,7 +136,7 @@ def ls_backend(
 
 @click.command("connect")
 @click.option("--backend", "backend_url", required=True, help="The backend's URL, e.g. http://127.0.0.1:9090.")
-@_project_opts
+@ls_project_options
 @click.option("--retrieve", is_flag=True, help="Ask the backend for predictions of every task now.")
 @order_option
 @schema_option
@@ -144,11 +154,15 @@ def ls_connect(
     """Register a model backend with the project on $LABEL_STUDIO_URL (predictions, annotation webhooks)."""
     from toolkit.labelstudio.client import connect
     from toolkit.labelstudio.ml import connect_backend
-    from toolkit.schema import load_schema
 
-    name = title or (None if project_id is not None else load_schema(schema_path).name)
+    target = ls_target(title, project_id, schema_path)
     report = connect_backend(
-        connect(), backend_url, title=name or "", project_id=project_id, retrieve=retrieve, order=order is not None
+        connect(),
+        backend_url,
+        title=target.title,
+        project_id=target.project_id,
+        retrieve=retrieve,
+        order=order is not None,
     )
     if as_json:
         _echo_json(report)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from toolkit.cli._common import _echo_json, _friendly, _options, json_option, schema_option
+from toolkit.cli._common import _echo_json, _friendly, json_option, ls_project_options, ls_target, schema_option
 from toolkit.errors import ToolkitError
 
 if TYPE_CHECKING:
@@ -16,24 +16,10 @@ if TYPE_CHECKING:
     from toolkit.campaign.status import CampaignStatus, Interval
     from toolkit.labelstudio.client import Connection
 
-project_options = [
-    click.option("--title", help="Project title (default: the schema name)."),
-    click.option("--project-id", type=int, help="Project id (overrides --title)."),
-]
-_project_opts = _options(project_options)
-
-
-def _title(title: str | None, project_id: int | None, schema_path: Path) -> str:
-    if title or project_id is not None:
-        return title or ""
-    from toolkit.schema import load_schema
-
-    return load_schema(schema_path).name
-
 
 @click.command("campaign")
 @schema_option
-@_project_opts
+@ls_project_options
 @click.option("--k", type=click.IntRange(1, 10), default=2, show_default=True, help="Annotators per overlapping task.")
 @click.option(
     "--overlap",
@@ -104,9 +90,8 @@ def ls_campaign(
         "first" if control == "first" else "mixed",
         seed,
     )
-    report = apply_campaign(
-        conn, settings, title=_title(title, project_id, schema_path), project_id=project_id, dry_run=dry_run
-    )
+    target = ls_target(title, project_id, schema_path)
+    report = apply_campaign(conn, settings, title=target.title, project_id=target.project_id, dry_run=dry_run)
     if as_json:
         _echo_json(report)
         return
@@ -158,7 +143,7 @@ def _echo_campaign(report: CampaignReport, names: dict[str, str]) -> None:
 @click.command("control")
 @click.argument("gold", type=click.Path(path_type=Path))
 @schema_option
-@_project_opts
+@ls_project_options
 @click.option("--count", type=click.IntRange(1), default=3, show_default=True, help="Control tasks to draw.")
 @click.option("--split", default="test", show_default=True, help="Split of GOLD when it is a release folder.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the draw.")
@@ -182,12 +167,9 @@ def ls_control(
 
     schema = load_schema(schema_path)
     records = _gold_records(gold, split)
+    target = ls_target(title, project_id, schema_path)
     report = push_controls(
-        connect(),
-        schema,
-        pick_controls(records, count, seed),
-        title=_title(title, project_id, schema_path),
-        project_id=project_id,
+        connect(), schema, pick_controls(records, count, seed), title=target.title, project_id=target.project_id
     )
     if as_json:
         _echo_json(report)
@@ -234,7 +216,7 @@ def _export(export_path: Path | None, title: str, project_id: int | None, tmp: P
 
 @click.command("status")
 @schema_option
-@_project_opts
+@ls_project_options
 @export_option
 @click.option("--resamples", type=click.IntRange(0), default=1000, show_default=True, help="Bootstrap resamples.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the bootstrap.")
@@ -267,7 +249,8 @@ def ls_status(
         )
     schema = load_schema(schema_path)
     with tempfile.TemporaryDirectory(prefix="toolkit-status-") as tmp:
-        export = _export(export_path, _title(title, project_id, schema_path), project_id, Path(tmp))
+        target = ls_target(title, project_id, schema_path)
+        export = _export(export_path, target.title, target.project_id, Path(tmp))
         who: dict[str, str] = {}
         if names:
             from toolkit.labelstudio.client import connect
@@ -345,7 +328,7 @@ def _echo_status(status: CampaignStatus) -> None:
 
 @click.command("review")
 @schema_option
-@_project_opts
+@ls_project_options
 @export_option
 @click.option(
     "--control-threshold",
@@ -381,9 +364,10 @@ def ls_review(
     from toolkit.schema import load_schema
 
     schema = load_schema(schema_path)
-    name = _title(title, project_id, schema_path)
+    target = ls_target(title, project_id, schema_path)
+    name = target.title
     with tempfile.TemporaryDirectory(prefix="toolkit-review-") as tmp:
-        export = _export(export_path, name, project_id, Path(tmp))
+        export = _export(export_path, name, target.project_id, Path(tmp))
         weak: tuple[str, ...] = ()
         if control_threshold is not None:
             weak = weak_annotators(campaign_status(export, schema, resamples=0), control_threshold)
@@ -392,8 +376,8 @@ def ls_review(
         atomic_write_text(tasks_out, dumps(list(round_.tasks), indent=1) + "\n")
     pushed = None
     if not dry_run and round_.tasks:
-        target = review_title or f"{name or f'project {project_id}'} review"
-        pushed = push_review(connect(), schema, list(round_.tasks), title=target)
+        review_target = review_title or f"{name or f'project {target.project_id}'} review"
+        pushed = push_review(connect(), schema, list(round_.tasks), title=review_target)
     summary = {
         "review_tasks": len(round_.tasks),
         "disagreements": round_.disagreements,

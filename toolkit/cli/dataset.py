@@ -14,6 +14,7 @@ from toolkit.cli._common import (
     guidelines_for,
     in_project,
     json_option,
+    project_of,
     schema_option,
     seeds_dir_option,
 )
@@ -132,7 +133,10 @@ def _echo_build(report: dict[str, Any]) -> None:
 
 @dataset_group.command("release")
 @click.option("--version", "version", required=True, help="Semantic version of this release, e.g. 1.0.0.")
-@click.option("--name", default="id-news-er", show_default=True, help="Dataset name (folder under --releases-dir).")
+@click.option(
+    "--name",
+    help="Dataset name (folder under --releases-dir; default: the project's name, for another schema its name).",
+)
 @schema_option
 @seeds_dir_option
 @gold_option
@@ -149,8 +153,9 @@ def _echo_build(report: dict[str, Any]) -> None:
 @click.option(
     "--license",
     "license_id",
-    help="Licence id for the card's metadata (default: cc-by-4.0 for a Label Studio project's annotations; for a "
-    "corpus, unknown unless given: its own licence, as the import recorded it, is stated in the card).",
+    help="Licence id for the card's metadata (default: the project's licence in toolkit.yaml, else cc-by-4.0 for a "
+    "Label Studio project's annotations; for a corpus, unknown unless given: its own licence, as the import "
+    "recorded it, is stated in the card).",
 )
 @click.option(
     "--agreement",
@@ -182,7 +187,7 @@ def _echo_build(report: dict[str, Any]) -> None:
 @_friendly
 def dataset_release(
     version: str,
-    name: str,
+    name: str | None,
     schema_path: Path,
     seeds_dir: Path,
     gold_paths: tuple[Path, ...],
@@ -204,10 +209,12 @@ def dataset_release(
     from toolkit.seeds import ARTICLES_FILE
 
     agreement = load_agreement(agreement_json) if agreement_json else None
+    schema = load_schema(schema_path)
+    project = project_of(schema_path)  # its toolkit.yaml names the release and gives its licence
     result = release(
-        name=name,
+        name=name or (project.name if project else schema.name),
         version=version,
-        schema=load_schema(schema_path),
+        schema=schema,
         seeds_path=seeds_dir / ARTICLES_FILE,
         gold_paths=list(gold_paths) or _default_gold(),
         snapshot_paths=[] if gold_paths else _default_snapshots(),  # explicit gold: its own files are the inputs
@@ -215,7 +222,7 @@ def dataset_release(
         releases_dir=releases_dir,
         ratios=_ratios(ratios),
         seed=split_seed,
-        license_id=license_id,
+        license_id=license_id or (project.license if project else None),
         previous=previous,
         agreement=agreement,
         split_by=split_by,

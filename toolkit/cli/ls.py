@@ -11,11 +11,12 @@ import click
 from toolkit.cli._common import (
     _echo_json,
     _friendly,
-    _options,
     _project_schema,
     guidelines_for,
     in_project,
     json_option,
+    ls_project_options,
+    ls_target,
     schema_option,
     seeds_dir_option,
 )
@@ -32,6 +33,7 @@ def ls_group() -> None:
 
 @ls_group.command("tasks")
 @seeds_dir_option
+@schema_option
 @click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -40,25 +42,20 @@ def ls_group() -> None:
     help="Task file to write (Label Studio: Import > upload).",
 )
 @_friendly
-def ls_tasks(seeds_dir: Path, out: Path) -> None:
-    """Write the Label Studio task file, one task per article."""
+def ls_tasks(seeds_dir: Path, schema_path: Path, out: Path) -> None:
+    """Write the Label Studio task file, one task per article (the text in the data field the schema's config
+    shows)."""
     from toolkit.labelstudio.tasks import write_tasks
+    from toolkit.schema import load_schema
     from toolkit.seeds import ARTICLES_FILE, load_articles
 
     docs = load_articles(seeds_dir / ARTICLES_FILE)
     if not docs:
         raise ToolkitError(f"{seeds_dir / ARTICLES_FILE}: no articles; run `toolkit seeds ingest PAGE...` first")
-    report = write_tasks(docs, out)
+    report = write_tasks(docs, out, load_schema(schema_path).label_studio.text_field)
     click.echo(f"wrote {report.tasks} task(s) ({report.characters} characters) to {report.path}")
 
 
-project_options = [
-    click.option("--title", help="Project title (default: the schema name)."),
-    click.option("--project-id", type=int, help="Project id (overrides --title)."),
-]
-
-
-_project_opts = _options(project_options)
 order_option = click.option(
     "--order",
     type=click.Choice(["uncertainty"]),
@@ -69,7 +66,7 @@ order_option = click.option(
 @ls_group.command("push")
 @seeds_dir_option
 @schema_option
-@_project_opts
+@ls_project_options
 @click.option(
     "--predictions",
     "predictions_path",
@@ -117,6 +114,7 @@ def ls_push(
     if not docs:
         raise ToolkitError(f"{seeds_dir / ARTICLES_FILE}: no articles; run `toolkit seeds ingest PAGE...` first")
     preds = read_predictions(predictions_path) if predictions_path else []
+    target = ls_target(title, project_id, schema_path)
     conn = connect()
     with tqdm(desc="pushing", unit="item", leave=False, disable=None) as bar:
 
@@ -125,16 +123,24 @@ def ls_push(
             bar.n = done
             bar.refresh()
 
-        report = push(
-            conn,
-            schema_obj,
-            docs,
-            title=title or schema_obj.name,
-            project_id=project_id,
-            predictions=preds,
-            progress=progress,
-            instructions=_instructions(schema_path, guidelines_url, schema_obj),
-        )
+        try:
+            report = push(
+                conn,
+                schema_obj,
+                docs,
+                title=target.title or schema_obj.name,
+                project_id=target.project_id,
+                predictions=preds,
+                progress=progress,
+                instructions=_instructions(schema_path, guidelines_url, schema_obj),
+            )
+        except ToolkitError as exc:
+            raise target.explain(exc) from None
+    recorded = None
+    if target.record_in is not None:
+        from toolkit.project import record_label_studio_project
+
+        recorded = record_label_studio_project(target.record_in, report.project_id)
     view = None
     if order is not None:
         from toolkit.labelstudio.ml import least_confident_view
@@ -145,6 +151,11 @@ def ls_push(
         return
     state = "created" if report.project_created else ("config updated" if report.config_updated else "up to date")
     click.echo(f"{report.url}: project {report.project_id} {report.title!r} ({state})")
+    if recorded is not None:
+        click.echo(
+            f"recorded in {recorded.root / 'toolkit.yaml'}: label_studio_project_id {report.project_id} (the project's "
+            "Label Studio commands use it from now on)"
+        )
     click.echo(f"tasks: {report.tasks_imported} imported, {report.tasks_already_there} already there")
     if preds:
         click.echo(
@@ -202,7 +213,7 @@ def _push_review(path: Path, schema_obj: Schema, title: str | None, project_id: 
 
 
 @ls_group.command("pull")
-@_project_opts
+@ls_project_options
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
@@ -218,17 +229,18 @@ def ls_pull(title: str | None, project_id: int | None, out: Path, as_json: bool)
 
     from toolkit.labelstudio.client import connect
     from toolkit.labelstudio.pull import pull
-    from toolkit.schema import load_schema
 
-    if title is None and project_id is None:
-        title = load_schema(Path("schemas/schema.yaml")).name
+    target = ls_target(title, project_id, _project_schema())
     conn = connect()
     with tqdm(unit="B", unit_scale=True, desc="downloading", leave=False, disable=None) as bar:
 
         def advance(nbytes: int) -> None:
             bar.update(nbytes)
 
-        entry = pull(conn, title=title or "", project_id=project_id, out_dir=out, progress=advance)
+        try:
+            entry = pull(conn, title=target.title, project_id=target.project_id, out_dir=out, progress=advance)
+        except ToolkitError as exc:
+            raise target.explain(exc) from None
     if as_json:
         _echo_json(entry)
         return

@@ -16,7 +16,7 @@ from toolkit.errors import LabelStudioError
 from toolkit.labelstudio.client import Connection, Progress, call, find_project, translate_errors
 from toolkit.labelstudio.tasks import build_task, text_sha256
 from toolkit.model import Document, Layer
-from toolkit.schema import HOW_TO, TEXT_FIELD, Schema, label_config
+from toolkit.schema import HOW_TO, Schema, label_config
 
 BATCH = 100
 CAMPAIGN_BLOCK = ("<!-- toolkit campaign -->", "<!-- /toolkit campaign -->")
@@ -57,12 +57,12 @@ def _existing_tasks(conn: Connection, project_id: int) -> dict[str, Any]:
     return found
 
 
-def _check_unchanged(conn: Connection, docs: Sequence[Document], existing: dict[str, Any]) -> None:
+def _check_unchanged(conn: Connection, docs: Sequence[Document], existing: dict[str, Any], text_field: str) -> None:
     for doc in docs:
         task = existing.get(doc.id)
         if task is None:
             continue
-        server_text = (task.data or {}).get(TEXT_FIELD)  # projects the toolkit pushes use its own config
+        server_text = (task.data or {}).get(text_field)  # the field the schema's config shows
         if server_text != doc.text:
             raise LabelStudioError(
                 f"{conn.url}: task {task.id} holds article {doc.id} with a different text "
@@ -180,12 +180,12 @@ def push(
     project, created, updated = ensure_project(conn, schema, title, project_id, instructions)
     pid = int(project.id)
     existing = _existing_tasks(conn, pid)
-    _check_unchanged(conn, docs, existing)
+    _check_unchanged(conn, docs, existing, schema.label_studio.text_field)
     new_docs = sorted((d for d in docs if d.id not in existing), key=lambda d: d.id)
     total = len(new_docs) + len(predictions)
     done = 0
     for start in range(0, len(new_docs), BATCH):
-        batch = [build_task(d) for d in new_docs[start : start + BATCH]]
+        batch = [build_task(d, schema.label_studio.text_field) for d in new_docs[start : start + BATCH]]
         call(
             conn,
             f"import tasks into project {project.id}",
@@ -267,7 +267,7 @@ def push_review(
     project, created, updated = ensure_project(conn, schema, title, project_id)
     pid = int(project.id)
     existing = _existing_tasks(conn, pid)
-    _check_unchanged(conn, [d for d, _, _ in parsed], existing)
+    _check_unchanged(conn, [d for d, _, _ in parsed], existing, schema.label_studio.text_field)
     new = [{"data": data, "predictions": preds} for d, data, preds in parsed if d.id not in existing]
     for start in range(0, len(new), BATCH):
         call(

@@ -23,12 +23,13 @@ def text_sha256(text: str) -> str:
     return sha256_bytes(text.encode("utf-8"))
 
 
-def build_task(doc: Document) -> dict[str, Any]:
-    """The Label Studio task for one article (flat ``data`` fields show as Data Manager columns)."""
+def build_task(doc: Document, text_field: str = TEXT_FIELD) -> dict[str, Any]:
+    """The Label Studio task for one article (flat ``data`` fields show as Data Manager columns); the text under
+    ``text_field``, the data field the schema's labelling config shows (``$text`` unless it came from a config)."""
     source = doc.metadata.get("source") or {}
     return {
         "data": {
-            TEXT_FIELD: doc.text,
+            text_field: doc.text,
             "article_id": doc.id,
             "text_sha256": text_sha256(doc.text),
             "outlet": doc.metadata.get("outlet"),
@@ -38,9 +39,9 @@ def build_task(doc: Document) -> dict[str, Any]:
     }
 
 
-def build_tasks(docs: Iterable[Document]) -> list[dict[str, Any]]:
+def build_tasks(docs: Iterable[Document], text_field: str = TEXT_FIELD) -> list[dict[str, Any]]:
     """Tasks in article-id order (deterministic)."""
-    return [build_task(d) for d in sorted(docs, key=lambda d: d.id)]
+    return [build_task(d, text_field) for d in sorted(docs, key=lambda d: d.id)]
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,8 @@ class TasksReport:
     characters: int
 
 
-def write_tasks(docs: Iterable[Document], path: Path = DEFAULT_TASKS_PATH) -> TasksReport:
+def write_tasks(docs: Iterable[Document], path: Path = DEFAULT_TASKS_PATH, text_field: str = TEXT_FIELD) -> TasksReport:
     """Write the task file atomically; returns what was written."""
-    tasks = build_tasks(docs)
+    tasks = build_tasks(docs, text_field)
     atomic_write_text(Path(path), dumps(tasks, indent=2) + "\n")
-    return TasksReport(Path(path), len(tasks), sum(len(t["data"][TEXT_FIELD]) for t in tasks))
+    return TasksReport(Path(path), len(tasks), sum(len(t["data"][text_field]) for t in tasks))
