@@ -107,6 +107,17 @@ def test_a_schema_from_a_config_is_never_named_after_its_file(tmp_path: Path, mo
     assert named.exit_code == 0 and yaml.safe_load(Path("s.yaml").read_text(encoding="utf-8"))["name"] == "berita"
 
 
+def _new_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, **settings: object) -> Path:
+    """``toolkit init NAME`` in ``tmp_path``, then these ``toolkit.yaml`` settings changed; returns its root."""
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["init", name, "--language", "id"]).exit_code == 0
+    root = tmp_path / name
+    if settings:
+        written = yaml.safe_load((root / "toolkit.yaml").read_text(encoding="utf-8"))
+        (root / "toolkit.yaml").write_text(yaml.safe_dump({**written, **settings}), encoding="utf-8")
+    return root
+
+
 def test_ls_push_shows_and_a_release_cites_the_guidelines_the_project_names(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -114,13 +125,9 @@ def test_ls_push_shows_and_a_release_cites_the_guidelines_the_project_names(
     from toolkit.cli._common import guidelines_for
     from toolkit.cli.ls import _instructions
 
-    monkeypatch.chdir(tmp_path)
-    assert CliRunner().invoke(main, ["init", "mine", "--language", "id"]).exit_code == 0
-    root = tmp_path / "mine"
-    settings = yaml.safe_load((root / "toolkit.yaml").read_text(encoding="utf-8"))
+    root = _new_project(tmp_path, monkeypatch, "mine", guidelines="docs/guide.md")
     (root / "docs").mkdir()
     (root / "docs" / "guide.md").write_text("# Our guide\n\nMark every PER.\n", encoding="utf-8")
-    (root / "toolkit.yaml").write_text(yaml.safe_dump({**settings, "guidelines": "docs/guide.md"}), encoding="utf-8")
     monkeypatch.chdir(root / "seeds")
     assert guidelines_for(root / "schemas" / "schema.yaml") == root / "docs" / "guide.md"
     html = _instructions(root / "schemas" / "schema.yaml", None)
@@ -133,12 +140,8 @@ def test_a_new_project_ingests_pages_and_names_and_licenses_its_releases(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A fresh project has outlet profiles (the generic one), and a release takes the project's name and licence."""
-    monkeypatch.chdir(tmp_path)
     runner = CliRunner()
-    assert runner.invoke(main, ["init", "kabar", "--language", "id"]).exit_code == 0
-    root = tmp_path / "kabar"
-    settings = yaml.safe_load((root / "toolkit.yaml").read_text(encoding="utf-8"))
-    (root / "toolkit.yaml").write_text(yaml.safe_dump({**settings, "license": "cc-by-sa-4.0"}), encoding="utf-8")
+    root = _new_project(tmp_path, monkeypatch, "kabar", license="cc-by-sa-4.0")
     text = "Presiden Joko Widodo meresmikan jalan tol baru di Jawa Tengah pada Senin. " * 4
     (root / "seeds" / "raw" / "a.txt").write_text(text, encoding="utf-8")
     monkeypatch.chdir(root)
@@ -166,9 +169,7 @@ def test_ls_push_records_the_project_id_keeping_toolkit_yaml_as_written(
     from toolkit.cli._common import ls_target
     from toolkit.project import record_label_studio_project
 
-    monkeypatch.chdir(tmp_path)
-    assert CliRunner().invoke(main, ["init", "mine", "--language", "id"]).exit_code == 0
-    root = tmp_path / "mine"
+    root = _new_project(tmp_path, monkeypatch, "mine")
     written = "# my notes about this project\n" + (root / "toolkit.yaml").read_text(encoding="utf-8")
     (root / "toolkit.yaml").write_text(written, encoding="utf-8")
     monkeypatch.chdir(root)
