@@ -131,6 +131,42 @@ class Browser:
             )
         return out
 
+    def text_in_colours(self, colours: dict[str, str]) -> list[tuple[str, tuple[float, ...], tuple[float, ...]]]:
+        """(label, text colour, background) of every element whose own text is a label's name drawn in that
+        label's colour (Label Studio's side panels: the regions list), as Chromium renders them: the computed
+        colour, and the first opaque background up the tree (translucent ones laid over it, white at the top)."""
+        found = self.driver.execute_script(
+            """
+            const names = arguments[0];
+            const rgba = (s) => (s.match(/[\\d.]+/g) || []).map(Number);
+            const out = [];
+            for (const el of document.querySelectorAll('body *')) {
+              if (el.children.length || !names.includes(el.textContent.trim())) continue;
+              const layers = [];
+              for (let p = el; p; p = p.parentElement) {
+                const bg = rgba(getComputedStyle(p).backgroundColor);
+                if (bg.length === 4 && bg[3] === 0) continue;
+                layers.push(bg);
+                if (bg.length === 3 || bg[3] === 1) break;
+              }
+              out.push([el.textContent.trim(), rgba(getComputedStyle(el).color), layers]);
+            }
+            return out;
+            """,
+            list(colours),
+        )
+        out = []
+        for label, fg, layers in found:
+            bg = [1.0, 1.0, 1.0]
+            for layer in reversed(layers):  # from the opaque one up to the element
+                alpha = layer[3] if len(layer) == 4 else 1.0
+                bg = [alpha * c / 255 + (1 - alpha) * b for c, b in zip(layer[:3], bg, strict=True)]
+            rgb = tuple(c / 255 for c in fg[:3])
+            want = tuple(int(colours[label][i : i + 2], 16) / 255 for i in (1, 3, 5))
+            if all(abs(a - b) < 1.5 / 255 for a, b in zip(rgb, want, strict=True)):  # drawn in the label's colour
+                out.append((label, rgb, tuple(bg)))
+        return out
+
     def press(self, key: str) -> None:
         from selenium.webdriver.common.action_chains import ActionChains
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
+import wcag_contrast_ratio as wcag
 from click.testing import CliRunner
 
 from tests.conftest import REPO
@@ -117,6 +118,11 @@ def test_annotating_in_the_browser_with_the_backend(
                 browser.open_task(pid, tasks[doc.id])
                 browser.shot("opened-with-pre-annotations")
                 assert browser.labels() == [(e.label, e.hotkey) for e in schema.entities]
+                # entity colours as text, measured on the rendered page: readable on what is behind them
+                drawn = browser.text_in_colours({e.label: e.color for e in schema.entities})
+                assert {label for label, _, _ in drawn} == {r[0] for r in predicted[doc.id]}, drawn
+                for label, fg, bg in drawn:
+                    assert wcag.rgb(fg, bg) >= 4.5, (label, fg, bg, wcag.rgb(fg, bg))
                 shown = sorted(browser.regions(), key=lambda r: (r[1], r[2]))
                 assert shown == sorted(predicted[doc.id], key=lambda r: (r[1], r[2])), (
                     "the backend's pre-annotations are on the page"
