@@ -129,6 +129,10 @@ def test_annotations_arriving_by_webhook_retrain_a_new_model_version(
     assert job["state"] == "done", backend["log"].read_text(errors="replace")
     assert status["model_version"] == backend["version"] + "+ls1"
     assert job["documents_from_label_studio"] >= 1
+    # the annotators' instructions now describe the model served, without running `ls connect` again
+    assert job["instructions_updated"]
+    instructions = str(conn.client.projects.get(id=backend["project"]).expert_instruction)
+    assert f"model {backend['version']}+ls1" in instructions and instructions.count("<strong>Pre-annotations") == 1
     print(f"webhook -> new model version: {seconds:.1f} s (job {job['seconds']} s)")
     # Label Studio asks for predictions of the new version
     CliRunner().invoke(main, ["ls", "connect", "--backend", backend["url"], "--title", TITLE, "--retrieve"])

@@ -237,14 +237,38 @@ class Backend:
                 record["error"],
             )
         else:
+            updated = self._describe_in_instructions(model)  # then served and "done": a client sees all three
             with self._lock:
                 self._model = model
                 self.model_dir = out
-            record.update(state="done", **{k: v for k, v in summary.items() if k != "version"})
+            record.update(
+                state="done", instructions_updated=updated, **{k: v for k, v in summary.items() if k != "version"}
+            )
             log.info("training %s done in %.1f s; now serving it", record["version"], record["seconds"])
         again, self._again = self._again, False
         if again:
             self.start_training("annotations arrived during the last training")
+
+    def _describe_in_instructions(self, model: ServedModel) -> bool:
+        """The project's instructions say what the retrained model proposes (its version and measured precision),
+        as `ls connect` first wrote them; a failure is logged and the new model is served all the same."""
+        from toolkit.labelstudio.client import connect
+        from toolkit.labelstudio.ml import describe_in_instructions
+
+        if self.setup is None:
+            return False
+        try:
+            conn = connect(self.setup.url, self.setup.api_key, retries=1)
+            described = describe_model(model, self.schema)
+            describe_in_instructions(conn, described, title=self.setup.name, project_id=self.setup.project_id)
+        except ToolkitError as exc:
+            log.warning(
+                "%s is served, but the project's instructions still describe the model before it: %s",
+                model.version,
+                exc,
+            )
+            return False
+        return True
 
     def status(self) -> dict[str, Any]:
         return {

@@ -62,6 +62,23 @@ def model_description(backend_url: str) -> tuple[str, ...]:
     return tuple(str(x) for x in lines) if isinstance(lines, list) else ()
 
 
+def describe_in_instructions(
+    conn: Connection, described: Sequence[str], *, title: str, project_id: int | None = None
+) -> int:
+    """Replace the model block of the project's instructions with ``described`` (after a retraining: the new
+    version, what it proposes and its measured precision); the project's id."""
+    project = require_project(conn, project_id=project_id, title=title)
+    call(
+        conn,
+        f"describe the model in the instructions of project {project.id}",
+        conn.client.projects.update,
+        id=project.id,
+        expert_instruction=with_model_block(str(getattr(project, "expert_instruction", "") or ""), described),
+        show_instruction=True,
+    )
+    return int(project.id)
+
+
 def _base(url: str) -> str:
     return url.rstrip("/")
 
