@@ -75,6 +75,7 @@ def test_kept_relabelled_moved_deleted_and_added_spans_and_relations(tmp_path: P
     report = acceptance(path)
     (v,) = report["model_versions"].values()
     assert v["annotations_from_predictions"] == 1
+    spans_by_type, relations_by_type = v["spans"].pop("by_type"), v["relations"].pop("by_type")
     assert v["spans"] == {
         "predicted": 5,
         "kept": 2,
@@ -84,7 +85,24 @@ def test_kept_relabelled_moved_deleted_and_added_spans_and_relations(tmp_path: P
         "added": 1,
         "kept_share": 0.4,
     }
-    assert v["relations"] == {"predicted": 2, "kept": 1, "relabelled": 0, "deleted": 1, "added": 1}
+    assert v["relations"] == {"predicted": 2, "kept": 1, "relabelled": 0, "deleted": 1, "added": 1, "kept_share": 0.5}
+    # per type: the predicted item's type (an added one's own), so a type the model gets wrong shows apart
+    assert relations_by_type == {
+        "has_role": {"predicted": 0, "kept": 0, "relabelled": 0, "deleted": 0, "added": 1, "kept_share": None},
+        "located_in": {"predicted": 1, "kept": 0, "relabelled": 0, "deleted": 1, "added": 0, "kept_share": 0.0},
+        "works_for": {"predicted": 1, "kept": 1, "relabelled": 0, "deleted": 0, "added": 0, "kept_share": 1.0},
+    }
+    assert {t: (b["predicted"], b["kept_share"]) for t, b in spans_by_type.items()} == {
+        "DATE": (1, 1.0),
+        "LOC": (1, 0.0),
+        "ORG": (1, 0.0),
+        "PER": (2, 0.5),
+        "ROLE": (0, None),
+    }
+    assert spans_by_type["ORG"]["relabelled"] == 1 and spans_by_type["PER"]["moved"] == 1
+    text = CliRunner().invoke(main, ["annotations", "acceptance", str(path)]).output
+    assert "    relation located_in: 1 predicted (0% kept): 1 deleted" in text
+    assert "    relation works_for: 1 predicted (100% kept): 1 kept" in text
     assert report["annotations_not_from_a_prediction"] == 1
 
 

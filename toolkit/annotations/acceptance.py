@@ -11,8 +11,9 @@ span is compared with the annotation:
 - and the annotation's other regions are **added** (``origin: manual``, or no predicted counterpart).
 
 Relations likewise: kept (same endpoints, as matched above, and label), relabelled, deleted, added.
-Counts are per model version (the prediction's ``model_version``); annotations of tasks with
-predictions that did not start from one are counted apart.
+Counts are per model version (the prediction's ``model_version``), in total and per type (the predicted
+item's type; an added one's own), so a relation type the model gets wrong shows apart; annotations of tasks
+with predictions that did not start from one are counted apart.
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ SPAN_OUTCOMES = ("kept", "relabelled", "moved", "deleted", "added")
 RELATION_OUTCOMES = ("kept", "relabelled", "deleted", "added")
 
 
-def _match_spans(pred: Layer, ann: Layer, by_id: bool) -> tuple[dict[str, str], Counter[str]]:
-    """Predicted span id -> annotation span id it became; and the span outcomes."""
-    out: Counter[str] = Counter()
+def _match_spans(pred: Layer, ann: Layer, by_id: bool) -> tuple[dict[str, str], Counter[tuple[str, str]]]:
+    """Predicted span id -> annotation span id it became; and the span outcomes, as (type, outcome)."""
+    out: Counter[tuple[str, str]] = Counter()
     became: dict[str, str] = {}
     ann_spans = {s.id: s for s in ann.spans}
     used: set[str] = set()
@@ -45,32 +46,33 @@ def _match_spans(pred: Layer, ann: Layer, by_id: bool) -> tuple[dict[str, str], 
         if a is None and not by_id:
             a = next((s for s in ann.spans if s.id not in used and s.start < p.end and p.start < s.end), None)
         if a is None:
-            out["deleted"] += 1
+            out[p.label, "deleted"] += 1
             continue
         used.add(a.id)
         became[p.id] = a.id
         if (a.start, a.end) != (p.start, p.end):
-            out["moved"] += 1
+            out[p.label, "moved"] += 1
         elif a.label != p.label:
-            out["relabelled"] += 1
+            out[p.label, "relabelled"] += 1
         else:
-            out["kept"] += 1
-    out["added"] += sum(1 for s in ann.spans if s.id not in used)
+            out[p.label, "kept"] += 1
+    out.update((s.label, "added") for s in ann.spans if s.id not in used)
     return became, out
 
 
-def _match_relations(pred: Layer, ann: Layer, became: dict[str, str]) -> Counter[str]:
-    out: Counter[str] = Counter()
+def _match_relations(pred: Layer, ann: Layer, became: dict[str, str]) -> Counter[tuple[str, str]]:
+    """The relation outcomes, as (type, outcome)."""
+    out: Counter[tuple[str, str]] = Counter()
     ann_rel = {(r.head, r.tail): r.label for r in ann.relations}
     used: set[tuple[str, str]] = set()
     for r in pred.relations:
         key = (became.get(r.head, ""), became.get(r.tail, ""))
         if key not in ann_rel:
-            out["deleted"] += 1
+            out[r.label, "deleted"] += 1
             continue
         used.add(key)
-        out["kept" if ann_rel[key] == r.label else "relabelled"] += 1
-    out["added"] += sum(1 for k in ann_rel if k not in used)
+        out[r.label, "kept" if ann_rel[key] == r.label else "relabelled"] += 1
+    out.update((label, "added") for k, label in ann_rel.items() if k not in used)
     return out
 
 
@@ -80,8 +82,8 @@ class Outcome:
 
     model_version: str
     annotator: str
-    spans: Counter[str]
-    relations: Counter[str]
+    spans: Counter[tuple[str, str]]  # (type, outcome)
+    relations: Counter[tuple[str, str]]
     predicted_spans: int
     predicted_relations: int
 
@@ -111,10 +113,38 @@ def outcomes(document_layers: Iterable[tuple[Document, list[Layer]]]) -> Iterato
             )
 
 
+def totals(counts: Counter[tuple[str, str]]) -> Counter[str]:
+    """(type, outcome) counts summed over the types."""
+    total: Counter[str] = Counter()
+    for (_, outcome), n in counts.items():
+        total[outcome] += n
+    return total
+
+
+def _block(counts: Counter[tuple[str, str]], outcomes: tuple[str, ...], predicted: int) -> dict[str, Any]:
+    """Outcome counts of one model version: the totals, the kept share, and the same per type."""
+    total = totals(counts)
+    by_type: dict[str, Any] = {}
+    for label in sorted({t for t, _ in counts}):
+        mine = {k: counts[label, k] for k in outcomes}
+        offered = sum(v for k, v in mine.items() if k != "added")
+        by_type[label] = {
+            "predicted": offered,
+            **mine,
+            "kept_share": round(mine["kept"] / offered, 4) if offered else None,
+        }
+    return {
+        "predicted": predicted,
+        **{k: total[k] for k in outcomes},
+        "kept_share": round(total["kept"] / predicted, 4) if predicted else None,
+        "by_type": by_type,
+    }
+
+
 def acceptance(path: Path) -> dict[str, Any]:
     """Per model version: annotations made from its predictions and what became of its spans and relations."""
-    spans: dict[str, Counter[str]] = defaultdict(Counter)
-    relations: dict[str, Counter[str]] = defaultdict(Counter)
+    spans: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+    relations: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
     made_from: Counter[str] = Counter()
     predicted_spans: Counter[str] = Counter()
     predicted_relations: Counter[str] = Counter()
@@ -134,13 +164,10 @@ def acceptance(path: Path) -> dict[str, Any]:
             relations[o.model_version].update(o.relations)
     versions: dict[str, Any] = {}
     for v in sorted(made_from):
-        n = predicted_spans[v]
-        span_block: dict[str, Any] = {"predicted": n, **{k: spans[v][k] for k in SPAN_OUTCOMES}}
-        span_block["kept_share"] = round(spans[v]["kept"] / n, 4) if n else None
         versions[v] = {
             "annotations_from_predictions": made_from[v],
-            "spans": span_block,
-            "relations": {"predicted": predicted_relations[v], **{k: relations[v][k] for k in RELATION_OUTCOMES}},
+            "spans": _block(spans[v], SPAN_OUTCOMES, predicted_spans[v]),
+            "relations": _block(relations[v], RELATION_OUTCOMES, predicted_relations[v]),
         }
     return {
         "source": str(path),

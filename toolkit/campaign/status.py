@@ -28,7 +28,7 @@ import numpy as np
 import orjson
 
 from toolkit._workers import worker_pool
-from toolkit.annotations.acceptance import outcomes
+from toolkit.annotations.acceptance import outcomes, totals
 from toolkit.annotations.agreement import StreamingAgreement
 from toolkit.annotations.importer import import_export
 from toolkit.annotations.items import AnnotationFact
@@ -304,7 +304,7 @@ def _pre_annotations(docs: Sequence[tuple[Document, list[Layer]]]) -> dict[str, 
             continue
         made[o.annotator] += 1
         predicted[o.annotator] += o.predicted_spans
-        spans[o.annotator].update(o.spans)
+        spans[o.annotator].update(totals(o.spans))
     out = {}
     for who in made:
         c = spans[who]

@@ -368,6 +368,11 @@ def annotations_acceptance(layers: Path, as_json: bool) -> None:
             f"  relations: {rel['predicted']} predicted: {rel['kept']} kept, {rel['relabelled']} relabelled, "
             f"{rel['deleted']} deleted; {rel['added']} added"
         )
+        for kind, block in (("span", s), ("relation", rel)):
+            for label, t in block["by_type"].items():
+                kept = f" ({t['kept_share']:.0%} kept)" if t["kept_share"] is not None else ""
+                outcomes = ", ".join(f"{t[k]} {k}" for k in t if k not in ("predicted", "kept_share") and t[k])
+                click.echo(f"    {kind} {label}: {t['predicted']} predicted{kept}: {outcomes or 'nothing'}")
     click.echo(
         f"annotations not started from a prediction: {report['annotations_not_from_a_prediction']}; "
         f"whose prediction is not in the export: {report['annotations_whose_prediction_is_missing']}"
