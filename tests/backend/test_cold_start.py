@@ -124,3 +124,40 @@ def test_retraining_adds_the_project_gold_in_the_schemas_labels(release: Path, s
     )
     assert {"B-GPE", "B-LOC", "B-ORG", "B-PER"} <= set(model.crf.tags())
     assert model.trained_on["mapped"]["LOC->GPE"] > 0  # the corpus's countries are GPE too: one label set
+
+
+def test_with_enough_project_gold_a_cold_start_source_serves_a_type_only_where_it_measures_better(
+    release: Path, schema: Schema
+) -> None:
+    """A project that marks dates without the weekday ("8/11/2017", where the rules give "Kamis (8/11/2017)"):
+    from 10 gold documents on, the retraining measures both on held-out project gold and serves DATE from the
+    project model alone; a type the held-out gold never marks (ROLE) keeps its cold-start source."""
+    from toolkit.backend.served import MIN_PROJECT_DOCUMENTS, held_out
+
+    rel = load_release(release)
+    names = ["Ida Fauziyah", "Retno Marsudi", "Joko Widodo", "Sri Mulyani", "Budi Karya", "Erick Thohir"]
+    days = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"]
+    project = []
+    for i in range(20):
+        date = f"{i % 27 + 1}/{i % 12 + 1}/2017"
+        text = f"{names[i % 6]} tiba di Jakarta pada {days[i % 6]} ({date}) bersama {i + 3} negara anggota."
+        spans = [
+            Span("p", 0, len(names[i % 6]), "PER"),
+            Span("g", text.index("Jakarta"), text.index("Jakarta") + 7, "GPE"),
+            Span("d", text.index(date), text.index(date) + len(date), "DATE"),
+        ]
+        doc = Document(f"proj{i:02d}", text)
+        project.append((doc, Layer(doc.id, "gold", "", tuple(spans), (), Provenance("x"), "gold")))
+    assert 1 <= len(held_out(project)) < len(project)
+    args = (rel.splits["train"], rel.splits["validation"], schema, rel.label_rule, "crf@p", {}, ServeOptions(MAP, True))
+    few = build_model(*args, project=project[: MIN_PROJECT_DOCUMENTS - 1])
+    assert "DATE" in few.rule_types and "per_type_choice" not in few.trained_on  # too little gold: no choice
+    model = build_model(*args, project=project)
+    choice = model.trained_on["per_type_choice"]
+    assert choice["DATE"]["serves"] == "project model", choice
+    assert choice["DATE"]["project model"] > choice["DATE"]["with rules"]
+    assert "DATE" not in model.rule_types and "ROLE" in model.rule_types and "ROLE" not in choice
+    assert "+rules[" in model.version and "DATE" not in model.version.split("+rules[", 1)[1].split("]")[0]
+    assert any(
+        line.startswith("chosen per type on") and "DATE project model" in line for line in describe_model(model, schema)
+    )

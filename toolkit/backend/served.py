@@ -292,14 +292,66 @@ def build_model(
     rule_types = tuple(t for t in RULE_TYPES if t in schema.entity_labels) if options.cold_start else ()
     place_type = next((v[0] for v in label_map.entries.values() if len(v) > 1), None) if options.cold_start else None
     version += "" if identity else f"+map[{label_map.describe()}]"
-    version += f"+rules[{','.join(rule_types)}]" if rule_types else ""
-    version += f"+places[{place_type}]+recurring" if options.cold_start else ""
     about = {**trained_on, "label_map": label_map.to_dict(), "mapped": dict(sorted(mapped.items()))}
+    if (rule_types or place_type) and len(project) >= MIN_PROJECT_DOCUMENTS:
+        # enough gold of the project's own: per type, a cold-start source goes where the project model is better
+        held = held_out(project)
+        trial = train_model([ex for ex in train if ex[0].id not in held], validation, schema, mapped_rule, version, {})
+        trial.rule_types, trial.place_type, trial.propagate = rule_types, place_type, True
+        choice = choose_sources(trial, [ex for ex in project if ex[0].id in held])
+        rule_types = tuple(t for t in rule_types if choice.get(t, {}).get("serves") != "project model")
+        if place_type and choice.get(place_type, {}).get("serves") == "project model":
+            place_type = None
+        about["per_type_choice"] = choice
+    version += f"+rules[{','.join(rule_types)}]" if rule_types else ""
+    version += f"+places[{place_type}]" if place_type else ""
+    version += "+recurring" if options.cold_start else ""
     model = train_model(train, validation, schema, mapped_rule, version, about)
     model.rule_types, model.place_type, model.propagate = rule_types, place_type, options.cold_start
     model.precision = measured_precision(model, validation, model.proposes())
     model.withheld = tuple(sorted(t for t, p in model.precision.items() if p is not None and p < options.min_precision))
     return model
+
+
+MIN_PROJECT_DOCUMENTS = 10
+"""From this many gold documents of the project's own on, a retraining with ``--cold-start`` chooses per type between
+the cold start's sources (rules, place gazetteer) and the project model alone (the CRF trained with the project's
+gold), by strict F1 on a held-out fifth of that gold (:func:`choose_sources`): a source is switched off where the
+project model alone measures strictly better."""
+
+
+def held_out(project: Sequence[Example]) -> set[str]:
+    """The ids of a fifth of the project's gold documents (by a stable hash of the id; at least one), held out to
+    choose the sources on."""
+    import hashlib
+
+    ids = sorted(d.id for d, _ in project)
+    held = {i for i in ids if hashlib.sha256(i.encode("utf-8", "surrogatepass")).digest()[0] % 5 == 0}
+    return held or {ids[-1]}
+
+
+def choose_sources(trial: ServedModel, held: Sequence[Example]) -> dict[str, dict[str, Any]]:
+    """Per type a cold-start source adds: strict F1 on the held-out project gold of the project model alone and with
+    the cold start's source, and which is served (the project model alone only where it measures strictly
+    better)."""
+    annotated = {s.label for _, g in held for s in g.spans}
+    gold = [list(g.spans) for _, g in held]
+    with_source = [list(trial.layer(doc)[0].spans) for doc, _ in held]
+    sources = {t: "rules" for t in trial.rule_types} | ({trial.place_type: "places"} if trial.place_type else {})
+    alone = ServedModel(trial.crf, None, trial.version, propagate=trial.propagate)
+    without = [list(alone.layer(doc)[0].spans) for doc, _ in held]
+    out: dict[str, dict[str, Any]] = {}
+    for t, source in sorted(sources.items()):
+        if t not in annotated:
+            continue  # the held-out gold never marks it: nothing to measure, the cold start stays
+        f1 = {
+            name: round(float(prf(score_entities(gold, pred, {t}, ("strict",)).per_label["strict"][t])["f1"]), 4)
+            for name, pred in (("project model", without), (f"with {source}", with_source))
+        }
+        # no evidence either way (a tie) keeps what was served: the switch needs the project model strictly better
+        serves = "project model" if f1["project model"] > f1[f"with {source}"] else f"with {source}"
+        out[t] = {**f1, "serves": serves, "documents": len(held)}
+    return out
 
 
 def measured_precision(
@@ -344,6 +396,17 @@ def describe_model(model: ServedModel, schema: Schema) -> list[str]:
         lines.append(f"it cannot propose: {', '.join(cannot)}")
     if model.withheld:
         lines.append(f"not proposed (measured precision under the threshold): {', '.join(model.withheld)}")
+    choice = model.trained_on.get("per_type_choice") or {}
+    if choice:
+
+        def measured(c: dict[str, Any]) -> str:
+            return ", ".join(f"{k} {v:.2f}" for k, v in c.items() if k not in ("serves", "documents"))
+
+        documents = next(iter(choice.values()))["documents"]
+        lines.append(
+            f"chosen per type on {documents} held-out project gold document(s), strict F1: "
+            + ", ".join(f"{t} {c['serves']} ({measured(c)})" for t, c in choice.items())
+        )
     label_map = model.trained_on.get("label_map")
     if label_map:
         lines.append("trained through the label map " + ", ".join(f"{k}->{'|'.join(v)}" for k, v in label_map.items()))
