@@ -288,6 +288,20 @@ def test_push_checks_everything_up_to_the_upload(
     assert plan.files == len(json.loads((path / "manifest.json").read_text(encoding="utf-8"))["files"])
 
 
+def test_a_published_version_is_never_uploaded_again(tmp_path: Path, schema: Schema) -> None:
+    """What the Hub holds at the tag decides: no tag, upload; the same manifest, nothing to do; another, refused."""
+    from toolkit.dataset.hub import needs_upload
+
+    seeds, gold = make_inputs(tmp_path / "in", corpus(3))
+    path = do_release(tmp_path, "2.0.0", seeds, gold, schema, ratios=(1.0, 0.0, 0.0))
+    plan = plan_push(path, "me/id-news-er")
+    assert needs_upload(plan, None)
+    assert not needs_upload(plan, (path / "manifest.json").read_bytes())
+    other = do_release(tmp_path / "b", "2.0.0", *make_inputs(tmp_path / "in2", corpus(4)), schema, ratios=(1.0, 0, 0))
+    with pytest.raises(ReleaseError, match=r"me/id-news-er already has v2\.0\.0 with another manifest .*never changes"):
+        needs_upload(plan, (other / "manifest.json").read_bytes())
+
+
 def test_push_without_network_fails_clearly(tmp_path: Path, schema: Schema) -> None:
     from toolkit.labelstudio.server import free_port
 

@@ -6,7 +6,9 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from toolkit._io import sha256_bytes
 from toolkit.dataset.release import MANIFEST, ReleaseError, verify
 
 
@@ -33,8 +35,32 @@ def plan_push(release_dir: Path, repo_id: str) -> PushPlan:
 HOW_TO_AUTHENTICATE = "no Hugging Face token: set HF_TOKEN (a write token from huggingface.co/settings/tokens)"
 
 
+def needs_upload(plan: PushPlan, published: bytes | None) -> bool:
+    """Whether to upload, given the manifest the Hub holds at the release's tag (None: no such tag): a version is
+    published once; the same release again is nothing to do, another one under that version is refused."""
+    if published is None:
+        return True
+    local = (plan.folder / MANIFEST).read_bytes()
+    if published == local:
+        return False
+    raise ReleaseError(
+        f"{plan.repo_id} already has {plan.tag} with another manifest (sha256 {sha256_bytes(published)[:12]}..., this "
+        f"release {sha256_bytes(local)[:12]}...): a published version never changes; release a new version"
+    )
+
+
+def _published_manifest(api: Any, plan: PushPlan) -> bytes | None:
+    """The manifest at the release's tag on the Hub, or None when the repository has no such tag."""
+    refs = api.list_repo_refs(plan.repo_id, repo_type="dataset")
+    if plan.tag not in {t.name for t in refs.tags}:
+        return None
+    path = api.hf_hub_download(plan.repo_id, MANIFEST, repo_type="dataset", revision=plan.tag)
+    return Path(path).read_bytes()
+
+
 def push(plan: PushPlan) -> str:
-    """Upload the release folder as one commit and tag it ``v<version>``; returns the commit URL."""
+    """Upload the release folder as one commit (the branch then holds exactly its files) and tag it ``v<version>``;
+    returns the commit URL. A version already on the Hub is not uploaded again (:func:`needs_upload`)."""
     from huggingface_hub import HfApi
     from huggingface_hub.errors import HfHubHTTPError
 
@@ -44,13 +70,18 @@ def push(plan: PushPlan) -> str:
     api = HfApi(token=token)
     try:
         api.create_repo(plan.repo_id, repo_type="dataset", exist_ok=True)
+        if not needs_upload(plan, _published_manifest(api, plan)):
+            return f"https://huggingface.co/datasets/{plan.repo_id}/tree/{plan.tag} (already published, unchanged)"
         info = api.upload_folder(
             repo_id=plan.repo_id,
             repo_type="dataset",
             folder_path=plan.folder,
             commit_message=f"Release {plan.version}",
+            delete_patterns="*",  # files of an earlier version that this one no longer has
         )
         api.create_tag(plan.repo_id, tag=plan.tag, repo_type="dataset", tag_message=f"Release {plan.version}")
+    except ReleaseError:
+        raise
     except HfHubHTTPError as exc:
         status = exc.response.status_code if exc.response is not None else "?"
         raise ReleaseError(
