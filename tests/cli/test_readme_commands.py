@@ -85,6 +85,42 @@ def _block_before(document: Path, marker: str) -> str:
     return block.split(f"\n{marker}", 1)[0] + "\n"
 
 
+def _bash(script: str, cwd: Path, **env: str) -> str:
+    """``script`` run by bash as a newcomer pastes it (``toolkit`` on PATH, as in an activated virtualenv); its
+    output, after it succeeded."""
+    import os
+    import subprocess
+    import sys
+
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    run = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=cwd,
+        env={**os.environ, "PATH": path, **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    return run.stdout
+
+
+def test_the_readmes_own_project_commands_run_as_written(tmp_path: Path) -> None:
+    """The README's project-manager block, pasted in a clone with pages in ~/pages: a project of one's own is made
+    beside it and its pages ingested there (the Label Studio steps after it run in tests/labelstudio)."""
+    import shutil
+
+    script = _block_before(REPO / "README.md", "toolkit ls push")
+    assert script.startswith("toolkit init ../my-project") and "cd ../my-project" in script
+    (tmp_path / "home" / "pages").mkdir(parents=True)
+    shutil.copy(REPO / "tests" / "golden" / "pages" / "suara-article.html", tmp_path / "home" / "pages")
+    (tmp_path / "clone").mkdir()
+    out = _bash(script, tmp_path / "clone", HOME=str(tmp_path / "home"))
+    assert "suara-article.html: added article" in out
+    assert (tmp_path / "my-project" / "seeds" / "articles.jsonl").is_file()
+    assert not list((tmp_path / "clone").iterdir())  # nothing written where the commands were pasted
+
+
 @pytest.mark.slow
 def test_the_researchers_commands_run_as_written_and_rebuild_the_leaderboards_releases(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -92,20 +128,13 @@ def test_the_researchers_commands_run_as_written_and_rebuild_the_leaderboards_re
     """The Baselines section's commands, run by bash as a newcomer pastes them in a clone, make the releases the
     committed leaderboard was scored on (same manifest sha256), so `toolkit bench` on them is not refused."""
     import json
-    import os
-    import subprocess
-    import sys
 
     from tests.conftest import project_copy
 
     project_copy(tmp_path, monkeypatch, ("schemas", "seeds", "annotations", "benchmarks"))
     script = _block_before(REPO / "docs" / "researchers.md", "toolkit bench ")
     assert "toolkit dataset release --name idner-news-2k" in script and "toolkit annotations gold" in script
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    run = subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
+    _bash(script, tmp_path)
     for release in ("id-news-er/0.2.0", "idner-news-2k/1.1.0"):
         made = hashlib.sha256((tmp_path / "releases" / release / "manifest.json").read_bytes()).hexdigest()
         for result in sorted((REPO / "benchmarks" / release).glob("*.json")):
