@@ -186,3 +186,20 @@ def test_ls_push_records_the_project_id_keeping_toolkit_yaml_as_written(
     assert (later.project_id, later.recorded, later.record_in) == (42, True, None)
     assert ls_target("other", None, schema).project_id is None  # --title chooses another project
     assert ls_target(None, 7, schema).project_id == 7
+
+
+def test_an_error_about_the_recorded_label_studio_project_says_where_the_id_came_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from toolkit.labelstudio.server import free_port
+
+    root = _new_project(tmp_path, monkeypatch, "mine", label_studio_project_id=4242)
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("LABEL_STUDIO_URL", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", "k" * 40)
+    monkeypatch.setenv("TOOLKIT_LS_RETRIES", "0")  # nothing listens there: fail at once
+    pulled = CliRunner().invoke(main, ["ls", "pull"])
+    assert pulled.exit_code == 1 and "Traceback" not in pulled.output
+    assert "project 4242 is the one toolkit.yaml recorded at the first `toolkit ls push`" in pulled.output
+    other = CliRunner().invoke(main, ["ls", "pull", "--title", "other"])
+    assert other.exit_code == 1 and "toolkit.yaml recorded" not in other.output
