@@ -191,3 +191,79 @@ def test_a_corpus_card_says_what_the_corpus_is_and_what_its_import_changed(tmp_p
     assert "restricted to the types this corpus annotates (left out of the ClassLabels: entities ORG, GPE, FAC" in card
     report = json.loads((path / "build_report.json").read_text(encoding="utf-8"))
     assert report["schema_types_left_out"]["relations"][0] == "works_for"
+
+
+def _section_table(card: str, heading: str) -> list[list[str]]:
+    """The rows (cells) of the first table under ``## heading`` in the card."""
+    section = card.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")]
+    return [[c.strip() for c in row.strip("|").split("|")] for row in rows[1:]]  # past the header
+
+
+def card_claims_hold(path: Path) -> None:
+    """Every figure the card states, read back against the release's own data: the splits' documents, entities and
+    relations, each type's count per split, the ClassLabels and example counts of the metadata, the types annotated,
+    the licence and the inputs."""
+    from collections import Counter
+
+    from datasets import load_dataset
+
+    card = (path / "README.md").read_text(encoding="utf-8")
+    front = yaml.safe_load(card.split("---\n")[1])
+    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    report = json.loads((path / "build_report.json").read_text(encoding="utf-8"))
+    ds = load_dataset(str(path))
+    info = {i["config_name"]: i for i in front["dataset_info"]}["default"]
+    assert {s["name"]: s["num_examples"] for s in info["splits"]} == {k: v.num_rows for k, v in ds.items()}
+    names = next(iter(ds.values())).features["entities"].feature["label"].names
+    declared = next(f for f in info["features"] if f["name"] == "entities")
+    shown = declared["list"][3]["dtype"]["class_label"]["names"]
+    assert {int(k): v for k, v in shown.items()} == dict(enumerate(names))
+    counted: dict[str, Counter[str]] = {}
+    for split, rows in ds.items():
+        label = rows.features["entities"].feature["label"].names
+        counted[split] = Counter(label[e["label"]] for r in rows for e in r["entities"])
+        docs, ents, rels = len(rows), sum(len(r["entities"]) for r in rows), sum(len(r["relations"]) for r in rows)
+        assert [split, str(docs), str(ents), str(rels)] in _section_table(card, "Splits"), split
+    table = _section_table(card, "Entity types")
+    header = card.split("\n## Entity types\n", 1)[1].split("| label | ", 1)[1].split(" |\n", 1)[0].split(" | ")
+    for cells in table:
+        for split, n in zip(header, cells[1:], strict=True):
+            assert counted[split][cells[0]] == int(n), (cells[0], split)
+    annotated = ", ".join(manifest["annotated_types"]["entities"])
+    assert f"Types annotated: {annotated} " in card
+    croissant = json.loads((path / "croissant.json").read_text(encoding="utf-8"))
+    assert front["license"] in json.dumps(croissant["license"]).lower()  # one licence, stated twice
+    assert report["inputs"] == manifest["inputs"]  # the sources, with their sha256
+    corpus = path.parents[2] / "corpus" / "corpus.json"  # beside the releases folder in these tests, for a corpus
+    if corpus.is_file():  # a corpus's card names each of its files
+        files = json.loads(corpus.read_text(encoding="utf-8"))["files"]
+        assert files and all(f"`{item['file']}`" in card for item in files), files
+    else:  # a Label Studio release's card says where its texts come from
+        total, from_records = sum(report["documents"].values()), report["documents_from_gold_records"]
+        assert (f"Texts: all {total} documents come from the annotated records" in card) == (from_records == total)
+
+
+def test_the_cards_claims_are_the_datas(made: tuple[ReleaseResult, Path], tmp_path: Path) -> None:
+    """Read back on a release of Label Studio work and on a corpus's release."""
+    from toolkit.dataset.release import release as make_release
+    from toolkit.formats import import_files
+    from toolkit.schema import load_schema
+
+    card_claims_hold(made[0].path)
+    conll = tmp_path / "train.txt"
+    conll.write_text("Joko B-PER\nWidodo I-PER\ndi O\nJakarta B-LOC\n.\tO\n\nBank B-ORG\nBRI I-ORG\n", encoding="utf-8")
+    import_files("conll", [conll], tmp_path / "corpus", about={"title": "Tiny", "license": "mit"})
+    corpus = make_release(
+        name="tiny",
+        version="1.0.0",
+        schema=load_schema(REPO / "schemas" / "schema.yaml"),
+        seeds_path=tmp_path / "corpus" / "articles.jsonl",
+        gold_paths=[tmp_path / "corpus" / "gold.jsonl"],
+        guidelines_path=REPO / "schemas" / "GUIDELINES.md",
+        releases_dir=tmp_path / "releases",
+        split_by="metadata",
+        license_id="mit",
+    ).path
+    card_claims_hold(corpus)
+    assert "license: mit" in (corpus / "README.md").read_text(encoding="utf-8")
