@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -153,17 +154,18 @@ def test_a_release_without_layers_says_it_has_the_gold_only(
     assert "annotations" not in configs
 
 
-def test_a_corpus_card_says_what_the_corpus_is_and_what_its_import_changed(tmp_path: Path) -> None:
-    """A corpus released without a licence: 'not stated' and 'unknown', never a default passed off as its own; the
-    types and relations are the corpus's, and the label map's drops are in the card."""
+def _tiny_corpus_release(tmp_path: Path, org: str, import_kw: dict[str, Any], **release_kw: Any) -> Path:
+    """Two CoNLL sentences (PER, LOC; then "Bank BRI" as ``org``) imported under tmp_path/corpus and released."""
     from toolkit.dataset.release import release
     from toolkit.formats import import_files
     from toolkit.schema import load_schema
 
     conll = tmp_path / "train.txt"
-    conll.write_text("Joko B-PER\nWidodo I-PER\ndi O\nJakarta B-LOC\n.\tO\n\nBank B-FNB\nBRI I-FNB\n", encoding="utf-8")
-    import_files("conll", [conll], tmp_path / "corpus", label_map={"FNB": None}, about={"title": "Tiny"})
-    path = release(
+    conll.write_text(
+        f"Joko B-PER\nWidodo I-PER\ndi O\nJakarta B-LOC\n.\tO\n\nBank B-{org}\nBRI I-{org}\n", encoding="utf-8"
+    )
+    import_files("conll", [conll], tmp_path / "corpus", **import_kw)
+    return release(
         name="tiny",
         version="1.0.0",
         schema=load_schema(REPO / "schemas" / "schema.yaml"),
@@ -172,7 +174,14 @@ def test_a_corpus_card_says_what_the_corpus_is_and_what_its_import_changed(tmp_p
         guidelines_path=REPO / "schemas" / "GUIDELINES.md",
         releases_dir=tmp_path / "releases",
         split_by="metadata",
+        **release_kw,
     ).path
+
+
+def test_a_corpus_card_says_what_the_corpus_is_and_what_its_import_changed(tmp_path: Path) -> None:
+    """A corpus released without a licence: 'not stated' and 'unknown', never a default passed off as its own; the
+    types and relations are the corpus's, and the label map's drops are in the card."""
+    path = _tiny_corpus_release(tmp_path, "FNB", {"label_map": {"FNB": None}, "about": {"title": "Tiny"}})
     card = (path / "README.md").read_text(encoding="utf-8")
     front = yaml.safe_load(card.split("---\n")[1])
     assert front["license"] == "unknown" and front["pretty_name"] == "tiny (entities)"
@@ -246,24 +255,7 @@ def card_claims_hold(path: Path) -> None:
 
 def test_the_cards_claims_are_the_datas(made: tuple[ReleaseResult, Path], tmp_path: Path) -> None:
     """Read back on a release of Label Studio work and on a corpus's release."""
-    from toolkit.dataset.release import release as make_release
-    from toolkit.formats import import_files
-    from toolkit.schema import load_schema
-
     card_claims_hold(made[0].path)
-    conll = tmp_path / "train.txt"
-    conll.write_text("Joko B-PER\nWidodo I-PER\ndi O\nJakarta B-LOC\n.\tO\n\nBank B-ORG\nBRI I-ORG\n", encoding="utf-8")
-    import_files("conll", [conll], tmp_path / "corpus", about={"title": "Tiny", "license": "mit"})
-    corpus = make_release(
-        name="tiny",
-        version="1.0.0",
-        schema=load_schema(REPO / "schemas" / "schema.yaml"),
-        seeds_path=tmp_path / "corpus" / "articles.jsonl",
-        gold_paths=[tmp_path / "corpus" / "gold.jsonl"],
-        guidelines_path=REPO / "schemas" / "GUIDELINES.md",
-        releases_dir=tmp_path / "releases",
-        split_by="metadata",
-        license_id="mit",
-    ).path
+    corpus = _tiny_corpus_release(tmp_path, "ORG", {"about": {"title": "Tiny", "license": "mit"}}, license_id="mit")
     card_claims_hold(corpus)
     assert "license: mit" in (corpus / "README.md").read_text(encoding="utf-8")
