@@ -302,6 +302,26 @@ def test_a_published_version_is_never_uploaded_again(tmp_path: Path, schema: Sch
         needs_upload(plan, (other / "manifest.json").read_bytes())
 
 
+def test_where_a_version_was_pushed_is_recorded_beside_it(tmp_path: Path, schema: Schema) -> None:
+    from toolkit.dataset.hub import record_published
+
+    seeds, gold = make_inputs(tmp_path / "in", corpus(3))
+    path = do_release(tmp_path, "2.0.0", seeds, gold, schema, ratios=(1.0, 0.0, 0.0))
+    before = (path / "manifest.json").read_bytes()
+    record_published(plan_push(path, "me/x"), "https://huggingface.co/datasets/me/x/commit/abc")
+    recorded = record_published(plan_push(path, "me/x"), "https://huggingface.co/datasets/me/x/commit/def")
+    assert recorded == path.parent / "published.json"
+    assert json.loads(recorded.read_text(encoding="utf-8")) == [
+        {
+            "version": "2.0.0",
+            "repo_id": "me/x",
+            "tag": "v2.0.0",
+            "commit": "https://huggingface.co/datasets/me/x/commit/def",
+        }
+    ]
+    assert verify(path)["files"] and (path / "manifest.json").read_bytes() == before  # the release is untouched
+
+
 def test_push_without_network_fails_clearly(tmp_path: Path, schema: Schema) -> None:
     from toolkit.labelstudio.server import free_port
 

@@ -285,7 +285,7 @@ def dataset_push(release_dir: Path, repo_id: str, dry_run: bool) -> None:
             click.echo("HF_TOKEN is not set: a real push needs it (a write token from huggingface.co/settings/tokens)")
         return
     url = push(plan)
-    click.echo(f"pushed: {url}")
+    click.echo(f"pushed: {url} (recorded in {plan.folder.parent / 'published.json'})")
 
 
 @dataset_group.command("export")

@@ -58,6 +58,27 @@ def _published_manifest(api: Any, plan: PushPlan) -> bytes | None:
     return Path(path).read_bytes()
 
 
+PUBLISHED = "published.json"
+"""Beside a name's version folders (``releases/<name>/published.json``): where each version was pushed."""
+
+
+def record_published(plan: PushPlan, commit_url: str) -> Path:
+    """Record where this version now is on the Hub (repository, tag, commit) in ``published.json`` beside the
+    release's folder (never inside it: a release does not change); one entry per version and repository."""
+    from toolkit._io import atomic_write_text, dumps, store_lock
+
+    path = plan.folder.parent / PUBLISHED
+    with store_lock(plan.folder.parent):
+        try:
+            entries = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+        except (OSError, ValueError) as exc:
+            raise ReleaseError(f"{path}: not a list of published versions ({exc}); move it aside") from None
+        entries = [e for e in entries if (e.get("version"), e.get("repo_id")) != (plan.version, plan.repo_id)]
+        entries.append({"version": plan.version, "repo_id": plan.repo_id, "tag": plan.tag, "commit": commit_url})
+        atomic_write_text(path, dumps(sorted(entries, key=lambda e: (e["version"], e["repo_id"])), indent=1) + "\n")
+    return path
+
+
 def push(plan: PushPlan) -> str:
     """Upload the release folder as one commit (the branch then holds exactly its files) and tag it ``v<version>``;
     returns the commit URL. A version already on the Hub is not uploaded again (:func:`needs_upload`)."""
@@ -93,4 +114,6 @@ def push(plan: PushPlan) -> str:
         raise ReleaseError(
             f"cannot reach the Hugging Face Hub to push {plan.repo_id} ({type(exc).__name__}: {msg[:200]})"
         ) from None
-    return str(getattr(info, "commit_url", info))
+    url = str(getattr(info, "commit_url", info))
+    record_published(plan, url)
+    return url
