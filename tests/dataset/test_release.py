@@ -241,7 +241,10 @@ def test_diff_two_versions_and_changelog(tmp_path: Path, schema: Schema) -> None
     changelog = (v2 / "CHANGELOG.md").read_text(encoding="utf-8")
     assert changelog.startswith("### 1.1.0 (changes from 1.0.0)")
     assert "- entities: 1 added, 1 removed, 1 relabelled" in changelog and "### 1.0.0\n\nFirst release." in changelog
-    assert "- entities: 1 added, 1 removed, 1 relabelled" in (v2 / "README.md").read_text(encoding="utf-8")
+    card = (v2 / "README.md").read_text(encoding="utf-8")
+    assert "- entities: 1 added, 1 removed, 1 relabelled" in card
+    assert '[`diff.json`](diff.json); the previous version on the Hub: `revision="v1.0.0"`' in card
+    assert (v2 / "diff.json").is_file()
 
 
 def test_build_errors(tmp_path: Path, schema: Schema) -> None:

@@ -95,4 +95,8 @@ def changelog_entry(version: str, diff: dict[str, Any] | None, previous: str | N
     ]
     for doc_id, change in diff["documents"].items():
         lines.append(f"- {doc_id}: " + ", ".join(f"{k.replace('_', ' ')} {len(v)}" for k, v in change.items()))
+    lines.append(
+        f"- every change, item by item: [`diff.json`](diff.json); the previous version on the Hub: "
+        f'`revision="v{previous}"`'
+    )
     return "\n".join(lines) + "\n"
