@@ -78,11 +78,15 @@ def test_a_readme_command_parses(line: str, command: str) -> None:
         args = [*getattr(ctx, "protected_args", []), *ctx.args] if isinstance(cmd, click.Group) else []
 
 
+def _block(document: Path, holding: str) -> str:
+    """The bash block of ``document`` holding ``holding``."""
+    text = document.read_text(encoding="utf-8")
+    return next(b.split("```", 1)[0] for b in text.split("```bash\n")[1:] if holding in b)
+
+
 def _block_before(document: Path, marker: str) -> str:
     """The bash block of ``document`` holding ``marker``: its lines up to (not including) the first that starts so."""
-    text = document.read_text(encoding="utf-8")
-    block = next(b.split("```", 1)[0] for b in text.split("```bash\n")[1:] if f"\n{marker}" in b)
-    return block.split(f"\n{marker}", 1)[0] + "\n"
+    return _block(document, f"\n{marker}").split(f"\n{marker}", 1)[0] + "\n"
 
 
 def _bash(script: str, cwd: Path, **env: str) -> str:
@@ -119,6 +123,11 @@ def test_the_readmes_own_project_commands_run_as_written(tmp_path: Path) -> None
     assert "suara-article.html: added article" in out
     assert (tmp_path / "my-project" / "seeds" / "articles.jsonl").is_file()
     assert not list((tmp_path / "clone").iterdir())  # nothing written where the commands were pasted
+    # the project managers' page: the same start, then the schema checked inside the new project
+    (tmp_path / "second" / "clone").mkdir(parents=True)
+    script = _block(REPO / "docs" / "project-managers.md", "cd ../my-project && toolkit schema check")
+    checked = _bash(script, tmp_path / "second" / "clone")
+    assert "made project my-project in ../my-project" in checked and "1 relation types:" in checked
 
 
 @pytest.mark.slow
