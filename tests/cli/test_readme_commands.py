@@ -135,7 +135,8 @@ def test_the_researchers_commands_run_as_written_and_rebuild_the_leaderboards_re
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The Baselines section's commands, run by bash as a newcomer pastes them in a clone, make the releases the
-    committed leaderboard was scored on (same manifest sha256), so `toolkit bench` on them is not refused."""
+    committed leaderboard was scored on (same manifest sha256), so `toolkit bench` on them is not refused; the project
+    managers' import and qa blocks then run in the same clone."""
     import json
 
     from tests.conftest import project_copy
@@ -149,3 +150,20 @@ def test_the_researchers_commands_run_as_written_and_rebuild_the_leaderboards_re
         for result in sorted((REPO / "benchmarks" / release).glob("*.json")):
             scored = json.loads(result.read_text(encoding="utf-8"))["manifest_sha256"]
             assert scored == made, f"{result.name} was scored on {scored[:12]}, the commands make {made[:12]}"
+    # then the project managers' quality blocks in the same clone, their placeholders filled with this repository's
+    # files (the commands that need a live server, after `&& toolkit ls`, are run by tests/labelstudio)
+    snapshot = next(p.stem for p in (REPO / "annotations" / "snapshots").glob("*.json") if p.name != "index.json")
+    filled = {
+        "<snapshot>": snapshot,
+        "<export>": str(REPO / "tests" / "golden" / "real_exports" / "export-api"),
+        "GOLD": f"annotations/gold/{snapshot}.jsonl",
+    }
+    for holding in ("toolkit annotations import <export>.json", "toolkit annotations qa GOLD"):
+        script = _block(REPO / "docs" / "project-managers.md", holding)
+        for placeholder, value in filled.items():
+            script = script.replace(placeholder, value)
+        script = "\n".join(line.split(" && toolkit ls ")[0] for line in script.splitlines())
+        assert "<" not in script.replace("< ", ""), script
+        _bash(script, tmp_path)
+    assert (tmp_path / "suspects.json").is_file() and (tmp_path / "review.json").is_file()
+    assert json.loads((tmp_path / "suspects.json").read_text(encoding="utf-8"))  # idner-news-2k train has some
