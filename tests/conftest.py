@@ -76,6 +76,37 @@ def idner_release(tmp: Path, sizes: tuple[int, int, int], name: str = "mini") ->
     return corpus_release(tmp, "conll", [tmp / f for f in ("train.txt", "dev.txt", "test.txt")], name=name)
 
 
+def doc_block(document: Path, holding: str) -> str:
+    """The bash block of ``document`` holding ``holding``."""
+    text = document.read_text(encoding="utf-8")
+    return next(b.split("```", 1)[0] for b in text.split("```bash\n")[1:] if holding in b)
+
+
+def doc_block_before(document: Path, marker: str) -> str:
+    """The bash block of ``document`` holding ``marker``: its lines up to (not including) the first that starts so."""
+    return doc_block(document, f"\n{marker}").split(f"\n{marker}", 1)[0] + "\n"
+
+
+def run_bash(script: str, cwd: Path, **env: str) -> str:
+    """``script`` run by bash as a newcomer pastes it (``toolkit`` on PATH, as in an activated virtualenv); its
+    output, after it succeeded."""
+    import os
+    import subprocess
+    import sys
+
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    run = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=cwd,
+        env={**os.environ, "PATH": path, **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    return run.stdout
+
+
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, doc_block, doc_block_before, run_bash
 from toolkit.cli import main
 
 DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
@@ -78,55 +78,24 @@ def test_a_readme_command_parses(line: str, command: str) -> None:
         args = [*getattr(ctx, "protected_args", []), *ctx.args] if isinstance(cmd, click.Group) else []
 
 
-def _block(document: Path, holding: str) -> str:
-    """The bash block of ``document`` holding ``holding``."""
-    text = document.read_text(encoding="utf-8")
-    return next(b.split("```", 1)[0] for b in text.split("```bash\n")[1:] if holding in b)
-
-
-def _block_before(document: Path, marker: str) -> str:
-    """The bash block of ``document`` holding ``marker``: its lines up to (not including) the first that starts so."""
-    return _block(document, f"\n{marker}").split(f"\n{marker}", 1)[0] + "\n"
-
-
-def _bash(script: str, cwd: Path, **env: str) -> str:
-    """``script`` run by bash as a newcomer pastes it (``toolkit`` on PATH, as in an activated virtualenv); its
-    output, after it succeeded."""
-    import os
-    import subprocess
-    import sys
-
-    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    run = subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", script],
-        cwd=cwd,
-        env={**os.environ, "PATH": path, **env},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
-    return run.stdout
-
-
 def test_the_readmes_own_project_commands_run_as_written(tmp_path: Path) -> None:
     """The README's project-manager block, pasted in a clone with pages in ~/pages: a project of one's own is made
     beside it and its pages ingested there (the Label Studio steps after it run in tests/labelstudio)."""
     import shutil
 
-    script = _block_before(REPO / "README.md", "toolkit ls push")
+    script = doc_block_before(REPO / "README.md", "toolkit ls push")
     assert script.startswith("toolkit init ../my-project") and "cd ../my-project" in script
     (tmp_path / "home" / "pages").mkdir(parents=True)
     shutil.copy(REPO / "tests" / "golden" / "pages" / "suara-article.html", tmp_path / "home" / "pages")
     (tmp_path / "clone").mkdir()
-    out = _bash(script, tmp_path / "clone", HOME=str(tmp_path / "home"))
+    out = run_bash(script, tmp_path / "clone", HOME=str(tmp_path / "home"))
     assert "suara-article.html: added article" in out
     assert (tmp_path / "my-project" / "seeds" / "articles.jsonl").is_file()
     assert not list((tmp_path / "clone").iterdir())  # nothing written where the commands were pasted
     # the project managers' page: the same start, then the schema checked inside the new project
     (tmp_path / "second" / "clone").mkdir(parents=True)
-    script = _block(REPO / "docs" / "project-managers.md", "cd ../my-project && toolkit schema check")
-    checked = _bash(script, tmp_path / "second" / "clone")
+    script = doc_block(REPO / "docs" / "project-managers.md", "cd ../my-project && toolkit schema check")
+    checked = run_bash(script, tmp_path / "second" / "clone")
     assert "made project my-project in ../my-project" in checked and "1 relation types:" in checked
 
 
@@ -142,9 +111,9 @@ def test_the_researchers_commands_run_as_written_and_rebuild_the_leaderboards_re
     from tests.conftest import project_copy
 
     project_copy(tmp_path, monkeypatch, ("schemas", "seeds", "annotations", "benchmarks"))
-    script = _block_before(REPO / "docs" / "researchers.md", "toolkit bench ")
+    script = doc_block_before(REPO / "docs" / "researchers.md", "toolkit bench ")
     assert "toolkit dataset release --name idner-news-2k" in script and "toolkit annotations gold" in script
-    _bash(script, tmp_path)
+    run_bash(script, tmp_path)
     for release in ("id-news-er/0.2.0", "idner-news-2k/1.1.0"):
         made = hashlib.sha256((tmp_path / "releases" / release / "manifest.json").read_bytes()).hexdigest()
         for result in sorted((REPO / "benchmarks" / release).glob("*.json")):
@@ -159,11 +128,11 @@ def test_the_researchers_commands_run_as_written_and_rebuild_the_leaderboards_re
         "GOLD": f"annotations/gold/{snapshot}.jsonl",
     }
     for holding in ("toolkit annotations import <export>.json", "toolkit annotations qa GOLD"):
-        script = _block(REPO / "docs" / "project-managers.md", holding)
+        script = doc_block(REPO / "docs" / "project-managers.md", holding)
         for placeholder, value in filled.items():
             script = script.replace(placeholder, value)
         script = "\n".join(line.split(" && toolkit ls ")[0] for line in script.splitlines())
         assert "<" not in script.replace("< ", ""), script
-        _bash(script, tmp_path)
+        run_bash(script, tmp_path)
     assert (tmp_path / "suspects.json").is_file() and (tmp_path / "review.json").is_file()
     assert json.loads((tmp_path / "suspects.json").read_text(encoding="utf-8"))  # idner-news-2k train has some

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.cli.test_readme_commands import _bash, _block
-from tests.conftest import REPO, project_copy
+from tests.conftest import REPO, doc_block, project_copy, run_bash
 from tests.labelstudio.conftest import LiveServer
 from toolkit.cli import main
 from toolkit.labelstudio.client import connect
@@ -57,15 +56,18 @@ def test_the_annotators_push_and_pull_blocks_run_as_written(
     )
     assert predicted.exit_code == 0, predicted.output
 
-    pushed = _bash(_filled(_block(PAGE, "ls push --predictions preds.jsonl"), live), tmp_path, KEY=live.token)
+    pushed = run_bash(_filled(doc_block(PAGE, "ls push --predictions preds.jsonl"), live), tmp_path, KEY=live.token)
     assert "'id-news-er' (created)" in pushed and "predictions: 1 attached" in pushed
     assert live.token not in pushed
     project = next(p for p in connect(live.url, live.token).client.projects.list() if p.title == "id-news-er")
     assert len(list(connect(live.url, live.token).client.tasks.list(project=project.id))) == 1
 
     # the pull block, with the address and key of the push block's `export` lines in the environment
-    pulled = _bash(
-        _block(PAGE, ".venv/bin/toolkit ls pull"), tmp_path, LABEL_STUDIO_URL=live.url, LABEL_STUDIO_API_KEY=live.token
+    pulled = run_bash(
+        doc_block(PAGE, ".venv/bin/toolkit ls pull"),
+        tmp_path,
+        LABEL_STUDIO_URL=live.url,
+        LABEL_STUDIO_API_KEY=live.token,
     )
     first = pulled.splitlines()[0]
     assert first.startswith("annotations/snapshots/id-news-er-p") and first.endswith(".json")
