@@ -161,3 +161,22 @@ def test_with_enough_project_gold_a_cold_start_source_serves_a_type_only_where_i
     assert any(
         line.startswith("chosen per type on") and "DATE project model" in line for line in describe_model(model, schema)
     )
+
+
+@pytest.mark.parametrize(
+    "text,served",
+    [
+        ("Organisasi Buruh Internasional (ILO", "Organisasi Buruh Internasional"),  # cut before the bracket
+        ("(ILO", "ILO"),  # nothing before it: after it
+        ("ILO)", "ILO"),
+        ("Governing Body (GB) ILO", "Governing Body (GB) ILO"),  # balanced: as proposed
+        ("a [b) c", "a"),
+        ("(", None),
+    ],
+)
+def test_a_proposed_name_never_holds_an_unbalanced_bracket(text: str, served: str | None) -> None:
+    from toolkit.backend.served import balanced
+
+    got = balanced(text, Span("p1", 0, len(text), "ORG"))
+    assert (text[got.start : got.end] if got else None) == served
+    assert got is None or (got.id, got.label) == ("p1", "ORG")

@@ -85,8 +85,8 @@ class ServedModel:
         score (least confidence over all tokens)."""
         tokens, tags, confidence = token_confidences(self.crf, doc)
         withheld = set(self.withheld)
-        found = [s for s in bio_to_spans(tokens, tags) if s.label not in withheld]
-        spans = [Span(f"p{k}", s.start, s.end, s.label) for k, s in enumerate(found, 1)]
+        found = [balanced(doc.text, s) for s in bio_to_spans(tokens, tags) if s.label not in withheld]
+        spans = [Span(f"p{k}", s.start, s.end, s.label) for k, s in enumerate((s for s in found if s), 1)]
         starts, ends = [a for a, _ in tokens], [b for _, b in tokens]
         scores: dict[str, float] = {}
         for s in spans:
@@ -127,6 +127,37 @@ class ServedModel:
             "propagate": self.propagate,
         }
         atomic_write_text(folder / "served.json", dumps(meta, indent=1) + "\n")
+
+
+BRACKETS = {"(": ")", "[": "]", "{": "}"}
+
+
+def balanced(text: str, span: Span) -> Span | None:
+    """The span without an unbalanced bracket (a name never holds one): cut before the first one, or after it when
+    nothing comes before ("Organisasi Buruh Internasional (ILO" is "Organisasi Buruh Internasional", "(ILO" is
+    "ILO"); None when nothing is left."""
+    covered = text[span.start : span.end]
+    opened: list[int] = []
+    cut = None
+    for i, ch in enumerate(covered):
+        if ch in BRACKETS:
+            opened.append(i)
+        elif ch in BRACKETS.values():
+            if opened and BRACKETS[covered[opened[-1]]] == ch:
+                opened.pop()
+            else:
+                cut = i  # a closing bracket that nothing opened
+                break
+    if cut is None:
+        if not opened:
+            return span
+        cut = opened[0]
+    before = covered[:cut].rstrip()
+    if before:  # what is left may hold another unbalanced one ("a [b) c")
+        return balanced(text, Span(span.id, span.start, span.start + len(before), span.label))
+    after = covered[cut + 1 :]
+    start = span.start + cut + 1 + len(after) - len(after.lstrip())
+    return balanced(text, Span(span.id, start, span.end, span.label)) if start < span.end else None
 
 
 def _fitting(candidates: Sequence[Span], spans: Sequence[Span], prefix: str) -> list[Span]:
