@@ -50,6 +50,12 @@ def with_model_block(instructions: str, described: Sequence[str]) -> str:
     return f"{start}{items}{end}{instructions}"
 
 
+def _model_block_update(project: Any, described: Sequence[str]) -> dict[str, Any]:
+    """The project settings that open its instructions with ``described`` (replacing the block put there before)."""
+    instructions = with_model_block(str(getattr(project, "expert_instruction", "") or ""), described)
+    return {"expert_instruction": instructions, "show_instruction": True}
+
+
 def model_description(backend_url: str) -> tuple[str, ...]:
     """What the backend at ``backend_url`` says it proposes (its ``/health``); () if it says nothing."""
     import httpx
@@ -73,8 +79,7 @@ def describe_in_instructions(
         f"describe the model in the instructions of project {project.id}",
         conn.client.projects.update,
         id=project.id,
-        expert_instruction=with_model_block(str(getattr(project, "expert_instruction", "") or ""), described),
-        show_instruction=True,
+        **_model_block_update(project, described),
     )
     return int(project.id)
 
@@ -156,14 +161,7 @@ def connect_backend(
         )
     described = model_description(url)
     # annotators read in the instructions what the model proposes and how precise it was measured
-    told = (
-        {
-            "expert_instruction": with_model_block(str(getattr(project, "expert_instruction", "") or ""), described),
-            "show_instruction": True,
-        }
-        if described
-        else {}
-    )
+    told = _model_block_update(project, described) if described else {}
     call(
         conn,
         f"let project {pid} ask the backend for predictions",
