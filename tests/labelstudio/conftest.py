@@ -113,6 +113,15 @@ def running_backend(live: LiveServer, tmp: Path, title: str, retrain_every: int 
             proc.wait(timeout=20)
 
 
+def on_server(script: str, live: LiveServer) -> str:
+    """A documentation block made to run against ``live``: its address where the docs write
+    `http://127.0.0.1:8080`, and the key read from ``$KEY`` where they write `LABEL_STUDIO_API_KEY=...`."""
+    script = script.replace("http://127.0.0.1:8080", live.url)
+    script = script.replace("LABEL_STUDIO_API_KEY=...", "LABEL_STUDIO_API_KEY=$KEY")
+    assert "..." not in script.split("#")[0], script
+    return script
+
+
 @dataclass(frozen=True)
 class Annotator:
     """A person who signed up through Label Studio's web form, as annotators do, with their own API token."""

@@ -138,6 +138,13 @@ def ls_backend(
 @click.option("--backend", "backend_url", required=True, help="The backend's URL, e.g. http://127.0.0.1:9090.")
 @ls_project_options
 @click.option("--retrieve", is_flag=True, help="Ask the backend for predictions of every task now.")
+@click.option(
+    "--wait",
+    type=click.IntRange(min=0),
+    default=300,
+    show_default=True,
+    help="Seconds to wait for a backend that is still starting (training or loading its model); 0: do not wait.",
+)
 @order_option
 @schema_option
 @json_option
@@ -147,17 +154,22 @@ def ls_connect(
     title: str | None,
     project_id: int | None,
     retrieve: bool,
+    wait: int,
     order: str | None,
     schema_path: Path,
     as_json: bool,
 ) -> None:
     """Register a model backend with the project on $LABEL_STUDIO_URL (predictions, annotation webhooks)."""
     from toolkit.labelstudio.client import connect
-    from toolkit.labelstudio.ml import connect_backend
+    from toolkit.labelstudio.ml import backend_answers, connect_backend
 
+    conn = connect()  # Label Studio's address and key first: no wait for a command that cannot run
+    if wait and not backend_answers(backend_url):
+        click.echo(f"waiting up to {wait} s for the backend at {backend_url} to answer (it may be training)", err=True)
+        backend_answers(backend_url, wait)
     target = ls_target(title, project_id, schema_path)
     report = connect_backend(
-        connect(),
+        conn,
         backend_url,
         title=target.title,
         project_id=target.project_id,

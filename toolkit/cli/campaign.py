@@ -359,7 +359,7 @@ def ls_review(
     from toolkit._io import atomic_write_text, dumps
     from toolkit.campaign.review import review_round, weak_annotators
     from toolkit.campaign.status import campaign_status
-    from toolkit.labelstudio.client import connect
+    from toolkit.labelstudio.client import connect, require_project
     from toolkit.labelstudio.push import push_review
     from toolkit.schema import load_schema
 
@@ -376,8 +376,10 @@ def ls_review(
         atomic_write_text(tasks_out, dumps(list(round_.tasks), indent=1) + "\n")
     pushed = None
     if not dry_run and round_.tasks:
-        review_target = review_title or f"{name or f'project {target.project_id}'} review"
-        pushed = push_review(connect(), schema, list(round_.tasks), title=review_target)
+        conn = connect()
+        if not review_title and not name:  # found by its recorded id: "<its title on the server> review"
+            name = str(require_project(conn, project_id=target.project_id, title="").title)
+        pushed = push_review(conn, schema, list(round_.tasks), title=review_title or f"{name} review")
     summary = {
         "review_tasks": len(round_.tasks),
         "disagreements": round_.disagreements,

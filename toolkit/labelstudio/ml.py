@@ -56,6 +56,25 @@ def _model_block_update(project: Any, described: Sequence[str]) -> dict[str, Any
     return {"expert_instruction": instructions, "show_instruction": True}
 
 
+def backend_answers(backend_url: str, wait_seconds: float = 0.0) -> bool:
+    """Whether the backend at ``backend_url`` answers ``/health``, asking again every half second for up to
+    ``wait_seconds`` (a backend started in the background trains or loads its model before it listens)."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            if httpx.get(f"{_base(backend_url)}/health", timeout=5).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.5)
+
+
 def model_description(backend_url: str) -> tuple[str, ...]:
     """What the backend at ``backend_url`` says it proposes (its ``/health``); () if it says nothing."""
     import httpx
