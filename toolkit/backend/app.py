@@ -80,6 +80,18 @@ def _predict_in_worker(model_dir: str, schema: Schema, items: list[tuple[str, st
     return [model.predict(Document(doc_id, text), schema) for doc_id, text in items]
 
 
+def stop_pool(pool: ProcessPoolExecutor, grace: float) -> None:
+    """Shut ``pool`` down: its workers exit by themselves when idle or done within ``grace`` seconds, and are
+    terminated by pid past it (the executor has no public way to stop a running task)."""
+    workers = list(getattr(pool, "_processes", {}).values())
+    stopping = threading.Thread(target=pool.shutdown, kwargs={"wait": True, "cancel_futures": True}, daemon=True)
+    stopping.start()
+    stopping.join(timeout=grace)
+    if stopping.is_alive():
+        for process in workers:
+            process.terminate()
+
+
 class Predictor:
     """One worker process (spawned) that predicts, off the server's event loop and its interpreter lock; replaced
     when a prediction runs past its time (:meth:`restart`)."""
@@ -94,19 +106,17 @@ class Predictor:
                 self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
             return self._pool.submit(_predict_in_worker, str(model_dir), schema, items)
 
-    def restart(self) -> None:
-        """Stop the worker (a prediction past its time) by its pid; the next prediction starts a new one."""
+    def restart(self, *, grace: float = 0.0) -> None:
+        """Stop the worker (a prediction past its time) by its pid; the next prediction starts a new one. With
+        ``grace`` (at shutdown), a worker that is idle or finishes within that many seconds exits by itself, so it
+        releases what it holds (killed, it leaves semaphores the resource tracker warns about)."""
         with self._lock:
             pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        workers = list(getattr(pool, "_processes", {}).values())  # the executor has no public way to stop a task
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in workers:
-            process.terminate()
+        if pool is not None:
+            stop_pool(pool, grace)
 
     def close(self) -> None:
-        self.restart()
+        self.restart(grace=10.0)
 
 
 class Backend:
@@ -287,7 +297,7 @@ class Backend:
     def close(self) -> None:
         self.predictor.close()
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            stop_pool(self._pool, grace=10.0)
 
 
 async def _json(request: Request) -> dict[str, Any]:
