@@ -22,6 +22,21 @@ pytestmark = [pytest.mark.labelstudio, pytest.mark.slow]
 PAGE = REPO / "docs" / "project-managers.md"
 
 
+def _the_researchers_release_block(project: Path, snapshot: str) -> None:
+    """The researchers' first block (gold, build, agree, two releases, verify, push) on the campaign's layers, in a
+    copy of the project: the push line without the Hub (`--dry-run`, no token), the rest as written."""
+    copy = project.parent / "researcher"
+    shutil.copytree(project, copy)
+    script = doc_block(REPO / "docs" / "researchers.md", "toolkit dataset build").replace("<snapshot>", snapshot)
+    push = "HF_TOKEN=... toolkit dataset push releases/id-news-er/1.1.0 --repo-id OWNER/id-news-er"
+    assert push in script
+    out = run_bash(script.replace(push, push.removeprefix("HF_TOKEN=... ") + " --dry-run"), copy)
+    assert "files verified; would" in out and "HF_TOKEN is not set" in out
+    assert (copy / "build" / "dataset" / "data").is_dir()
+    card = (copy / "releases" / "id-news-er" / "1.1.0" / "README.md").read_text(encoding="utf-8")
+    assert "1.0.0" in card and "diff.json" in card  # the second release links its predecessor
+
+
 def test_the_campaign_and_review_blocks_run_as_written(
     live: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -73,6 +88,7 @@ def test_the_campaign_and_review_blocks_run_as_written(
     pulled = run_bash("toolkit ls pull\n", tmp_path, LABEL_STUDIO_URL=live.url, LABEL_STUDIO_API_KEY=live.token)
     campaign_snapshot = Path(pulled.splitlines()[0].strip())
     run_bash(f"toolkit annotations import {campaign_snapshot}\n", tmp_path)
+    _the_researchers_release_block(tmp_path, campaign_snapshot.stem)
     review = doc_block(PAGE, 'toolkit ls pull --title "id-news-er review"').splitlines()
     pulled = run_bash(review[0] + "\n", tmp_path, LABEL_STUDIO_URL=live.url, LABEL_STUDIO_API_KEY=live.token)
     review_snapshot = Path(pulled.splitlines()[0].strip())

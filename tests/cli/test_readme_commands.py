@@ -119,6 +119,16 @@ def test_the_researchers_commands_run_as_written_and_rebuild_the_leaderboards_re
         for result in sorted((REPO / "benchmarks" / release).glob("*.json")):
             scored = json.loads(result.read_text(encoding="utf-8"))["manifest_sha256"]
             assert scored == made, f"{result.name} was scored on {scored[:12]}, the commands make {made[:12]}"
+    # the README's researchers' block on them: the leaderboard rewritten byte for byte, the CRF's row scored again
+    scored = run_bash(doc_block(REPO / "README.md", "toolkit bench releases/id-news-er/0.2.0"), tmp_path)
+    for release in ("id-news-er/0.2.0", "idner-news-2k/1.1.0"):
+        for result in sorted((REPO / "benchmarks" / release).iterdir()):
+            made_result = tmp_path / "benchmarks" / release / result.name
+            assert made_result.read_bytes() == result.read_bytes(), f"{release}/{result.name} differs"
+    assert (tmp_path / "benchmarks" / "README.md").read_bytes() == (REPO / "benchmarks" / "README.md").read_bytes()
+    crf = json.loads((REPO / "benchmarks" / "idner-news-2k" / "1.1.0" / "crf.json").read_text(encoding="utf-8"))
+    strict = crf["test"]["strict"]["micro"]
+    assert f"strict    {strict['precision']:.4f} / {strict['recall']:.4f} / {strict['f1']:.4f}" in scored, scored
     # then the project managers' quality blocks in the same clone, their placeholders filled with this repository's
     # files (the commands that need a live server, after `&& toolkit ls`, are run by tests/labelstudio)
     snapshot = next(p.stem for p in (REPO / "annotations" / "snapshots").glob("*.json") if p.name != "index.json")
@@ -136,3 +146,61 @@ def test_the_researchers_commands_run_as_written_and_rebuild_the_leaderboards_re
         run_bash(script, tmp_path)
     assert (tmp_path / "suspects.json").is_file() and (tmp_path / "review.json").is_file()
     assert json.loads((tmp_path / "suspects.json").read_text(encoding="utf-8"))  # idner-news-2k train has some
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_the_conll04_block_runs_as_written_and_rebuilds_its_leaderboard_byte_for_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The researchers' CoNLL04 block, pasted in a clone that has ../shared beside it: the corpus imported from
+    there, released, benchmarked and exported to spaCy; the leaderboard it writes (every result, figure and the
+    README) is byte for byte the one committed, so the committed CoNLL04 scores are what the commands give."""
+    from tests.conftest import SHARED_DATA, project_copy, shared_data
+
+    shared_data("conll04")
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    (tmp_path / "shared").symlink_to(SHARED_DATA.parent)
+    project_copy(clone, monkeypatch, ("schemas", "benchmarks"))
+    script = doc_block(REPO / "docs" / "researchers.md", "toolkit corpus import-spans ../shared/data/conll04")
+    out = run_bash(script, clone)
+    assert "wrote build/conll04-spacy" in out
+    committed = REPO / "benchmarks" / "conll04" / "1.0.0"
+    made = clone / "benchmarks" / "conll04" / "1.0.0"
+    assert sorted(p.name for p in made.iterdir()) == sorted(p.name for p in committed.iterdir())
+    for result in sorted(committed.iterdir()):
+        assert (made / result.name).read_bytes() == result.read_bytes(), result.name
+    assert (clone / "benchmarks" / "README.md").read_bytes() == (REPO / "benchmarks" / "README.md").read_bytes()
+
+
+def _benchmark_commands() -> list[tuple[str, list[str]]]:
+    """(file:line, words) of every `.venv/bin/python benchmarks/...` command in the bash blocks of the docs."""
+    found = []
+    for document in DOCUMENTS:
+        in_block = False
+        for number, line in enumerate(document.read_text(encoding="utf-8").split("\n"), 1):
+            if line.startswith("```"):
+                in_block = line.strip() == "```bash"
+            elif in_block and line.startswith(".venv/bin/python benchmarks/"):
+                found.append((f"{document.name}:{number}", shlex.split(line.split(" #", 1)[0])[1:]))
+    return found
+
+
+BENCHMARK_COMMANDS = _benchmark_commands()
+
+
+@pytest.mark.parametrize("line,words", BENCHMARK_COMMANDS, ids=[where for where, _ in BENCHMARK_COMMANDS])
+def test_a_documented_benchmark_command_names_a_script_and_options_it_has(line: str, words: list[str]) -> None:
+    """The speed benchmark's commands take minutes to an hour: here each script exists and knows every option the
+    docs give it (its --help, run)."""
+    import subprocess
+    import sys
+
+    script = REPO / words[0]
+    assert script.is_file(), f"{line}: no {words[0]}"
+    helped = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True, timeout=120)
+    assert helped.returncode == 0, f"{line}: {helped.stderr}"
+    for option in (w for w in words[1:] if w.startswith("--")):
+        known = re.search(rf"{re.escape(option.split('=', 1)[0])}(?![\w-])", helped.stdout)
+        assert known, f"{line}: {words[0]} has no option {option}"
