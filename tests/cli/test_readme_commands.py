@@ -129,6 +129,15 @@ def test_the_researchers_commands_run_as_written_and_rebuild_the_leaderboards_re
     crf = json.loads((REPO / "benchmarks" / "idner-news-2k" / "1.1.0" / "crf.json").read_text(encoding="utf-8"))
     strict = crf["test"]["strict"]["micro"]
     assert f"strict    {strict['precision']:.4f} / {strict['recall']:.4f} / {strict['f1']:.4f}" in scored, scored
+    # the Baselines block's lines after bench: predictions on the seed articles (pre-annotations; `ls push` with
+    # them runs in tests/labelstudio), and two systems compared on the test split (preds-a: the CRF's above)
+    after = doc_block(REPO / "docs" / "researchers.md", "toolkit bench ").split("\ntoolkit bench ", 1)[1]
+    after = "\n".join(line for line in after.splitlines()[2:] if not line.startswith("toolkit ls push"))
+    assert after.startswith("toolkit predict crf") and "--compare preds-b.jsonl" in after, after
+    (tmp_path / "preds.jsonl").rename(tmp_path / "preds-a.jsonl")
+    gazetteer = "toolkit predict gazetteer --release releases/idner-news-2k/1.1.0 --schema schemas/idner-news-2k.yaml"
+    compared = run_bash(f"{gazetteer} --out preds-b.jsonl\n{after}\n", tmp_path)
+    assert (tmp_path / "preds.jsonl").is_file() and "paired bootstrap" in compared.lower(), compared
     # then the project managers' quality blocks in the same clone, their placeholders filled with this repository's
     # files (the commands that need a live server, after `&& toolkit ls`, are run by tests/labelstudio)
     snapshot = next(p.stem for p in (REPO / "annotations" / "snapshots").glob("*.json") if p.name != "index.json")

@@ -260,3 +260,24 @@ def test_the_annotators_backend_block_runs_as_written_pasted_at_once(
     run_bash(f"toolkit annotations import {snapshot}\n", tmp_path)
     said = run_bash(acceptance_line.replace("<snapshot>", snapshot.stem) + "\n", tmp_path)
     assert f"spans: {len(regions)} predicted" in said and f"{len(regions) - 2} kept" in said and "2 deleted" in said
+
+
+def test_the_readmes_project_manager_block_runs_whole_against_a_server(live: LiveServer, tmp_path: Path) -> None:
+    """The README's project-manager block pasted whole in a clone, with pages in ~/pages and a server in the
+    environment: a project of one's own, its pages ingested, pushed (the id recorded) and the campaign shown."""
+    (tmp_path / "home" / "pages").mkdir(parents=True)
+    shutil.copy(REPO / "tests" / "golden" / "pages" / "suara-article.html", tmp_path / "home" / "pages")
+    (tmp_path / "clone").mkdir()
+    script = doc_block(REPO / "README.md", "toolkit init ../my-project")
+    assert script.rstrip().endswith("toolkit ls campaign --k 2 --overlap 30 --dry-run")
+    env = {"HOME": str(tmp_path / "home"), "LABEL_STUDIO_URL": live.url, "LABEL_STUDIO_API_KEY": live.token}
+    before, campaign = script.split("# once your annotators have signed up")
+    out = run_bash(before, tmp_path / "clone", **env)
+    assert "'my-project' (created)" in out and "tasks: 1 imported" in out and live.token not in out
+    people = [sign_up(live.url, f"quick{n}@example.org", f"pass-{n}-quick-2026") for n in range(2)]
+    shown = run_bash("cd ../my-project\n" + campaign.split("\n", 1)[1], tmp_path / "clone", **env)
+    assert all(f"user:{p.user_id}" in shown for p in people) and all(p.email not in shown for p in people), shown
+    assert "(would change)" in shown and "(created when applied)" in shown, shown  # shown, not applied
+    recorded = (tmp_path / "my-project" / "toolkit.yaml").read_text(encoding="utf-8")
+    assert "label_studio_project_id: null" not in recorded
+    assert not list((tmp_path / "clone").iterdir())
