@@ -4,30 +4,22 @@ relations; on a control task they see no trace of its gold. Screenshots: build/t
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from click.testing import CliRunner
 
 from tests.campaign.known_gold import known_gold, write_project
+from tests.campaign.work import cli_json
 from tests.conftest import REPO, project_copy
 from tests.labelstudio.browser import Browser, ensure_browser
 from tests.labelstudio.conftest import ADMIN_TOKEN, LiveServer, sign_up
 from toolkit.annotations.results import layer_to_result
-from toolkit.cli import main
 from toolkit.schema import load_schema
 
 pytestmark = pytest.mark.labelstudio
 SHOTS = REPO / "build" / "test-artifacts" / "campaign"
-
-
-def _cli(*args: str) -> dict[str, Any]:
-    result = CliRunner().invoke(main, [*args, "--json"])
-    assert result.exit_code == 0, result.output
-    return dict(json.loads(result.output))
 
 
 def _user_id(url: str, email: str) -> int:
@@ -54,8 +46,8 @@ def test_the_second_annotator_sees_neither_the_first_ones_work_nor_the_control_g
 
         # an overlapping task for both, annotated by the first annotator
         write_project(tmp_path, [overlap], [control])
-        _cli("ls", "push", "--title", "blind")
-        campaign = _cli("ls", "campaign", "--title", "blind", "--k", "2", "--overlap", "100", "--annotators", ids)
+        cli_json("ls", "push", "--title", "blind")
+        campaign = cli_json("ls", "campaign", "--title", "blind", "--k", "2", "--overlap", "100", "--annotators", ids)
         (task,) = _tasks(live.url, campaign["project_id"])
         result = layer_to_result(overlap.gold, overlap.document.text, schema)
         with httpx.Client(base_url=live.url, headers={"Authorization": f"Token {first.token}"}, timeout=60) as c:
@@ -64,8 +56,8 @@ def test_the_second_annotator_sees_neither_the_first_ones_work_nor_the_control_g
         _opened(browser, link, overlap.document.text[:20], "overlapping-task-seen-by-the-second-annotator")
 
         # a control task: its gold is a ground-truth annotation on the server, never on the annotator's page
-        _cli("ls", "control", "control.jsonl", "--count", "1", "--title", "control")  # a project of its own
-        campaign = _cli("ls", "campaign", "--title", "control", "--k", "1", "--overlap", "0", "--annotators", ids)
+        cli_json("ls", "control", "control.jsonl", "--count", "1", "--title", "control")  # a project of its own
+        campaign = cli_json("ls", "campaign", "--title", "control", "--k", "1", "--overlap", "0", "--annotators", ids)
         (task,) = _tasks(live.url, campaign["project_id"])
         assert [a["ground_truth"] for a in task["annotations"]] == [True]
         link = next(q["link"] for q in campaign["queues"] if q["annotator"] == f"user:{second}")

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.campaign.known_gold import known_gold, write_project
-from tests.campaign.test_campaign_live import _annotate, _cli, _server_tasks
+from tests.campaign.work import annotate_queues, cli_json, server_tasks
 from tests.conftest import REPO, doc_block, doc_block_before, project_copy, run_bash
 from tests.labelstudio.conftest import ADMIN_TOKEN, LiveServer, on_server, sign_up
 from toolkit.annotations.results import layer_to_result
@@ -62,10 +62,10 @@ def test_the_campaign_and_review_blocks_run_as_written(
     # "then again without --dry-run"
     monkeypatch.setenv("LABEL_STUDIO_URL", live.url)
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", live.token)
-    report = _cli("ls", "campaign", "--k", "2", "--overlap", "20")
+    report = cli_json("ls", "campaign", "--k", "2", "--overlap", "20")
     assert report["tasks_by_role"] == {"control": 5, "overlap": 6, "single": 24}
     tabs = {int(q["annotator"][5:]): int(q["view_id"]) for q in report["queues"]}
-    _annotate(live.url, report["project_id"], people, gold, tabs, skip=False)
+    annotate_queues(live.url, report["project_id"], people, gold, tabs, skip=False)
 
     # the rest of the block once the annotators are done: status with its plot, the review round
     rest = first.split("\n", 1)[0] + "\n" + on_server(block, live).split(first, 1)[1]  # the export line, then the rest
@@ -75,7 +75,7 @@ def test_the_campaign_and_review_blocks_run_as_written(
     with httpx.Client(base_url=live.url, headers={"Authorization": f"Token {ADMIN_TOKEN}"}, timeout=60) as c:
         made = {p["title"]: p["id"] for p in c.get("/api/projects/", params={"page_size": 100}).json()["results"]}
     assert "id-news-er review" in made, (made, out)
-    review_tasks = _server_tasks(live.url, made["id-news-er review"])
+    review_tasks = server_tasks(live.url, made["id-news-er review"])
     assert review_tasks, out
     schema = load_schema(REPO / "schemas" / "schema.yaml")
     with httpx.Client(base_url=live.url, headers={"Authorization": f"Token {ADMIN_TOKEN}"}, timeout=60) as c:

@@ -6,110 +6,25 @@ before and after it, and ``dataset diff``."""
 from __future__ import annotations
 
 import json
-import threading
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from click.testing import CliRunner
 from sklearn.metrics import cohen_kappa_score
 
 from tests.campaign.known_gold import known_gold, noisy_copy, write_project
+from tests.campaign.work import annotate_queues, cli_json, served_counts, server_tasks
 from tests.conftest import REPO, project_copy
-from tests.labelstudio.conftest import ADMIN_TOKEN, Annotator, LiveServer, sign_up
+from tests.labelstudio.conftest import ADMIN_TOKEN, LiveServer, sign_up
 from toolkit.annotations.results import layer_to_result
-from toolkit.cli import main
 from toolkit.model import GoldRecord, Layer
 from toolkit.schema import load_schema
 from toolkit.text.tokens import tokenize
 
 pytestmark = pytest.mark.labelstudio
 TITLE = "campaign"
-RATES = (0.05, 0.25, 0.7)
-"""Each annotator's rate of each kind of planted noise: one careful, one average, one careless."""
-
-
-def _cli(*args: str) -> dict[str, Any]:
-    result = CliRunner().invoke(main, [*args, "--json"])
-    assert result.exit_code == 0, result.output
-    return (
-        dict(json.loads(result.output))
-        if result.output.strip().startswith("{")
-        else {"list": json.loads(result.output)}
-    )
-
-
-def _annotate(
-    url: str, project: int, people: list[Annotator], gold: dict[str, GoldRecord], tabs: dict[int, int], skip: bool
-) -> dict[int, list[int]]:
-    """Every annotator takes tasks from their own queue, all at once, as the labelling page opened by their link does
-    (POST /api/dm/actions?id=next_task with their tab's filters and ordering), and submits a noisy copy of the task's
-    gold; the second annotator skips the first task they get after the control tasks. What each submitted."""
-    schema = load_schema(REPO / "schemas" / "schema.yaml")
-    done: dict[int, list[int]] = defaultdict(list)
-    errors: list[str] = []
-    served = [0] * len(people)
-    skipped: list[int] = [] if skip else [0]
-
-    def work(n: int, person: Annotator) -> None:
-        with httpx.Client(base_url=url, headers={"Authorization": f"Token {person.token}"}, timeout=60) as c:
-            tab = c.get(f"/api/dm/views/{tabs[person.user_id]}").json()["data"]
-            body = {
-                "ordering": tab["ordering"],
-                "selectedItems": {"all": False, "included": []},
-                "filters": tab["filters"],
-            }
-            while True:
-                params: dict[str, Any] = {"id": "next_task", "tabID": tabs[person.user_id], "project": project}
-                r = c.post("/api/dm/actions", params=params, json=body)
-                if r.status_code == 404:
-                    return
-                if r.status_code != 200:
-                    errors.append(f"{person.email}: /next {r.status_code} {r.text[:200]}")
-                    return
-                task = r.json()
-                served[n] += 1
-                if task.get("annotations"):
-                    errors.append(f"task {task['id']} came with others' annotations")
-                record = gold[task["data"]["article_id"]]
-                role = ((task.get("meta") or {}).get("toolkit") or {}).get("campaign", {}).get("role")
-                if n == 1 and role != "control" and not skipped:  # the first task past the control tasks
-                    skipped.append(int(task["id"]))
-                    made: dict[str, Any] = {"result": [], "was_cancelled": True, "lead_time": 5.0}
-                else:
-                    layer = noisy_copy(record, person.user_id, RATES[n])
-                    made = {"result": layer_to_result(layer, record.document.text, schema), "lead_time": 30.0 + n}
-                posted = c.post(f"/api/tasks/{task['id']}/annotations/", json=made)
-                if posted.status_code != 201:
-                    errors.append(f"{person.email}: submit {posted.status_code} {posted.text[:200]}")
-                    return
-                if not made.get("was_cancelled"):
-                    done[person.user_id].append(int(task["id"]))
-
-    for _ in range(3):  # people come back: a task skipped after someone ran out of work waits for a later round
-        before = sum(len(v) for v in done.values())
-        threads = [threading.Thread(target=work, args=(n, p)) for n, p in enumerate(people)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=600)
-        assert not errors, errors
-        if sum(len(v) for v in done.values()) == before:
-            break
-    return done
-
-
-def served_counts(submitted: dict[int, list[int]]) -> dict[int, int]:
-    return {k: len(v) for k, v in submitted.items()}
-
-
-def _server_tasks(url: str, project: int) -> list[dict[str, Any]]:
-    with httpx.Client(base_url=url, headers={"Authorization": f"Token {ADMIN_TOKEN}"}, timeout=60) as c:
-        return list(
-            c.get("/api/tasks/", params={"project": project, "fields": "all", "page_size": 1000}).json()["tasks"]
-        )
 
 
 Keys = tuple[set[tuple[int, int, str]], set[tuple[Any, Any, str]]]
@@ -163,27 +78,27 @@ def test_a_campaign_of_three_annotators_on_community(
     people = [sign_up(live.url, f"annotator{n}@example.org", f"pass-{n}-campaign-2026") for n in range(3)]
     ids = {p.user_id for p in people}
 
-    _cli("ls", "push", "--title", TITLE)
-    pushed = _cli("ls", "control", "control.jsonl", "--count", "3", "--title", TITLE)
+    cli_json("ls", "push", "--title", TITLE)
+    pushed = cli_json("ls", "control", "control.jsonl", "--count", "3", "--title", TITLE)
     assert (pushed["tasks_imported"], pushed["gold_annotations_made"]) == (3, 3)
-    report = _cli("ls", "campaign", "--title", TITLE, "--k", "2", "--overlap", "20")
+    report = cli_json("ls", "campaign", "--title", TITLE, "--k", "2", "--overlap", "20")
     assert report["tasks_by_role"] == {"control": 3, "overlap": 6, "single": 24}
     assert {q["annotator"] for q in report["queues"]} == {f"user:{i}" for i in ids}
     assert all(q["link"].startswith(f"{live.url}/projects/") and "labeling=1" in q["link"] for q in report["queues"])
     project = report["project_id"]
-    again = _cli("ls", "campaign", "--title", TITLE, "--k", "2", "--overlap", "20", "--dry-run")
+    again = cli_json("ls", "campaign", "--title", TITLE, "--k", "2", "--overlap", "20", "--dry-run")
     assert again["project_changes"] == [] and again["tasks_changed"] == 0  # read back: the server kept it all
 
     tabs = {int(q["annotator"][5:]): int(q["view_id"]) for q in report["queues"]}
-    submitted = _annotate(live.url, project, people, gold, tabs, skip=True)
+    submitted = annotate_queues(live.url, project, people, gold, tabs, skip=True)
     # the skipped task waits; the project manager runs the campaign again and it goes to someone else
-    moved = _cli("ls", "campaign", "--title", TITLE, "--k", "2", "--overlap", "20")
+    moved = cli_json("ls", "campaign", "--title", TITLE, "--k", "2", "--overlap", "20")
     assert moved["tasks_changed"] >= 1 and moved["tasks_by_role"] == report["tasks_by_role"]
-    for who, tasks_done in _annotate(live.url, project, people, gold, tabs, skip=False).items():
+    for who, tasks_done in annotate_queues(live.url, project, people, gold, tabs, skip=False).items():
         submitted[who] += tasks_done
 
     # what the server holds: the share, K, nobody twice, the control gold untouched
-    tasks = _server_tasks(live.url, project)
+    tasks = server_tasks(live.url, project)
     by_role: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for t in tasks:
         by_role[t["meta"]["toolkit"]["campaign"]["role"]].append(t)
@@ -197,7 +112,7 @@ def test_a_campaign_of_three_annotators_on_community(
         assert sum(a["ground_truth"] for a in t["annotations"]) == 1
 
     # ls status against an independent computation
-    status = _cli("ls", "status", "--title", TITLE, "--resamples", "200")
+    status = cli_json("ls", "status", "--title", TITLE, "--resamples", "200")
     rows = {a["id"]: a for a in status["annotators"]}
     for p in people:
         assert rows[f"user:{p.user_id}"]["submitted"] == len(set(submitted[p.user_id]))
@@ -243,13 +158,13 @@ def test_a_campaign_of_three_annotators_on_community(
         assert q["kappa"] == pytest.approx(float(cohen_kappa_score(ta, tb)), abs=1e-12)
 
     # one engine: the same export through annotations import / agree gives the same pair figures
-    pulled = _cli("ls", "pull", "--title", TITLE, "--out", "snapshots")
+    pulled = cli_json("ls", "pull", "--title", TITLE, "--out", "snapshots")
     snapshot = Path("snapshots") / pulled["file"]
-    from_file = _cli("ls", "status", "--export", str(snapshot), "--resamples", "200")
+    from_file = cli_json("ls", "status", "--export", str(snapshot), "--resamples", "200")
     assert from_file["pairs"] == status["pairs"] and from_file["annotators"] == status["annotators"]
-    _cli("annotations", "import", str(snapshot), "--out", "layers")
+    cli_json("annotations", "import", str(snapshot), "--out", "layers")
     layers_file = Path("layers") / f"{snapshot.stem}.jsonl"
-    agreed = _cli("annotations", "agree", str(layers_file), "--resamples", "200")
+    agreed = cli_json("annotations", "agree", str(layers_file), "--resamples", "200")
     assert agreed["control_documents"] == 3
     for row in agreed["pairs"]:
         q = pairs[(row["a"], row["b"])]
@@ -260,9 +175,9 @@ def test_a_campaign_of_three_annotators_on_community(
     # the release before review
     Path("status.json").write_text(json.dumps(status), encoding="utf-8")
     Path("agreement.json").write_text(json.dumps(agreed), encoding="utf-8")
-    before = _cli("annotations", "gold", str(layers_file), "--out", "gold")
+    before = cli_json("annotations", "gold", str(layers_file), "--out", "gold")
     assert before["control_documents"] == 3 and before["documents"] == 30
-    released = _cli(
+    released = cli_json(
         "dataset", "release", "--name", TITLE, "--version", "1.0.0", "--gold", before["output"],
         "--agreement", "agreement.json", "--campaign", "status.json", "--releases-dir", "releases",
     )  # fmt: skip
@@ -275,22 +190,22 @@ def test_a_campaign_of_three_annotators_on_community(
     # the review round: disagreements and the weakest annotator's tasks, decided by the project manager
     weakest = min(status["annotators"], key=lambda a: a["control"]["span_f1"])
     threshold = weakest["control"]["span_f1"] + 1e-9
-    review = _cli("ls", "review", "--title", TITLE, "--control-threshold", f"{threshold:.12f}")
+    review = cli_json("ls", "review", "--title", TITLE, "--control-threshold", f"{threshold:.12f}")
     assert weakest["id"] in review["weak_annotators"] and review["review_tasks"] >= review["disagreements"]
     assert review["pushed"]["tasks_imported"] == review["review_tasks"] > 0
     review_project = review["pushed"]["project_id"]
     schema = load_schema(REPO / "schemas" / "schema.yaml")
     with httpx.Client(base_url=live.url, headers={"Authorization": f"Token {ADMIN_TOKEN}"}, timeout=60) as c:
-        for t in _server_tasks(live.url, review_project):
+        for t in server_tasks(live.url, review_project):
             assert any(p["model_version"].startswith("candidate:user:") for p in t["predictions"])
             record = gold[t["data"]["article_id"]]
             result = layer_to_result(record.gold, record.document.text, schema)
             assert c.post(f"/api/tasks/{t['id']}/annotations/", json={"result": result}).status_code == 201
     reviewed_snapshot = (
-        Path("snapshots") / _cli("ls", "pull", "--title", f"{TITLE} review", "--out", "snapshots")["file"]
+        Path("snapshots") / cli_json("ls", "pull", "--title", f"{TITLE} review", "--out", "snapshots")["file"]
     )
-    _cli("annotations", "import", str(reviewed_snapshot), "--out", "layers")
-    after = _cli(
+    cli_json("annotations", "import", str(reviewed_snapshot), "--out", "layers")
+    after = cli_json(
         "annotations", "gold", str(layers_file), "--out", "gold-reviewed",
         "--reviewed", str(Path("layers") / f"{reviewed_snapshot.stem}.jsonl"),
     )  # fmt: skip
@@ -303,7 +218,7 @@ def test_a_campaign_of_three_annotators_on_community(
             assert _keys(rec.gold) == _keys(gold[rec.document.id].gold)  # the reviewer's decision is the gold
             decided[rec.document.id] = rec
     assert len(decided) == review["review_tasks"]
-    second = _cli(
+    second = cli_json(
         "dataset", "release", "--name", TITLE, "--version", "1.1.0", "--gold", after["output"],
         "--previous", released["path"], "--agreement", "agreement.json", "--campaign", "status.json",
         "--releases-dir", "releases",
@@ -311,7 +226,7 @@ def test_a_campaign_of_three_annotators_on_community(
     assert f"{len(decided)} documents were decided in a review round" in (Path(second["path"]) / "README.md").read_text(
         encoding="utf-8"
     )
-    diff = _cli("dataset", "diff", released["path"], second["path"])
+    diff = cli_json("dataset", "diff", released["path"], second["path"])
     changed = {doc for doc, change in diff["documents"].items() if any(change.values())}
     assert changed and changed <= set(decided)  # the review changed only what it decided
 
@@ -323,7 +238,7 @@ def test_a_campaign_of_three_annotators_on_community(
     with httpx.Client(base_url=live.url, headers={"Authorization": f"Token {people[2].token}"}, timeout=60) as c:
         body = {"result": layer_to_result(extra, gold[extra.document_id].document.text, schema)}
         assert c.post(f"/api/tasks/{single['id']}/annotations/", json=body).status_code == 201
-    over = _cli("ls", "status", "--title", TITLE, "--resamples", "0")["project"]
+    over = cli_json("ls", "status", "--title", TITLE, "--resamples", "0")["project"]
     assert [o["task_id"] for o in over["over_k"]] == [single["id"]] and over["extra_annotations"] == 1
     assert over["over_k"][0]["assigned"] == 1 and len(over["over_k"][0]["annotators"]) == 2
 
@@ -341,9 +256,9 @@ def test_the_servers_own_stream_keeps_the_share_and_k_when_annotators_take_turns
     write_project(tmp_path, records[:20], records[20:])
     people = [sign_up(live.url, f"stream{n}@example.org", f"pass-{n}-stream-2026") for n in range(3)]
     ids = ",".join(str(p.user_id) for p in people)
-    _cli("ls", "push", "--title", "stream")
-    _cli("ls", "control", "control.jsonl", "--count", "2", "--title", "stream")
-    report = _cli("ls", "campaign", "--title", "stream", "--k", "2", "--overlap", "25", "--annotators", ids)
+    cli_json("ls", "push", "--title", "stream")
+    cli_json("ls", "control", "control.jsonl", "--count", "2", "--title", "stream")
+    report = cli_json("ls", "campaign", "--title", "stream", "--k", "2", "--overlap", "25", "--annotators", ids)
     schema = load_schema(REPO / "schemas" / "schema.yaml")
     gold = {r.document.id: r for r in records}
     clients = [
@@ -368,7 +283,7 @@ def test_the_servers_own_stream_keeps_the_share_and_k_when_annotators_take_turns
             c.close()
     assert all(q[:2] == ["Onboarding ground truth queue"] * 2 for q in queues.values()), queues  # control first
     counts = {"control": [], "overlap": [], "single": []}  # type: dict[str, list[int]]
-    for t in _server_tasks(live.url, report["project_id"]):
+    for t in server_tasks(live.url, report["project_id"]):
         who = [a["completed_by"] for a in t["annotations"] if not a["ground_truth"]]
         assert len(who) == len(set(who)), t["id"]  # nobody twice
         counts[t["meta"]["toolkit"]["campaign"]["role"]].append(len(who))

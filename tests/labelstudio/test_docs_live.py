@@ -14,10 +14,11 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import REPO, doc_block, project_copy, run_bash
+from tests.conftest import IDNER, REPO, doc_block, project_copy, run_bash
 from tests.labelstudio.conftest import LiveServer, on_server, sign_up
 from toolkit.annotations.gold_records import read_gold_records
 from toolkit.cli import main
+from toolkit.formats.conll import read_corpus
 from toolkit.labelstudio.client import connect
 
 pytestmark = [pytest.mark.labelstudio, pytest.mark.slow]
@@ -90,22 +91,12 @@ OWN_CONFIG = """<View>
 
 
 def _idner_sentences(count: int) -> list[tuple[str, list[tuple[int, int, str]]]]:
-    """The first ``count`` sentences of idner-news-2k's test file with two or more entities: the text (tokens joined
-    by spaces) and its entities as (start, end, PER/ORG/LOC)."""
-    found: list[tuple[str, list[tuple[int, int, str]]]] = []
-    raw = (REPO / "benchmarks" / "data" / "idner-news-2k" / "test.txt").read_text(encoding="utf-8")
-    for block in raw.replace("\r\n", "\n").split("\n\n"):
-        rows = [line.split(" ") for line in block.strip().split("\n") if line.strip()]
-        text, spans = "", []
-        for token, _, tag in rows:
-            start = len(text) + (1 if text else 0)
-            text = f"{text} {token}" if text else token
-            if tag.startswith("B-") or (tag.startswith("I-") and not spans):
-                spans.append([start, len(text), tag[2:]])
-            elif tag.startswith("I-"):
-                spans[-1][1] = len(text)
-        if len(spans) >= 2:
-            found.append((text, [(s, e, t) for s, e, t in spans]))
+    """The first ``count`` sentences of idner-news-2k's test file with two or more entities: the text and its
+    entities as (start, end, PER/ORG/LOC)."""
+    found = []
+    for doc, gold in read_corpus(IDNER / "test.txt", split="test"):
+        if len(gold.spans) >= 2:
+            found.append((doc.text, [(s.start, s.end, s.label) for s in gold.spans]))
         if len(found) == count:
             return found
     raise AssertionError("idner-news-2k's test file has too few sentences with two entities")
