@@ -7,8 +7,10 @@ import hashlib
 import json
 import logging
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -165,3 +167,33 @@ def test_a_release_card_loads_in_datasets_without_warnings(
     ]
     card = (tmp_path / "r" / "cards" / "1.0.0" / "README.md").read_text(encoding="utf-8")
     assert "num_bytes" in card
+
+
+def _commands(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], click.Command]]:
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*path, name))
+        else:
+            yield (*path, name), command
+
+
+def test_every_numeric_option_is_range_checked() -> None:
+    unranged = [
+        f"toolkit {' '.join(path)} --{param.name}"
+        for path, command in _commands(main)
+        for param in command.params
+        if isinstance(param.type, (click.types.IntParamType, click.types.FloatParamType))
+        and not isinstance(param.type, (click.IntRange, click.FloatRange))
+    ]
+    assert unranged == []
+
+
+def test_a_seed_numpy_cannot_take_is_refused_by_name(imported: Path) -> None:
+    layers = str(imported / "export_two_annotators.jsonl")
+    for seed in ("-1", str(2**32)):
+        refused = CliRunner().invoke(main, ["annotations", "agree", layers, "--seed", seed, *SCHEMA])
+        assert refused.exit_code == 2, refused.output
+        assert f"Invalid value for '--seed': {seed} is not in the range 0<=x<=4294967295" in refused.output
+    largest = CliRunner().invoke(main, ["annotations", "agree", layers, "--seed", str(2**32 - 1), "--json", *SCHEMA])
+    assert largest.exit_code == 0, largest.output
+    assert json.loads(largest.output)["overall"]["span_exact"]["ci95"] is not None

@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+SEED = click.IntRange(0, 2**32 - 1)
+"""Every ``--seed``: numpy's and scikit-learn's generators take 0 to 2**32 - 1, and one range for all keeps a
+seed that works for one command working for the others."""
+
 
 def _friendly(func: F) -> F:
     """Turn library errors into click's ``Error: ...`` with exit status 1."""
@@ -122,7 +126,7 @@ ls_project_options = _options(
             help="Label Studio project title (default: the id toolkit.yaml recorded at the first push, else the "
             "schema's name).",
         ),
-        click.option("--project-id", type=int, help="Label Studio project id (overrides --title)."),
+        click.option("--project-id", type=click.IntRange(min=1), help="Label Studio project id (overrides --title)."),
     ]
 )
 

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from toolkit.cli._common import (
+    SEED,
     _echo_json,
     _friendly,
     in_project,
@@ -133,7 +134,7 @@ def annotations_import(
     show_default=True,
     help="Bootstrap resamples for the 95% intervals (0: no intervals).",
 )
-@click.option("--seed", default=0, show_default=True, help="Random seed of the bootstrap.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Random seed of the bootstrap.")
 @json_option
 @_friendly
 def annotations_agree(layers: Path, schema_path: Path, resamples: int, seed: int, as_json: bool) -> None:
@@ -268,7 +269,7 @@ def annotations_gold(
     show_default=True,
     help="Cross-validation folds of the model detector.",
 )
-@click.option("--seed", default=0, show_default=True, help="Seed of the fold assignment.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of the fold assignment.")
 @click.option(
     "--top", type=click.IntRange(min=1), default=30, show_default=True, help="Suspects to show (the text output)."
 )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from toolkit.cli._common import _echo_json, _friendly, json_option, ls_project_options, ls_target, schema_option
+from toolkit.cli._common import SEED, _echo_json, _friendly, json_option, ls_project_options, ls_target, schema_option
 from toolkit.errors import ToolkitError
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     show_default=True,
     help="Control tasks (ls control) before everything else, or mixed into the stream.",
 )
-@click.option("--seed", default=0, show_default=True, help="Seed of the cohort draw and the assignment.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of the cohort draw and the assignment.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
 @click.option("--names", is_flag=True, help="Print each annotator's e-mail beside their id (terminal only).")
 @json_option
@@ -146,7 +146,7 @@ def _echo_campaign(report: CampaignReport, names: dict[str, str]) -> None:
 @ls_project_options
 @click.option("--count", type=click.IntRange(1), default=3, show_default=True, help="Control tasks to draw.")
 @click.option("--split", default="test", show_default=True, help="Split of GOLD when it is a release folder.")
-@click.option("--seed", default=0, show_default=True, help="Seed of the draw.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of the draw.")
 @json_option
 @_friendly
 def ls_control(
@@ -219,7 +219,7 @@ def _export(export_path: Path | None, title: str, project_id: int | None, tmp: P
 @ls_project_options
 @export_option
 @click.option("--resamples", type=click.IntRange(0), default=1000, show_default=True, help="Bootstrap resamples.")
-@click.option("--seed", default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of the bootstrap.")
 @click.option(
     "--plot", type=click.Path(path_type=Path, dir_okay=False), help="Draw the agreement heatmap and progress (PNG)."
 )

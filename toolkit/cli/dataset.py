@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from toolkit.cli._common import (
+    SEED,
     _echo_json,
     _friendly,
     _options,
@@ -43,7 +44,7 @@ gold_option = click.option(
 )
 split_options = [
     click.option("--ratios", default="0.8,0.1,0.1", show_default=True, help="train,validation,test ratios."),
-    click.option("--split-seed", default=0, show_default=True, help="Seed of the split hash."),
+    click.option("--split-seed", type=SEED, default=0, show_default=True, help="Seed of the split hash."),
     click.option(
         "--split-by",
         type=click.Choice(["hash", "metadata"]),

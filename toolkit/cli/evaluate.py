@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from toolkit.cli._common import _echo_json, _friendly, in_project, json_option, schema_option, serve_options
+from toolkit.cli._common import SEED, _echo_json, _friendly, in_project, json_option, schema_option, serve_options
 from toolkit.errors import ToolkitError
 
 if TYPE_CHECKING:
@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     default=in_project("benchmarks"),
     show_default="benchmarks",
 )
-@click.option("--seed", default=0, show_default=True)
+@click.option(
+    "--seed", type=SEED, default=0, show_default=True, help="Seed of the bootstrap (recorded in each result)."
+)
 @click.option(
     "--resamples",
     type=click.IntRange(min=0),
@@ -213,7 +215,7 @@ def _predict_served(
     show_default=True,
     help="Bootstrap resamples (0: no intervals).",
 )
-@click.option("--seed", default=0, show_default=True)
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of the bootstrap.")
 @click.option("--skip-invalid", is_flag=True, help="Drop (and count) predicted labels outside the schema.")
 @schema_option
 @json_option
