@@ -31,6 +31,16 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def loads(text: str | bytes) -> Any:
+    """JSON from a file a user gave: :func:`json.loads`, with nesting too deep for Python's parser raised as the
+    :class:`json.JSONDecodeError` every reader already reports (file, line, how to fix), never a
+    :class:`RecursionError` (``[`` 100,000 times is one line)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("JSON nested too deep", text if isinstance(text, str) else "", 0) from None
+
+
 def dumps(obj: Any, *, indent: int | None = None) -> str:
     """Deterministic JSON: sorted keys, real UTF-8 characters, no trailing spaces."""
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=indent)

@@ -279,6 +279,9 @@ class GoldRecord:
     def from_dict(cls, data: Mapping[str, JSONValue], source: str = "") -> GoldRecord:
         """Inverse of :meth:`to_dict`; raises :class:`ModelError` on a record that is not one (the layer is checked
         against the text)."""
+        if not isinstance(data, Mapping):
+            kind = "null" if data is None else type(data).__name__
+            raise ModelError(f"not a gold record (a JSON object with 'document' and 'gold' expected, got {kind})")
         try:
             d = data["document"]
             document = Document(d["id"], d["text"], d.get("metadata") or {})
@@ -306,8 +309,10 @@ class GoldRecord:
                 source,
                 tuple(reviewers) if isinstance(reviewers, list) else None,
             )
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise ModelError(f"not a gold record ({type(exc).__name__}: {exc})") from None
+        except KeyError as exc:
+            raise ModelError(f"not a gold record (no field {exc} where one is needed)") from None
+        except (TypeError, AttributeError) as exc:
+            raise ModelError(f"not a gold record ({exc})") from None
         gold.check_against(document)
         return record
 

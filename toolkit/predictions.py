@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit._io import atomic_write_text, jsonl_text
+from toolkit._io import atomic_write_text, jsonl_text, loads
 from toolkit.errors import ModelError, ToolkitError
 from toolkit.model import Layer, Provenance, Relation, Span, relation_records, span_records
 
@@ -126,13 +126,11 @@ def read_prediction_set(
         if not line.strip():
             continue
         try:
-            layer = _record_to_layer(json.loads(line), str(path), default_version)
+            layer = _record_to_layer(loads(line), str(path), default_version)
             if ents is not None:
                 layer = _check_labels(layer, ents, rels, skip_invalid, out.skipped)
         except json.JSONDecodeError as exc:
             raise PredictionError(f"{path}, line {lineno}: not JSON ({exc.msg} at column {exc.colno})") from None
-        except RecursionError:
-            raise PredictionError(f"{path}, line {lineno}: JSON nested too deep; not a prediction line") from None
         except PredictionError as exc:
             raise PredictionError(f"{path}, line {lineno}: {exc}") from None
         first = out.lines.get(layer.document_id)

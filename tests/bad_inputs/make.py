@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -231,6 +232,7 @@ PAGES: dict[str, tuple[bytes, str]] = {
     ),
 }
 SCHEMA_OK = (HERE.parents[1] / "schemas" / "schema.yaml").read_text(encoding="utf-8")
+PER_COLOUR, ORG_COLOUR = re.findall(r'color: "(#[0-9a-f]{6})"', SCHEMA_OK)[:2]  # the schema lists PER, then ORG
 SCHEMAS: dict[str, tuple[str, str]] = {
     "schema-unknown-key.yaml": (
         SCHEMA_OK.replace("span_overlap: nested", "span_overlap: nested\ncolour_scheme: dark"),
@@ -245,8 +247,8 @@ SCHEMAS: dict[str, tuple[str, str]] = {
         r"relation 'held_on' tail names unknown entity type 'TIME'",
     ),
     "schema-colour-collision.yaml": (
-        SCHEMA_OK.replace('color: "#332288"', 'color: "#cc6677"'),
-        r"colour #cc6677 is used by 2 types \['PER', 'ORG'\]",
+        SCHEMA_OK.replace(f'color: "{ORG_COLOUR}"', f'color: "{PER_COLOUR}"'),
+        rf"colour {PER_COLOUR} is used by 2 types \['PER', 'ORG'\]",
     ),
     "schema-hotkey-collision.yaml": (
         SCHEMA_OK.replace('hotkey: "2"', 'hotkey: "1"'),
@@ -255,7 +257,7 @@ SCHEMAS: dict[str, tuple[str, str]] = {
     "schema-bad-yaml.yaml": ("entities: [\n  - label: PER\n", r"not valid YAML at line \d+, column \d+"),
     "schema-not-mapping.yaml": ("- just\n- a list\n", r"the schema must be a mapping"),
     "schema-bad-version.yaml": (
-        SCHEMA_OK.replace("schema_version: 1.0.1", "schema_version: one"),
+        re.sub(r"(?m)^schema_version: .*$", "schema_version: one", SCHEMA_OK),
         r"schema_version: String should match pattern",
     ),
 }
@@ -410,6 +412,8 @@ CONLL_MORE: dict[str, tuple[bytes, str | None]] = {
     "conll-tag-type-changes.txt": (b"Joko B-PER\nWidodo I-ORG\n", None),
     "conll-json.txt": (b'[{"tokens": ["Joko"], "entities": []}]\n', None),
     "conll-html.txt": (b"<!DOCTYPE html><html><body><p>Joko B-PER</p></body></html>\n", None),
+    "conll-empty.txt": (b"", None),
+    "conll-only-docstart.txt": (b"-DOCSTART- -X- -X- O\n\n\n", None),
 }
 HTML_HEAD = "<!DOCTYPE html><html><head><meta charset='utf-8'><title>t</title></head><body>"
 PAGES_MORE: dict[str, tuple[bytes, str | None]] = {
@@ -442,6 +446,7 @@ PAGES_MORE: dict[str, tuple[bytes, str | None]] = {
         None,
     ),
     "page-nul-in-html.html": ((HTML_HEAD + "<p>ILO\x00 di Jenewa</p></body></html>").encode(), None),
+    "page-no-letters.txt": (b"[" * 50_000, None),
 }
 LS_TEXT = '<Text name="text" value="$text"/>'
 LSCONFIGS: dict[str, tuple[bytes | str, str | None]] = {
@@ -581,6 +586,32 @@ GOLD_BAD: dict[str, tuple[str | bytes, str | None]] = {
     "gold-not-json.jsonl": ("{not json}\n", None),
     "gold-duplicate-document.jsonl": (GOLD + GOLD, None),
 }
+GOLD_RECORD = {
+    "document": {"id": "a1", "text": T, "metadata": {}},
+    "gold": {
+        "document_id": "a1",
+        "annotator": "gold",
+        "spans": [{"id": "s1", "start": 0, "end": 11, "label": "PER"}],
+        "relations": [],
+        "provenance": {"source": "adjudication"},
+    },
+}
+GOLD_RECORDS: dict[str, tuple[str | bytes, str | None]] = {
+    "gold-records-deeply-nested.jsonl": (b"[" * 100_000 + b"\n", None),
+    "gold-records-null-line.jsonl": ("null\n", None),
+    "gold-records-without-gold.jsonl": (json.dumps({"document": GOLD_RECORD["document"]}) + "\n", None),
+    "gold-records-span-outside-text.jsonl": (
+        json.dumps(
+            {
+                **GOLD_RECORD,
+                "gold": {**GOLD_RECORD["gold"], "spans": [{"id": "s1", "start": 30, "end": 99, "label": "PER"}]},
+            }
+        )
+        + "\n",
+        None,
+    ),
+}
+"""Gold files (`annotations gold` and `corpus import` write them) as `qa` reads them."""
 
 
 def predict_body(tasks: Any) -> dict[str, Any]:
@@ -627,6 +658,19 @@ NOT_FOR = {
 
 
 EXPECTED: dict[tuple[str, str], str] = {
+    ("conll", "conll-empty.txt"): ": no documents to import \\(empty, or every one skipped\\)",
+    ("conll", "conll-only-docstart.txt"): ": no documents to import \\(empty, or every one skipped\\)",
+    ("page", "page-no-letters.txt"): ": no recognisable article body \\(not one letter in its 50,000 characters\\)",
+    ("qa", "gold-records-deeply-nested.jsonl"): ", line 1: not a gold record \\(not JSON: JSON nested too deep\\)",
+    (
+        "qa",
+        "gold-records-null-line.jsonl",
+    ): ", line 1: not a gold record \\(a JSON object with 'document' and 'gold' expected, got null\\)",
+    (
+        "qa",
+        "gold-records-without-gold.jsonl",
+    ): ", line 1: not a gold record \\(no field 'gold' where one is needed\\)",
+    ("qa", "gold-records-span-outside-text.jsonl"): ", line 1: .*s1.*\\[30, 99\\)",
     (
         "spans",
         "spans-empty.json",
@@ -746,7 +790,10 @@ EXPECTED: dict[tuple[str, str], str] = {
         "spans",
         "spans-jsonl-not-utf8.jsonl",
     ): ", line 1: not UTF\\-8 \\(invalid continuation byte\\); save the file as UTF\\-8",
-    ("spans", "spans-jsonl-deeply-nested.jsonl"): ", line 1: JSON nested too deep; not a sentence object",
+    (
+        "spans",
+        "spans-jsonl-deeply-nested.jsonl",
+    ): ", line 1: not JSON \\(JSON nested too deep at column 1\\); each line of JSON lines is one sentence object",
     (
         "spans",
         "spans-utf16.json",
@@ -1130,7 +1177,7 @@ EXPECTED: dict[tuple[str, str], str] = {
         "prediction",
         "pred-not-utf8.jsonl",
     ): ", line 1: not UTF\\-8 \\(invalid continuation byte\\); save the file as UTF\\-8",
-    ("prediction", "pred-deeply-nested.jsonl"): ", line 1: JSON nested too deep; not a prediction or gold line",
+    ("prediction", "pred-deeply-nested.jsonl"): ", line 1: not JSON \\(JSON nested too deep\\)",
     (
         "prediction",
         "pred-array-not-lines.json",
@@ -1188,6 +1235,7 @@ COMMANDS = {
     "acceptance": ["annotations", "acceptance", "{file}"],
     "agree": ["annotations", "agree", "{file}"],
     "gold": ["annotations", "gold", "{file}", "--out", "{out}"],
+    "qa": ["annotations", "qa", "{file}", "--review-tasks", "{out}/review.json"],
 }
 SCENARIOS: tuple[tuple[str, str, str], ...] = (
     (
@@ -1282,6 +1330,7 @@ def main() -> None:
         ("gold", LAYERS),
         ("prediction", PREDICTIONS_MORE),
         ("reference", GOLD_BAD),
+        ("qa", GOLD_RECORDS),
     ):
         for name, (content, _) in more.items():
             if (kind, name) in NOT_FOR:

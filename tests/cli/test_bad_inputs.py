@@ -24,7 +24,10 @@ REQUESTS: list[dict[str, Any]] = json.loads((HERE / "backend.json").read_text(en
 
 
 def test_the_corpus_is_large_covers_every_surface_and_is_documented() -> None:
-    assert len(CASES) + len(REQUESTS) + len(SCENARIOS) >= 200
+    total = len(CASES) + len(REQUESTS) + len(SCENARIOS)
+    assert total >= 200
+    for page in ("README.md", "docs/index.md"):  # the layout table states the count
+        assert f"`tests/bad_inputs/` ({total} bad inputs)" in (REPO / page).read_text(encoding="utf-8"), page
     readme = (HERE / "README.md").read_text(encoding="utf-8")
     assert all(f"`{c['file']}`" in readme for c in CASES + REQUESTS)
     assert {c["kind"] for c in CASES} == {
@@ -40,6 +43,7 @@ def test_the_corpus_is_large_covers_every_surface_and_is_documented() -> None:
         "acceptance",
         "agree",
         "gold",
+        "qa",
     }
     assert {s["surface"] for s in SCENARIOS} >= {"concurrent runs", "disk full", "SIGKILL", "backend over HTTP"}
 

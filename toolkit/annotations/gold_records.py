@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from toolkit._io import loads
 from toolkit.errors import ModelError, ToolkitError
 from toolkit.model import GoldRecord
 
@@ -44,7 +45,7 @@ def read_gold_records(path: Path) -> Iterator[GoldRecord]:
                 continue
             at = f"{path}, line {lineno}"
             try:
-                record = GoldRecord.from_dict(json.loads(line), at)
+                record = GoldRecord.from_dict(loads(line), at)
             except json.JSONDecodeError as exc:
                 raise GoldRecordError(f"{at}: not a gold record (not JSON: {exc.msg}); {HOW}") from None
             except ModelError as exc:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from toolkit._io import loads
 from toolkit.annotations.gold_records import read_gold_records
 from toolkit.errors import ModelError, ToolkitError
 from toolkit.model import Document, Layer, Provenance
@@ -47,15 +48,13 @@ def _first_record(path: Path, role: str) -> Any:
             for raw in fh:
                 lineno += 1  # named in the errors below
                 if raw.strip():
-                    return json.loads(raw.decode("utf-8"))
+                    return loads(raw.decode("utf-8"))
     except OSError as exc:
         raise ScoreInputError(f"{path}: cannot read ({exc.strerror})") from None
     except UnicodeDecodeError as exc:
         raise ScoreInputError(f"{path}, line {lineno}: not UTF-8 ({exc.reason}); save the file as UTF-8") from None
     except json.JSONDecodeError as exc:
         raise ScoreInputError(f"{path}, line {lineno}: not JSON ({exc.msg})") from None
-    except RecursionError:
-        raise ScoreInputError(f"{path}, line {lineno}: JSON nested too deep; not a prediction or gold line") from None
     raise ScoreInputError(f"{path}: no {role} (the file is empty); write one JSON line per document")
 
 

@@ -323,6 +323,12 @@ def write_units(
             parts.append(part)
             with part[0].open("wb") as articles, part[1].open("wb") as gold:
                 w.file(Path(path), split, units, articles, gold)
+        if not any(c.documents for c in w.counts.values()):
+            names = ", ".join(str(path) for path, _, _ in files)
+            raise CorpusError(
+                f"{names}: no documents to import (empty, or every one skipped); check that the files hold the "
+                "corpus (an empty split file is fine beside others)"
+            )
         _merge([a for a, _ in parts], stage.path("articles.jsonl"), ("id",))
         declared = {k: sorted(v) for k, v in w.annotated.items()}  # the corpus's own types, not the schema's
         _merge([g for _, g in parts], stage.path("gold.jsonl"), ("document", "id"), {"annotated": declared})

@@ -22,6 +22,7 @@ from toolkit._io import (
     TEMP_SUFFIX,
     dumps,
     folders_removed_on_failure,
+    loads,
     recover,
     sha256_bytes,
     sha256_file,
@@ -94,7 +95,7 @@ def load_campaign(path: Path) -> CampaignFacts:
     path = Path(path)
     how = "write it with `toolkit ls status --json > status.json`"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = loads(path.read_text(encoding="utf-8"))
         project, annotators = data["project"], data["annotators"]
         scores = [a["control"]["span_f1"] for a in annotators if a["control"]["span_f1"] is not None]
         return CampaignFacts(
@@ -117,7 +118,7 @@ def load_agreement(path: Path) -> dict[str, Any]:
     path = Path(path)
     how = "write it with `toolkit annotations agree LAYERS --json > agreement.json`"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ReleaseError(f"{path}: cannot read the agreement file ({exc.strerror})") from None
     except (ValueError, UnicodeDecodeError) as exc:
@@ -210,7 +211,7 @@ def _corpus_info(gold_paths: Sequence[Path]) -> dict[str, Any] | None:
     if not path.is_file():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ReleaseError(f"{path}: not a corpus description ({exc}); import the corpus again") from None
     return data if isinstance(data, dict) else None

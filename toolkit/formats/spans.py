@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from toolkit._io import NameTable, atomic_write_text
+from toolkit._io import NameTable, atomic_write_text, loads
 from toolkit.annotations.reader import json_list_items, packed_format
 from toolkit.corpus import CorpusError, ReadOptions, Skips, Unit, from_tokens
 from toolkit.errors import ToolkitError
@@ -103,7 +103,7 @@ def _items(path: Path) -> Iterator[tuple[object, str, int]]:
             if not line.strip():
                 continue
             try:
-                item = json.loads(line.decode("utf-8"))
+                item = loads(line.decode("utf-8"))
             except UnicodeDecodeError as exc:
                 raise CorpusError(f"{path}, line {lineno}: not UTF-8 ({exc.reason}); save the file as UTF-8") from None
             except json.JSONDecodeError as exc:
@@ -111,8 +111,6 @@ def _items(path: Path) -> Iterator[tuple[object, str, int]]:
                     f"{path}, line {lineno}: not JSON ({exc.msg} at column {exc.colno}); each line of JSON lines is "
                     "one sentence object"
                 ) from None
-            except RecursionError:
-                raise CorpusError(f"{path}, line {lineno}: JSON nested too deep; not a sentence object") from None
             yield item, f"{path}, line {lineno}", lineno
 
 

@@ -215,6 +215,10 @@ _HTML = re.compile(
 _PROLOG = re.compile(r"^\s*<\?xml[^>]*>")
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+"""A letter of any script: an article body has words, not only digits, punctuation and symbols."""
+
+
 def is_html(page: str) -> bool:
     return bool(_HTML.match(page[:4096]))
 
@@ -325,6 +329,11 @@ def clean_page(raw: bytes, source: str, profiles: OutletProfiles) -> CleanedPage
             f"{source}: no recognisable article body ({len(body)} characters after cutting page "
             f"chrome with profile {profile.name!r}; at least {profile.min_body_chars} needed); "
             "check the page or add an outlet profile to seeds/outlets.yaml"
+        )
+    if not _LETTER.search(body):
+        raise SeedError(
+            f"{source}: no recognisable article body (not one letter in its {len(body):,} characters); pass the "
+            "page of one article"
         )
     related = [
         h for heading in profile.related_headings for h in _headline_items(sections.get(heading, []), profile.bullet)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from toolkit._io import dumps
+from toolkit._io import dumps, loads
 from toolkit.errors import SeedError
 from toolkit.model import Document
 
@@ -29,7 +29,7 @@ def iter_articles(path: Path) -> Iterator[Document]:
     with path.open(encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
             try:
-                rec = json.loads(line)
+                rec = loads(line)
                 doc = Document(rec["id"], rec["text"], rec.get("metadata", {}))
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
                 raise SeedError(f"{path}, line {lineno}: not an article record ({exc}); restore it from git") from None
