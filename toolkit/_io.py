@@ -41,6 +41,24 @@ def loads(text: str | bytes) -> Any:
         raise json.JSONDecodeError("JSON nested too deep", text if isinstance(text, str) else "", 0) from None
 
 
+def load_yaml(text: str) -> Any:
+    """YAML from a file a user gave (a schema, ``toolkit.yaml``, outlet profiles): :func:`yaml.safe_load`, with
+    nesting too deep for PyYAML raised as the :class:`yaml.YAMLError` every reader already reports."""
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except RecursionError:
+        raise yaml.YAMLError("nested too deep") from None
+
+
+def yaml_problem(exc: Exception) -> str:
+    """A YAML error on one line: where (line and column, 1-based) and what, without PyYAML's multi-line excerpt."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    return f"not valid YAML{where}: {getattr(exc, 'problem', None) or exc}"
+
+
 def dumps(obj: Any, *, indent: int | None = None) -> str:
     """Deterministic JSON: sorted keys, real UTF-8 characters, no trailing spaces."""
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=indent)

@@ -17,6 +17,7 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from toolkit._io import load_yaml, yaml_problem
 from toolkit.errors import ToolkitError
 
 PROJECT_FILE = "toolkit.yaml"
@@ -57,12 +58,17 @@ class Project:
         return self.root / relative
 
 
+FIX_PROJECT = "fix it (every command run in or below its folder reads it), or restore it from git"
+
+
 def load_project(path: Path) -> Project:
     """The project whose ``toolkit.yaml`` is ``path``."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ProjectError(f"{path}: not a readable project file ({exc})") from None
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ProjectError(f"{path}: not a readable project file ({yaml_problem(exc)}); {FIX_PROJECT}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProjectError(f"{path}: not a readable project file ({exc}); {FIX_PROJECT}") from None
     try:
         parsed = _ProjectFile.model_validate(data if isinstance(data, dict) else {})
     except ValidationError as exc:

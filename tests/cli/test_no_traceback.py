@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -197,3 +198,39 @@ def test_a_seed_numpy_cannot_take_is_refused_by_name(imported: Path) -> None:
     largest = CliRunner().invoke(main, ["annotations", "agree", layers, "--seed", str(2**32 - 1), "--json", *SCHEMA])
     assert largest.exit_code == 0, largest.output
     assert json.loads(largest.output)["overall"]["span_exact"]["ci95"] is not None
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("name: [\n", r"not valid YAML at line 2, column 1: expected the node content"),
+        ("[" * 100_000, r"not valid YAML: nested too deep"),
+    ],
+)
+def test_a_broken_project_file_is_one_error_for_every_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str, problem: str
+) -> None:
+    (tmp_path / "toolkit.yaml").write_text(content, encoding="utf-8")
+    (tmp_path / "below").mkdir()
+    monkeypatch.chdir(tmp_path / "below")
+    result = CliRunner().invoke(main, ["schema", "check"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output  # not a traceback
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "toolkit.yaml: not a readable project file" in errors[0], result.output
+    assert re.search(problem, errors[0]) and "restore it from git" in errors[0]
+
+
+@pytest.mark.parametrize("option", ["--schema", "--profiles"])
+def test_yaml_nested_too_deep_is_refused_by_name(tmp_path: Path, option: str) -> None:
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("[" * 100_000, encoding="utf-8")
+    page = REPO / "tests" / "golden" / "pages" / "suara-article.html"
+    args = (
+        ["schema", "check", "--schema", str(deep)]
+        if option == "--schema"
+        else ["seeds", "ingest", str(page), "--seeds-dir", str(tmp_path / "s"), "--profiles", str(deep)]
+    )
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert f"Error: {deep}" in result.output and "not valid YAML: nested too deep" in result.output
+    assert not (tmp_path / "s").exists()

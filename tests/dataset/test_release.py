@@ -452,3 +452,32 @@ def test_ratios_that_leave_a_split_empty_are_refused_with_ratios_that_work(
     got = release_of(seeds, [gold], schema, tmp_path / "proposed", ratios=ratios).summary["documents"]
     assert {s: k for s, k in got.items() if k} == promised
     assert len(promised) == min(n, 3)  # every split with a share gets a document, as far as there are documents
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("", r"not a campaign status \(not JSON: Expecting value"),
+        ("[1]", r"not a campaign status \(a JSON object with 'project' and 'annotators' expected\)"),
+        (
+            '{"project": {}, "annotators": []}',
+            r"not a campaign status \(no field 'overlap_tasks' where one is needed\)",
+        ),
+        (
+            '{"project": {"overlap_tasks": "many", "single_tasks": 1, "control_tasks": 0}, "annotators": []}',
+            r"not a campaign status \(a field of the wrong kind: invalid literal for int",
+        ),
+        ("[" * 100_000, r"not a campaign status \(not JSON: JSON nested too deep"),
+    ],
+)
+def test_a_campaign_status_that_is_not_one_is_refused_saying_how_to_write_one(
+    tmp_path: Path, content: str, problem: str
+) -> None:
+    from toolkit.dataset.release import ReleaseError, load_campaign
+
+    path = tmp_path / "status.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ReleaseError, match=problem) as err:
+        load_campaign(path)
+    assert str(err.value).startswith(f"{path}: ") and "toolkit ls status --json > status.json" in str(err.value)
+    assert "Error:" not in str(err.value) and "TypeError" not in str(err.value)

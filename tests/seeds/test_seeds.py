@@ -288,3 +288,38 @@ def test_a_page_past_the_large_page_size_is_extracted_whole_in_fast_mode(tmp_pat
     assert doc.metadata["html"]["title"] == "Indonesia Dorong ILO Perbaiki Tata Kelola Migrasi Pekerja"
     (result,) = report.files
     assert any("fast mode" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"null\n", r"line 1: not an article record \(a JSON object expected, got null\)"),
+        (b'\n{"id": 1, "text": "x"}\n', r"line 2: not an article record \(a string 'id' and 'text' expected\)"),
+        (
+            b'{"id": "a", "text": "x", "metadata": [1]}\n',
+            r"line 1: not an article record \('metadata' must be an object\)",
+        ),
+        (b'{"id": "a", "text": "caf\xe9"}\n', r"line 1: not UTF-8 \(invalid continuation byte\)"),
+        (b"[" * 100_000 + b"\n", r"line 1: not JSON \(JSON nested too deep\)"),
+    ],
+)
+def test_an_articles_file_that_is_not_one_is_refused_by_line(tmp_path: Path, content: bytes, problem: str) -> None:
+    from toolkit.seeds import load_articles
+
+    path = tmp_path / "articles.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(SeedError, match=problem) as err:
+        load_articles(path)
+    assert str(err.value).startswith(f"{path}, line ") and "the JSON lines `toolkit seeds ingest` writes" in str(
+        err.value
+    )
+
+
+def test_an_articles_file_with_blank_lines_reads_its_articles(tmp_path: Path) -> None:
+    from toolkit.seeds import load_articles
+
+    path = tmp_path / "articles.jsonl"
+    path.write_text(
+        '\n{"id": "a", "text": "Joko"}\n  \n{"id": "b", "text": "Widodo", "metadata": null}\n', encoding="utf-8"
+    )
+    assert [(d.id, d.text, dict(d.metadata)) for d in load_articles(path)] == [("a", "Joko", {}), ("b", "Widodo", {})]

@@ -10,11 +10,13 @@ import click
 from toolkit import __version__
 from toolkit.cli import annotations as annotations_cli
 from toolkit.cli import backend, campaign, corpus, dataset, demo, doctor, evaluate, init, ls, schema, seeds
+from toolkit.cli._common import _friendly
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="toolkit")
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens (debug level) to stderr.")
+@_friendly  # a broken toolkit.yaml above the working directory is one Error: line, for every command
 def main(verbose: bool) -> None:
     """Turn news articles into a versioned, benchmarked entity-and-relation dataset.
 

@@ -11,6 +11,7 @@ from toolkit.cli._common import SEED, _echo_json, _friendly, in_project, json_op
 from toolkit.errors import ToolkitError
 
 if TYPE_CHECKING:
+    from toolkit.model import Document
     from toolkit.scoring.results import EntityMode, RelationMode
 
 
@@ -163,16 +164,23 @@ def predict(
             "--gold-entities predicts relations over a split's gold entities: pass --relations NAME, not --articles"
         )
     rel = load_release(release_dir)
+    examples = rel.splits.get(split, [])
+    docs = _documents(load_articles(articles) if articles else [d for d, _ in examples], articles, split, release_dir)
     trained = lib.train(rel, load_schema(schema_path), baseline, relation_baseline)
     if save_model:
         lib.save_model(trained, save_model)
-    examples = rel.splits.get(split, [])
-    docs = load_articles(articles) if articles else [d for d, _ in examples]
-    if not docs:
-        raise ToolkitError(f"nothing to predict: split {split!r} of {release_dir} is empty; pass --split or --articles")
     layers = lib.predict_given_gold_entities(trained, examples) if gold_entities else lib.predict(trained, docs)
     n = write_predictions(layers, out)
     click.echo(f"wrote {n} document(s) of predictions by {trained.version} to {out}")
+
+
+def _documents(docs: list[Document], articles: Path | None, split: str, release_dir: Path) -> list[Document]:
+    """What to predict, refused when there is nothing (before a model is trained for it)."""
+    if docs:
+        return docs
+    if articles is not None:
+        raise ToolkitError(f"{articles}: no articles to predict (the file is empty); pass the articles file to predict")
+    raise ToolkitError(f"nothing to predict: split {split!r} of {release_dir} is empty; pass --split or --articles")
 
 
 def _predict_served(
@@ -191,12 +199,11 @@ def _predict_served(
     from toolkit.seeds import load_articles
 
     schema = load_schema(schema_path)
+    given = _documents(load_articles(articles), articles, split, release_dir) if articles else None  # before training
     model, rel = served_model(release_dir, schema, ServeOptions(label_map, cold_start, min_precision))
     for line in describe_model(model, schema):
         click.echo(line, err=True)
-    docs = load_articles(articles) if articles else [d for d, _ in rel.splits.get(split, [])]
-    if not docs:
-        raise ToolkitError(f"nothing to predict: split {split!r} of {release_dir} is empty; pass --split or --articles")
+    docs = given or _documents([d for d, _ in rel.splits.get(split, [])], articles, split, release_dir)
     n = write_predictions([model.layer(doc)[0] for doc in docs], out)
     click.echo(f"wrote {n} document(s) of predictions by {model.version} to {out}")
 

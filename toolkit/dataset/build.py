@@ -220,9 +220,12 @@ def _record(line: bytes, at: str) -> tuple[dict[str, Any], str, str]:
     """A gold record with its document id and text, or an error naming the line."""
     try:
         rec = orjson.loads(line)
-        doc_id, text = rec["document"]["id"], rec["document"]["text"]
-    except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
-        raise _not_gold(at, exc) from None
+    except orjson.JSONDecodeError as exc:
+        raise _not_gold(at, f"not JSON: {exc}") from None
+    document = rec.get("document") if isinstance(rec, dict) else None
+    if not isinstance(document, dict):
+        raise _not_gold(at, "a JSON object with 'document' and 'gold' expected")
+    doc_id, text = document.get("id"), document.get("text")
     if not isinstance(doc_id, str) or not isinstance(text, str):
         raise _not_gold(at, "the document id and text must be strings")
     return rec, doc_id, text

@@ -96,6 +96,19 @@ def load_campaign(path: Path) -> CampaignFacts:
     how = "write it with `toolkit ls status --json > status.json`"
     try:
         data = loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ReleaseError(f"{path}: cannot read the campaign status ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ReleaseError(f"{path}: not a campaign status (not UTF-8: {exc.reason}); {how}") from None
+    except ValueError as exc:
+        raise ReleaseError(f"{path}: not a campaign status (not JSON: {exc}); {how}") from None
+    if not (
+        isinstance(data, dict) and isinstance(data.get("project"), dict) and isinstance(data.get("annotators"), list)
+    ):
+        raise ReleaseError(
+            f"{path}: not a campaign status (a JSON object with 'project' and 'annotators' expected); {how}"
+        )
+    try:
         project, annotators = data["project"], data["annotators"]
         scores = [a["control"]["span_f1"] for a in annotators if a["control"]["span_f1"] is not None]
         return CampaignFacts(
@@ -107,10 +120,10 @@ def load_campaign(path: Path) -> CampaignFacts:
             (float(min(scores)), float(max(scores))) if scores else None,
             len(scores),
         )
-    except OSError as exc:
-        raise ReleaseError(f"{path}: cannot read the campaign status ({exc.strerror})") from None
-    except (ValueError, UnicodeDecodeError, KeyError, TypeError) as exc:
-        raise ReleaseError(f"{path}: not a campaign status ({type(exc).__name__}: {exc}); {how}") from None
+    except KeyError as exc:
+        raise ReleaseError(f"{path}: not a campaign status (no field {exc} where one is needed); {how}") from None
+    except (ValueError, TypeError) as exc:
+        raise ReleaseError(f"{path}: not a campaign status (a field of the wrong kind: {exc}); {how}") from None
 
 
 def load_agreement(path: Path) -> dict[str, Any]:
@@ -167,7 +180,8 @@ def _build(
     seeds = seed_index(seeds_path)
     index = index_gold(gold_paths, seeds, pool=pool)
     if not index.where:
-        raise ReleaseError("no gold documents in the inputs; run `toolkit annotations gold` first")
+        given = ", ".join(str(p) for p in gold_paths) or "annotations/gold/ (no *.jsonl there)"
+        raise ReleaseError(f"no gold documents in {given}; run `toolkit annotations gold` first")
     seeds = {**seeds, **index.from_gold}
     report = BuildReport()
     # the seed store is an input only if a document came from it

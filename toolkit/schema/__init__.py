@@ -211,20 +211,19 @@ def parse_schema(data: object, *, source: str) -> Schema:
 
 def load_schema(path: Path = DEFAULT_SCHEMA_PATH) -> Schema:
     """Read and validate a schema YAML file."""
+    from toolkit._io import load_yaml, yaml_problem  # here: scoring imports this module and stays free of I/O
+
     path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise SchemaError(f"{path}: cannot read the schema ({exc.strerror}); pass --schema PATH") from exc
     try:
-        data = yaml.safe_load(raw.decode("utf-8"))
+        data = load_yaml(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise SchemaError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise SchemaError(f"{path}: not valid YAML{where}: {problem}") from None
+        raise SchemaError(f"{path}: {yaml_problem(exc)}") from None
     return parse_schema(data, source=str(path))
 
 

@@ -10,6 +10,7 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
 
+from toolkit._io import load_yaml, yaml_problem
 from toolkit.errors import SeedError
 from toolkit.seeds.store import DEFAULT_SEEDS_DIR
 
@@ -60,12 +61,14 @@ class OutletProfiles(BaseModel):
 def load_profiles(path: Path = DEFAULT_PROFILES_PATH) -> OutletProfiles:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
         return OutletProfiles.model_validate(data)
     except OSError as exc:
         raise SeedError(f"{path}: cannot read outlet profiles ({exc.strerror}); pass --profiles PATH") from exc
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise SeedError(f"{path}: outlet profiles are not valid UTF-8 YAML: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise SeedError(f"{path}: outlet profiles: {yaml_problem(exc)}") from None
+    except UnicodeDecodeError as exc:
+        raise SeedError(f"{path}: outlet profiles are not UTF-8 (byte {exc.start}); save them as UTF-8") from None
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise SeedError(f"{path}: invalid outlet profiles: {problems}") from None

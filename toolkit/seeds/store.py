@@ -26,14 +26,27 @@ def iter_articles(path: Path) -> Iterator[Document]:
     path = Path(path)
     if not path.exists():
         return
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
+    how = "an articles file is the JSON lines `toolkit seeds ingest` writes (restore a project's from git)"
+    with path.open("rb") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            at = f"{path}, line {lineno}"
+            if not raw.strip():
+                continue
             try:
-                rec = loads(line)
-                doc = Document(rec["id"], rec["text"], rec.get("metadata", {}))
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise SeedError(f"{path}, line {lineno}: not an article record ({exc}); restore it from git") from None
-            yield doc
+                rec = loads(raw.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                raise SeedError(f"{at}: not UTF-8 ({exc.reason}); {how}") from None
+            except json.JSONDecodeError as exc:
+                raise SeedError(f"{at}: not JSON ({exc.msg}); {how}") from None
+            if not isinstance(rec, dict):
+                kind = "null" if rec is None else type(rec).__name__
+                raise SeedError(f"{at}: not an article record (a JSON object expected, got {kind}); {how}")
+            if not isinstance(rec.get("id"), str) or not isinstance(rec.get("text"), str):
+                raise SeedError(f"{at}: not an article record (a string 'id' and 'text' expected); {how}")
+            metadata = rec.get("metadata") or {}
+            if not isinstance(metadata, dict):
+                raise SeedError(f"{at}: not an article record ('metadata' must be an object); {how}")
+            yield Document(rec["id"], rec["text"], metadata)
 
 
 def load_articles(path: Path) -> list[Document]:
