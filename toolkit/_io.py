@@ -189,10 +189,9 @@ def store_lock(folder: Path, timeout: float | None = None) -> Iterator[None]:
     real = str(Path(folder).resolve())
     name = hashlib.sha256(real.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".lock"
     if timeout is None:
-        try:
-            timeout = float(os.environ.get(LOCK_TIMEOUT_ENV) or 600)
-        except ValueError:
-            timeout = 600.0
+        from toolkit._env import env_number
+
+        timeout = env_number(LOCK_TIMEOUT_ENV, 600.0)
     lock = FileLock(str(_lock_dir() / name), timeout=timeout, mode=0o666)
     try:
         lock.acquire()

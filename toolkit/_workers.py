@@ -30,8 +30,10 @@ def worker_pool(
 
     ``warm_up`` runs once before forking, so that every worker inherits what it loads.
     """
-    wanted = os.environ.get("TOOLKIT_WORKERS", "")
-    n = int(wanted) if wanted.isdigit() else min(os.cpu_count() or 1, MAX_WORKERS)
+    from toolkit._env import env_number
+
+    wanted = os.environ.get("TOOLKIT_WORKERS", "").strip()
+    n = int(env_number("TOOLKIT_WORKERS", min(os.cpu_count() or 1, MAX_WORKERS), integer=True, minimum=1))
     size = sum(Path(p).stat().st_size for p in paths if Path(p).is_file())
     if n < 2 or (size < from_bytes and not wanted) or not sys.platform.startswith("linux"):
         yield None

@@ -74,5 +74,33 @@ def test_missing_url_or_key(monkeypatch: pytest.MonkeyPatch) -> None:
         connect()
     with pytest.raises(LabelStudioError, match=r"no API key for http://h:1: set LABEL_STUDIO_API_KEY"):
         connect("http://user:pw@h:1/")
-    with pytest.raises(LabelStudioError, match=r"must start with http:// or https://"):
+    with pytest.raises(LabelStudioError, match=r"must be http:// or https:// and a host, got 'ftp://h'"):
         connect("ftp://h", "k")
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://[::1", r"is not a URL \(Invalid IPv6 URL\)"),
+        ("http://127.0.0.1:99999", r"is not a URL \(Port out of range 0-65535\)"),
+        ("https://user:secret@[bad", r"is not a URL \(Invalid IPv6 URL\)"),
+        ("http://", r"must be http:// or https:// and a host, got 'http://'"),
+    ],
+)
+def test_a_url_that_is_not_one_is_refused_without_showing_it(url: str, problem: str) -> None:
+    with pytest.raises(LabelStudioError, match=rf"^LABEL_STUDIO_URL {problem}") as info:
+        connect(url, "k")
+    assert "secret" not in str(info.value)
+
+
+@pytest.mark.parametrize("value", ["x", "-1", "2.5"])
+def test_retries_from_the_environment_must_be_a_whole_number(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    from toolkit.errors import ToolkitError
+
+    monkeypatch.setenv("TOOLKIT_LS_RETRIES", value)
+    with pytest.raises(
+        ToolkitError, match=rf"\$TOOLKIT_LS_RETRIES must be a whole number of at least 0, got '{value}'"
+    ):
+        connect("http://127.0.0.1:1", "k")
+    monkeypatch.setenv("TOOLKIT_LS_RETRIES", " 0 ")
+    assert connect("http://127.0.0.1:1", "k").url == "http://127.0.0.1:1"

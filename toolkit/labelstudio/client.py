@@ -20,6 +20,7 @@ import httpx
 from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError
 
+from toolkit._env import env_number
 from toolkit.errors import LabelStudioError
 
 log = logging.getLogger(__name__)
@@ -64,17 +65,24 @@ def connect(
 ) -> Connection:
     """A client for ``url`` (default ``$LABEL_STUDIO_URL``) with ``api_key`` (default ``$LABEL_STUDIO_API_KEY``)."""
     if retries is None:
-        retries = int(os.environ.get("TOOLKIT_LS_RETRIES", DEFAULT_RETRIES))
+        retries = int(env_number("TOOLKIT_LS_RETRIES", DEFAULT_RETRIES, integer=True))
     url = url or os.environ.get(URL_ENV, "")
     api_key = api_key or os.environ.get(KEY_ENV, "")
     if not url:
         raise LabelStudioError(f"no Label Studio URL: set {URL_ENV} (for example http://127.0.0.1:8080)")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  # parsed only to raise on a port that is not one
+    except ValueError as exc:  # not shown: a URL that does not parse may still hold a password
+        raise LabelStudioError(
+            f"{URL_ENV} is not a URL ({exc}); set it to one, for example http://127.0.0.1:8080"
+        ) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise LabelStudioError(f"{URL_ENV} must be http:// or https:// and a host, got {public_url(url)!r}")
     if not api_key:
         raise LabelStudioError(
             f"no API key for {public_url(url)}: set {KEY_ENV} (Label Studio: Account & Settings > Access Token)"
         )
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise LabelStudioError(f"{URL_ENV} must start with http:// or https://, got {public_url(url)!r}")
     client = LabelStudio(  # type: ignore[no-untyped-call]  # the SDK's constructor is unannotated; its methods are typed
         base_url=url.rstrip("/"), api_key=api_key, timeout=timeout, max_retries=retries
     )
