@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import subprocess
@@ -481,3 +482,17 @@ def test_a_campaign_status_that_is_not_one_is_refused_saying_how_to_write_one(
         load_campaign(path)
     assert str(err.value).startswith(f"{path}: ") and "toolkit ls status --json > status.json" in str(err.value)
     assert "Error:" not in str(err.value) and "TypeError" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "ratios",
+    [(1.0, 1.0), (-1.0, 1.0, 1.0), (0.0, 0.0, 0.0), (math.nan, 0.5, 0.5), (math.inf, 1.0, 1.0), (0.8, 0.1, 0.1, 0.0)],
+)
+def test_ratios_that_are_not_three_shares_of_one_are_refused(ratios: tuple[float, ...]) -> None:
+    """NaN passed before: every comparison with it is false."""
+    from toolkit.dataset.splits import check_ratios
+    from toolkit.errors import ToolkitError
+
+    with pytest.raises(ToolkitError, match=r"split ratios must be three non-negative numbers that sum to 1"):
+        check_ratios(ratios)
+    check_ratios((0.8, 0.1, 0.1))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,27 @@ def test_label_map_can_drop_a_label_and_counts_it(tmp_path: Path) -> None:
     golds = [json.loads(line) for line in (tmp_path / "c" / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
     assert sorted(s["label"] for g in golds for s in g["gold"]["spans"]) == ["GPE", "PER"]
     assert golds[0]["annotated"] == {"entities": ["GPE", "PER"], "relations": []}
+
+
+@pytest.mark.parametrize(
+    ("item", "problem"),
+    [
+        ("LOC=NOPE", r"--label-map LOC=NOPE: 'NOPE' is not an entity type of schema id-news-er \(PER, ORG, "),
+        ("LOC=GPE|LOC", r"--label-map LOC=GPE\|LOC: .*OLD=A\|B splits a label only where a model is trained"),
+    ],
+)
+def test_a_label_map_onto_a_type_the_schema_lacks_is_refused_before_reading(
+    tmp_path: Path, item: str, problem: str
+) -> None:
+    """Before: the first entity of the file was refused, as if the corpus were wrong."""
+    from click.testing import CliRunner
+
+    from tests.conftest import REPO
+    from toolkit.cli import main
+
+    conll = tmp_path / "train.txt"
+    conll.write_text("Jenewa B-LOC\n", encoding="utf-8")
+    args = ["corpus", "import-conll", str(conll), "--out", str(tmp_path / "c"), "--label-map", item]
+    result = CliRunner().invoke(main, [*args, "--schema", str(REPO / "schemas" / "schema.yaml")])
+    assert result.exit_code == 1 and re.search(problem, result.output), result.output
+    assert "or LOC= to drop it" in result.output and not (tmp_path / "c").exists()

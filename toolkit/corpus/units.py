@@ -195,6 +195,23 @@ def _mapped(
     return _Mapped(spans, rels, origin, rel_origin)
 
 
+def _check_map_targets(
+    mapping: Mapping[str, str], option: str, kind: str, labels: Sequence[str], schema_name: str
+) -> None:
+    """A mapping onto a type the schema lacks is refused before any file is read, naming the option's item."""
+    for src, dst in mapping.items():
+        if dst and dst not in labels:
+            split = (
+                " (OLD=A|B splits a label only where a model is trained: ls backend, predict served)"
+                if "|" in dst
+                else ""
+            )
+            raise CorpusError(
+                f"{option} {src}={dst}: {dst!r} is not {kind} of schema {schema_name} ({', '.join(labels)}){split}; "
+                f"map to one of them, or {src}= to drop it"
+            )
+
+
 def _check_labels(unit: Unit, m: _Mapped, schema: Schema) -> None:
     for k, (_, _, label) in enumerate(m.spans):
         if label not in schema.entity_labels:
@@ -306,6 +323,9 @@ def write_units(
     """
     if conflicts not in CONFLICTS or cross_split not in CROSS_SPLIT or duplicates not in DUPLICATES:
         raise CorpusError(f"--duplicates takes {DUPLICATES}, --conflicts {CONFLICTS}, --cross-split {CROSS_SPLIT}")
+    if schema is not None:
+        _check_map_targets(label_map or {}, "--label-map", "an entity type", schema.entity_labels, schema.name)
+        _check_map_targets(relation_map or {}, "--relation-map", "a relation type", schema.relation_labels, schema.name)
     w = _Writer(
         dict(label_map or {}),
         dict(relation_map or {}),

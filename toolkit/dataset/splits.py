@@ -34,7 +34,7 @@ def _unit(seed: int, key: str) -> float:
 
 
 def check_ratios(ratios: Sequence[float]) -> None:
-    if len(ratios) != 3 or any(r < 0 for r in ratios) or abs(sum(ratios) - 1.0) > 1e-9:
+    if len(ratios) != 3 or not all(math.isfinite(r) and r >= 0 for r in ratios) or abs(sum(ratios) - 1.0) > 1e-9:
         raise ToolkitError(f"split ratios must be three non-negative numbers that sum to 1, got {list(ratios)}")
 
 
