@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -26,3 +27,22 @@ def test_atomic_write_into_unwritable_place_is_a_toolkit_error(tmp_path: Path) -
 def test_json_is_deterministic_and_keeps_unicode() -> None:
     assert dumps({"b": 1, "a": "Jenewa 😀"}) == '{"a": "Jenewa 😀", "b": 1}'
     assert jsonl_text([{"x": 1}, {"y": 2}]) == '{"x": 1}\n{"y": 2}\n'
+
+
+@pytest.mark.parametrize("under", ["a-file", "a-file/deeper"])
+def test_a_file_where_a_folder_belongs_is_named(tmp_path: Path, under: str) -> None:
+    """The OS says only "File exists" or "Not a directory"."""
+    from toolkit._io import atomic_write_text, write_failure
+    from toolkit.errors import OutputError
+
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    target = tmp_path / under / "out.json"
+    with pytest.raises(
+        OutputError, match=rf"^cannot write {re.escape(str(target))}: .*a-file is a file, not a folder$"
+    ):
+        atomic_write_text(target, "{}")
+    with pytest.raises(OSError) as failed:
+        (tmp_path / under).mkdir(parents=True)
+    assert str(write_failure(tmp_path / under, failed.value)).startswith(
+        f"cannot write {tmp_path / under}: {tmp_path / 'a-file'} is a file, not a folder (nothing was written"
+    )

@@ -76,7 +76,9 @@ def atomic_open(path: Path) -> Iterator[BinaryIO]:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=TEMP_SUFFIX, dir=path.parent)
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror}; check that the folder is writable") from exc
+        why = _why(path, exc)
+        hint = "" if why.endswith("not a folder") else "; check that the folder is writable"
+        raise OutputError(f"cannot write {path}: {why}{hint}") from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh
@@ -108,11 +110,21 @@ def folders_removed_on_failure(folder: Path) -> Iterator[None]:
         raise
 
 
+def _why(target: Path, exc: OSError) -> str:
+    """What stopped a write, in words: a file where a folder belongs is named (the OS says only "File exists" or
+    "Not a directory")."""
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR):
+        for place in (Path(target), *Path(target).parents):
+            if place.exists() and not place.is_dir():
+                return f"{place} is a file, not a folder"
+    return exc.strerror or str(exc)
+
+
 def write_failure(target: Path, exc: OSError) -> OutputError:
     """One clear error for a failed write (disk full included), saying the previous state is intact."""
     full = "; the disk is full: free some space" if exc.errno == errno.ENOSPC else ""
     return OutputError(
-        f"cannot write {target}: {exc.strerror}{full} (nothing was written; earlier files are untouched)"
+        f"cannot write {target}: {_why(target, exc)}{full} (nothing was written; earlier files are untouched)"
     )
 
 
