@@ -153,6 +153,36 @@ def test_pull_snapshot_holds_exactly_what_was_created(
     assert second.file != entry.file and len(json.loads((tmp_path / "index.json").read_text())["snapshots"]) == 2
 
 
+def test_parallel_pulls_keep_every_snapshot_in_the_index(
+    live: LiveServer, project: dict[str, Any], tmp_path: Path
+) -> None:
+    """Four `ls pull` processes at once into one folder (a scheduled pull and a person's): before, each read the
+    index before its download and wrote it back after, so the index named only the last one's snapshot."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "LABEL_STUDIO_URL": live.url, "LABEL_STUDIO_API_KEY": live.token}
+    toolkit = str(Path(sys.executable).parent / "toolkit")
+    runs = [
+        subprocess.Popen(
+            [toolkit, "ls", "pull", "--title", TITLE, "--out", str(tmp_path), "--json"],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0, 0], outputs
+    reported = sorted(json.loads(out)["file"] for out, _ in outputs)
+    index = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))["snapshots"]
+    assert sorted(e["file"] for e in index) == reported and len(set(reported)) == 4
+    assert sorted(p.name for p in tmp_path.glob("*.json") if p.name != "index.json") == reported
+
+
 def test_config_the_server_rejects(live: LiveServer, project: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     # Our generator cannot produce a config the server refuses, so feed push a broken one.
     import toolkit.labelstudio.push as push_module

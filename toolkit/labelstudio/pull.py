@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit._io import TEMP_SUFFIX, atomic_write_text, dumps, sha256_file, temp_prefix
+from toolkit._io import TEMP_SUFFIX, atomic_write_text, dumps, sha256_file, store_lock, temp_prefix
 from toolkit.errors import LabelStudioError, OutputError
 from toolkit.labelstudio.client import Connection, require_project, translate_errors
 
@@ -136,7 +136,7 @@ def pull(
     project = require_project(conn, project_id=project_id, title=title)
     out_dir = Path(out_dir)
     index_path = out_dir / INDEX_FILE
-    index = _load_index(index_path)
+    _load_index(index_path)  # a broken index is refused before the download, and read again under the lock
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -145,7 +145,20 @@ def pull(
     tasks = export_tasks(conn, project, progress)
 
     data = (dumps(tasks, indent=1) + "\n").encode("utf-8")
+    with store_lock(out_dir):  # two pulls at once: each snapshot kept, and both in the index
+        return _store_snapshot(conn, project, tasks, data, out_dir, now)
 
+
+def _store_snapshot(
+    conn: Connection,
+    project: Any,
+    tasks: list[dict[str, Any]],
+    data: bytes,
+    out_dir: Path,
+    now: Callable[[], dt.datetime],
+) -> SnapshotEntry:
+    index_path = out_dir / INDEX_FILE
+    index = _load_index(index_path)
     stamp = now().strftime("%Y%m%dT%H%M%S.%f")[:-3] + "Z"
     final = out_dir / f"{_slug(project.title)}-p{project.id}-{stamp}.json"
     fd, tmp = tempfile.mkstemp(prefix=temp_prefix(final.name), suffix=TEMP_SUFFIX, dir=out_dir)
