@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +49,17 @@ class ImportReport:
             "problem_counts": count_problems(self.problems),
             "problems": [p.to_dict() for p in self.problems],
         }
+
+
+def skips_summary(skipped: Mapping[str, Mapping[str, int]], kinds: tuple[str, ...] = ("tasks", "annotations")) -> str:
+    """``skipped`` of a report in words, for the kinds given: "2 tasks (not a task object: 2)"; "" when none."""
+    parts = []
+    for kind in kinds:
+        reasons = skipped.get(kind) or {}
+        if reasons:
+            why = "; ".join(f"{r}: {n}" for r, n in reasons.items())
+            parts.append(f"{sum(reasons.values())} {kind} ({why})")
+    return ", ".join(parts)
 
 
 class Tally:

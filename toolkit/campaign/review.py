@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.annotations.gold import adjudicate, review_task
+from toolkit.annotations.import_report import skips_summary
 from toolkit.annotations.importer import import_export
 from toolkit.annotations.layers import is_control, read_layers
 from toolkit.campaign.status import CampaignStatus
+from toolkit.errors import ToolkitError
 from toolkit.schema import Schema
 
 
@@ -47,6 +49,11 @@ def review_round(export: Path, schema: Schema, weak: tuple[str, ...] = ()) -> Re
     disagree = from_weak = 0
     with tempfile.TemporaryDirectory(prefix="toolkit-review-") as tmp:
         report = import_export(Path(export), schema, out_dir=Path(tmp), skip_invalid=True)
+        if not report.counts["tasks"]["written"]:
+            raise ToolkitError(
+                f"{export}: no task of the export could be read (skipped: {skips_summary(report.skipped) or 'none'}); "
+                "check it with `toolkit annotations import`, or export the project again"
+            )
         for doc, layers in read_layers(Path(str(report.output))):
             if is_control(doc):
                 continue

@@ -283,6 +283,11 @@ def _echo_status(status: CampaignStatus) -> None:
         + f"); done {p.done}, remaining {p.remaining} ({p.annotations_remaining} annotations); "
         f"overlapping complete {p.overlap_complete}/{p.overlap_tasks}"
     )
+    from toolkit.annotations.import_report import skips_summary
+
+    left_out = skips_summary(status.skipped)
+    if left_out:
+        click.echo(f"left out of these figures: {left_out}; `toolkit annotations import` on the export lists them")
     pace = f"{p.annotations_per_day:g} annotations/day" if p.annotations_per_day is not None else "no pace yet"
     click.echo(f"pace: {pace}; projected finish: {p.projected_finish or '-'}")
     click.echo(f"disagreements waiting for review: {p.disagreements_waiting} document(s) (toolkit ls review)")
