@@ -10,6 +10,7 @@ the working directory, as before. This repository is one such project (id-news-e
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -27,10 +28,14 @@ class ProjectError(ToolkitError):
     """A project file that cannot be read, or a folder that cannot hold a new project."""
 
 
+NAME_LENGTH = 64
+"""The longest project (and dataset) name; the schema refuses longer ones."""
+
+
 class _ProjectFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=NAME_LENGTH)]
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
     schema_path: str = Field("schemas/schema.yaml", alias="schema")
     guidelines: str | None = "schemas/GUIDELINES.md"
@@ -59,6 +64,14 @@ class Project:
 
 
 FIX_PROJECT = "fix it (every command run in or below its folder reads it), or restore it from git"
+
+
+def project_name(folder: Path) -> str:
+    """The name a project gets from its folder: accents folded to ASCII ("Berita Ünï" -> "berita-uni"), other
+    characters turned into '-', at most :data:`NAME_LENGTH` characters; "project" when nothing is left."""
+    folded = unicodedata.normalize("NFKD", Path(folder).resolve().name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    return slug[:NAME_LENGTH].strip("-") or "project"
 
 
 def load_project(path: Path) -> Project:
@@ -164,6 +177,19 @@ Until it is written, a release of this project says it has no guidelines of its 
 {sections}"""
 
 
+def check_name(name: str, language: str) -> None:
+    """A project's name and language as ``toolkit.yaml`` takes them, or an error naming the option."""
+    try:
+        _ProjectFile.model_validate({"name": name, "language": language})
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        raise ProjectError(
+            f"{'--' + str(first['loc'][0]) if first['loc'] else 'the project'} {first['input']!r}: {first['msg']} "
+            f"(a name is lower-case letters, digits and dashes, at most {NAME_LENGTH}; a language an ISO 639 code "
+            "such as id or en)"
+        ) from None
+
+
 def init_project(folder: Path, name: str, language: str, schema_text: str, notes: list[str]) -> Project:
     """Make a new project in ``folder`` (new or empty): ``toolkit.yaml``, ``schemas/schema.yaml`` (``schema_text``)
     and a guidelines template, ``seeds/``, ``annotations/snapshots/``, ``benchmarks/``, ``.gitignore`` and a
@@ -179,14 +205,7 @@ def init_project(folder: Path, name: str, language: str, schema_text: str, notes
         raise ProjectError(
             f"{folder}: inside project {outer.name} ({outer.root / PROJECT_FILE}); make a project outside it"
         )
-    try:  # the name and language are checked before anything is written
-        _ProjectFile.model_validate({"name": name, "language": language})
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        raise ProjectError(
-            f"{'--' + str(first['loc'][0]) if first['loc'] else 'the project'} {first['input']!r}: {first['msg']} "
-            "(a name is lower-case letters, digits and dashes; a language an ISO 639 code such as id or en)"
-        ) from None
+    check_name(name, language)  # before anything is written
     for sub in ("schemas", "seeds/raw", "annotations/snapshots", "benchmarks"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     atomic_write_text(

@@ -203,3 +203,32 @@ def test_an_error_about_the_recorded_label_studio_project_says_where_the_id_came
     assert "project 4242 is the one toolkit.yaml recorded at the first `toolkit ls push`" in pulled.output
     other = CliRunner().invoke(main, ["ls", "pull", "--title", "other"])
     assert other.exit_code == 1 and "toolkit.yaml recorded" not in other.output
+
+
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [
+        ("Berita Ünï", "berita-uni"),  # accents folded (was "berita-n")
+        ("新闻", "project"),  # nothing ASCII left
+        ("b" * 200, "b" * 64),  # cut to the longest name (was refused by the schema)
+        ("--Café--", "cafe"),
+    ],
+)
+def test_a_project_is_named_after_its_folder_as_a_dataset_name_can_be(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str, name: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["init", "--", folder])
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load((tmp_path / folder / "toolkit.yaml").read_text(encoding="utf-8"))["name"] == name
+    assert yaml.safe_load((tmp_path / folder / "schemas" / "schema.yaml").read_text(encoding="utf-8"))["name"] == name
+
+
+def test_a_name_too_long_is_refused_by_its_option_before_anything_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["init", "new", "--name", "a" * 65])
+    assert result.exit_code == 1
+    assert "Error: --name 'aaaa" in result.output and "at most 64 characters" in result.output
+    assert not (tmp_path / "new").exists()

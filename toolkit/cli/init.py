@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import click
@@ -57,9 +56,10 @@ def _starter_schema(name: str, language: str) -> str:
 def init(folder: Path, name: str | None, language: str, config: Path | None) -> None:
     """Start a dataset project of your own in FOLDER (new or empty): toolkit.yaml, a schema, guidelines to fill in."""
     from toolkit.errors import ToolkitError
-    from toolkit.project import init_project
+    from toolkit.project import check_name, init_project, project_name
 
-    slug = name or re.sub(r"[^a-z0-9]+", "-", folder.resolve().name.lower()).strip("-") or "project"
+    slug = name or project_name(folder)
+    check_name(slug, language)
     notes: list[str] = []
     if config is not None:
         from toolkit.schema.from_ls import schema_from_config, schema_yaml
