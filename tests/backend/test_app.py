@@ -75,6 +75,18 @@ def test_predict_gives_one_prediction_per_task_in_order_with_code_point_offsets(
     assert any(r["value"]["text"] == "Joko Widodo" for r in emoji if r["type"] == "labels")
 
 
+def test_no_region_runs_across_a_line_break(served: ServedModel, schema: Schema, tmp_path: Path) -> None:
+    """The CRF tags a document as one sequence; it continued "Joko" over a CRLF into "Widodo" (a region the
+    import then refused as crossing a line break, and `ls push --predictions` as well)."""
+    client, _ = _client(served, schema, tmp_path)
+    texts = ["Presiden Joko\r\nWidodo di Jakarta .", "Menteri Retno\nMarsudi tiba di Jenewa ,\n\nSwiss ."]
+    tasks = [{"id": k, "data": {"text": t}} for k, t in enumerate(texts)]
+    body = client.post("/predict", json={"tasks": tasks, "project": "1.1", "label_config": "", "params": {}}).json()
+    regions = [r["value"]["text"] for pred in body["results"] for r in pred["result"] if r["type"] == "labels"]
+    assert regions and not [r for r in regions if "\n" in r]
+    assert {"Joko", "Widodo"} <= set(regions)
+
+
 def test_bad_requests_are_400_with_a_reason(served: ServedModel, schema: Schema, tmp_path: Path) -> None:
     client, _ = _client(served, schema, tmp_path)
     assert client.post("/predict", content=b"not json").status_code == 400

@@ -151,3 +151,18 @@ def test_stray_inside_tag_starts_a_span() -> None:
         (0, 1, "PER"),
         (2, 3, "ORG"),
     ]
+
+
+@pytest.mark.parametrize("sep", ["\n", "\r\n", " \n\n "])
+def test_a_decoded_span_never_runs_across_a_line_break_given_the_text(sep: str) -> None:
+    """A tagger that continues a mention over a paragraph break proposes what the import refuses (the schema's
+    spans_cross_lines is false by default): with the text, the span is cut there; within a line, nothing changes."""
+    text = f"Presiden Joko{sep}Widodo tiba"
+    tokens = tokenize(text)
+    tags = ["B-ROLE", "B-PER", "I-PER", "O"]
+    cut = [(text[s.start : s.end], s.label) for s in bio_to_spans(tokens, tags, text=text)]
+    assert cut == [("Presiden", "ROLE"), ("Joko", "PER"), ("Widodo", "PER")]
+    whole = [(text[s.start : s.end], s.label) for s in bio_to_spans(tokens, tags)]
+    assert whole == [("Presiden", "ROLE"), (f"Joko{sep}Widodo", "PER")]
+    same = "Presiden Joko Widodo tiba"
+    assert bio_to_spans(tokenize(same), tags, text=same) == bio_to_spans(tokenize(same), tags)

@@ -85,7 +85,8 @@ class ServedModel:
         score (least confidence over all tokens)."""
         tokens, tags, confidence = token_confidences(self.crf, doc)
         withheld = set(self.withheld)
-        found = [balanced(doc.text, s) for s in bio_to_spans(tokens, tags) if s.label not in withheld]
+        cut = None if self.crf.cross_lines else doc.text  # a span across a line break the import would refuse
+        found = [balanced(doc.text, s) for s in bio_to_spans(tokens, tags, text=cut) if s.label not in withheld]
         spans = [Span(f"p{k}", s.start, s.end, s.label) for k, s in enumerate((s for s in found if s), 1)]
         starts, ends = [a for a, _ in tokens], [b for _, b in tokens]
         scores: dict[str, float] = {}

@@ -109,10 +109,12 @@ class CrfTagger:
         self.entries: dict[tuple[str, ...], str] = {}
         self._model: bytes | None = None
         self._tagger: Any = None
+        self.cross_lines = False  # the schema's spans_cross_lines: else a span never runs across a line break
 
     def configure(self, schema: Schema) -> None:
         """Choose the features for the schema's language: its cue words and affixes, and the tables it has."""
         self.language = schema.language
+        self.cross_lines = schema.spans_cross_lines
         self.clusters = cluster_source(schema.language) if self.use_clusters else None
         self.case = case_source(schema.language) if self.use_case else None
 
@@ -199,7 +201,7 @@ class CrfTagger:
         if not words:
             return []
         tags = self._tagger.tag(_features(words, self.entries, *self._lexicon()))
-        return spans_in_order(bio_to_spans(tokens, tags))
+        return spans_in_order(bio_to_spans(tokens, tags, text=None if self.cross_lines else doc.text))
 
     def tags(self) -> tuple[str, ...]:
         """The tags the trained model knows (``O``, ``B-X``, ``I-X``)."""
@@ -236,6 +238,7 @@ class CrfTagger:
                 "language": self.language,
                 "clusters": self.clusters,
                 "case": self.case,
+                "cross_lines": self.cross_lines,
             },
         )
         atomic_write_text(
@@ -252,6 +255,7 @@ class CrfTagger:
         model = cls(config["c1"], config["c2"], config["max_iterations"], config.get("language", "id"))
         model.clusters = config.get("clusters")  # models saved before cluster features have none
         model.case = config.get("case")  # models saved before the case features have none
+        model.cross_lines = bool(config.get("cross_lines", False))
         try:
             rows = json.loads((Path(folder) / "gazetteer.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:

@@ -35,10 +35,11 @@ def learn_entries(train: Sequence[Example]) -> dict[tuple[str, ...], str]:
     return {k: sorted(c.items(), key=lambda x: (-x[1], x[0]))[0][0] for k, c in counts.items()}
 
 
-def match(doc: Document, entries: Mapping[tuple[str, ...], str]) -> list[Span]:
+def match(doc: Document, entries: Mapping[tuple[str, ...], str], cross_lines: bool = False) -> list[Span]:
+    """The entries found in a text, longest first; across a line break only if ``cross_lines``."""
     tokens = doc_tokens(doc.text, doc.metadata)
     words = [doc.text[a:b] for a, b in tokens]
-    return bio_to_spans(tokens, gazetteer_tags(words, entries, MAX_LEN))
+    return bio_to_spans(tokens, gazetteer_tags(words, entries, MAX_LEN), text=None if cross_lines else doc.text)
 
 
 class GazetteerExtractor:
@@ -46,25 +47,30 @@ class GazetteerExtractor:
 
     def __init__(self) -> None:
         self.entries: dict[tuple[str, ...], str] = {}
+        self.cross_lines = False  # the schema's spans_cross_lines
 
     def fit(self, train: Sequence[Example], schema: Schema) -> None:
         self.entries = learn_entries(train)
+        self.cross_lines = schema.spans_cross_lines
 
     def config(self) -> dict[str, ConfigValue]:
         return {}  # learnt entirely from the training spans
 
     def predict_spans(self, doc: Document) -> list[Span]:
-        return spans_in_order(match(doc, self.entries))
+        return spans_in_order(match(doc, self.entries, self.cross_lines))
 
     def save(self, folder: Path) -> None:
-        write_config(folder, self.name, {"entries": len(self.entries), "max_len": MAX_LEN})
+        write_config(
+            folder, self.name, {"entries": len(self.entries), "max_len": MAX_LEN, "cross_lines": self.cross_lines}
+        )
         rows = sorted([" ".join(k), v] for k, v in self.entries.items())
         atomic_write_text(Path(folder) / "gazetteer.json", dumps(rows) + "\n")
 
     @classmethod
     def load(cls, folder: Path) -> GazetteerExtractor:
-        read_config(folder, cls.name)
+        config = read_config(folder, cls.name)
         model = cls()
+        model.cross_lines = bool(config.get("cross_lines", False))
         try:
             rows = json.loads((Path(folder) / "gazetteer.json").read_text(encoding="utf-8"))
             model.entries = {tuple(k.split(" ")): v for k, v in rows}

@@ -282,12 +282,30 @@ def encode(n_tokens: int, chunks: Sequence[tuple[int, int, str]], scheme: Taggin
     return tags
 
 
-def bio_to_spans(tokens: Sequence[Token], tags: Sequence[str], *, strict: bool = False) -> list[Span]:
+def bio_to_spans(
+    tokens: Sequence[Token], tags: Sequence[str], *, strict: bool = False, text: str | None = None
+) -> list[Span]:
     """Character spans from IOB2 tags (what the taggers predict).
 
     Lenient (conlleval, seqeval's default): an ``I-X`` that does not continue an ``X`` starts a
     new span. ``strict`` (seqeval ``mode="strict", scheme=IOB2``): such an ``I-X`` is invalid and
-    belongs to no span.
+    belongs to no span. With the ``text`` of the tokens, a span never runs across a line break: a tagger that
+    continues one over a paragraph break gives two spans, as the schema wants them (a mention never spans two
+    paragraphs unless ``spans_cross_lines``; pass no text then).
     """
     chunks = decode(tags, SCHEMES["iob2"], "drop" if strict else "open")
+    if text is not None:
+        chunks = [piece for chunk in chunks for piece in _within_lines(chunk, tokens, text)]
     return [Span(f"t{n}", tokens[i][0], tokens[j - 1][1], label) for n, (i, j, label) in enumerate(chunks, 1)]
+
+
+def _within_lines(chunk: tuple[int, int, str], tokens: Sequence[Token], text: str) -> list[tuple[int, int, str]]:
+    """A chunk of tokens cut wherever the text between two of them holds a line break."""
+    i, j, label = chunk
+    pieces, start = [], i
+    for k in range(i + 1, j):
+        if "\n" in text[tokens[k - 1][1] : tokens[k][0]]:
+            pieces.append((start, k, label))
+            start = k
+    pieces.append((start, j, label))
+    return pieces
