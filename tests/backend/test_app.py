@@ -92,8 +92,13 @@ def test_bad_requests_are_400_with_a_reason(served: ServedModel, schema: Schema,
     assert client.post("/predict", content=b"not json").status_code == 400
     r = client.post("/predict", json={"nothing": []})
     assert r.status_code == 400 and "tasks" in r.json()["error"]
-    r = client.post("/predict", json={"tasks": [{"id": 7, "data": {"html": "x"}}]})
+    r = client.post("/predict", json={"tasks": [{"id": 7, "data": {"n": 1}}]})
     assert r.status_code == 400 and r.json()["error"] == "task 7: no text in data.text"
+    r = client.post("/predict", json={"tasks": [{"id": 7, "data": {"body": "Joko Widodo", "n": 1}}]})
+    assert r.status_code == 400 and r.json()["error"] == (
+        "task 7: no text in data.text (the schema's text field; the task has data.body): serve the project's own "
+        "schema (`toolkit schema from-ls-config` makes it from the project's config)"
+    )
     assert client.post("/webhook", json={"no": "action"}).status_code == 400
 
 

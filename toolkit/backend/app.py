@@ -171,7 +171,14 @@ class Backend:
             tid = task.get("id") if isinstance(task, dict) else None
             where = f"task {tid if tid is not None else f'#{n}'}"
             if not isinstance(text, str):
-                raise ToolkitError(f"{where}: no text in data.{field}")
+                others = sorted(k for k, v in data.items() if isinstance(v, str)) if isinstance(data, dict) else []
+                hint = (
+                    f" (the schema's text field; the task has {', '.join(f'data.{k}' for k in others[:5])}): serve "
+                    "the project's own schema (`toolkit schema from-ls-config` makes it from the project's config)"
+                    if others
+                    else ""
+                )
+                raise ToolkitError(f"{where}: no text in data.{field}{hint}")
             try:
                 text.encode("utf-8")
             except UnicodeEncodeError as exc:
