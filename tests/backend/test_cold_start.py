@@ -180,3 +180,36 @@ def test_a_proposed_name_never_holds_an_unbalanced_bracket(text: str, served: st
     got = balanced(text, Span("p1", 0, len(text), "ORG"))
     assert (text[got.start : got.end] if got else None) == served
     assert got is None or (got.id, got.label) == ("p1", "ORG")
+
+
+def _doc(did: str, text: str, *spans: tuple[str, str]) -> tuple[Document, Layer]:
+    found = []
+    for k, (name, label) in enumerate(spans):
+        start = text.index(name)
+        found.append(Span(f"s{k}", start, start + len(name), label))
+    return Document(did, text), Layer(did, "gold", "", tuple(found), (), Provenance("x"), "gold")
+
+
+def test_a_name_the_project_types_otherwise_takes_the_projects_type_in_the_corpus_too() -> None:
+    """One name, one type in a training set: the corpus's ORG for "Golkar" becomes the project's PARTY; a name
+    the project's gold types two ways decides nothing; other names keep the corpus's type."""
+    from toolkit.backend.labelmap import adopt_project_names, project_names
+
+    project = [
+        _doc("p1", "Ketua Golkar bertemu PKB di Jakarta.", ("Golkar", "PARTY"), ("PKB", "PARTY"), ("Jakarta", "GPE")),
+        _doc("p2", "Demokrat dan DPR.", ("Demokrat", "PARTY"), ("DPR", "ORG")),
+        _doc("p3", "Fraksi Demokrat.", ("Demokrat", "ORG")),
+    ]
+    names = project_names(project)
+    assert names == {("golkar",): "PARTY", ("pkb",): "PARTY", ("jakarta",): "GPE", ("dpr",): "ORG"}
+    corpus = [
+        _doc("c1", "GOLKAR dan Demokrat menolak, kata KPK.", ("GOLKAR", "ORG"), ("Demokrat", "ORG"), ("KPK", "ORG")),
+        _doc("c2", "Jakarta hujan.", ("Jakarta", "GPE")),
+    ]
+    adopted, counts = adopt_project_names(corpus, names)
+    assert [(s.label, corpus[0][0].span_text(s)) for s in adopted[0][1].spans] == [
+        ("PARTY", "GOLKAR"),
+        ("ORG", "Demokrat"),
+        ("ORG", "KPK"),
+    ]
+    assert adopted[1] == corpus[1] and counts == {"ORG->PARTY": 1}

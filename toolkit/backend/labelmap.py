@@ -18,7 +18,7 @@ import gettext
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from toolkit.errors import ToolkitError
@@ -118,6 +118,36 @@ def map_examples(examples: Sequence[Example], label_map: LabelMap) -> tuple[list
         )
         out.append((doc, layer))
     return out, +counts
+
+
+def project_names(project: Sequence[Example]) -> dict[tuple[str, ...], str]:
+    """The names the project's gold types one way only: its words (lower-cased) -> the type every mention of them
+    has in that gold. A name the project's gold types two ways is left out (the gold itself decides nothing)."""
+    seen: dict[tuple[str, ...], set[str]] = {}
+    for doc, gold in project:
+        for s in gold.spans:
+            seen.setdefault(_words(doc.text[s.start : s.end]), set()).add(s.label)
+    return {name: next(iter(types)) for name, types in seen.items() if len(types) == 1 and name}
+
+
+def adopt_project_names(
+    examples: Sequence[Example], names: Mapping[tuple[str, ...], str]
+) -> tuple[list[Example], Counter[str]]:
+    """The corpus's examples (mapped already) with every mention of a name the project's gold types otherwise
+    relabelled to the project's type, so that one name never has two types in one training set (the corpus's
+    ORG and the project's PARTY for "Golkar"); what was relabelled, counted (``ORG->PARTY``)."""
+    counts: Counter[str] = Counter()
+    out: list[Example] = []
+    for doc, gold in examples:
+        spans, changed = [], False
+        for s in gold.spans:
+            new = names.get(_words(doc.text[s.start : s.end]), s.label)
+            if new != s.label:
+                counts[f"{s.label}->{new}"] += 1
+                s, changed = Span(s.id, s.start, s.end, new), True
+            spans.append(s)
+        out.append((doc, replace(gold, spans=tuple(spans))) if changed else (doc, gold))
+    return out, counts
 
 
 def _words(text: str) -> tuple[str, ...]:

@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit._io import atomic_write_text, dumps
 from toolkit.annotations.results import layer_to_result
-from toolkit.backend.labelmap import is_country, is_place, map_examples, parse_label_map
+from toolkit.backend.labelmap import (
+    adopt_project_names,
+    is_country,
+    is_place,
+    map_examples,
+    parse_label_map,
+    project_names,
+)
 from toolkit.baselines import fit_tuned, fit_tuned_relations
 from toolkit.baselines.base import as_layer
 from toolkit.baselines.crf import CrfTagger
@@ -305,17 +312,27 @@ def build_model(
     trained_on: dict[str, Any],
     options: ServeOptions = ServeOptions(),
     project: Sequence[Example] = (),
+    adopt_names: bool = True,
 ) -> ServedModel:
     """The served model in the project's labels: the corpus mapped onto the schema (``options.label_map``), the
     project's own gold (``project``, already in the schema's labels) added, replacing the corpus's copy of a
-    document; rule types for the cold start; per-type precision measured on the mapped validation split."""
+    document; rule types for the cold start; per-type precision measured on the mapped validation split.
+
+    A name the project's gold types one way takes that type in the corpus too (the corpus's ORG for a party the
+    project calls PARTY), so that no name has two types in one training set; ``adopt_names=False`` leaves the
+    corpus's types (an ablation: benchmarks/backend/CONVENTIONS.md measures both)."""
     corpus_labels = sorted({s.label for _, g in (*corpus_train, *corpus_validation) for s in g.spans})
     label_map = parse_label_map(options.label_map, corpus_labels, schema)
     train, mapped = map_examples(corpus_train, label_map)
     validation, _ = map_examples(corpus_validation, label_map)
     mine = {d.id for d, _ in project}
-    train = [ex for ex in train if ex[0].id not in mine] + list(project)
-    validation = [ex for ex in validation if ex[0].id not in mine]
+    corpus = [ex for ex in train if ex[0].id not in mine]
+    # a name the project's gold types otherwise takes the project's type in the corpus too: one name, one type
+    names = project_names(project) if adopt_names else {}
+    corpus_val = [ex for ex in validation if ex[0].id not in mine]
+    train, adopted = adopt_project_names(corpus, names)
+    validation, _ = adopt_project_names(corpus_val, names)
+    train += list(project)
     types = sorted(set(label_map.types()) | {s.label for _, g in project for s in g.spans})
     mapped_rule = LabelRule.declared(
         {"entities": types, "relations": sorted(rule.relations)}, f"{rule.source}, through the label map"
@@ -325,10 +342,16 @@ def build_model(
     place_type = next((v[0] for v in label_map.entries.values() if len(v) > 1), None) if options.cold_start else None
     version += "" if identity else f"+map[{label_map.describe()}]"
     about = {**trained_on, "label_map": label_map.to_dict(), "mapped": dict(sorted(mapped.items()))}
+    if adopted:
+        about["relabelled_as_the_project_names_them"] = dict(sorted(adopted.items()))
     if (rule_types or place_type) and len(project) >= MIN_PROJECT_DOCUMENTS:
         # enough gold of the project's own: per type, a cold-start source goes where the project model is better
         held = held_out(project)
-        trial = train_model([ex for ex in train if ex[0].id not in held], validation, schema, mapped_rule, version, {})
+        fit = [ex for ex in project if ex[0].id not in held]  # the held-out fifth's names stay out of the trial
+        fit_names = project_names(fit) if adopt_names else {}
+        trial_train = adopt_project_names(corpus, fit_names)[0] + fit
+        trial_val = adopt_project_names(corpus_val, fit_names)[0]
+        trial = train_model(trial_train, trial_val, schema, mapped_rule, version, {})
         trial.rule_types, trial.place_type, trial.propagate = rule_types, place_type, True
         choice = choose_sources(trial, [ex for ex in project if ex[0].id in held])
         rule_types = tuple(t for t in rule_types if choice.get(t, {}).get("serves") != "project model")
