@@ -44,10 +44,9 @@ def test_a_command_refuses_a_bad_number_and_writes_nothing(
     """Both were silently replaced by their defaults before (a lock timeout of 'soon' waited 600 s)."""
     monkeypatch.setenv(name, value)
     page = REPO / "tests" / "golden" / "pages" / "suara-article.html"
-    if name == "TOOLKIT_WORKERS":
-        args = ["dataset", "release", "--version", "1.0.0", "--releases-dir", str(tmp_path / "out")]
-        args += ["--schema", str(REPO / "schemas" / "schema.yaml"), "--seeds-dir", str(REPO / "seeds")]
-        args += ["--gold", str(next((REPO / "annotations" / "gold").glob("*.jsonl"))), "--ratios", "1,0,0"]
+    if name == "TOOLKIT_WORKERS":  # read where the status sets up its workers (a committed export, offline)
+        args = ["ls", "status", "--export", str(REPO / "tests" / "golden" / "export_two_annotators.json")]
+        args += ["--schema", str(REPO / "schemas" / "schema.yaml"), "--plot", str(tmp_path / "out" / "status.png")]
     else:
         args = ["seeds", "ingest", str(page), "--seeds-dir", str(tmp_path / "out")]
         args += ["--profiles", str(REPO / "seeds" / "outlets.yaml")]
