@@ -176,7 +176,7 @@ def test_parallel_pulls_keep_every_snapshot_in_the_index(
         for _ in range(4)
     ]
     outputs = [run.communicate(timeout=300) for run in runs]
-    assert [run.returncode for run in runs] == [0, 0, 0, 0], outputs
+    assert [run.returncode for run in runs] == [0, 0, 0, 0], [err for _, err in outputs]
     reported = sorted(json.loads(out)["file"] for out, _ in outputs)
     index = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))["snapshots"]
     assert sorted(e["file"] for e in index) == reported and len(set(reported)) == 4

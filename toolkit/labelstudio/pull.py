@@ -14,6 +14,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -159,8 +160,12 @@ def _store_snapshot(
 ) -> SnapshotEntry:
     index_path = out_dir / INDEX_FILE
     index = _load_index(index_path)
-    stamp = now().strftime("%Y%m%dT%H%M%S.%f")[:-3] + "Z"
-    final = out_dir / f"{_slug(project.title)}-p{project.id}-{stamp}.json"
+    for _ in range(100):  # under the lock: a pull that took the same millisecond before us waits for the next one
+        stamp = now().strftime("%Y%m%dT%H%M%S.%f")[:-3] + "Z"
+        final = out_dir / f"{_slug(project.title)}-p{project.id}-{stamp}.json"
+        if not final.exists():
+            break
+        time.sleep(0.002)
     fd, tmp = tempfile.mkstemp(prefix=temp_prefix(final.name), suffix=TEMP_SUFFIX, dir=out_dir)
     try:
         with os.fdopen(fd, "wb") as fh:
