@@ -76,9 +76,9 @@ def atomic_open(path: Path) -> Iterator[BinaryIO]:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=TEMP_SUFFIX, dir=path.parent)
     except OSError as exc:
-        why = _why(path, exc)
-        hint = "" if why.endswith("not a folder") else "; check that the folder is writable"
-        raise OutputError(f"cannot write {path}: {why}{hint}") from exc
+        blocker = _file_in_the_way(path, exc)
+        why = f"{blocker} is a file, not a folder" if blocker else f"{exc.strerror}; check that the folder is writable"
+        raise OutputError(f"cannot write {path}: {why}") from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh
@@ -110,22 +110,22 @@ def folders_removed_on_failure(folder: Path) -> Iterator[None]:
         raise
 
 
-def _why(target: Path, exc: OSError) -> str:
-    """What stopped a write, in words: a file where a folder belongs is named (the OS says only "File exists" or
+def _file_in_the_way(target: Path, exc: OSError) -> Path | None:
+    """The file where a folder of ``target`` belongs, when that stopped a write (the OS says only "File exists" or
     "Not a directory")."""
     if exc.errno in (errno.EEXIST, errno.ENOTDIR):
         for place in (Path(target), *Path(target).parents):
             if place.exists() and not place.is_dir():
-                return f"{place} is a file, not a folder"
-    return exc.strerror or str(exc)
+                return place
+    return None
 
 
 def write_failure(target: Path, exc: OSError) -> OutputError:
     """One clear error for a failed write (disk full included), saying the previous state is intact."""
     full = "; the disk is full: free some space" if exc.errno == errno.ENOSPC else ""
-    return OutputError(
-        f"cannot write {target}: {_why(target, exc)}{full} (nothing was written; earlier files are untouched)"
-    )
+    blocker = _file_in_the_way(target, exc)
+    why = f"{blocker} is a file, not a folder" if blocker else exc.strerror or str(exc)
+    return OutputError(f"cannot write {target}: {why}{full} (nothing was written; earlier files are untouched)")
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

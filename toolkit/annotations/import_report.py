@@ -51,15 +51,16 @@ class ImportReport:
         }
 
 
+def reasons_text(reasons: Mapping[str, int]) -> str:
+    """Skip reasons of one kind of item in words: "invalid task: 2; no text: 1"."""
+    return "; ".join(f"{r}: {n}" for r, n in reasons.items())
+
+
 def skips_summary(skipped: Mapping[str, Mapping[str, int]], kinds: tuple[str, ...] = ("tasks", "annotations")) -> str:
     """``skipped`` of a report in words, for the kinds given: "2 tasks (not a task object: 2)"; "" when none."""
-    parts = []
-    for kind in kinds:
-        reasons = skipped.get(kind) or {}
-        if reasons:
-            why = "; ".join(f"{r}: {n}" for r, n in reasons.items())
-            parts.append(f"{sum(reasons.values())} {kind} ({why})")
-    return ", ".join(parts)
+    return ", ".join(
+        f"{sum(reasons.values())} {kind} ({reasons_text(reasons)})" for kind in kinds if (reasons := skipped.get(kind))
+    )
 
 
 class Tally:

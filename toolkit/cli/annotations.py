@@ -76,7 +76,7 @@ def annotations_import(
     """Validate a Label Studio JSON export and write normalised layers."""
     from tqdm import tqdm
 
-    from toolkit.annotations.import_report import AnnotationImportError
+    from toolkit.annotations.import_report import AnnotationImportError, reasons_text
     from toolkit.annotations.importer import import_export
     from toolkit.schema import load_schema
     from toolkit.seeds import ARTICLES_FILE, load_articles
@@ -117,7 +117,7 @@ def annotations_import(
         click.echo(f"... and {len(report.problems) - 50} more (all in the report file)")
     for kind, c in report.counts.items():
         reasons = report.skipped.get(kind, {})
-        why = f" ({'; '.join(f'{r}: {n}' for r, n in reasons.items())})" if reasons else ""
+        why = f" ({reasons_text(reasons)})" if reasons else ""
         click.echo(f"{kind:<12} {c['in']:>7} in {c['written']:>7} written {c['skipped']:>7} skipped{why}")
     if report.repairs:
         click.echo("repairs: " + ", ".join(f"{k}: {v}" for k, v in report.repairs.items()))
