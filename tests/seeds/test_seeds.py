@@ -268,9 +268,9 @@ def test_xhtml_and_fragments_are_read_as_html_not_stored_as_markup(tmp_path: Pat
         ingest([fragment], tmp_path / "f", profiles)
 
 
-def test_a_page_past_the_large_page_size_is_extracted_whole_in_fast_mode(tmp_path: Path) -> None:
-    """Above LARGE_PAGE_CHARS: trafilatura's fast mode, metadata from <head>, a warning; every paragraph kept
-    (parsed with huge_tree: libxml2 would otherwise stop at 10 MB of text without a word)."""
+def test_a_page_past_the_large_page_size_is_extracted_whole_by_resiliparse(tmp_path: Path) -> None:
+    """Above LARGE_PAGE_CHARS: resiliparse's main-content mode, metadata from <head>, a warning, the extractor
+    recorded; every paragraph kept, one per line as trafilatura writes them; the aside and the comments left out."""
     from toolkit.seeds import LARGE_PAGE_CHARS, ingest, load_articles, load_profiles
 
     html = (PAGES / "suara-article.html").read_text(encoding="utf-8")
@@ -285,9 +285,25 @@ def test_a_page_past_the_large_page_size_is_extracted_whole_in_fast_mode(tmp_pat
     report = ingest([page], tmp_path / "store", load_profiles(REPO / "seeds" / "outlets.yaml"))
     (doc,) = load_articles(report.store)
     assert f"nomor {k - 1} tentang" in doc.text and "nomor 0 tentang" in doc.text
+    assert "Hasan Kleib" in doc.text and "\n\n" not in doc.text
+    assert "Berita Terkait" not in doc.text and "Belum ada komentar" not in doc.text
     assert doc.metadata["html"]["title"] == "Indonesia Dorong ILO Perbaiki Tata Kelola Migrasi Pekerja"
+    assert doc.metadata["source"]["extractor"]["name"] == "resiliparse"
     (result,) = report.files
-    assert any("fast mode" in w for w in result.warnings)
+    assert any("resiliparse's main-content mode" in w and "check the text" in w for w in result.warnings)
+
+
+def test_a_large_page_that_is_no_article_is_refused(tmp_path: Path) -> None:
+    """The readability check that refuses a tag index holds above LARGE_PAGE_CHARS too."""
+    from toolkit.seeds import LARGE_PAGE_CHARS, ingest, load_profiles
+
+    html = (PAGES / "tag-index.html").read_text(encoding="utf-8")
+    items = "\n".join(f'<li><a href="/tag/ilo/{k}">Berita ILO nomor {k}</a></li>' for k in range(45_000))
+    page = tmp_path / "huge-index.html"
+    page.write_text(html.replace("</ul>", items + "</ul>"), encoding="utf-8")
+    assert page.stat().st_size > LARGE_PAGE_CHARS
+    with pytest.raises(SeedError, match=r"huge-index\.html: no recognisable article in this HTML page \(resiliparse"):
+        ingest([page], tmp_path / "store", load_profiles(REPO / "seeds" / "outlets.yaml"))
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
-"""Scraped pages in, clean article documents out: decoding, HTML extraction (trafilatura), the outlet's cuts,
-the dateline, and the article's id.
+"""Scraped pages in, clean article documents out: decoding, HTML extraction (trafilatura; resiliparse for a page
+too large for trafilatura's memory), the outlet's cuts, the dateline, and the article's id.
 
 Normalisation is conservative (NFC, LF line ends, no trailing whitespace) and never rewrites a word. Each
 article's id is derived from its normalised body text.
@@ -213,6 +213,9 @@ _HTML = re.compile(
 )
 """A page is HTML when it starts (after an XML prolog and comments) with a document or a fragment's tag."""
 _PROLOG = re.compile(r"^\s*<\?xml[^>]*>")
+_BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
+"""The blank lines resiliparse puts between blocks: an article's text is one paragraph per line, whichever
+extractor read its page (trafilatura writes no blank line)."""
 
 
 _LETTER = re.compile(r"[^\W\d_]")
@@ -224,10 +227,13 @@ def is_html(page: str) -> bool:
 
 
 LARGE_PAGE_CHARS = 2_000_000
-"""Pages up to this size get all of trafilatura: its fallback extractors and its metadata search over the whole
-page. A larger one (20 MB: 20 s in trafilatura's licence search, and copies of the whole tree for the fallbacks,
-1.5 GB) is extracted in trafilatura's fast mode with its metadata read from its ``<head>`` (title, author, date,
-URL, site: where article pages keep it); said in the page's warnings."""
+"""Pages up to this size are extracted by trafilatura, with its fallback extractors and its metadata search over
+the whole page. trafilatura holds several copies of a page's tree at once: a 20 MB page took 1.5 GB with the
+fallbacks and still ~330 MB over the page in its fast mode. A larger page is extracted by resiliparse's main-content
+mode instead (one pass over one DOM: ~0.3 s and ~70 MB over the page for 20 MB; its rules are coarser, so a page's
+ads and byline can stay in the text), with its metadata read from its ``<head>`` by trafilatura (title, author,
+date, URL, site: where article pages keep it); said in the page's warnings, and the extractor is recorded with the
+article. Measured in ``benchmarks/speed/BENCH_INPUTS.md``."""
 
 
 def parse_html(page: str, source: str) -> Any:
@@ -241,54 +247,25 @@ def parse_html(page: str, source: str) -> Any:
         raise SeedError(f"{source}: not a readable HTML page ({exc})") from None
 
 
-def extract_article(tree: Any, chars: int, source: str) -> tuple[str, dict[str, Any], list[str]]:
-    """The article text of a parsed HTML page (``chars`` long), its metadata, and warnings, by trafilatura (a
-    well-kept extractor).
+def extract_article(tree: Any, source: str) -> tuple[str, dict[str, Any], list[str]]:
+    """The article text of a parsed HTML page, its metadata, and warnings, by trafilatura (a well-kept extractor).
 
     A page trafilatura's readability check does not take for an article (a tag index, a home page) is
     refused. The title line trafilatura puts first is dropped (it is metadata, not body). The page is
     parsed once (:func:`parse_html`); the tree goes to the readability check and then to trafilatura.
     """
-    import copy
-
-    import lxml.html
     import trafilatura
-    from trafilatura.metadata import extract_metadata
     from trafilatura.readability_lxml import is_probably_readerable
 
-    warnings: list[str] = []
-    full = chars <= LARGE_PAGE_CHARS
-    head_only: Any = None
-    if not full:
-        head_only = lxml.html.document_fromstring("<html><body></body></html>")
-        head = tree.find(".//head") if tree.tag != "head" else tree
-        if head is not None:
-            head_only.insert(0, copy.deepcopy(head))
-        warnings.append(
-            f"{source}: {chars:,} characters: extracted in trafilatura's fast mode, its title, author and date "
-            "read from its <head>"
-        )
     readable = is_probably_readerable(tree)
     doc: Any = trafilatura.bare_extraction(
-        tree, with_metadata=full, include_comments=False, include_tables=False, favor_precision=True, fast=not full
+        tree, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
     )
-    if head_only is not None and doc is not None:
-        found = extract_metadata(head_only)
-        doc.title, doc.author, doc.date, doc.url, doc.sitename = (
-            found.title,
-            found.author,
-            found.date,
-            found.url,
-            found.sitename,
-        )
     if doc is None or not doc.text or not readable:
         raise SeedError(
             f"{source}: no recognisable article in this HTML page (trafilatura {trafilatura.__version__} finds none); "
             "pass the page of one article"
         )
-    lines = doc.text.split("\n")
-    if doc.title and lines and lines[0].strip() == doc.title.strip():
-        lines = lines[1:]
     meta = {
         "title": doc.title,
         "author": doc.author,
@@ -297,7 +274,73 @@ def extract_article(tree: Any, chars: int, source: str) -> tuple[str, dict[str, 
         "sitename": doc.sitename,
         "extractor": {"name": "trafilatura", "version": trafilatura.__version__},
     }
-    return "\n".join(lines), meta, warnings
+    return _without_title(doc.text, doc.title), meta, []
+
+
+def extract_large_article(page: str, source: str) -> tuple[str, dict[str, Any], list[str]]:
+    """The article text of a page longer than :data:`LARGE_PAGE_CHARS`, by resiliparse's main-content mode (a
+    well-kept extractor built for web-archive scale), its metadata from its ``<head>`` by trafilatura, and warnings.
+
+    The page is parsed by lxml first, for the same readability check as :func:`extract_article` and for its
+    ``<head>``; that tree is freed before resiliparse parses the page, so one DOM of the page is held at a time.
+    """
+    import copy
+    from importlib.metadata import version as installed
+
+    import lxml.html
+    from resiliparse.extract.html2text import extract_plain_text
+    from resiliparse.parse.html import HTMLTree
+    from trafilatura.metadata import extract_metadata
+    from trafilatura.readability_lxml import is_probably_readerable
+
+    tree = parse_html(page, source)
+    readable = is_probably_readerable(tree)
+    head_only: Any = lxml.html.document_fromstring("<html><body></body></html>")
+    head = tree.find(".//head") if tree.tag != "head" else tree
+    if head is not None:
+        head_only.insert(0, copy.deepcopy(head))
+    del tree, head  # one DOM of a large page at a time
+    version = installed("resiliparse")  # the package has no __version__
+    text = ""
+    if readable:
+        dom = HTMLTree.parse(_PROLOG.sub("", page, count=1))
+        text = extract_plain_text(
+            dom,
+            main_content=True,
+            comments=False,
+            alt_texts=False,
+            links=False,
+            list_bullets=False,
+            form_fields=False,
+            noscript=False,
+        )
+        del dom
+    if not text.strip():
+        raise SeedError(
+            f"{source}: no recognisable article in this HTML page (resiliparse {version} finds none); "
+            "pass the page of one article"
+        )
+    found = extract_metadata(head_only)
+    meta = {
+        "title": found.title,
+        "author": found.author,
+        "date": found.date,
+        "url": found.url,
+        "sitename": found.sitename,
+        "extractor": {"name": "resiliparse", "version": version},
+    }
+    warnings = [
+        f"{source}: {len(page):,} characters: extracted by resiliparse's main-content mode (trafilatura holds several "
+        "copies of a page this large), its title, author and date read from its <head>; its rules are coarser than "
+        "trafilatura's, so check the text for the page's ads and byline"
+    ]
+    return _without_title(_BLANK_LINES.sub("\n", text), found.title), meta, warnings
+
+
+def _without_title(text: str, title: str | None) -> str:
+    """The extracted text without the title line an extractor puts first (it is metadata, not body)."""
+    first, _, rest = text.partition("\n")
+    return rest if title and first.strip() == title.strip() else text
 
 
 def clean_page(raw: bytes, source: str, profiles: OutletProfiles) -> CleanedPage:
@@ -305,11 +348,12 @@ def clean_page(raw: bytes, source: str, profiles: OutletProfiles) -> CleanedPage
     decoded = decode_page(raw, source)
     html_meta: dict[str, Any] | None = None
     html_warnings: list[str] = []
-    if is_html(decoded):
-        chars = len(decoded)
+    if is_html(decoded) and len(decoded) > LARGE_PAGE_CHARS:
+        decoded, html_meta, html_warnings = extract_large_article(decoded, source)
+    elif is_html(decoded):
         tree = parse_html(decoded, source)
-        del decoded  # the tree holds the page from here on (memory: one copy of a large page, not two)
-        decoded, html_meta, html_warnings = extract_article(tree, chars, source)
+        del decoded  # the tree holds the page from here on (memory: one copy of a page, not two)
+        decoded, html_meta, html_warnings = extract_article(tree, source)
         del tree
     page = normalise(decoded)
     profile = profiles.pick(page)
