@@ -268,10 +268,10 @@ def test_xhtml_and_fragments_are_read_as_html_not_stored_as_markup(tmp_path: Pat
         ingest([fragment], tmp_path / "f", profiles)
 
 
-def test_a_page_past_the_large_page_size_is_extracted_whole_by_resiliparse(tmp_path: Path) -> None:
-    """Above LARGE_PAGE_CHARS: resiliparse's main-content mode, metadata from <head>, a warning, the extractor
-    recorded; every paragraph kept, one per line as trafilatura writes them; the aside and the comments left out."""
-    from toolkit.seeds import LARGE_PAGE_CHARS, ingest, load_articles, load_profiles
+def _large_page(path: Path, nested: int = 0) -> tuple[Path, int]:
+    """The Suara page with paragraphs added before its own past LARGE_PAGE_CHARS (and ``nested`` divs around one
+    more), and how many were added."""
+    from toolkit.seeds import LARGE_PAGE_CHARS
 
     html = (PAGES / "suara-article.html").read_text(encoding="utf-8")
     start = html.index("<p>", html.index("<article>"))
@@ -280,8 +280,17 @@ def test_a_page_past_the_large_page_size_is_extracted_whole_by_resiliparse(tmp_p
         paragraphs.append(f"<p>Paragraf panjang nomor {k} tentang pekerja migran di Jenewa dan Jakarta.</p>")
         size += len(paragraphs[-1])
         k += 1
-    page = tmp_path / "live-blog.html"
-    page.write_text(html[:start] + "\n".join(paragraphs) + html[start:], encoding="utf-8")
+    deep = "<div>" * nested + "<p>Paragraf terdalam.</p>" + "</div>" * nested if nested else ""
+    path.write_text(html[:start] + "\n".join(paragraphs) + deep + html[start:], encoding="utf-8")
+    return path, k
+
+
+def test_a_page_past_the_large_page_size_is_extracted_whole_by_resiliparse(tmp_path: Path) -> None:
+    """Above LARGE_PAGE_CHARS: resiliparse's main-content mode, metadata from <head>, a warning, the extractor
+    recorded; every paragraph kept, one per line as trafilatura writes them; the aside and the comments left out."""
+    from toolkit.seeds import ingest, load_articles, load_profiles
+
+    page, k = _large_page(tmp_path / "live-blog.html")
     report = ingest([page], tmp_path / "store", load_profiles(REPO / "seeds" / "outlets.yaml"))
     (doc,) = load_articles(report.store)
     assert f"nomor {k - 1} tentang" in doc.text and "nomor 0 tentang" in doc.text
@@ -302,8 +311,22 @@ def test_a_large_page_that_is_no_article_is_refused(tmp_path: Path) -> None:
     page = tmp_path / "huge-index.html"
     page.write_text(html.replace("</ul>", items + "</ul>"), encoding="utf-8")
     assert page.stat().st_size > LARGE_PAGE_CHARS
-    with pytest.raises(SeedError, match=r"huge-index\.html: no recognisable article in this HTML page \(resiliparse"):
+    with pytest.raises(SeedError, match=r"huge-index\.html: no recognisable article in this HTML page \(the readab"):
         ingest([page], tmp_path / "store", load_profiles(REPO / "seeds" / "outlets.yaml"))
+
+
+def test_a_large_page_nested_deeper_than_browsers_nest_is_refused(tmp_path: Path) -> None:
+    """resiliparse's main-content pass grows faster than the nesting (50,000 levels: 90 s): past 512 levels, as
+    browsers' parsers stop nesting, the page is refused; 500 levels are extracted."""
+    from toolkit.seeds import ingest, load_articles, load_profiles
+
+    profiles = load_profiles(REPO / "seeds" / "outlets.yaml")
+    page, _ = _large_page(tmp_path / "deep.html", nested=600)
+    with pytest.raises(SeedError, match=r"^deep\.html: elements nested more than 512 deep .*pass the page of one"):
+        ingest([page], tmp_path / "store", profiles)
+    page, _ = _large_page(tmp_path / "deep-enough.html", nested=500)
+    (doc,) = load_articles(ingest([page], tmp_path / "store", profiles).store)
+    assert "Paragraf terdalam." in doc.text
 
 
 @pytest.mark.parametrize(

@@ -213,6 +213,12 @@ _HTML = re.compile(
 )
 """A page is HTML when it starts (after an XML prolog and comments) with a document or a fragment's tag."""
 _PROLOG = re.compile(r"^\s*<\?xml[^>]*>")
+MAX_NESTING = 512
+"""How deep elements may nest in a page resiliparse extracts: browsers' HTML parsers stop nesting at 512 (Blink's
+``kMaximumHTMLParserDOMTreeDepth``), and resiliparse's main-content pass grows faster than the depth (20,000 levels:
+7 s; 50,000: 90 s). A page past it is refused rather than left to run."""
+_TOO_DEEP = " > ".join(["*"] * (MAX_NESTING + 1))
+"""A CSS selector that matches an element nested deeper than MAX_NESTING (checked by resiliparse's own engine)."""
 _BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
 """The blank lines resiliparse puts between blocks: an article's text is one paragraph per line, whichever
 extractor read its page (trafilatura writes no blank line)."""
@@ -300,21 +306,31 @@ def extract_large_article(page: str, source: str) -> tuple[str, dict[str, Any], 
     if head is not None:
         head_only.insert(0, copy.deepcopy(head))
     del tree, head  # one DOM of a large page at a time
-    version = installed("resiliparse")  # the package has no __version__
-    text = ""
-    if readable:
-        dom = HTMLTree.parse(_PROLOG.sub("", page, count=1))
-        text = extract_plain_text(
-            dom,
-            main_content=True,
-            comments=False,
-            alt_texts=False,
-            links=False,
-            list_bullets=False,
-            form_fields=False,
-            noscript=False,
+    if not readable:
+        raise SeedError(
+            f"{source}: no recognisable article in this HTML page (the readability check finds none); "
+            "pass the page of one article"
         )
-        del dom
+    version = installed("resiliparse")  # the package has no __version__
+    dom = HTMLTree.parse(_PROLOG.sub("", page, count=1))
+    if dom.document is None:
+        raise SeedError(f"{source}: not a readable HTML page (resiliparse {version} builds no document from it)")
+    if dom.document.query_selector(_TOO_DEEP) is not None:
+        raise SeedError(
+            f"{source}: elements nested more than {MAX_NESTING} deep (browsers stop nesting at {MAX_NESTING}; no "
+            "article page needs more); pass the page of one article"
+        )
+    text = extract_plain_text(
+        dom,
+        main_content=True,
+        comments=False,
+        alt_texts=False,
+        links=False,
+        list_bullets=False,
+        form_fields=False,
+        noscript=False,
+    )
+    del dom
     if not text.strip():
         raise SeedError(
             f"{source}: no recognisable article in this HTML page (resiliparse {version} finds none); "
