@@ -246,8 +246,7 @@ def croissant_metadata(
     else:
         collection = (
             "News articles from public news sites, scraped as pages and cleaned by the toolkit (HTML extraction with "
-            "trafilatura, or resiliparse for a page over 2,000,000 characters; outlet profiles cutting page chrome); "
-            "each article keeps its source file, checksum and extractor."
+            "trafilatura, outlet profiles cutting page chrome); each article keeps its source file and checksum."
         )
         gold = "gold adjudicated per document: an annotation marked ground truth wins, else the majority of annotators"
         protocol = (
