@@ -236,7 +236,7 @@ LARGE_PAGE_CHARS = 2_000_000
 """Pages up to this size are extracted by trafilatura, with its fallback extractors and its metadata search over
 the whole page. trafilatura holds several copies of a page's tree at once: a 20 MB page took 1.5 GB with the
 fallbacks and still ~330 MB over the page in its fast mode. A larger page is extracted by resiliparse's main-content
-mode instead (one pass over one DOM: ~0.3 s and ~70 MB over the page for 20 MB; its rules are coarser, so a page's
+mode instead (one pass over one DOM: ~0.3 s and ~110 MB over the page for 20 MB; its rules are coarser, so a page's
 ads and byline can stay in the text), with its metadata read from its ``<head>`` by trafilatura (title, author,
 date, URL, site: where article pages keep it); said in the page's warnings, and the extractor is recorded with the
 article. Measured in ``benchmarks/speed/BENCH_INPUTS.md``."""
