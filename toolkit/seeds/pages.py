@@ -272,15 +272,7 @@ def extract_article(tree: Any, source: str) -> tuple[str, dict[str, Any], list[s
             f"{source}: no recognisable article in this HTML page (trafilatura {trafilatura.__version__} finds none); "
             "pass the page of one article"
         )
-    meta = {
-        "title": doc.title,
-        "author": doc.author,
-        "date": doc.date,
-        "url": doc.url,
-        "sitename": doc.sitename,
-        "extractor": {"name": "trafilatura", "version": trafilatura.__version__},
-    }
-    return _without_title(doc.text, doc.title), meta, []
+    return _without_title(doc.text, doc.title), _html_meta(doc, "trafilatura", trafilatura.__version__), []
 
 
 def extract_large_article(page: str, source: str) -> tuple[str, dict[str, Any], list[str]]:
@@ -337,20 +329,25 @@ def extract_large_article(page: str, source: str) -> tuple[str, dict[str, Any], 
             "pass the page of one article"
         )
     found = extract_metadata(head_only)
-    meta = {
-        "title": found.title,
-        "author": found.author,
-        "date": found.date,
-        "url": found.url,
-        "sitename": found.sitename,
-        "extractor": {"name": "resiliparse", "version": version},
-    }
+    meta = _html_meta(found, "resiliparse", version)
     warnings = [
         f"{source}: {len(page):,} characters: extracted by resiliparse's main-content mode (trafilatura holds several "
         "copies of a page this large), its title, author and date read from its <head>; its rules are coarser than "
         "trafilatura's, so check the text for the page's ads and byline"
     ]
     return _without_title(_BLANK_LINES.sub("\n", text), found.title), meta, warnings
+
+
+def _html_meta(found: Any, extractor: str, version: str) -> dict[str, Any]:
+    """A page's metadata as trafilatura found it (in the page, or in its ``<head>``), and the body's extractor."""
+    return {
+        "title": found.title,
+        "author": found.author,
+        "date": found.date,
+        "url": found.url,
+        "sitename": found.sitename,
+        "extractor": {"name": extractor, "version": version},
+    }
 
 
 def _without_title(text: str, title: str | None) -> str:
@@ -364,13 +361,14 @@ def clean_page(raw: bytes, source: str, profiles: OutletProfiles) -> CleanedPage
     decoded = decode_page(raw, source)
     html_meta: dict[str, Any] | None = None
     html_warnings: list[str] = []
-    if is_html(decoded) and len(decoded) > LARGE_PAGE_CHARS:
-        decoded, html_meta, html_warnings = extract_large_article(decoded, source)
-    elif is_html(decoded):
-        tree = parse_html(decoded, source)
-        del decoded  # the tree holds the page from here on (memory: one copy of a page, not two)
-        decoded, html_meta, html_warnings = extract_article(tree, source)
-        del tree
+    if is_html(decoded):
+        if len(decoded) > LARGE_PAGE_CHARS:
+            decoded, html_meta, html_warnings = extract_large_article(decoded, source)
+        else:
+            tree = parse_html(decoded, source)
+            del decoded  # the tree holds the page from here on (memory: one copy of a page, not two)
+            decoded, html_meta, html_warnings = extract_article(tree, source)
+            del tree
     page = normalise(decoded)
     profile = profiles.pick(page)
     body_lines, sections = _split_chrome(page.split("\n"), profile)
