@@ -51,6 +51,7 @@ class Connection:
     client: LabelStudio
     url: str  # public form, for messages
     _key: str
+    retries: int = DEFAULT_RETRIES  # the SDK's bound, also used for answers the SDK cannot judge (pull.export_tasks)
 
     def redact(self, text: str) -> str:
         return text.replace(self._key, "***") if self._key else text
@@ -87,7 +88,7 @@ def connect(
         base_url=url.rstrip("/"), api_key=api_key, timeout=timeout, max_retries=retries
     )
     log.debug("connecting to %s (timeout %.0f s, %d retries)", public_url(url), timeout, retries)
-    return Connection(client, public_url(url), api_key)
+    return Connection(client, public_url(url), api_key, retries)
 
 
 def _api_detail(exc: ApiError) -> str:

@@ -82,23 +82,33 @@ def _load_index(path: Path) -> list[dict[str, Any]]:
 
 def export_tasks(conn: Connection, project: Any, progress: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
     """The project's full JSON export (every task, every annotation, cancelled ones too), its predictions embedded as
-    full objects (the export lists them by id), in task-id order."""
-    chunks: list[bytes] = []
-    with translate_errors(conn, f"export project {project.id}"):
-        for chunk in conn.client.projects.exports.download_sync(
-            id=project.id, export_type="JSON", download_all_tasks=True
-        ):
-            chunks.append(chunk)
-            if progress:
-                progress(len(chunk))
-    try:
-        tasks = json.loads(b"".join(chunks))
-        if not isinstance(tasks, list):
-            raise ValueError("not a list of tasks")
-    except ValueError as exc:
-        raise LabelStudioError(
-            f"{conn.url}: the export of project {project.id} is not a JSON task list ({exc})"
-        ) from None
+    full objects (the export lists them by id), in task-id order.
+
+    An export whose body is not JSON is asked for again, up to the connection's retries (1 s, 2 s, 4 s, ... apart):
+    the server answered one of 4 simultaneous exports with an empty body once in the suite's parallel pulls."""
+    tasks: list[dict[str, Any]] = []
+    for attempt in range(conn.retries + 1):
+        chunks: list[bytes] = []
+        with translate_errors(conn, f"export project {project.id}"):
+            for chunk in conn.client.projects.exports.download_sync(
+                id=project.id, export_type="JSON", download_all_tasks=True
+            ):
+                chunks.append(chunk)
+                if progress:
+                    progress(len(chunk))
+        try:
+            loaded = json.loads(b"".join(chunks))
+            if not isinstance(loaded, list):
+                raise ValueError("not a list of tasks")
+            tasks = loaded
+            break
+        except ValueError as exc:
+            if attempt < conn.retries:
+                time.sleep(2**attempt)
+                continue
+            raise LabelStudioError(
+                f"{conn.url}: the export of project {project.id} is not a JSON task list ({exc})"
+            ) from None
 
     with translate_errors(conn, f"list the predictions of project {project.id}"):
         preds = {p.id: p for p in conn.client.predictions.list(project=project.id)}
