@@ -1,7 +1,9 @@
 """A small loopback TCP proxy between the client and the real Label Studio, to inject faults.
 
 Modes: ``pass`` (forward), ``delay`` (hold each answer ``delay`` seconds), ``cut`` (forward the request,
-then close after the first ``cut_after`` bytes of the answer), ``http502`` (answer 502 without forwarding).
+then close after the first ``cut_after`` bytes of the answer), ``http502`` (answer 502 without forwarding),
+``empty`` (answer the next ``empty_count`` requests whose request line holds ``empty_path`` with 200 and an empty
+body, then close that connection; every other request is forwarded).
 Only 127.0.0.1; the accept loop and every connection end when the proxy is closed.
 """
 
@@ -18,6 +20,9 @@ class FaultProxy:
         self.mode = "pass"
         self.delay = 0.0
         self.cut_after = 200
+        self.empty_path = "/export"
+        self.empty_count = 0
+        self.emptied = 0
         self.connections = 0
         self._server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -26,6 +31,7 @@ class FaultProxy:
         self._server.settimeout(0.2)
         self.port = self._server.getsockname()[1]
         self._stop = threading.Event()
+        self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._accept, daemon=True)
         self._thread.start()
 
@@ -49,6 +55,16 @@ class FaultProxy:
             self.connections += 1
             threading.Thread(target=self._handle, args=(client,), daemon=True).start()
 
+    def _empties(self, data: bytes) -> bool:
+        """Whether this request is one to answer with an empty body (and count it)."""
+        line = data.split(b"\r\n", 1)[0].decode("latin-1")
+        with self._lock:
+            if self.empty_count > 0 and self.empty_path in line:
+                self.empty_count -= 1
+                self.emptied += 1
+                return True
+        return False
+
     def _handle(self, client: socket.socket) -> None:
         mode = self.mode
         try:
@@ -71,6 +87,15 @@ class FaultProxy:
                     while not self._stop.is_set():
                         data = client.recv(65536)
                         if not data:
+                            break
+                        if mode == "empty" and self._empties(data):
+                            # HTTP/1.1 clients send a request once the last answer is read, so nothing is in flight
+                            client.sendall(
+                                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                b"Content-Length: 0\r\nConnection: close\r\n\r\n"
+                            )
+                            client.shutdown(socket.SHUT_RDWR)
+                            upstream.close()
                             break
                         upstream.sendall(data)
                 except OSError:

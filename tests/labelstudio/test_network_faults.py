@@ -80,3 +80,22 @@ def test_server_killed_then_restarted(proxy: FaultProxy, live: LiveServer, tmp_p
         live.server.start()
     entry = pull(connect(live.url, live.token), title=TITLE, out_dir=tmp_path)
     assert entry.counts.tasks == 1 and snapshots(tmp_path) == sorted([entry.file, "index.json"])
+
+
+def test_empty_export_body_is_asked_for_again(proxy: FaultProxy, live: LiveServer, tmp_path: Path) -> None:
+    proxy.mode, proxy.empty_count, before = "empty", 1, proxy.emptied
+    entry = pull(connect(proxy.url, live.token, retries=1), title=TITLE, out_dir=tmp_path)
+    assert proxy.emptied - before == 1  # the server's empty answer was seen, then asked for again
+    assert entry.counts.tasks == 1 and snapshots(tmp_path) == sorted([entry.file, "index.json"])
+    proxy.mode = "pass"
+
+
+def test_empty_export_bodies_past_the_retries_are_reported(proxy: FaultProxy, live: LiveServer, tmp_path: Path) -> None:
+    proxy.mode, proxy.empty_count, before = "empty", 5, proxy.emptied
+    try:
+        with pytest.raises(LabelStudioError, match=r"the export of project \d+ is not a JSON task list"):
+            pull(connect(proxy.url, live.token, retries=1), title=TITLE, out_dir=tmp_path)
+        assert proxy.emptied - before == 2  # one try and one retry, no more
+        assert snapshots(tmp_path) == []
+    finally:
+        proxy.mode, proxy.empty_count = "pass", 0

@@ -85,7 +85,8 @@ def export_tasks(conn: Connection, project: Any, progress: Callable[[int], None]
     full objects (the export lists them by id), in task-id order.
 
     An export whose body is not JSON is asked for again, up to the connection's retries (1 s, 2 s, 4 s, ... apart):
-    the server answered one of 4 simultaneous exports with an empty body once in the suite's parallel pulls."""
+    the server answered one of 4 simultaneous exports with an empty body once in the suite's parallel pulls
+    (tests/labelstudio/test_network_faults.py makes a proxy answer with empty bodies)."""
     tasks: list[dict[str, Any]] = []
     for attempt in range(conn.retries + 1):
         chunks: list[bytes] = []
