@@ -236,6 +236,8 @@ An entity-and-relation dataset project ({language}), made with `toolkit init`.
 1. Fill in `schemas/GUIDELINES.md`; check the schema: `toolkit schema check`.
 2. Put scraped pages in `seeds/raw/` and ingest them: `toolkit seeds ingest seeds/raw/*`.
 3. Push them to Label Studio: `toolkit ls push` (with `LABEL_STUDIO_URL` and `LABEL_STUDIO_API_KEY`).
+   Model help from the first task: `toolkit ls backend &` serves pre-annotations in this schema (rules, places,
+   recurring names) and retrains on your gold; `toolkit ls connect --backend http://127.0.0.1:9090 --retrieve`.
 4. Pull, import, measure agreement, adjudicate: `toolkit ls pull`, `toolkit annotations import ...`,
    `toolkit annotations agree ...`, `toolkit annotations gold ...`.
 5. Release and benchmark: `toolkit dataset release --version 1.0.0`, `toolkit bench releases/{name}/1.0.0`.

@@ -14,11 +14,20 @@ from starlette.testclient import TestClient
 from tests.conftest import REPO, idner_release
 from toolkit.backend.app import Backend, make_app
 from toolkit.backend.labelmap import LabelMapError, map_examples, parse_label_map
-from toolkit.backend.served import ServedModel, ServeOptions, build_model, describe_model, served_model
+from toolkit.backend.served import (
+    ServedModel,
+    ServeOptions,
+    build_model,
+    cold_start_model,
+    describe_model,
+    load_model,
+    served_model,
+)
 from toolkit.cli import main
 from toolkit.dataset.load import load_release
 from toolkit.model import Document, Layer, Provenance, Span
 from toolkit.schema import Schema
+from toolkit.scoring.labels import LabelRule
 from toolkit.seeds import load_articles
 
 MAP = ("LOC=GPE|LOC", "PER=PER", "ORG=ORG")
@@ -213,3 +222,71 @@ def test_a_name_the_project_types_otherwise_takes_the_projects_type_in_the_corpu
         ("ORG", "KPK"),
     ]
     assert adopted[1] == corpus[1] and counts == {"ORG->PARTY": 1}
+
+
+def test_with_no_corpus_the_cold_start_alone_is_served_in_the_schema(schema: Schema, tmp_path: Path) -> None:
+    model = cold_start_model(schema)
+    assert model.crf is None and model.proposes() == ("DATE", "GPE", "ORG", "PER", "QUANTITY", "ROLE")
+    assert model.version == "cold-start@id-news-er-1.0.2+rules[DATE,QUANTITY,ROLE,ORG,PER]+places[GPE]+recurring"
+    (seed,) = load_articles(SEED)
+    layer, scores, task_score = model.layer(seed)
+    by_type = {t: sum(1 for s in layer.spans if s.label == t) for t in model.proposes()}
+    assert all(by_type.values()), by_type  # each source proposes on the seed
+    assert scores == {} and task_score is None  # rules have no confidence: none is made up
+    prediction = model.predict(seed, schema)
+    assert "score" not in prediction and all("score" not in r for r in prediction["result"])
+    lines = describe_model(model, schema)
+    assert "GPE (places, precision not measured)" in lines[0] and lines[1] == "it cannot propose: LOC, FAC, EVENT"
+    model.save(tmp_path / "model")
+    again = load_model(tmp_path / "model")
+    assert again.crf is None and not (tmp_path / "model" / "crf").exists()
+    assert again.layer(seed)[0] == layer and again.version == model.version
+
+
+def test_the_rules_are_served_only_in_their_language(schema: Schema) -> None:
+    english = schema.model_copy(update={"language": "en"})
+    model = cold_start_model(english)
+    assert model.rule_types == () and model.proposes() == ("GPE",)
+    text = "The minister flew from Geneva to Jakarta on 8 November 2017 ."
+    assert [(s.label, text[s.start : s.end]) for s in model.layer(Document("d", text))[0].spans] == [
+        ("GPE", "Geneva"),
+        ("GPE", "Jakarta"),
+    ]
+
+
+def test_a_retraining_with_no_corpus_learns_the_projects_gold_and_keeps_the_cold_start(schema: Schema) -> None:
+    (seed,) = load_articles(SEED)
+    start = seed.text.index("International Labour Conference")
+    gold = Layer(seed.id, "gold", "", (Span("g1", start, start + 31, "EVENT"),), (), Provenance("x"), "gold")
+    options = ServeOptions(cold_start=True)
+    model = build_model([], [], schema, LabelRule.from_schema(schema), "v+ls1", {}, options, project=[(seed, gold)])
+    assert model.crf is not None and "EVENT" in model.crf_types()  # the project's own type, learnt
+    assert model.place_type == "GPE" and "DATE" in model.rule_types  # the cold start's sources stay
+    layer, _, task_score = model.layer(seed)
+    assert task_score is not None and ("EVENT", "International Labour Conference") in {
+        (s.label, seed.text[s.start : s.end]) for s in layer.spans
+    }
+
+
+def test_predict_served_with_no_release_writes_what_the_backend_serves(schema: Schema, tmp_path: Path) -> None:
+    out = tmp_path / "served.jsonl"
+    result = CliRunner().invoke(main, ["predict", "served", "--articles", str(SEED), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (written,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    model = cold_start_model(schema)
+    client = TestClient(make_app(Backend(model, schema, None, 2, tmp_path)))
+    (seed,) = load_articles(SEED)
+    body = client.post("/predict", json={"tasks": [{"id": 1, "data": {"text": seed.text}}]}).json()
+    regions = {(r["value"]["start"], r["value"]["end"], r["value"]["labels"][0]) for r in body["results"][0]["result"]}
+    assert regions and {(s["start"], s["end"], s["label"]) for s in written["spans"]} == regions
+    assert written["model_version"] == body["model_version"] == model.version
+    for args, message in (
+        (["--label-map", "LOC=GPE"], "--label-map and --min-precision apply to a model trained on a release"),
+        (["--min-precision", "0.5"], "--label-map and --min-precision apply to a model trained on a release"),
+    ):
+        refused = CliRunner().invoke(main, ["predict", "served", "--articles", str(SEED), "--out", str(out), *args])
+        assert refused.exit_code == 1 and message in refused.output
+    no_articles = CliRunner().invoke(main, ["predict", "served", "--out", str(out)])
+    assert no_articles.exit_code == 1 and "pass --articles FILE" in no_articles.output
+    crf = CliRunner().invoke(main, ["predict", "crf", "--articles", str(SEED), "--out", str(out)])
+    assert crf.exit_code == 1 and "learns from a release: pass --release DIR" in crf.output

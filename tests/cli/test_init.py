@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -152,6 +154,11 @@ def test_a_new_project_ingests_pages_and_names_and_licenses_its_releases(
     from toolkit.seeds import ARTICLES_FILE, load_articles
 
     (doc,) = load_articles(root / "seeds" / ARTICLES_FILE)
+    # model help from the first task, with no corpus: the cold start in the project's own schema
+    served = runner.invoke(main, ["predict", "served", "--articles", "seeds/articles.jsonl", "--out", "pre.jsonl"])
+    assert served.exit_code == 0 and "cold-start@kabar-" in served.output, served.output
+    proposed = {(s["label"], doc.text[s["start"] : s["end"]]) for s in _jsonl(root / "pre.jsonl")[0]["spans"]}
+    assert proposed == {("LOC", "Jawa Tengah")}  # the starter schema's place type (it has no GPE, ROLE or DATE)
     start = doc.text.index("Joko")
     gold = Layer(doc.id, "gold", "", (Span("g1", start, start + 11, "PER"),), (), Provenance("hand"), "gold")
     line = {"document": {"id": doc.id, "text": doc.text, "metadata": {}}, "gold": layer_to_dict(gold)}
@@ -232,3 +239,7 @@ def test_a_name_too_long_is_refused_by_its_option_before_anything_is_written(
     assert result.exit_code == 1
     assert "Error: --name 'aaaa" in result.output and "at most 64 characters" in result.output
     assert not (tmp_path / "new").exists()
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]

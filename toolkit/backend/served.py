@@ -11,6 +11,9 @@ before training (:mod:`toolkit.backend.labelmap`), so the CRF proposes schema ty
 rule baseline proposes the schema types the CRF cannot (dates, quantities, roles), a rule region carrying no
 score (a rule has no probability); each type's precision is measured on the (mapped) validation split where it is
 annotated, and a type measured below ``min_precision`` is not proposed.
+
+With neither a corpus nor a saved model (:func:`cold_start_model`), the cold start alone is served in the project's
+schema: the rules, the place gazetteer and recurring names, with no CRF and so no confidence score.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from toolkit.baselines import fit_tuned, fit_tuned_relations
 from toolkit.baselines.base import as_layer
 from toolkit.baselines.crf import CrfTagger
 from toolkit.baselines.pairs import PairClassifier
+from toolkit.baselines.rules import LANGUAGE as RULES_LANGUAGE
 from toolkit.baselines.rules import RULES, RuleExtractor
 from toolkit.errors import ToolkitError
 from toolkit.model import Document, Example, Layer, Span
@@ -52,6 +56,9 @@ NAME_TYPES = ("ORG", "PER", "FAC", "EVENT")
 """Types whose names may hold a place's name that is not annotated apart (Pemerintah Indonesia)."""
 RULE_TYPES = tuple(dict.fromkeys(label for label, _ in RULES))
 """The types the rule baseline proposes (dates, quantities, roles, people after cue words, organisations by kind)."""
+PLACE_TYPES = ("GPE", "LOC")
+"""The type the place gazetteer proposes when no label map names one (a cold start without a corpus): the first of
+these the schema declares (GPE, a place with a government, as ``--label-map LOC=GPE|LOC`` maps a known place)."""
 
 
 class BackendError(ToolkitError):
@@ -71,7 +78,7 @@ def least_confidence(crf: CrfTagger, doc: Document) -> float:
 
 @dataclass
 class ServedModel:
-    crf: CrfTagger
+    crf: CrfTagger | None  # None: the cold start alone (no corpus, no project gold yet)
     relations: PairClassifier | None
     version: str
     trained_on: dict[str, Any] = field(default_factory=dict)
@@ -80,31 +87,39 @@ class ServedModel:
     withheld: tuple[str, ...] = ()  # types measured below the precision threshold: never proposed
     place_type: str | None = None  # the type the place gazetteer adds (cold start), e.g. GPE
     propagate: bool = False  # a mention proposed once is proposed wherever its words recur in the text
+    language: str = "id"  # of the texts (the CRF's when there is one): the place gazetteer's names
+
+    def crf_types(self) -> set[str]:
+        """The types the CRF proposes (none without a CRF)."""
+        return {tag[2:] for tag in self.crf.tags() if tag != "O"} if self.crf is not None else set()
 
     def proposes(self) -> tuple[str, ...]:
         """The schema types this model can propose."""
-        crf = {tag[2:] for tag in self.crf.tags() if tag != "O"}
+        crf = self.crf_types()
         added = set(self.rule_types) | ({self.place_type} if self.place_type else set())
         return tuple(sorted((crf | added) - set(self.withheld)))
 
-    def layer(self, doc: Document) -> tuple[Layer, dict[str, float], float]:
+    def layer(self, doc: Document) -> tuple[Layer, dict[str, float], float | None]:
         """The pre-annotation of one text: its layer, each item's confidence (rule regions have none) and the task's
-        score (least confidence over all tokens)."""
-        tokens, tags, confidence = token_confidences(self.crf, doc)
+        score (least confidence over all tokens; None without a CRF, which alone gives a confidence)."""
         withheld = set(self.withheld)
-        cut = None if self.crf.cross_lines else doc.text  # a span across a line break the import would refuse
-        found = [balanced(doc.text, s) for s in bio_to_spans(tokens, tags, text=cut) if s.label not in withheld]
-        spans = [Span(f"p{k}", s.start, s.end, s.label) for k, s in enumerate((s for s in found if s), 1)]
-        starts, ends = [a for a, _ in tokens], [b for _, b in tokens]
+        spans: list[Span] = []
         scores: dict[str, float] = {}
-        for s in spans:
-            i, j = token_range(starts, ends, s.start, s.end)
-            scores[s.id] = round(min(confidence[i:j]), 6)
+        confidence: list[float] = []
+        if self.crf is not None:
+            tokens, tags, confidence = token_confidences(self.crf, doc)
+            cut = None if self.crf.cross_lines else doc.text  # a span across a line break the import would refuse
+            found = [balanced(doc.text, s) for s in bio_to_spans(tokens, tags, text=cut) if s.label not in withheld]
+            spans = [Span(f"p{k}", s.start, s.end, s.label) for k, s in enumerate((s for s in found if s), 1)]
+            starts, ends = [a for a, _ in tokens], [b for _, b in tokens]
+            for s in spans:
+                i, j = token_range(starts, ends, s.start, s.end)
+                scores[s.id] = round(min(confidence[i:j]), 6)
         if self.rule_types:
             spans += _fitting(_rule_spans(doc, set(self.rule_types) - withheld), spans, "q")
         if self.place_type and self.place_type not in withheld:
             names = [s for s in spans if s.label in NAME_TYPES]
-            spans += _fitting(_place_spans(doc, self.place_type, self.crf.language, names), spans, "g")
+            spans += _fitting(_place_spans(doc, self.place_type, self.language, names), spans, "g")
         if self.propagate:
             spans += _fitting(_recurring(doc, spans), spans, "c")
         relations = []
@@ -112,17 +127,21 @@ class ServedModel:
             for rel, p in self.relations.predict_scored(doc, spans):
                 relations.append(rel)
                 scores[rel.id] = round(p, 6)
-        return as_layer(doc, self.version, spans, relations), scores, round(min(confidence, default=1.0), 6)
+        task_score = round(min(confidence, default=1.0), 6) if self.crf is not None else None
+        return as_layer(doc, self.version, spans, relations), scores, task_score
 
     def predict(self, doc: Document, schema: Schema) -> dict[str, Any]:
-        """One Label Studio prediction: ``{"result": [...], "score": s, "model_version": v}``."""
+        """One Label Studio prediction: ``{"result": [...], "score": s, "model_version": v}`` (no score without a
+        CRF: the rules have no confidence, and a made-up one would misorder the tasks)."""
         layer, scores, task_score = self.layer(doc)
         result = layer_to_result(layer, doc.text, schema, scores)
-        return {"result": result, "score": task_score, "model_version": self.version}
+        scored = {"score": task_score} if task_score is not None else {}
+        return {"result": result, **scored, "model_version": self.version}
 
     def save(self, folder: Path) -> None:
         folder = Path(folder)
-        self.crf.save(folder / "crf")
+        if self.crf is not None:
+            self.crf.save(folder / "crf")
         if self.relations is not None:
             self.relations.save(folder / "relations")
         meta = {
@@ -133,6 +152,8 @@ class ServedModel:
             "withheld": list(self.withheld),
             "place_type": self.place_type,
             "propagate": self.propagate,
+            "crf": self.crf is not None,
+            "language": self.language,
         }
         atomic_write_text(folder / "served.json", dumps(meta, indent=1) + "\n")
 
@@ -248,8 +269,9 @@ def load_model(folder: Path) -> ServedModel:
             f"{folder}: not a served model folder ({exc}); train one with `toolkit ls backend --release`"
         ) from None
     rel = PairClassifier.load(folder / "relations") if (folder / "relations").is_dir() else None
+    crf = CrfTagger.load(folder / "crf") if meta.get("crf", True) else None
     return ServedModel(
-        CrfTagger.load(folder / "crf"),
+        crf,
         rel,
         str(meta["version"]),
         dict(meta.get("trained_on", {})),
@@ -258,6 +280,7 @@ def load_model(folder: Path) -> ServedModel:
         tuple(meta.get("withheld", ())),
         meta.get("place_type"),
         bool(meta.get("propagate", False)),
+        str(meta.get("language", crf.language if crf is not None else "id")),
     )
 
 
@@ -279,7 +302,36 @@ def train_model(
         relations = PairClassifier()
         symmetric = [r.label for r in schema.relations if not r.directed]
         fit_tuned_relations(relations, train, validation, schema, rule, symmetric)
-    return ServedModel(crf, relations, version, trained_on)
+    return ServedModel(crf, relations, version, trained_on, language=crf.language)
+
+
+def rule_types_for(schema: Schema) -> tuple[str, ...]:
+    """The schema types the cold start's rules propose: those the rules know, where the schema's language is the
+    rules' own (their patterns are Indonesian words)."""
+    if schema.language != RULES_LANGUAGE:
+        return ()
+    return tuple(t for t in RULE_TYPES if t in schema.entity_labels)
+
+
+def place_type_for(schema: Schema) -> str | None:
+    """The type the place gazetteer proposes when no label map names one (:data:`PLACE_TYPES`)."""
+    return next((t for t in PLACE_TYPES if t in schema.entity_labels), None)
+
+
+def cold_start_model(schema: Schema) -> ServedModel:
+    """What ``toolkit ls backend`` and ``toolkit predict served`` serve with neither a release nor a saved model: the
+    cold start alone in the project's schema (rules, places, recurring names), nothing measured; the backend's
+    retraining then trains on the project's own gold."""
+    rule_types, place_type = rule_types_for(schema), place_type_for(schema)
+    version = f"cold-start@{schema.name}-{schema.schema_version}"
+    version += f"+rules[{','.join(rule_types)}]" if rule_types else ""
+    version += f"+places[{place_type}]" if place_type else ""
+    version += "+recurring"
+    about = {"serve_options": ServeOptions(cold_start=True).to_dict()}
+    model = ServedModel(None, None, version, about, rule_types, place_type=place_type, propagate=True)
+    model.language = schema.language
+    model.precision = {t: None for t in model.proposes()}  # no annotated text to measure on
+    return model
 
 
 @dataclass(frozen=True)
@@ -338,8 +390,10 @@ def build_model(
         {"entities": types, "relations": sorted(rule.relations)}, f"{rule.source}, through the label map"
     )
     identity = all(v == (k,) for k, v in label_map.entries.items()) and set(label_map.entries) == set(corpus_labels)
-    rule_types = tuple(t for t in RULE_TYPES if t in schema.entity_labels) if options.cold_start else ()
+    rule_types = rule_types_for(schema) if options.cold_start else ()
     place_type = next((v[0] for v in label_map.entries.values() if len(v) > 1), None) if options.cold_start else None
+    if options.cold_start and not corpus_labels:  # no corpus (the project's gold alone): places as the cold start has
+        place_type = place_type_for(schema)
     version += "" if identity else f"+map[{label_map.describe()}]"
     about = {**trained_on, "label_map": label_map.to_dict(), "mapped": dict(sorted(mapped.items()))}
     if adopted:
@@ -393,7 +447,7 @@ def choose_sources(trial: ServedModel, held: Sequence[Example]) -> dict[str, dic
     gold = [list(g.spans) for _, g in held]
     with_source = [list(trial.layer(doc)[0].spans) for doc, _ in held]
     sources = {t: "rules" for t in trial.rule_types} | ({trial.place_type: "places"} if trial.place_type else {})
-    alone = ServedModel(trial.crf, None, trial.version, propagate=trial.propagate)
+    alone = ServedModel(trial.crf, None, trial.version, propagate=trial.propagate, language=trial.language)
     without = [list(alone.layer(doc)[0].spans) for doc, _ in held]
     out: dict[str, dict[str, Any]] = {}
     for t, source in sorted(sources.items()):
@@ -434,7 +488,7 @@ def describe_model(model: ServedModel, schema: Schema) -> list[str]:
     """What the served model proposes, from which source, how precise it was measured to be, and what it cannot
     propose: the backend's start message (and what annotators are told)."""
     proposes = model.proposes()
-    crf = {tag[2:] for tag in model.crf.tags() if tag != "O"}
+    crf = model.crf_types()
 
     def one(t: str) -> str:
         p = model.precision.get(t)

@@ -26,6 +26,8 @@ ORG_HEADS = (
     "Kementerian|Badan|Dinas|Komisi|Partai|Organisasi|Universitas|Lembaga|Dewan|Majelis|Bank|PT|Polda|Polres|"
     "Pemerintah|Mahkamah|Kejaksaan"
 )
+LANGUAGE = "id"
+"""The language the patterns are written for (Indonesian month, day, role and organisation words)."""
 RULES: tuple[tuple[str, str], ...] = (
     (
         "DATE",

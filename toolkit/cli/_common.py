@@ -212,3 +212,13 @@ serve_options = _options(
     ]
 )
 """How the served model speaks the project's labels: the options of `ls backend` and `predict served`."""
+
+
+def check_no_corpus_options(label_map: tuple[str, ...], min_precision: float) -> None:
+    """With no release the cold start alone is served: a label map has no corpus to map, and no precision can be
+    measured (no validation split), so both are refused rather than ignored."""
+    if label_map or min_precision:
+        raise ToolkitError(
+            "--label-map and --min-precision apply to a model trained on a release: pass --release DIR, or leave "
+            "them out to serve the cold start (rules, places, recurring names) in the project's schema"
+        )

@@ -11,6 +11,7 @@ import click
 from toolkit.cli._common import (
     _echo_json,
     _friendly,
+    check_no_corpus_options,
     in_project,
     json_option,
     ls_project_options,
@@ -33,7 +34,10 @@ def _port_free(port: int) -> None:
 @click.command("backend")
 @click.option("--port", type=click.IntRange(1, 65535), default=9090, show_default=True, help="Port on 127.0.0.1.")
 @click.option(
-    "--release", "release_dir", type=click.Path(path_type=Path, file_okay=False), help="Train on this release."
+    "--release",
+    "release_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Train on this release (with neither --release nor --model: the cold start alone, in the project's schema).",
 )
 @click.option("--model", "model_dir", type=click.Path(path_type=Path, file_okay=False), help="Serve this saved model.")
 @schema_option
@@ -85,21 +89,30 @@ def ls_backend(
     min_precision: float,
     predict_timeout: float,
 ) -> None:
-    """Serve the CRF and the relation classifier to Label Studio as an ML backend (pre-annotations, retraining)."""
+    """Serve the CRF and the relation classifier to Label Studio as an ML backend (pre-annotations, retraining).
+
+    With neither --release nor --model, it serves the cold start alone in the project's schema (the rules, the place
+    gazetteer, recurring names), and its retraining learns from the project's own gold."""
     import uvicorn
 
     from toolkit.backend.app import Backend, make_app
-    from toolkit.backend.served import ServeOptions, describe_model, load_model, served_model
+    from toolkit.backend.served import ServeOptions, cold_start_model, describe_model, load_model, served_model
     from toolkit.backend.training import TrainingSetup
     from toolkit.labelstudio.client import KEY_ENV, URL_ENV
     from toolkit.schema import load_schema
 
-    if (release_dir is None) == (model_dir is None):
-        raise ToolkitError("give exactly one of --release DIR (train on it) and --model DIR (serve a saved model)")
+    if release_dir is not None and model_dir is not None:
+        raise ToolkitError("give one of --release DIR (train on it) and --model DIR (serve a saved model), not both")
     _port_free(port)
     schema_obj = load_schema(schema_path)
     options = ServeOptions(label_map, cold_start, min_precision)
-    if model_dir is not None:
+    base: str | None = None
+    if release_dir is None and model_dir is None:
+        check_no_corpus_options(label_map, min_precision)
+        options = ServeOptions(cold_start=True)
+        click.echo("no --release or --model: serving the cold start in the project's schema", err=True)
+        model = cold_start_model(schema_obj)
+    elif model_dir is not None:
         if label_map or cold_start or min_precision:
             raise ToolkitError("--label-map, --cold-start and --min-precision shape a model trained here (--release)")
         model = load_model(model_dir)

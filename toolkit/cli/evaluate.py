@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from toolkit.cli._common import SEED, _echo_json, _friendly, in_project, json_option, schema_option, serve_options
+from toolkit.cli._common import (
+    SEED,
+    _echo_json,
+    _friendly,
+    check_no_corpus_options,
+    in_project,
+    json_option,
+    schema_option,
+    serve_options,
+)
 from toolkit.errors import ToolkitError
 
 if TYPE_CHECKING:
@@ -111,8 +120,7 @@ def bench(
     "--release",
     "release_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    required=True,
-    help="Release whose train split the baseline learns from.",
+    help="Release whose train split the baseline learns from (`served` without it: the cold start alone).",
 )
 @click.option("--split", default="test", show_default=True, help="Split to predict, or 'articles' with --articles.")
 @click.option(
@@ -131,7 +139,7 @@ def bench(
 @_friendly
 def predict(
     baseline: str,
-    release_dir: Path,
+    release_dir: Path | None,
     split: str,
     articles: Path | None,
     relation_baseline: str | None,
@@ -146,7 +154,8 @@ def predict(
     """Train a baseline on a release as `bench` does and write predictions (JSONL: pre-annotations or scoring input).
 
     BASELINE `served` writes exactly what `toolkit ls backend --release DIR` with the same options serves (the
-    label map, the cold start, the precision threshold), so that `toolkit score` can measure it."""
+    label map, the cold start, the precision threshold), so that `toolkit score` can measure it; with no --release,
+    what `toolkit ls backend` serves with neither a release nor a model (the cold start alone, --articles FILE)."""
     from toolkit.benchmarks import predict as lib
     from toolkit.dataset.load import load_release
     from toolkit.predictions import write_predictions
@@ -158,6 +167,8 @@ def predict(
         return
     if label_map or cold_start or min_precision:
         raise ToolkitError("--label-map, --cold-start and --min-precision shape the `served` model only")
+    if release_dir is None:
+        raise ToolkitError(f"baseline {baseline!r} learns from a release: pass --release DIR")
     lib.check_names(baseline, relation_baseline)
     if gold_entities and (articles is not None or not relation_baseline):
         raise ToolkitError(
@@ -174,7 +185,7 @@ def predict(
     click.echo(f"wrote {n} document(s) of predictions by {trained.version} to {out}")
 
 
-def _documents(docs: list[Document], articles: Path | None, split: str, release_dir: Path) -> list[Document]:
+def _documents(docs: list[Document], articles: Path | None, split: str, release_dir: Path | None) -> list[Document]:
     """What to predict, refused when there is nothing (before a model is trained for it)."""
     if docs:
         return docs
@@ -184,7 +195,7 @@ def _documents(docs: list[Document], articles: Path | None, split: str, release_
 
 
 def _predict_served(
-    release_dir: Path,
+    release_dir: Path | None,
     split: str,
     articles: Path | None,
     out: Path,
@@ -193,17 +204,24 @@ def _predict_served(
     cold_start: bool,
     min_precision: float,
 ) -> None:
-    from toolkit.backend.served import ServeOptions, describe_model, served_model
+    from toolkit.backend.served import ServeOptions, cold_start_model, describe_model, served_model
     from toolkit.predictions import write_predictions
     from toolkit.schema import load_schema
     from toolkit.seeds import load_articles
 
     schema = load_schema(schema_path)
-    given = _documents(load_articles(articles), articles, split, release_dir) if articles else None  # before training
-    model, rel = served_model(release_dir, schema, ServeOptions(label_map, cold_start, min_precision))
+    if release_dir is None:
+        check_no_corpus_options(label_map, min_precision)
+        if articles is None:
+            raise ToolkitError("with no --release there is no split to predict: pass --articles FILE")
+        docs = _documents(load_articles(articles), articles, split, None)
+        model = cold_start_model(schema)
+    else:
+        given = _documents(load_articles(articles), articles, split, release_dir) if articles else None  # first
+        model, rel = served_model(release_dir, schema, ServeOptions(label_map, cold_start, min_precision))
+        docs = given or _documents([d for d, _ in rel.splits.get(split, [])], articles, split, release_dir)
     for line in describe_model(model, schema):
         click.echo(line, err=True)
-    docs = given or _documents([d for d, _ in rel.splits.get(split, [])], articles, split, release_dir)
     n = write_predictions([model.layer(doc)[0] for doc in docs], out)
     click.echo(f"wrote {n} document(s) of predictions by {model.version} to {out}")
 
