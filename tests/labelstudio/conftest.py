@@ -67,31 +67,39 @@ def ls_env(live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> LiveServer:
 
 
 @contextlib.contextmanager
-def running_backend(live: LiveServer, tmp: Path, title: str, retrain_every: int = 10) -> Iterator[dict[str, Any]]:
+def running_backend(
+    live: LiveServer, tmp: Path, title: str, retrain_every: int = 10, *, cold: bool = False
+) -> Iterator[dict[str, Any]]:
     """`toolkit ls backend` in a subprocess on a free port, serving a CRF + pair classifier trained on a
-    small idner-news-2k release; it pulls ``title`` from ``live`` to retrain. Stopped by its pid."""
+    small idner-news-2k release (``cold``: neither a release nor a model, the cold start alone); it pulls ``title``
+    from ``live`` to retrain. Stopped by its pid."""
     from tests.conftest import idner_release
-    from toolkit.backend.served import train_model
+    from toolkit.backend.served import cold_start_model, train_model
     from toolkit.dataset.load import load_release
     from toolkit.schema import load_schema
 
     tmp.mkdir(parents=True, exist_ok=True)
-    release = idner_release(tmp, (200, 50, 20), name="backend-mini")
-    rel = load_release(release)
     schema = load_schema(REPO / "schemas" / "schema.yaml")
-    about = {
-        "dataset": rel.name,
-        "version": rel.version,
-        "manifest_sha256": rel.manifest_sha256,
-        "release_path": str(release),
-    }
-    version = f"crf+pair-classifier@{rel.manifest_sha256[:12]}"
-    model = train_model(rel.splits["train"], rel.splits["validation"], schema, rel.label_rule, version, about)
-    model.save(tmp / "model")
+    source: list[str] = []
+    if cold:
+        version = cold_start_model(schema).version
+    else:
+        release = idner_release(tmp, (200, 50, 20), name="backend-mini")
+        rel = load_release(release)
+        about = {
+            "dataset": rel.name,
+            "version": rel.version,
+            "manifest_sha256": rel.manifest_sha256,
+            "release_path": str(release),
+        }
+        version = f"crf+pair-classifier@{rel.manifest_sha256[:12]}"
+        model = train_model(rel.splits["train"], rel.splits["validation"], schema, rel.label_rule, version, about)
+        model.save(tmp / "model")
+        source = ["--model", str(tmp / "model")]
     port = ls_server.free_port()
     env = {**os.environ, "LABEL_STUDIO_URL": live.url, "LABEL_STUDIO_API_KEY": live.token}
     exe = Path(sys.executable).parent / "toolkit"
-    cmd = [str(exe), "ls", "backend", "--model", str(tmp / "model"), "--port", str(port), "--title", title]
+    cmd = [str(exe), "ls", "backend", *source, "--port", str(port), "--title", title]
     cmd += ["--retrain-every", str(retrain_every), "--work-dir", str(tmp / "work")]
     log_path = tmp / "backend.log"
     with log_path.open("wb") as log:

@@ -6,6 +6,7 @@ import json
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -139,3 +140,47 @@ def test_annotations_arriving_by_webhook_retrain_a_new_model_version(
     versions = {p.model_version for p in conn.client.predictions.list(project=backend["project"])}
     assert backend["version"] + "+ls1" in versions
     assert ADMIN_TOKEN not in backend["log"].read_text(errors="replace")
+
+
+COLD_TITLE = "backend cold start live test"
+
+
+def test_a_new_project_gets_the_cold_start_then_a_model_trained_on_its_own_gold(
+    ls_env: LiveServer, tmp_path: Path
+) -> None:
+    """No corpus, no model: the backend serves the cold start in the schema (no score), then retrains on the
+    project's own annotations alone and serves a CRF with scores."""
+    schema = load_schema(REPO / "schemas" / "schema.yaml")
+    with running_backend(ls_env, tmp_path, COLD_TITLE, retrain_every=1, cold=True) as served:
+        conn = connect(ls_env.url, ls_env.token)
+        project = push(conn, schema, [SEED, EMOJI], title=COLD_TITLE).project_id
+        connected = CliRunner().invoke(
+            main, ["ls", "connect", "--backend", served["url"], "--title", COLD_TITLE, "--retrieve", "--json"]
+        )
+        assert connected.exit_code == 0, connected.output
+        preds = list(conn.client.predictions.list(project=project))
+        assert len(preds) == 2 and {p.model_version for p in preds} == {served["version"]}
+        assert all(p.score is None for p in preds)  # rules and places have no confidence
+        labels = {r["value"]["labels"][0] for p in preds for r in p.result if r["type"] == "labels"}
+        assert {"GPE", "DATE", "ROLE"} <= labels and labels <= set(schema.entity_labels)
+        tasks = {t.data["article_id"]: t for t in conn.client.tasks.list(project=project, fields="all")}
+        e = EMOJI.text
+        start = e.index("Joko")
+        admin = conn.client.users.whoami()
+        conn.client.annotations.create(
+            id=tasks[EMOJI.id].id, result=[_region("a1", e, start, start + 11, "PER")], completed_by=admin.id
+        )
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            status = _get(served["url"] + "/health")
+            if status["trainings"] and status["trainings"][0]["state"] != "running":
+                break
+            time.sleep(0.5)
+        (job,) = status["trainings"]
+        assert job["state"] == "done", served["log"].read_text(errors="replace")
+        assert job["documents_from_label_studio"] == 1 and job["training_documents"] == 1  # its own gold alone
+        assert status["model_version"].startswith(served["version"] + "+ls1")
+        assert "PER (crf+rules" in status["describes"][0]  # the project's gold taught the CRF its PER
+        CliRunner().invoke(main, ["ls", "connect", "--backend", served["url"], "--title", COLD_TITLE, "--retrieve"])
+        retrained = [p for p in conn.client.predictions.list(project=project) if "+ls1" in p.model_version]
+        assert retrained and all(p.score is not None and 0 < p.score <= 1 for p in retrained)
