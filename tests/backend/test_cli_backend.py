@@ -57,8 +57,9 @@ def test_backend_with_neither_serves_the_cold_start_over_http(tmp_path: Path) ->
     assert health["model_version"].startswith("cold-start@id-news-er-"), health
     assert "serving the cold start in the project's schema" in said and "it cannot propose: LOC, FAC, EVENT" in said
     (prediction,) = body["results"]
-    labels = {r["value"]["labels"][0] for r in prediction["result"]}
+    labels = {r["value"]["labels"][0] for r in prediction["result"] if r["type"] == "labels"}
     assert labels == {"DATE", "GPE", "ORG", "PER", "QUANTITY", "ROLE"} and "score" not in prediction
+    assert {r["labels"][0] for r in prediction["result"] if r["type"] == "relation"} == {"role_of"}
     assert "Traceback" not in said
 
 

@@ -25,7 +25,7 @@ from toolkit.backend.served import (
 )
 from toolkit.cli import main
 from toolkit.dataset.load import load_release
-from toolkit.model import Document, Layer, Provenance, Span
+from toolkit.model import Document, Layer, Provenance, Relation, Span
 from toolkit.schema import Schema
 from toolkit.scoring.labels import LabelRule
 from toolkit.seeds import load_articles
@@ -111,7 +111,11 @@ def test_predict_served_writes_what_the_backend_serves(
     client = TestClient(make_app(Backend(cold, schema, None, 2, tmp_path)))
     (seed,) = load_articles(SEED)
     body = client.post("/predict", json={"tasks": [{"id": 1, "data": {"text": seed.text}}]}).json()
-    regions = {(r["value"]["start"], r["value"]["end"], r["value"]["labels"][0]) for r in body["results"][0]["result"]}
+    regions = {
+        (r["value"]["start"], r["value"]["end"], r["value"]["labels"][0])
+        for r in body["results"][0]["result"]
+        if r["type"] == "labels"
+    }
     assert {(s["start"], s["end"], s["label"]) for s in written["spans"]} == regions
     assert written["model_version"] == body["model_version"] == cold.version
 
@@ -227,16 +231,22 @@ def test_a_name_the_project_types_otherwise_takes_the_projects_type_in_the_corpu
 def test_with_no_corpus_the_cold_start_alone_is_served_in_the_schema(schema: Schema, tmp_path: Path) -> None:
     model = cold_start_model(schema)
     assert model.crf is None and model.proposes() == ("DATE", "GPE", "ORG", "PER", "QUANTITY", "ROLE")
-    assert model.version == "cold-start@id-news-er-1.0.2+rules[DATE,QUANTITY,ROLE,ORG,PER]+places[GPE]+recurring"
+    assert model.version == (
+        "cold-start@id-news-er-1.0.2+rules[DATE,QUANTITY,ROLE,ORG,PER]+places[GPE]+recurring+structure"
+    )
     (seed,) = load_articles(SEED)
     layer, scores, task_score = model.layer(seed)
     by_type = {t: sum(1 for s in layer.spans if s.label == t) for t in model.proposes()}
     assert all(by_type.values()), by_type  # each source proposes on the seed
     assert scores == {} and task_score is None  # rules have no confidence: none is made up
+    by_id = {s.id: s for s in layer.spans}
+    related = {(r.label, by_id[r.head].label, by_id[r.tail].label) for r in layer.relations}
+    assert ("role_of", "ROLE", "ORG") in related  # by structure: "Kementerian ..." right after the ROLE
     prediction = model.predict(seed, schema)
     assert "score" not in prediction and all("score" not in r for r in prediction["result"])
     lines = describe_model(model, schema)
     assert "GPE (places, precision not measured)" in lines[0] and lines[1] == "it cannot propose: LOC, FAC, EVENT"
+    assert lines[2].startswith("relations by structure") and lines[2].endswith(": alias_of, has_role, role_of")
     model.save(tmp_path / "model")
     again = load_model(tmp_path / "model")
     assert again.crf is None and not (tmp_path / "model" / "crf").exists()
@@ -247,6 +257,7 @@ def test_the_rules_are_served_only_in_their_language(schema: Schema) -> None:
     english = schema.model_copy(update={"language": "en"})
     model = cold_start_model(english)
     assert model.rule_types == () and model.proposes() == ("GPE",)
+    assert "relations by structure" not in "".join(describe_model(model, english))  # GPE alone relates one way to none
     text = "The minister flew from Geneva to Jakarta on 8 November 2017 ."
     assert [(s.label, text[s.start : s.end]) for s in model.layer(Document("d", text))[0].spans] == [
         ("GPE", "Geneva"),
@@ -262,6 +273,19 @@ def test_a_retraining_with_no_corpus_learns_the_projects_gold_and_keeps_the_cold
     model = build_model([], [], schema, LabelRule.from_schema(schema), "v+ls1", {}, options, project=[(seed, gold)])
     assert model.crf is not None and "EVENT" in model.crf_types()  # the project's own type, learnt
     assert model.place_type == "GPE" and "DATE" in model.rule_types  # the cold start's sources stay
+    assert model.relation_types and model.version.endswith("+structure")  # no relation gold: relations by structure
+    related = Layer(
+        seed.id,
+        "gold",
+        "",
+        (*gold.spans, *_role_and_ministry(seed)[0]),
+        _role_and_ministry(seed)[1],
+        Provenance("x"),
+        "gold",
+    )
+    learnt = build_model([], [], schema, LabelRule.from_schema(schema), "v+ls1", {}, options, project=[(seed, related)])
+    assert learnt.relations is not None and learnt.relation_types == ()  # relation gold: the classifier instead
+    assert not learnt.version.endswith("+structure")
     layer, _, task_score = model.layer(seed)
     assert task_score is not None and ("EVENT", "International Labour Conference") in {
         (s.label, seed.text[s.start : s.end]) for s in layer.spans
@@ -277,7 +301,11 @@ def test_predict_served_with_no_release_writes_what_the_backend_serves(schema: S
     client = TestClient(make_app(Backend(model, schema, None, 2, tmp_path)))
     (seed,) = load_articles(SEED)
     body = client.post("/predict", json={"tasks": [{"id": 1, "data": {"text": seed.text}}]}).json()
-    regions = {(r["value"]["start"], r["value"]["end"], r["value"]["labels"][0]) for r in body["results"][0]["result"]}
+    regions = {
+        (r["value"]["start"], r["value"]["end"], r["value"]["labels"][0])
+        for r in body["results"][0]["result"]
+        if r["type"] == "labels"
+    }
     assert regions and {(s["start"], s["end"], s["label"]) for s in written["spans"]} == regions
     assert written["model_version"] == body["model_version"] == model.version
     for args, message in (
@@ -290,3 +318,17 @@ def test_predict_served_with_no_release_writes_what_the_backend_serves(schema: S
     assert no_articles.exit_code == 1 and "pass --articles FILE" in no_articles.output
     crf = CliRunner().invoke(main, ["predict", "crf", "--articles", str(SEED), "--out", str(out)])
     assert crf.exit_code == 1 and "learns from a release: pass --release DIR" in crf.output
+
+
+def _role_and_ministry(seed: Document) -> tuple[tuple[Span, ...], tuple[Relation, ...]]:
+    """The seed's first ROLE and the ministry after it, with role_of between them, and the person (project relation
+    gold: one relation, and pairs with none)."""
+    role = "Direktur Jenderal Pembinaan Hubungan Industrial dan Jaminan Sosial Tenaga Kerja"
+    ministry, person = "Kementerian Ketenagakerjaan RI", "Haiyani Rumondang"
+    a, b, c = seed.text.index(role), seed.text.index(ministry), seed.text.index(person)
+    spans = (
+        Span("r1", a, a + len(role), "ROLE"),
+        Span("o1", b, b + len(ministry), "ORG"),
+        Span("p1", c, c + len(person), "PER"),
+    )
+    return spans, (Relation("x1", "r1", "o1", "role_of"),)

@@ -41,9 +41,10 @@ from toolkit.baselines.crf import CrfTagger
 from toolkit.baselines.pairs import PairClassifier
 from toolkit.baselines.rules import LANGUAGE as RULES_LANGUAGE
 from toolkit.baselines.rules import RULES, RuleExtractor
+from toolkit.baselines.structure import proposable, structural_relations
 from toolkit.errors import ToolkitError
 from toolkit.model import Document, Example, Layer, Span
-from toolkit.schema import Schema
+from toolkit.schema import RelationType, Schema
 from toolkit.scoring.entities import score_entities
 from toolkit.scoring.labels import LabelRule
 from toolkit.scoring.prf import prf
@@ -88,6 +89,7 @@ class ServedModel:
     place_type: str | None = None  # the type the place gazetteer adds (cold start), e.g. GPE
     propagate: bool = False  # a mention proposed once is proposed wherever its words recur in the text
     language: str = "id"  # of the texts (the CRF's when there is one): the place gazetteer's names
+    relation_types: tuple[RelationType, ...] = ()  # the schema's, for relations by structure (no classifier)
 
     def crf_types(self) -> set[str]:
         """The types the CRF proposes (none without a CRF)."""
@@ -127,6 +129,8 @@ class ServedModel:
             for rel, p in self.relations.predict_scored(doc, spans):
                 relations.append(rel)
                 scores[rel.id] = round(p, 6)
+        elif self.relation_types and spans:  # no probability: no score
+            relations = structural_relations(doc.text, spans, self.relation_types)
         task_score = round(min(confidence, default=1.0), 6) if self.crf is not None else None
         return as_layer(doc, self.version, spans, relations), scores, task_score
 
@@ -154,6 +158,7 @@ class ServedModel:
             "propagate": self.propagate,
             "crf": self.crf is not None,
             "language": self.language,
+            "relation_types": [r.model_dump(mode="json") for r in self.relation_types],
         }
         atomic_write_text(folder / "served.json", dumps(meta, indent=1) + "\n")
 
@@ -281,6 +286,7 @@ def load_model(folder: Path) -> ServedModel:
         meta.get("place_type"),
         bool(meta.get("propagate", False)),
         str(meta.get("language", crf.language if crf is not None else "id")),
+        tuple(RelationType.model_validate(r) for r in meta.get("relation_types", ())),
     )
 
 
@@ -303,6 +309,14 @@ def train_model(
         symmetric = [r.label for r in schema.relations if not r.directed]
         fit_tuned_relations(relations, train, validation, schema, rule, symmetric)
     return ServedModel(crf, relations, version, trained_on, language=crf.language)
+
+
+def _relate_by_structure(model: ServedModel, schema: Schema) -> None:
+    """Let the model relate the mentions it proposes by how they sit in the text (:mod:`toolkit.baselines.structure`)
+    where the schema allows that for some pair of its types; the version says so (``+structure``)."""
+    if proposable(schema.relations, model.proposes()):
+        model.relation_types = tuple(schema.relations)
+        model.version += "+structure"
 
 
 def rule_types_for(schema: Schema) -> tuple[str, ...]:
@@ -330,6 +344,7 @@ def cold_start_model(schema: Schema) -> ServedModel:
     about = {"serve_options": ServeOptions(cold_start=True).to_dict()}
     model = ServedModel(None, None, version, about, rule_types, place_type=place_type, propagate=True)
     model.language = schema.language
+    _relate_by_structure(model, schema)
     model.precision = {t: None for t in model.proposes()}  # no annotated text to measure on
     return model
 
@@ -419,6 +434,8 @@ def build_model(
     model.rule_types, model.place_type, model.propagate = rule_types, place_type, options.cold_start
     model.precision = measured_precision(model, validation, model.proposes())
     model.withheld = tuple(sorted(t for t, p in model.precision.items() if p is not None and p < options.min_precision))
+    if options.cold_start and model.relations is None:  # no relation gold to train the classifier on
+        _relate_by_structure(model, schema)
     return model
 
 
@@ -503,6 +520,12 @@ def describe_model(model: ServedModel, schema: Schema) -> list[str]:
     cannot = [t for t in schema.entity_labels if t not in proposes]
     if cannot:
         lines.append(f"it cannot propose: {', '.join(cannot)}")
+    if model.relation_types:
+        relations = proposable(model.relation_types, proposes)
+        lines.append(
+            f"relations by structure (nested or adjacent mentions of types the schema relates one way only; precision "
+            f"not measured): {', '.join(relations) or 'none'}"
+        )
     if model.withheld:
         lines.append(f"not proposed (measured precision under the threshold): {', '.join(model.withheld)}")
     choice = model.trained_on.get("per_type_choice") or {}
