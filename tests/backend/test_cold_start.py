@@ -249,7 +249,9 @@ def test_with_no_corpus_the_cold_start_alone_is_served_in_the_schema(schema: Sch
     assert lines[2].startswith("relations by structure") and lines[2].endswith(": alias_of, has_role, role_of")
     model.save(tmp_path / "model")
     again = load_model(tmp_path / "model")
-    assert again.crf is None and not (tmp_path / "model" / "crf").exists()
+    assert again.crf is None and not (tmp_path / "model" / "crf").exists() and again.stem == model.stem
+    # a retraining is named after the stem, and build_model appends the sources it then has
+    assert Backend(again, schema, None, 1, tmp_path / "work").base_version == "cold-start@id-news-er-1.0.2"
     assert again.layer(seed)[0] == layer and again.version == model.version
 
 
@@ -274,6 +276,7 @@ def test_a_retraining_with_no_corpus_learns_the_projects_gold_and_keeps_the_cold
     assert model.crf is not None and "EVENT" in model.crf_types()  # the project's own type, learnt
     assert model.place_type == "GPE" and "DATE" in model.rule_types  # the cold start's sources stay
     assert model.relation_types and model.version.endswith("+structure")  # no relation gold: relations by structure
+    assert model.stem == "v+ls1" and model.version.startswith("v+ls1+rules[")  # the sources once, after the name
     related = Layer(
         seed.id,
         "gold",

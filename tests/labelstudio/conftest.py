@@ -82,7 +82,8 @@ def running_backend(
     schema = load_schema(REPO / "schemas" / "schema.yaml")
     source: list[str] = []
     if cold:
-        version = cold_start_model(schema).version
+        cold_model = cold_start_model(schema)
+        version, stem = cold_model.version, cold_model.stem
     else:
         release = idner_release(tmp, (200, 50, 20), name="backend-mini")
         rel = load_release(release)
@@ -92,7 +93,7 @@ def running_backend(
             "manifest_sha256": rel.manifest_sha256,
             "release_path": str(release),
         }
-        version = f"crf+pair-classifier@{rel.manifest_sha256[:12]}"
+        stem = version = f"crf+pair-classifier@{rel.manifest_sha256[:12]}"
         model = train_model(rel.splits["train"], rel.splits["validation"], schema, rel.label_rule, version, about)
         model.save(tmp / "model")
         source = ["--model", str(tmp / "model")]
@@ -115,7 +116,7 @@ def running_backend(
                     if proc.poll() is not None or time.time() > deadline:
                         raise AssertionError(log_path.read_text(errors="replace")) from None
                     time.sleep(0.3)
-            yield {"url": url, "version": version, "log": log_path}
+            yield {"url": url, "version": version, "stem": stem, "log": log_path}
         finally:
             proc.terminate()
             proc.wait(timeout=20)

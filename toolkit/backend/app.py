@@ -143,7 +143,8 @@ class Backend:
         self.schema = schema
         self.setup = setup
         self.retrain_every = max(1, retrain_every)
-        self.base_version = model.version
+        # a retraining is named after the model it started from, then its own sources (build_model appends them)
+        self.base_version = model.stem or model.version
         self.pending = 0
         self.ignored: dict[str, int] = {}
         self.trainings: list[dict[str, Any]] = []

@@ -90,6 +90,7 @@ class ServedModel:
     propagate: bool = False  # a mention proposed once is proposed wherever its words recur in the text
     language: str = "id"  # of the texts (the CRF's when there is one): the place gazetteer's names
     relation_types: tuple[RelationType, ...] = ()  # the schema's, for relations by structure (no classifier)
+    stem: str = ""  # the version without its sources (+map[...]+rules[...]...): what a retraining is named after
 
     def crf_types(self) -> set[str]:
         """The types the CRF proposes (none without a CRF)."""
@@ -159,6 +160,7 @@ class ServedModel:
             "crf": self.crf is not None,
             "language": self.language,
             "relation_types": [r.model_dump(mode="json") for r in self.relation_types],
+            "stem": self.stem,
         }
         atomic_write_text(folder / "served.json", dumps(meta, indent=1) + "\n")
 
@@ -287,6 +289,7 @@ def load_model(folder: Path) -> ServedModel:
         bool(meta.get("propagate", False)),
         str(meta.get("language", crf.language if crf is not None else "id")),
         tuple(RelationType.model_validate(r) for r in meta.get("relation_types", ())),
+        str(meta.get("stem", "")),
     )
 
 
@@ -337,13 +340,13 @@ def cold_start_model(schema: Schema) -> ServedModel:
     cold start alone in the project's schema (rules, places, recurring names), nothing measured; the backend's
     retraining then trains on the project's own gold."""
     rule_types, place_type = rule_types_for(schema), place_type_for(schema)
-    version = f"cold-start@{schema.name}-{schema.schema_version}"
+    stem = version = f"cold-start@{schema.name}-{schema.schema_version}"
     version += f"+rules[{','.join(rule_types)}]" if rule_types else ""
     version += f"+places[{place_type}]" if place_type else ""
     version += "+recurring"
     about = {"serve_options": ServeOptions(cold_start=True).to_dict()}
     model = ServedModel(None, None, version, about, rule_types, place_type=place_type, propagate=True)
-    model.language = schema.language
+    model.language, model.stem = schema.language, stem
     _relate_by_structure(model, schema)
     model.precision = {t: None for t in model.proposes()}  # no annotated text to measure on
     return model
@@ -388,6 +391,7 @@ def build_model(
     A name the project's gold types one way takes that type in the corpus too (the corpus's ORG for a party the
     project calls PARTY), so that no name has two types in one training set; ``adopt_names=False`` leaves the
     corpus's types (an ablation: benchmarks/backend/CONVENTIONS.md measures both)."""
+    stem = version  # the sources are appended below
     corpus_labels = sorted({s.label for _, g in (*corpus_train, *corpus_validation) for s in g.spans})
     label_map = parse_label_map(options.label_map, corpus_labels, schema)
     train, mapped = map_examples(corpus_train, label_map)
@@ -432,6 +436,7 @@ def build_model(
     version += "+recurring" if options.cold_start else ""
     model = train_model(train, validation, schema, mapped_rule, version, about)
     model.rule_types, model.place_type, model.propagate = rule_types, place_type, options.cold_start
+    model.stem = stem
     model.precision = measured_precision(model, validation, model.proposes())
     model.withheld = tuple(sorted(t for t, p in model.precision.items() if p is not None and p < options.min_precision))
     if options.cold_start and model.relations is None:  # no relation gold to train the classifier on
