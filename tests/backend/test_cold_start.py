@@ -103,21 +103,10 @@ def test_a_type_measured_under_the_threshold_is_never_proposed(release: Path, sc
 def test_predict_served_writes_what_the_backend_serves(
     release: Path, cold: ServedModel, schema: Schema, tmp_path: Path
 ) -> None:
-    out = tmp_path / "served.jsonl"
-    args = ["predict", "served", "--release", str(release), "--articles", str(SEED), "--out", str(out), "--cold-start"]
-    result = CliRunner().invoke(main, [*args, *(x for m in MAP for x in ("--label-map", m))])
-    assert result.exit_code == 0, result.output
-    (written,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    client = TestClient(make_app(Backend(cold, schema, None, 2, tmp_path)))
-    (seed,) = load_articles(SEED)
-    body = client.post("/predict", json={"tasks": [{"id": 1, "data": {"text": seed.text}}]}).json()
-    regions = {
-        (r["value"]["start"], r["value"]["end"], r["value"]["labels"][0])
-        for r in body["results"][0]["result"]
-        if r["type"] == "labels"
-    }
-    assert {(s["start"], s["end"], s["label"]) for s in written["spans"]} == regions
-    assert written["model_version"] == body["model_version"] == cold.version
+    args = ["--release", str(release), "--cold-start", *(x for m in MAP for x in ("--label-map", m))]
+    written, regions, version = _written_and_served(args, cold, schema, tmp_path)
+    assert written == regions
+    assert version == cold.version
 
 
 def test_retraining_adds_the_project_gold_in_the_schemas_labels(release: Path, schema: Schema) -> None:
@@ -296,21 +285,11 @@ def test_a_retraining_with_no_corpus_learns_the_projects_gold_and_keeps_the_cold
 
 
 def test_predict_served_with_no_release_writes_what_the_backend_serves(schema: Schema, tmp_path: Path) -> None:
-    out = tmp_path / "served.jsonl"
-    result = CliRunner().invoke(main, ["predict", "served", "--articles", str(SEED), "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    (written,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     model = cold_start_model(schema)
-    client = TestClient(make_app(Backend(model, schema, None, 2, tmp_path)))
-    (seed,) = load_articles(SEED)
-    body = client.post("/predict", json={"tasks": [{"id": 1, "data": {"text": seed.text}}]}).json()
-    regions = {
-        (r["value"]["start"], r["value"]["end"], r["value"]["labels"][0])
-        for r in body["results"][0]["result"]
-        if r["type"] == "labels"
-    }
-    assert regions and {(s["start"], s["end"], s["label"]) for s in written["spans"]} == regions
-    assert written["model_version"] == body["model_version"] == model.version
+    written, regions, version = _written_and_served([], model, schema, tmp_path)
+    assert regions and written == regions
+    assert version == model.version
+    out = tmp_path / "served.jsonl"
     for args, message in (
         (["--label-map", "LOC=GPE"], "--label-map and --min-precision apply to a model trained on a release"),
         (["--min-precision", "0.5"], "--label-map and --min-precision apply to a model trained on a release"),
@@ -335,3 +314,24 @@ def _role_and_ministry(seed: Document) -> tuple[tuple[Span, ...], tuple[Relation
         Span("p1", c, c + len(person), "PER"),
     )
     return spans, (Relation("x1", "r1", "o1", "role_of"),)
+
+
+def _written_and_served(
+    args: list[str], model: ServedModel, schema: Schema, tmp_path: Path
+) -> tuple[set[tuple[int, int, str]], set[tuple[int, int, str]], str]:
+    """The seed's regions `predict served ARGS` writes and those the backend serving ``model`` answers, and the one
+    model version both name (they are checked equal here)."""
+    out = tmp_path / "served.jsonl"
+    result = CliRunner().invoke(main, ["predict", "served", *args, "--articles", str(SEED), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (written,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    client = TestClient(make_app(Backend(model, schema, None, 2, tmp_path)))
+    (seed,) = load_articles(SEED)
+    body = client.post("/predict", json={"tasks": [{"id": 1, "data": {"text": seed.text}}]}).json()
+    regions = {
+        (r["value"]["start"], r["value"]["end"], r["value"]["labels"][0])
+        for r in body["results"][0]["result"]
+        if r["type"] == "labels"
+    }
+    assert written["model_version"] == body["model_version"]
+    return {(s["start"], s["end"], s["label"]) for s in written["spans"]}, regions, str(body["model_version"])

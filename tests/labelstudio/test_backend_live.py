@@ -26,6 +26,19 @@ pytestmark = pytest.mark.labelstudio
 TITLE = "backend live test"
 
 
+def _first_training_ended(url: str, serving: str | None = None) -> dict[str, Any]:
+    """The backend's /health once its first training is no longer running (at most 180 s); with ``serving``, the
+    version it must serve until then."""
+    deadline = time.time() + 180
+    while True:
+        status = _get(url + "/health")
+        if (status["trainings"] and status["trainings"][0]["state"] != "running") or time.time() > deadline:
+            return status
+        if serving is not None:
+            assert status["model_version"] == serving
+        time.sleep(0.5)
+
+
 def _get(url: str) -> dict[str, Any]:
     with urllib.request.urlopen(url, timeout=10) as r:  # noqa: S310 - our own backend on 127.0.0.1
         return json.loads(r.read())
@@ -117,14 +130,8 @@ def test_annotations_arriving_by_webhook_retrain_a_new_model_version(
     r2 = _region("a2", e, e2, e2 + 7, "GPE")
     t0 = time.time()
     conn.client.annotations.update(id=first.id, result=[region, r2])  # ANNOTATION_UPDATED: the 2nd event
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        status = _get(backend["url"] + "/health")
-        if status["trainings"] and status["trainings"][0]["state"] != "running":
-            break
-        # the previous model answers while the new one trains
-        assert status["model_version"] == backend["version"]
-        time.sleep(0.5)
+    # the previous model answers while the new one trains
+    status = _first_training_ended(backend["url"], serving=backend["version"])
     seconds = time.time() - t0
     (job,) = status["trainings"]
     assert job["state"] == "done", backend["log"].read_text(errors="replace")
@@ -170,12 +177,7 @@ def test_a_new_project_gets_the_cold_start_then_a_model_trained_on_its_own_gold(
         conn.client.annotations.create(
             id=tasks[EMOJI.id].id, result=[_region("a1", e, start, start + 11, "PER")], completed_by=admin.id
         )
-        deadline = time.time() + 180
-        while time.time() < deadline:
-            status = _get(served["url"] + "/health")
-            if status["trainings"] and status["trainings"][0]["state"] != "running":
-                break
-            time.sleep(0.5)
+        status = _first_training_ended(served["url"])
         (job,) = status["trainings"]
         assert job["state"] == "done", served["log"].read_text(errors="replace")
         assert job["documents_from_label_studio"] == 1 and job["training_documents"] == 1  # its own gold alone

@@ -345,8 +345,17 @@ def cold_start_model(schema: Schema) -> ServedModel:
     version += f"+places[{place_type}]" if place_type else ""
     version += "+recurring"
     about = {"serve_options": ServeOptions(cold_start=True).to_dict()}
-    model = ServedModel(None, None, version, about, rule_types, place_type=place_type, propagate=True)
-    model.language, model.stem = schema.language, stem
+    model = ServedModel(
+        None,
+        None,
+        version,
+        about,
+        rule_types,
+        place_type=place_type,
+        propagate=True,
+        language=schema.language,
+        stem=stem,
+    )
     _relate_by_structure(model, schema)
     model.precision = {t: None for t in model.proposes()}  # no annotated text to measure on
     return model

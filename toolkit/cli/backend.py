@@ -105,24 +105,21 @@ def ls_backend(
         raise ToolkitError("give one of --release DIR (train on it) and --model DIR (serve a saved model), not both")
     _port_free(port)
     schema_obj = load_schema(schema_path)
-    options = ServeOptions(label_map, cold_start, min_precision)
-    base: str | None = None
     if release_dir is None and model_dir is None:
         check_no_corpus_options(label_map, min_precision)
-        options = ServeOptions(cold_start=True)
         click.echo("no --release or --model: serving the cold start in the project's schema", err=True)
         model = cold_start_model(schema_obj)
     elif model_dir is not None:
         if label_map or cold_start or min_precision:
             raise ToolkitError("--label-map, --cold-start and --min-precision shape a model trained here (--release)")
         model = load_model(model_dir)
-        base = model.trained_on.get("release_path")
-        options = ServeOptions.from_dict(model.trained_on.get("serve_options", {}))
     else:
         assert release_dir is not None
         click.echo(f"training on {release_dir} ...", err=True)
-        model, _ = served_model(release_dir, schema_obj, options)
-        base = str(model.trained_on["release_path"])
+        model, _ = served_model(release_dir, schema_obj, ServeOptions(label_map, cold_start, min_precision))
+    # a retraining starts where the served model did: its own record of its release (none: the cold start) and options
+    base: str | None = model.trained_on.get("release_path")
+    options = ServeOptions.from_dict(model.trained_on.get("serve_options", {}))
     for line in describe_model(model, schema_obj):
         click.echo(line, err=True)
     if save_model:
