@@ -47,7 +47,7 @@ from toolkit.model import Document, Example, Layer, Span
 from toolkit.schema import RelationType, Schema
 from toolkit.scoring.entities import score_entities
 from toolkit.scoring.labels import LabelRule
-from toolkit.scoring.prf import prf
+from toolkit.scoring.prf import COR, INC, PAR, SPU, prf
 from toolkit.text.bio import bio_to_spans, token_range
 
 if TYPE_CHECKING:
@@ -57,6 +57,14 @@ NAME_TYPES = ("ORG", "PER", "FAC", "EVENT")
 """Types whose names may hold a place's name that is not annotated apart (Pemerintah Indonesia)."""
 RULE_TYPES = tuple(dict.fromkeys(label for label, _ in RULES))
 """The types the rule baseline proposes (dates, quantities, roles, people after cue words, organisations by kind)."""
+SOURCES: tuple[tuple[str, str], ...] = (("crf", "p"), ("rules", "q"), ("places", "g"), ("recurring", "c"))
+"""The served model's sources, in the order :meth:`ServedModel.layer` adds their regions, with the id prefix of those
+regions: each source's precision is measured per type, and a source can be withheld for one type alone."""
+PREFIX = dict(SOURCES)
+SOURCE_OF = {prefix: name for name, prefix in SOURCES}
+CONFIDENCE = 0.95
+"""How sure a measurement must be before ``--min-precision`` withholds a source: the upper end of the Wilson interval
+of its precision at this confidence is under the threshold (0 right of 1 proposal says nothing; 1 of 33 does)."""
 PLACE_TYPES = ("GPE", "LOC")
 """The type the place gazetteer proposes when no label map names one (a cold start without a corpus): the first of
 these the schema declares (GPE, a place with a government, as ``--label-map LOC=GPE|LOC`` maps a known place)."""
@@ -85,46 +93,63 @@ class ServedModel:
     trained_on: dict[str, Any] = field(default_factory=dict)
     rule_types: tuple[str, ...] = ()  # schema types the rule baseline adds (cold start)
     precision: dict[str, float | None] = field(default_factory=dict)  # per type, on validation (None: unmeasured)
-    withheld: tuple[str, ...] = ()  # types measured below the precision threshold: never proposed
+    withheld: tuple[tuple[str, str], ...] = ()  # (type, source) measured below the precision threshold: not served
     place_type: str | None = None  # the type the place gazetteer adds (cold start), e.g. GPE
     propagate: bool = False  # a mention proposed once is proposed wherever its words recur in the text
     language: str = "id"  # of the texts (the CRF's when there is one): the place gazetteer's names
     relation_types: tuple[RelationType, ...] = ()  # the schema's, for relations by structure (no classifier)
     stem: str = ""  # the version without its sources (+map[...]+rules[...]...): what a retraining is named after
+    measured: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)  # type -> source -> (right, proposed)
 
     def crf_types(self) -> set[str]:
         """The types the CRF proposes (none without a CRF)."""
         return {tag[2:] for tag in self.crf.tags() if tag != "O"} if self.crf is not None else set()
 
+    def sources(self, label: str) -> tuple[str, ...]:
+        """The sources that propose ``label`` (recurring names only copy what the others propose), withheld or not."""
+        on = {
+            "crf": label in self.crf_types(),
+            "rules": label in self.rule_types,
+            "places": label == self.place_type,
+            "recurring": False,
+        }
+        return tuple(name for name, _ in SOURCES if on[name])
+
+    def serves(self, label: str, source: str) -> bool:
+        """Whether ``source``'s regions of ``label`` are served (not withheld for that type)."""
+        return (label, source) not in self.withheld
+
     def proposes(self) -> tuple[str, ...]:
-        """The schema types this model can propose."""
-        crf = self.crf_types()
-        added = set(self.rule_types) | ({self.place_type} if self.place_type else set())
-        return tuple(sorted((crf | added) - set(self.withheld)))
+        """The schema types this model can propose: those with a source that is not withheld."""
+        types = self.crf_types() | set(self.rule_types) | ({self.place_type} if self.place_type else set())
+        return tuple(sorted(t for t in types if any(self.serves(t, s) for s in self.sources(t))))
 
     def layer(self, doc: Document) -> tuple[Layer, dict[str, float], float | None]:
         """The pre-annotation of one text: its layer, each item's confidence (rule regions have none) and the task's
         score (least confidence over all tokens; None without a CRF, which alone gives a confidence)."""
-        withheld = set(self.withheld)
         spans: list[Span] = []
         scores: dict[str, float] = {}
         confidence: list[float] = []
         if self.crf is not None:
             tokens, tags, confidence = token_confidences(self.crf, doc)
             cut = None if self.crf.cross_lines else doc.text  # a span across a line break the import would refuse
-            found = [balanced(doc.text, s) for s in bio_to_spans(tokens, tags, text=cut) if s.label not in withheld]
-            spans = [Span(f"p{k}", s.start, s.end, s.label) for k, s in enumerate((s for s in found if s), 1)]
+            found = [balanced(doc.text, s) for s in bio_to_spans(tokens, tags, text=cut) if self.serves(s.label, "crf")]
+            spans = [
+                Span(f"{PREFIX['crf']}{k}", s.start, s.end, s.label) for k, s in enumerate((s for s in found if s), 1)
+            ]
             starts, ends = [a for a, _ in tokens], [b for _, b in tokens]
             for s in spans:
                 i, j = token_range(starts, ends, s.start, s.end)
                 scores[s.id] = round(min(confidence[i:j]), 6)
         if self.rule_types:
-            spans += _fitting(_rule_spans(doc, set(self.rule_types) - withheld), spans, "q")
-        if self.place_type and self.place_type not in withheld:
+            types = {t for t in self.rule_types if self.serves(t, "rules")}
+            spans += _fitting(_rule_spans(doc, types), spans, PREFIX["rules"])
+        if self.place_type and self.serves(self.place_type, "places"):
             names = [s for s in spans if s.label in NAME_TYPES]
-            spans += _fitting(_place_spans(doc, self.place_type, self.language, names), spans, "g")
+            spans += _fitting(_place_spans(doc, self.place_type, self.language, names), spans, PREFIX["places"])
         if self.propagate:
-            spans += _fitting(_recurring(doc, spans), spans, "c")
+            copies = [s for s in _recurring(doc, spans) if self.serves(s.label, "recurring")]
+            spans += _fitting(copies, spans, PREFIX["recurring"])
         relations = []
         if self.relations is not None and spans:
             for rel, p in self.relations.predict_scored(doc, spans):
@@ -154,13 +179,14 @@ class ServedModel:
             "trained_on": self.trained_on,
             "rule_types": list(self.rule_types),
             "precision": self.precision,
-            "withheld": list(self.withheld),
+            "withheld": [list(w) for w in self.withheld],
             "place_type": self.place_type,
             "propagate": self.propagate,
             "crf": self.crf is not None,
             "language": self.language,
             "relation_types": [r.model_dump(mode="json") for r in self.relation_types],
             "stem": self.stem,
+            "measured": {t: {s: list(c) for s, c in by.items()} for t, by in self.measured.items()},
         }
         atomic_write_text(folder / "served.json", dumps(meta, indent=1) + "\n")
 
@@ -284,13 +310,23 @@ def load_model(folder: Path) -> ServedModel:
         dict(meta.get("trained_on", {})),
         tuple(meta.get("rule_types", ())),
         dict(meta.get("precision", {})),
-        tuple(meta.get("withheld", ())),
+        withheld_from(meta.get("withheld", ())),
         meta.get("place_type"),
         bool(meta.get("propagate", False)),
         str(meta.get("language", crf.language if crf is not None else "id")),
         tuple(RelationType.model_validate(r) for r in meta.get("relation_types", ())),
         str(meta.get("stem", "")),
+        {t: {s: (int(c[0]), int(c[1])) for s, c in by.items()} for t, by in meta.get("measured", {}).items()},
     )
+
+
+def withheld_from(saved: Sequence[Any]) -> tuple[tuple[str, str], ...]:
+    """A saved model's withheld sources: ``[type, source]`` pairs, or a bare type (a model saved before sources were
+    measured apart, when a type was withheld from every source)."""
+    pairs: list[tuple[str, str]] = []
+    for w in saved:
+        pairs += [(w, name) for name, _ in SOURCES] if isinstance(w, str) else [(str(w[0]), str(w[1]))]
+    return tuple(pairs)
 
 
 def train_model(
@@ -446,8 +482,13 @@ def build_model(
     model = train_model(train, validation, schema, mapped_rule, version, about)
     model.rule_types, model.place_type, model.propagate = rule_types, place_type, options.cold_start
     model.stem = stem
-    model.precision = measured_precision(model, validation, model.proposes())
-    model.withheld = tuple(sorted(t for t, p in model.precision.items() if p is not None and p < options.min_precision))
+    model.precision, model.measured = measured_precision(model, validation, model.proposes())
+    model.withheld = tuple(
+        (t, source)
+        for t, by in model.measured.items()
+        for source, (right, proposed) in by.items()
+        if measured_below(right, proposed, options.min_precision)
+    )
     if options.cold_start and model.relations is None:  # no relation gold to train the classifier on
         _relate_by_structure(model, schema)
     return model
@@ -496,39 +537,57 @@ def choose_sources(trial: ServedModel, held: Sequence[Example]) -> dict[str, dic
 
 def measured_precision(
     model: ServedModel, examples: Sequence[Example], types: Sequence[str]
-) -> dict[str, float | None]:
-    """Strict per-type precision of what the model serves (every source) on annotated examples; None for a type
-    the examples do not annotate, or that was never proposed there."""
-    annotated = {s.label for _, g in examples for s in g.spans}
+) -> tuple[dict[str, float | None], dict[str, dict[str, tuple[int, int]]]]:
+    """Strict per-type precision of what the model serves (every source) on annotated examples, None for a type the
+    examples do not annotate or that was never proposed there; and per type, each source's regions alone scored the
+    same way, as (right, proposed) counts (only the sources that proposed the type there)."""
+    annotated = set(types) & {s.label for _, g in examples for s in g.spans}
     if not examples:
-        return {t: None for t in types}
+        return {t: None for t in types}, {}
     gold = [list(g.spans) for _, g in examples]
     pred = [list(model.layer(doc)[0].spans) for doc, _ in examples]
-    scores = score_entities(gold, pred, set(types) & annotated, ("strict",))
-    out: dict[str, float | None] = {}
-    for t in types:
-        counts = scores.per_label["strict"].get(t)
-        if counts is None or not float(counts[0] + counts[1] + counts[2] + counts[4]):
-            out[t] = None  # never proposed on these examples: nothing to measure
-        else:
-            out[t] = round(float(prf(counts)["precision"]), 4)
-    return out
+
+    def per_label(predicted: list[list[Span]]) -> dict[str, Any]:
+        """Strict count rows per type, only of the types proposed there (nothing to measure otherwise)."""
+        rows = score_entities(gold, predicted, annotated, ("strict",)).per_label["strict"]
+        return {t: c for t, c in rows.items() if c[COR] + c[INC] + c[PAR] + c[SPU]}
+
+    overall = per_label(pred)
+    precision: dict[str, float | None] = {
+        t: round(float(prf(overall[t])["precision"]), 4) if t in overall else None for t in types
+    }
+    by_source: dict[str, dict[str, tuple[int, int]]] = {}
+    for name, prefix in SOURCES:
+        for t, c in per_label([[s for s in spans if s.id.startswith(prefix)] for spans in pred]).items():
+            by_source.setdefault(t, {})[name] = (int(c[COR]), int(c[COR] + c[INC] + c[PAR] + c[SPU]))
+    return precision, {t: by_source[t] for t in sorted(by_source)}
+
+
+def measured_below(right: int, proposed: int, threshold: float) -> bool:
+    """Whether ``right`` of ``proposed`` shows a precision under ``threshold`` with :data:`CONFIDENCE`: the upper end
+    of its Wilson interval is under it (scipy's binomial test)."""
+    if not proposed or threshold <= 0:
+        return False
+    from scipy.stats import binomtest
+
+    interval = binomtest(right, proposed).proportion_ci(confidence_level=CONFIDENCE, method="wilson")
+    return bool(interval.high < threshold)
 
 
 def describe_model(model: ServedModel, schema: Schema) -> list[str]:
     """What the served model proposes, from which source, how precise it was measured to be, and what it cannot
     propose: the backend's start message (and what annotators are told)."""
     proposes = model.proposes()
-    crf = model.crf_types()
 
     def one(t: str) -> str:
         p = model.precision.get(t)
-        sources = [
-            name
-            for name, on in (("crf", t in crf), ("rules", t in model.rule_types), ("places", t == model.place_type))
-            if on
-        ]
-        return f"{t} ({'+'.join(sources)}, precision {'not measured' if p is None else f'{p:.2f}'})"
+        served = [name for name in model.sources(t) if model.serves(t, name)]
+        by_source = ", ".join(
+            f"{name} {right / proposed:.2f} [{right}/{proposed}]{'' if model.serves(t, name) else ' withheld'}"
+            for name, (right, proposed) in model.measured.get(t, {}).items()
+        )
+        measured = f"{'not measured' if p is None else f'{p:.2f}'}{f': {by_source}' if by_source else ''}"
+        return f"{t} ({'+'.join(served)}, precision {measured})"
 
     lines = [f"model {model.version} proposes: {', '.join(one(t) for t in proposes) or 'nothing'}"]
     cannot = [t for t in schema.entity_labels if t not in proposes]
@@ -541,7 +600,12 @@ def describe_model(model: ServedModel, schema: Schema) -> list[str]:
             f"not measured): {', '.join(relations) or 'none'}"
         )
     if model.withheld:
-        lines.append(f"not proposed (measured precision under the threshold): {', '.join(model.withheld)}")
+        threshold = model.trained_on.get("serve_options", {}).get("min_precision")
+        under = f"under {threshold:g}" if threshold else "under the threshold"
+        lines.append(
+            f"not proposed (precision measured {under} with {CONFIDENCE:.0%} confidence): "
+            + ", ".join(f"{t} from {source}" for t, source in model.withheld)
+        )
     choice = model.trained_on.get("per_type_choice") or {}
     if choice:
 

@@ -207,7 +207,10 @@ serve_options = _options(
             type=click.FloatRange(0.0, 1.0),
             default=0.0,
             show_default=True,
-            help="Do not propose a type whose precision, measured on the release's validation split, is below this.",
+            help=(
+                "Withhold a source (crf, rules, places, recurring) for a type when its precision on the release's "
+                "validation split is below this with 95% confidence; the type's other sources still propose it."
+            ),
         ),
     ]
 )
