@@ -24,6 +24,7 @@ from toolkit.backend.served import (
     load_model,
     measured_below,
     served_model,
+    withheld_under,
 )
 from toolkit.cli import main
 from toolkit.dataset.load import load_release
@@ -181,7 +182,7 @@ def test_retraining_adds_the_project_gold_in_the_schemas_labels(release: Path, s
 
 
 def test_with_enough_project_gold_a_cold_start_source_serves_a_type_only_where_it_measures_better(
-    release: Path, schema: Schema
+    release: Path, schema: Schema, tmp_path: Path
 ) -> None:
     """A project that marks dates without the weekday ("8/11/2017", where the rules give "Kamis (8/11/2017)"):
     from 10 gold documents on, the retraining measures both on held-out project gold and serves DATE from the
@@ -212,9 +213,36 @@ def test_with_enough_project_gold_a_cold_start_source_serves_a_type_only_where_i
     assert choice["DATE"]["project model"] > choice["DATE"]["with rules"]
     assert "DATE" not in model.rule_types and "ROLE" in model.rule_types and "ROLE" not in choice
     assert "+rules[" in model.version and "DATE" not in model.version.split("+rules[", 1)[1].split("]")[0]
-    assert any(
-        line.startswith("chosen per type on") and "DATE project model" in line for line in describe_model(model, schema)
+    lines = describe_model(model, schema)
+    assert any(line.startswith("chosen per type on") and "DATE project model" in line for line in lines)
+    # what is served is also measured in the project's conventions, on the same held-out gold
+    assert model.project_documents == len(held_out(project)) and model.measured_on_project["PER"]["crf"][1] > 0
+    assert f"on {model.project_documents} held-out project gold document(s): crf " in lines[0]
+    assert "DATE" not in model.measured_on_project or "rules" not in model.measured_on_project["DATE"]  # switched off
+    model.save(tmp_path / "m")
+    loaded = load_model(tmp_path / "m")
+    assert (loaded.measured_on_project, loaded.project_documents) == (
+        model.measured_on_project,
+        model.project_documents,
     )
+
+
+@pytest.mark.parametrize(
+    ("corpus", "project", "withheld"),
+    [
+        ((2, 20), None, True),  # the corpus alone measured it: under 0.6
+        ((2, 20), (9, 10), False),  # the project's own gold measured it fine: its conventions decide
+        ((50, 60), (0, 8), True),  # fine on the corpus, wrong in every held-out project document
+        ((50, 60), (0, 1), False),  # one wrong proposal of one says nothing
+    ],
+)
+def test_the_projects_held_out_gold_decides_what_is_withheld_where_it_measured_the_source(
+    corpus: tuple[int, int], project: tuple[int, int] | None, withheld: bool
+) -> None:
+    model = ServedModel(None, None, "m", place_type="GPE", measured={"GPE": {"places": corpus}})
+    if project is not None:
+        model.measured_on_project, model.project_documents = {"GPE": {"places": project}}, 4
+    assert (withheld_under(model, 0.6) == (("GPE", "places"),)) is withheld
 
 
 @pytest.mark.parametrize(

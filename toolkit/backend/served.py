@@ -100,6 +100,8 @@ class ServedModel:
     relation_types: tuple[RelationType, ...] = ()  # the schema's, for relations by structure (no classifier)
     stem: str = ""  # the version without its sources (+map[...]+rules[...]...): what a retraining is named after
     measured: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)  # type -> source -> (right, proposed)
+    measured_on_project: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)  # the same, held-out gold
+    project_documents: int = 0  # how many held-out project gold documents measured_on_project was measured on
 
     def crf_types(self) -> set[str]:
         """The types the CRF proposes (none without a CRF)."""
@@ -187,6 +189,10 @@ class ServedModel:
             "relation_types": [r.model_dump(mode="json") for r in self.relation_types],
             "stem": self.stem,
             "measured": {t: {s: list(c) for s, c in by.items()} for t, by in self.measured.items()},
+            "measured_on_project": {
+                t: {s: list(c) for s, c in by.items()} for t, by in self.measured_on_project.items()
+            },
+            "project_documents": self.project_documents,
         }
         atomic_write_text(folder / "served.json", dumps(meta, indent=1) + "\n")
 
@@ -316,8 +322,15 @@ def load_model(folder: Path) -> ServedModel:
         str(meta.get("language", crf.language if crf is not None else "id")),
         tuple(RelationType.model_validate(r) for r in meta.get("relation_types", ())),
         str(meta.get("stem", "")),
-        {t: {s: (int(c[0]), int(c[1])) for s, c in by.items()} for t, by in meta.get("measured", {}).items()},
+        _counts(meta.get("measured", {})),
+        _counts(meta.get("measured_on_project", {})),
+        int(meta.get("project_documents", 0)),
     )
+
+
+def _counts(saved: dict[str, Any]) -> dict[str, dict[str, tuple[int, int]]]:
+    """Per type and source, (right, proposed), as saved (JSON lists)."""
+    return {t: {s: (int(c[0]), int(c[1])) for s, c in by.items()} for t, by in saved.items()}
 
 
 def withheld_from(saved: Sequence[Any]) -> tuple[tuple[str, str], ...]:
@@ -437,6 +450,7 @@ def build_model(
     project calls PARTY), so that no name has two types in one training set; ``adopt_names=False`` leaves the
     corpus's types (an ablation: benchmarks/backend/CONVENTIONS.md measures both)."""
     stem = version  # the sources are appended below
+    on_project: tuple[int, dict[str, dict[str, tuple[int, int]]]] = (0, {})
     corpus_labels = sorted({s.label for _, g in (*corpus_train, *corpus_validation) for s in g.spans})
     label_map = parse_label_map(options.label_map, corpus_labels, schema)
     train, mapped = map_examples(corpus_train, label_map)
@@ -471,11 +485,15 @@ def build_model(
         trial_val = adopt_project_names(corpus_val, fit_names)[0]
         trial = train_model(trial_train, trial_val, schema, mapped_rule, version, {})
         trial.rule_types, trial.place_type, trial.propagate = rule_types, place_type, True
-        choice = choose_sources(trial, [ex for ex in project if ex[0].id in held])
+        held_gold = [ex for ex in project if ex[0].id in held]
+        choice = choose_sources(trial, held_gold)
         rule_types = tuple(t for t in rule_types if choice.get(t, {}).get("serves") != "project model")
         if place_type and choice.get(place_type, {}).get("serves") == "project model":
             place_type = None
         about["per_type_choice"] = choice
+        # what is served, measured in the project's own conventions: the chosen sources on the held-out gold
+        trial.rule_types, trial.place_type = rule_types, place_type
+        on_project = (len(held_gold), measured_precision(trial, held_gold, trial.proposes())[1])
     version += f"+rules[{','.join(rule_types)}]" if rule_types else ""
     version += f"+places[{place_type}]" if place_type else ""
     version += "+recurring" if options.cold_start else ""
@@ -483,12 +501,8 @@ def build_model(
     model.rule_types, model.place_type, model.propagate = rule_types, place_type, options.cold_start
     model.stem = stem
     model.precision, model.measured = measured_precision(model, validation, model.proposes())
-    model.withheld = tuple(
-        (t, source)
-        for t, by in model.measured.items()
-        for source, (right, proposed) in by.items()
-        if measured_below(right, proposed, options.min_precision)
-    )
+    model.project_documents, model.measured_on_project = on_project
+    model.withheld = withheld_under(model, options.min_precision)
     if options.cold_start and model.relations is None:  # no relation gold to train the classifier on
         _relate_by_structure(model, schema)
     return model
@@ -563,6 +577,17 @@ def measured_precision(
     return precision, {t: by_source[t] for t in sorted(by_source)}
 
 
+def withheld_under(model: ServedModel, threshold: float) -> tuple[tuple[str, str], ...]:
+    """The (type, source) pairs whose precision is measured under ``threshold`` (:func:`measured_below`): on the
+    project's held-out gold where the source proposed the type there (the project's conventions decide), else on the
+    corpus's validation split."""
+    counts = {(t, s): c for t, by in model.measured.items() for s, c in by.items()}
+    counts |= {(t, s): c for t, by in model.measured_on_project.items() for s, c in by.items()}
+    order = {name: i for i, (name, _) in enumerate(SOURCES)}
+    below = [key for key, (right, proposed) in counts.items() if measured_below(right, proposed, threshold)]
+    return tuple(sorted(below, key=lambda key: (key[0], order[key[1]])))
+
+
 def measured_below(right: int, proposed: int, threshold: float) -> bool:
     """Whether ``right`` of ``proposed`` shows a precision under ``threshold`` with :data:`CONFIDENCE`: the upper end
     of its Wilson interval is under it (scipy's binomial test)."""
@@ -582,11 +607,22 @@ def describe_model(model: ServedModel, schema: Schema) -> list[str]:
     def one(t: str) -> str:
         p = model.precision.get(t)
         served = [name for name in model.sources(t) if model.serves(t, name)]
-        by_source = ", ".join(
-            f"{name} {right / proposed:.2f} [{right}/{proposed}]{'' if model.serves(t, name) else ' withheld'}"
-            for name, (right, proposed) in model.measured.get(t, {}).items()
-        )
-        measured = f"{'not measured' if p is None else f'{p:.2f}'}{f': {by_source}' if by_source else ''}"
+        on_project = model.measured_on_project.get(t, {})
+
+        def counts(by_source: dict[str, tuple[int, int]], decides: bool) -> str:
+            """Each source's precision; "withheld" beside the measurement that withheld it (the project's gold
+            decides where it measured the source)."""
+            return ", ".join(
+                f"{name} {right / proposed:.2f} [{right}/{proposed}]"
+                + (" withheld" if not model.serves(t, name) and (decides or name not in on_project) else "")
+                for name, (right, proposed) in by_source.items()
+            )
+
+        corpus = counts(model.measured.get(t, {}), False)
+        measured = f"{'not measured' if p is None else f'{p:.2f}'}{f': {corpus}' if corpus else ''}"
+        if on_project:
+            documents = f"{model.project_documents} held-out project gold document(s)"
+            measured += f"; on {documents}: {counts(on_project, True)}"
         return f"{t} ({'+'.join(served)}, precision {measured})"
 
     lines = [f"model {model.version} proposes: {', '.join(one(t) for t in proposes) or 'nothing'}"]
