@@ -26,7 +26,8 @@ Needs the releases the Baselines section of docs/researchers.md makes (releases/
 Also written: what each configuration's wrong proposals and missed mentions are (by kind: wrong type, inside a
 longer gold mention, ...), and one post-processing measured on the corpus rather than on the seed: merging two
 proposals of one type that only a space separates ("GB" "ILO" -> "GB ILO", a seed error), counted on idner-news-2k's
-validation and test splits mapped onto the schema; and one rule change measured the same way: not proposing a
+validation and test splits mapped onto the schema; a confidence floor for the CRF's regions, chosen on the mapped
+validation split by the fewest edits and scored on the test split; and one rule change measured the same way: not proposing a
 bracketed acronym alone when a capitalised word follows it ("Governing Body (GB) ILO"), counted on idner-news-2k's
 gold (does the annotated name go on past the bracket?).
 Usage: python benchmarks/backend/cold_start.py
@@ -38,6 +39,7 @@ import dataclasses
 import itertools
 import json
 import re
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,9 @@ from toolkit.backend.labelmap import map_examples, parse_label_map
 from toolkit.backend.served import SOURCE_OF, ServedModel, ServeOptions, build_model, cold_start_model
 from toolkit.dataset.load import load_release
 from toolkit.schema import load_schema
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from project_gold import edits
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -73,6 +78,7 @@ def main() -> None:
     truth = {(s.start, s.end, s.label) for s in gold.spans}
     rows = []
     adjacent: dict[str, int] = {}
+    floor: dict[str, Any] = {}
     for name, options in CONFIGS:
         model = (
             cold_start_model(schema)
@@ -121,12 +127,15 @@ def main() -> None:
             label_map = parse_label_map(options.label_map, labels, schema)
             held = [ex for split in ("validation", "test") for ex in map_examples(rel.splits[split], label_map)[0]]
             adjacent = adjacent_pairs(model, held)
+            validation, test = (map_examples(rel.splits[s], label_map)[0] for s in ("validation", "test"))
+            floor = confidence_floor(model, validation, test)
         if options is not None and options.min_precision:
             labels = sorted({s.label for _, g in rel.splits["train"] for s in g.spans})
             label_map = parse_label_map(options.label_map, labels, schema)
             validation = map_examples(rel.splits["validation"], label_map)[0]
             rows[-1]["why_withheld"] = why_withheld(dataclasses.replace(model, withheld=()), validation, model.withheld)
     rows.append({"config": "adjacent proposals of one type on idner-news-2k validation + test", **adjacent})
+    rows.append({"config": "a confidence floor for the CRF's regions, chosen on validation, scored on test", **floor})
     corpus = [ex for split in ("train", "validation", "test") for ex in rel.splits[split]]
     rows.append(
         {"config": "bracketed acronyms followed by a capitalised word, idner-news-2k", **acronym_then_name(corpus)}
@@ -219,6 +228,35 @@ def acronym_then_name(examples: list[Any]) -> dict[str, int]:
     return counts
 
 
+FLOORS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+def confidence_floor(model: ServedModel, validation: list[Any], test: list[Any]) -> dict[str, Any]:
+    """Leaving out the CRF's regions whose confidence is under a floor: the floor with the fewest edits on the
+    validation split (an annotator's edits, as benchmarks/backend/project_gold.py counts them), and the edits on the
+    test split with it and without one."""
+
+    def edits_at(examples: list[Any]) -> dict[float, int]:
+        out = dict.fromkeys(FLOORS, 0)
+        for doc, gold in examples:
+            layer, scores, _ = model.layer(doc)
+            for floor in FLOORS:
+                kept = [s for s in layer.spans if not (s.id in scores and s.id[0] == "p" and scores[s.id] < floor)]
+                out[floor] += edits(list(gold.spans), kept)["with_help"]
+        return out
+
+    on_validation, on_test = edits_at(validation), edits_at(test)
+    chosen = min(FLOORS, key=lambda f: (on_validation[f], f))
+    return {
+        "floors": list(FLOORS),
+        "validation_edits": [on_validation[f] for f in FLOORS],
+        "chosen": chosen,
+        "test_edits_without": on_test[0.0],
+        "test_edits_with": on_test[chosen],
+        "test_gold": sum(len(g.spans) for _, g in test),
+    }
+
+
 def adjacent_pairs(model: ServedModel, examples: list[Any]) -> dict[str, int]:
     """Two proposals of one type that only spaces separate: how often each is right as proposed, and how often the
     two merged would be right (the decision not to merge them is taken on these counts)."""
@@ -249,7 +287,7 @@ def render(rows: list[dict[str, Any]]) -> str:
         "| configuration | proposes | proposed | kept | recall | kept share | targets |",
         "|---|---|---|---|---|---|---|",
     ]
-    rows, adjacent, acronyms = rows[:-2], rows[-2], rows[-1]
+    rows, adjacent, floor, acronyms = rows[:-3], rows[-3], rows[-2], rows[-1]
     for r in rows:
         met = float(r["recall"]) >= 0.6 and float(r["precision"]) >= 0.8
         lines.append(
@@ -316,6 +354,16 @@ def render(rows: list[dict[str, Any]]) -> str:
             "Merging would lose more than it gains, so the backend does not merge."
             if adjacent["right merged"] <= adjacent["both right as proposed"]
             else "Merging would gain more than it loses: the backend should merge."
+        ),
+        "",
+        "Leaving out the CRF's regions under a confidence floor (the region's score), the floor chosen by the fewest",
+        f"edits on idner-news-2k's validation split mapped onto the schema (floors {', '.join(f'{f:g}' for f in floor['floors'])}:",
+        f"{', '.join(str(n) for n in floor['validation_edits'])} edits): {floor['chosen']:g}; on the test split "
+        f"({floor['test_gold']} gold mentions) {floor['test_edits_with']} edits with it, {floor['test_edits_without']} without. "
+        + (
+            "It does not carry over to the test split, so the backend serves every region the CRF proposes."
+            if floor["test_edits_with"] >= floor["test_edits_without"]
+            else "It carries over to the test split: the backend should leave those regions out."
         ),
         "",
         "A bracketed acronym followed by a capitalised word taken as part of a longer name (the seed's \"Governing",
