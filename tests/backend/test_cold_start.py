@@ -107,13 +107,15 @@ def test_a_type_measured_under_the_threshold_is_never_proposed(release: Path, sc
 
 
 def test_a_source_is_withheld_for_one_type_and_the_types_other_sources_still_serve_it(
-    release: Path, schema: Schema, tmp_path: Path
+    release: Path, cold: ServedModel, schema: Schema, tmp_path: Path
 ) -> None:
     model, _ = served_model(release, schema, ServeOptions(MAP, cold_start=True, min_precision=0.6))
     # the gazetteer's GPE is measured far under 0.6 on the corpus (it leaves many countries unlabelled); the CRF's
     # GPE is not, and one rule PER wrong of one proposed says nothing either way
     assert ("GPE", "places") in model.withheld and model.serves("GPE", "crf") and "GPE" in model.proposes()
     assert model.measured["PER"]["rules"] == (0, 1) and model.serves("PER", "rules")
+    assert model.measured == cold.measured  # each source measured with every source on; the type as served after
+    assert model.precision["GPE"] > cold.precision["GPE"] and model.precision["PER"] == cold.precision["PER"]
     (seed,) = load_articles(SEED)
     sources = {SOURCE_OF[s.id[0]] for s in model.layer(seed)[0].spans if s.label == "GPE"}
     assert sources == {"crf", "recurring"}  # Indonesia from the CRF, then where it recurs; none from the gazetteer

@@ -503,6 +503,8 @@ def build_model(
     model.precision, model.measured = measured_precision(model, validation, model.proposes())
     model.project_documents, model.measured_on_project = on_project
     model.withheld = withheld_under(model, options.min_precision)
+    if model.withheld:  # a type's precision as served, without its withheld sources: what annotators are shown
+        model.precision = measured_precision(model, validation, model.proposes())[0]
     if options.cold_start and model.relations is None:  # no relation gold to train the classifier on
         _relate_by_structure(model, schema)
     return model
