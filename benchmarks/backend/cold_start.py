@@ -46,7 +46,14 @@ from typing import Any
 
 from toolkit.annotations.gold_records import read_gold_records
 from toolkit.backend.labelmap import map_examples, parse_label_map
-from toolkit.backend.served import SOURCE_OF, ServedModel, ServeOptions, build_model, cold_start_model
+from toolkit.backend.served import (
+    SOURCE_OF,
+    ServedModel,
+    ServeOptions,
+    build_model,
+    cold_start_model,
+    source_figures,
+)
 from toolkit.dataset.load import load_release
 from toolkit.schema import load_schema
 
@@ -58,14 +65,15 @@ REPO = HERE.parents[1]
 RELEASE = REPO / "releases" / "idner-news-2k" / "1.1.0"
 GOLD = REPO / "annotations" / "gold" / "id-news-er-seed-p2-20261128T143348.429Z.jsonl"
 NO_RELEASE = "no --release: the cold start alone"
+MAP = ("LOC=GPE|LOC", "PER=PER", "ORG=ORG")
 CONFIGS: tuple[tuple[str, ServeOptions | None], ...] = (
     (NO_RELEASE, None),  # what `ls backend` serves with neither a release nor a model: no CRF
     ("as before (corpus labels)", ServeOptions()),
-    ("--label-map LOC=GPE|LOC", ServeOptions(("LOC=GPE|LOC", "PER=PER", "ORG=ORG"))),
-    ("--label-map ... --cold-start", ServeOptions(("LOC=GPE|LOC", "PER=PER", "ORG=ORG"), cold_start=True)),
+    ("--label-map LOC=GPE|LOC", ServeOptions(MAP)),
+    ("--label-map ... --cold-start", ServeOptions(MAP, cold_start=True)),
     (
         "--label-map ... --cold-start --min-precision 0.6",
-        ServeOptions(("LOC=GPE|LOC", "PER=PER", "ORG=ORG"), cold_start=True, min_precision=0.6),
+        ServeOptions(MAP, cold_start=True, min_precision=0.6),
     ),
 )
 
@@ -76,6 +84,9 @@ def main() -> None:
     (record,) = list(read_gold_records(GOLD))
     doc, gold = record.document, record.gold
     truth = {(s.start, s.end, s.label) for s in gold.spans}
+    labels = sorted({s.label for _, g in rel.splits["train"] for s in g.spans})
+    label_map = parse_label_map(MAP, labels, schema)  # every configuration with a map has this one
+    validation, test = (map_examples(rel.splits[s], label_map)[0] for s in ("validation", "test"))
     rows = []
     adjacent: dict[str, int] = {}
     floor: dict[str, Any] = {}
@@ -123,16 +134,9 @@ def main() -> None:
             }
         )
         if options is not None and options.cold_start and not options.min_precision:
-            labels = sorted({s.label for _, g in rel.splits["train"] for s in g.spans})
-            label_map = parse_label_map(options.label_map, labels, schema)
-            held = [ex for split in ("validation", "test") for ex in map_examples(rel.splits[split], label_map)[0]]
-            adjacent = adjacent_pairs(model, held)
-            validation, test = (map_examples(rel.splits[s], label_map)[0] for s in ("validation", "test"))
+            adjacent = adjacent_pairs(model, validation + test)
             floor = confidence_floor(model, validation, test)
         if options is not None and options.min_precision:
-            labels = sorted({s.label for _, g in rel.splits["train"] for s in g.spans})
-            label_map = parse_label_map(options.label_map, labels, schema)
-            validation = map_examples(rel.splits["validation"], label_map)[0]
             rows[-1]["why_withheld"] = why_withheld(dataclasses.replace(model, withheld=()), validation, model.withheld)
     rows.append({"config": "adjacent proposals of one type on idner-news-2k validation + test", **adjacent})
     rows.append({"config": "a confidence floor for the CRF's regions, chosen on validation, scored on test", **floor})
@@ -241,7 +245,11 @@ def confidence_floor(model: ServedModel, validation: list[Any], test: list[Any])
         for doc, gold in examples:
             layer, scores, _ = model.layer(doc)
             for floor in FLOORS:
-                kept = [s for s in layer.spans if not (s.id in scores and s.id[0] == "p" and scores[s.id] < floor)]
+                kept = [
+                    s
+                    for s in layer.spans
+                    if not (s.id in scores and SOURCE_OF[s.id[0]] == "crf" and scores[s.id] < floor)
+                ]
                 out[floor] += edits(list(gold.spans), kept)["with_help"]
         return out
 
@@ -299,7 +307,7 @@ def render(rows: list[dict[str, Any]]) -> str:
     overall, by_source = measured["validation_precision"], measured["validation_precision_by_source"]
 
     def one(t: str, p: float | None) -> str:
-        sources = ", ".join(f"{s} {r / n:.2f} [{r}/{n}]" for s, (r, n) in by_source.get(t, {}).items())
+        sources = source_figures(by_source.get(t, {}))
         return f"{t} {'not measured' if p is None else f'{p:.2f}'}" + (f" ({sources})" if sources else "")
 
     last = rows[-1]
