@@ -2,8 +2,8 @@
 
 Modes: ``pass`` (forward), ``delay`` (hold each answer ``delay`` seconds), ``cut`` (forward the request,
 then close after the first ``cut_after`` bytes of the answer), ``http502`` (answer 502 without forwarding),
-``empty`` (answer the next ``empty_count`` requests whose request line holds ``empty_path`` with 200 and an empty
-body, then close that connection; every other request is forwarded).
+``empty`` (answer the next ``empty_count`` requests whose request line holds ``empty_path`` with 200 and the body
+``empty_body``, empty unless set, then close that connection; every other request is forwarded).
 Only 127.0.0.1; the accept loop and every connection end when the proxy is closed.
 """
 
@@ -22,6 +22,7 @@ class FaultProxy:
         self.cut_after = 200
         self.empty_path = "/export"
         self.empty_count = 0
+        self.empty_body = b""
         self.emptied = 0
         self.connections = 0
         self._server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -90,9 +91,11 @@ class FaultProxy:
                             break
                         if mode == "empty" and self._empties(data):
                             # HTTP/1.1 clients send a request once the last answer is read, so nothing is in flight
+                            body = self.empty_body
                             client.sendall(
                                 b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                                b"Content-Length: 0\r\nConnection: close\r\n\r\n"
+                                + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+                                + body
                             )
                             client.shutdown(socket.SHUT_RDWR)
                             upstream.close()

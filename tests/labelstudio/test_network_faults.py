@@ -4,6 +4,7 @@ left behind, and success once the fault is gone."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,39 @@ def test_empty_export_body_is_asked_for_again(proxy: FaultProxy, live: LiveServe
     assert proxy.emptied - before == 1  # the server's empty answer was seen, then asked for again
     assert entry.counts.tasks == 1 and snapshots(tmp_path) == sorted([entry.file, "index.json"])
     proxy.mode = "pass"
+
+
+def test_progress_restarts_with_an_export_asked_for_again(live: LiveServer, tmp_path: Path) -> None:
+    """A broken first answer, then the export: the counter ends at the kept export's size, not at the sum of both
+    answers. The project is large enough (120 tasks) for its export to arrive in several chunks."""
+    article = load_articles(REPO / "seeds" / ARTICLES_FILE)[0]
+    docs = [replace(article, id=f"copy-{n:03d}") for n in range(120)]
+    push(connect(live.url, live.token), load_schema(REPO / "schemas" / "schema.yaml"), docs, title="faults-large")
+    exported = len(b"".join(download(live, "faults-large")))
+    broken = b'[{"id": 1, "data": {"text": "' + b"x" * 5000  # 5,029 bytes of a cut-off JSON list
+
+    seen: list[int] = []
+    p = FaultProxy(live.server.port)
+    try:
+        p.mode, p.empty_count, p.empty_body = "empty", 1, broken
+        entry = pull(
+            connect(p.url, live.token, retries=1), title="faults-large", out_dir=tmp_path, progress=seen.append
+        )
+    finally:
+        p.close()
+    assert p.emptied == 1 and entry.counts.tasks == 120
+    restart = seen.index(0, 1)  # the retry starts again from 0
+    assert seen[:restart] == [0, len(broken)]
+    kept = seen[restart:]
+    assert len(kept) > 2, f"the export came in {len(kept) - 1} chunk(s); the test needs several"
+    assert kept == sorted(kept) and kept[-1] == exported
+
+
+def download(live: LiveServer, title: str) -> list[bytes]:
+    """The project's export as the server sends it, straight (no proxy)."""
+    conn = connect(live.url, live.token)
+    project = next(p for p in conn.client.projects.list() if p.title == title)
+    return list(conn.client.projects.exports.download_sync(id=project.id, export_type="JSON", download_all_tasks=True))
 
 
 def test_empty_export_bodies_past_the_retries_are_reported(proxy: FaultProxy, live: LiveServer, tmp_path: Path) -> None:

@@ -234,8 +234,9 @@ def ls_pull(title: str | None, project_id: int | None, out: Path, as_json: bool)
     conn = connect()
     with tqdm(unit="B", unit_scale=True, desc="downloading", leave=False, disable=None) as bar:
 
-        def advance(nbytes: int) -> None:
-            bar.update(nbytes)
+        def advance(received: int) -> None:  # bytes of the current request so far: 0 again on a retry
+            bar.n = received
+            bar.refresh()
 
         try:
             entry = pull(conn, title=target.title, project_id=target.project_id, out_dir=out, progress=advance)

@@ -86,17 +86,25 @@ def export_tasks(conn: Connection, project: Any, progress: Callable[[int], None]
 
     An export whose body is not JSON is asked for again, up to the connection's retries (1 s, 2 s, 4 s, ... apart):
     the server answered one of 4 simultaneous exports with an empty body once in the suite's parallel pulls
-    (tests/labelstudio/test_network_faults.py makes a proxy answer with empty bodies)."""
+    (tests/labelstudio/test_network_faults.py makes a proxy answer with empty or broken bodies).
+
+    ``progress`` is told the bytes received so far of the current request: 0 when a request starts (again, on a
+    retry), then the running total after each chunk, so a counter shows the export being kept, never the sum of
+    every attempt."""
     tasks: list[dict[str, Any]] = []
     for attempt in range(conn.retries + 1):
         chunks: list[bytes] = []
+        received = 0
+        if progress:
+            progress(received)
         with translate_errors(conn, f"export project {project.id}"):
             for chunk in conn.client.projects.exports.download_sync(
                 id=project.id, export_type="JSON", download_all_tasks=True
             ):
                 chunks.append(chunk)
+                received += len(chunk)
                 if progress:
-                    progress(len(chunk))
+                    progress(received)
         try:
             loaded = json.loads(b"".join(chunks))
             if not isinstance(loaded, list):
