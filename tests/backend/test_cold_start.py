@@ -86,6 +86,9 @@ def test_the_cold_start_proposes_schema_types_the_corpus_never_annotates(cold: S
     text = {seed.text[s.start : s.end]: s.label for s in layer.spans}
     assert text["Indonesia"] == "GPE" and text["Kamis (8/11/2017)"] == "DATE"
     assert all(s.label in schema.entity_labels for s in layer.spans)
+    assert {s.id[0] for s in layer.spans} >= {"p", "q", "g"}  # the CRF, the rules and the places all served
+    ordered = [(s.start, s.end, s.label) for s in layer.spans]
+    assert ordered == sorted(ordered)  # in document order, as an imported layer, not grouped by source
     assert all(s.id in scores for s in layer.spans if s.id.startswith("p"))  # the CRF's regions carry a confidence
     assert not any(s.id in scores for s in layer.spans if s.id.startswith("q"))  # a rule has no probability
     assert "+map[LOC->GPE|LOC(place),ORG->ORG,PER->PER]" in cold.version and "+rules[" in cold.version

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 from nervaluate import Evaluator
 from seqeval.metrics import classification_report, f1_score
@@ -17,6 +20,7 @@ from toolkit.text.bio import bio_to_spans
 
 DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "idner-news-2k"
 LABELS = ["PER", "ORG", "LOC"]
+OUTCOMES = ("correct", "incorrect", "partial", "missed", "spurious")
 
 
 def perturb(tags: list[str], rng: random.Random) -> list[str]:
@@ -82,24 +86,21 @@ def test_equals_nervaluate_token_level(corpus: tuple[list[list[str]], list[list[
     ref = Evaluator(gold, pred, tags=LABELS, loader="list").evaluate()
     r = ref["overall"][mode]
     o = ours.overall(mode)
-    assert (o["correct"], o["incorrect"], o["partial"], o["missed"], o["spurious"]) == (
-        r.correct,
-        r.incorrect,
-        r.partial,
-        r.missed,
-        r.spurious,
-    )
+    assert outcomes(o) == ref_outcomes(r)
     assert (o["precision"], o["recall"], o["f1"]) == pytest.approx((r.precision, r.recall, r.f1), abs=1e-12)
     for label, row in ours.by_label(mode).items():
         e = ref["entities"][label][mode]
-        assert (row["correct"], row["incorrect"], row["partial"], row["missed"], row["spurious"]) == (
-            e.correct,
-            e.incorrect,
-            e.partial,
-            e.missed,
-            e.spurious,
-        ), label
+        assert outcomes(row) == ref_outcomes(e), label
         assert row["f1"] == pytest.approx(e.f1, abs=1e-12)
+
+
+def outcomes(row: Mapping[str, Any]) -> tuple[int, ...]:
+    return tuple(int(row[k]) for k in OUTCOMES)
+
+
+def ref_outcomes(ref: Any) -> tuple[int, ...]:
+    """nervaluate's counts of one mode, in the order of :data:`OUTCOMES`."""
+    return tuple(int(getattr(ref, k)) for k in OUTCOMES)
 
 
 def test_equals_nervaluate_on_character_spans(corpus: tuple[list[list[str]], list[list[str]]]) -> None:
@@ -123,3 +124,34 @@ def test_equals_nervaluate_on_character_spans(corpus: tuple[list[list[str]], lis
     ours = score_entities(g, p)
     for mode in ("strict", "exact", "partial", "ent_type"):
         assert ours.overall(mode)["f1"] == pytest.approx(ref["overall"][mode].f1, abs=1e-12), mode
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_nested_spans_equal_nervaluate_in_document_order(seed: int) -> None:
+    """Random nested and overlapping spans in a shuffled order: the scores equal nervaluate's on the same spans in
+    document order, to the last digit (the engine is nervaluate's greedy matching; only the order is fixed)."""
+    rng = np.random.default_rng(seed)
+    labels = ["PER", "ORG", "GPE"]
+
+    def spans(n: int, who: str) -> list[Span]:
+        out = []
+        for k in range(n):
+            a = int(rng.integers(0, 60))
+            out.append(Span(f"{who}{k}", a, a + int(rng.integers(1, 15)), labels[int(rng.integers(0, 3))]))
+        return out
+
+    gold = [spans(int(rng.integers(0, 8)), "g") for _ in range(5)]
+    pred = [spans(int(rng.integers(0, 8)), "p") for _ in range(5)]
+    shuffled = [[d[i] for i in rng.permutation(len(d))] for d in pred]
+
+    def dicts(docs: list[list[Span]]) -> list[list[dict[str, object]]]:
+        return [sorted(({"label": x.label, "start": x.start, "end": x.end - 1} for x in d), key=_key) for d in docs]
+
+    ref = Evaluator(dicts(gold), dicts(pred), tags=labels, loader="dict").evaluate()
+    ours = score_entities(gold, shuffled)
+    for mode in ("strict", "exact", "partial", "ent_type"):
+        assert outcomes(ours.overall(mode)) == ref_outcomes(ref["overall"][mode]), mode
+
+
+def _key(d: dict[str, object]) -> tuple[object, ...]:
+    return (d["start"], d["end"], d["label"])

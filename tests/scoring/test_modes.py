@@ -106,3 +106,17 @@ def test_distinct_rows_counts_every_document() -> None:
         ((0, 0, 0, 7, 0), 1),
         ((1, 0, 0, 0, 0), 2),
     ]
+
+
+def test_nested_spans_score_the_same_in_any_list_order() -> None:
+    """A ROLE with an ORG nested in it, both proposed: listed shorter-first (as the backend once listed its regions,
+    by source), the ORG would take the ROLE's gold mention as an incorrect match and leave the exact ROLE spurious."""
+    gold = [[S("g1", 0, 40, "ROLE"), S("g2", 45, 50, "GPE")]]
+    in_document_order = [[S("r", 0, 40, "ROLE"), S("o", 18, 30, "ORG"), S("p", 45, 50, "GPE")]]
+    shorter_first = [[S("o", 18, 30, "ORG"), S("p", 45, 50, "GPE"), S("r", 0, 40, "ROLE")]]
+    expected = score_entities(gold, in_document_order)
+    assert expected.overall("strict")["correct"] == 2 and expected.overall("strict")["spurious"] == 1
+    for pred in (shorter_first, [list(reversed(in_document_order[0]))]):
+        got = score_entities([list(reversed(gold[0]))], pred)
+        for mode in ("strict", "exact", "partial", "ent_type"):
+            assert got.overall(mode) == expected.overall(mode), mode

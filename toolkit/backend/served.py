@@ -152,6 +152,9 @@ class ServedModel:
         if self.propagate:
             copies = [s for s in _recurring(doc, spans) if self.serves(s.label, "recurring")]
             spans += _fitting(copies, spans, PREFIX["recurring"])
+        # document order, as an imported layer lists its spans (toolkit.annotations.validate), and as Label Studio
+        # then lists the regions; the ids keep naming the source
+        spans.sort(key=lambda s: (s.start, s.end, s.label, s.id))
         relations = []
         if self.relations is not None and spans:
             for rel, p in self.relations.predict_scored(doc, spans):

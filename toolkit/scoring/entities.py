@@ -10,8 +10,10 @@ Overlap means at least 1% of the reference entity (inclusive ends), as nervaluat
 each label is scored on its own entities; macro = mean of per-label F1 over the labels present
 in the reference or the predictions (seqeval's macro average).
 
-The engine works on plain tuples ``(start, inclusive end, label)``; :func:`score_entities` takes
-:class:`~toolkit.model.Span` lists.
+The engine works on plain tuples ``(start, inclusive end, label)``, in the order given (as nervaluate does);
+:func:`score_entities` takes :class:`~toolkit.model.Span` lists and scores them in document order (start, end,
+label): a layer's list order carries no meaning, and with nested spans the greedy matching would otherwise let
+a shorter prediction listed first take the gold mention a longer one matches exactly.
 """
 
 from __future__ import annotations
@@ -172,13 +174,14 @@ def score_entities(
     labels: Collection[str] | None = None,
     modes: Sequence[str] = tuple(ENTITY_MODES),
 ) -> EntityScores:
-    """Entity scores over documents (``gold[i]`` and ``pred[i]`` are the spans of document ``i``).
+    """Entity scores over documents (``gold[i]`` and ``pred[i]`` are the spans of document ``i``), each list
+    taken in document order, whatever order it is given in.
 
     ``labels``: only these labels are scored (the rule of :mod:`toolkit.scoring.labels`); None scores all.
     """
     if len(gold) != len(pred):
         raise ValueError(f"{len(gold)} reference documents but {len(pred)} predicted ones")
-    return score_ents([ents_of(g) for g in gold], [ents_of(p) for p in pred], labels, modes)
+    return score_ents([sorted(ents_of(g)) for g in gold], [sorted(ents_of(p)) for p in pred], labels, modes)
 
 
 def score_ents(
