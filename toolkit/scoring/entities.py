@@ -12,8 +12,9 @@ in the reference or the predictions (seqeval's macro average).
 
 The engine works on plain tuples ``(start, inclusive end, label)``, in the order given (as nervaluate does);
 :func:`score_entities` takes :class:`~toolkit.model.Span` lists and scores them in document order (start, end,
-label): a layer's list order carries no meaning, and with nested spans the greedy matching would otherwise let
-a shorter prediction listed first take the gold mention a longer one matches exactly.
+label). A layer's list order carries no meaning, but with nested or overlapping spans the greedy matching depends
+on it (a prediction listed first can take, as an incorrect match, the gold mention a later one matches exactly),
+so without one fixed order a score would depend on how a file happens to list its spans.
 """
 
 from __future__ import annotations
