@@ -47,12 +47,13 @@ from typing import Any
 from toolkit.annotations.gold_records import read_gold_records
 from toolkit.backend.labelmap import map_examples, parse_label_map
 from toolkit.backend.served import (
-    SOURCE_OF,
     ServedModel,
     ServeOptions,
     build_model,
     cold_start_model,
+    counts_json,
     source_figures,
+    source_of,
 )
 from toolkit.dataset.load import load_release
 from toolkit.schema import load_schema
@@ -123,9 +124,7 @@ def main() -> None:
                 "proposes": list(model.proposes()),
                 "withheld": [list(w) for w in model.withheld],
                 "validation_precision": model.precision,
-                "validation_precision_by_source": {
-                    t: {s: list(c) for s, c in by.items()} for t, by in model.measured.items()
-                },
+                "validation_precision_by_source": counts_json(model.measured),
                 "gold": len(truth),
                 "proposed": len(proposed),
                 "kept": len(kept),
@@ -202,7 +201,7 @@ def why_withheld(
     for doc, gold in examples:
         truth = {(s.start, s.end, s.label) for s in gold.spans}
         for s in model.layer(doc)[0].spans:
-            key = f"{s.label} from {SOURCE_OF[s.id[0]]}"
+            key = f"{s.label} from {source_of(s.id)}"
             if key not in out or (s.start, s.end, s.label) in truth:
                 continue
             out[key].update(error_kinds({(s.start, s.end, s.label)}, truth, PROPOSAL_KINDS))
@@ -250,9 +249,7 @@ def confidence_floor(model: ServedModel, validation: list[Any], test: list[Any])
             layer, scores, _ = model.layer(doc)
             for floor in FLOORS:
                 kept = [
-                    s
-                    for s in layer.spans
-                    if not (s.id in scores and SOURCE_OF[s.id[0]] == "crf" and scores[s.id] < floor)
+                    s for s in layer.spans if not (s.id in scores and source_of(s.id) == "crf" and scores[s.id] < floor)
                 ]
                 out[floor] += edits(list(gold.spans), kept)["with_help"]
         return out

@@ -15,7 +15,6 @@ from tests.conftest import REPO, idner_release
 from toolkit.backend.app import Backend, make_app
 from toolkit.backend.labelmap import LabelMapError, map_examples, parse_label_map
 from toolkit.backend.served import (
-    SOURCE_OF,
     ServedModel,
     ServeOptions,
     build_model,
@@ -24,6 +23,7 @@ from toolkit.backend.served import (
     load_model,
     measured_below,
     served_model,
+    source_of,
     withheld_under,
 )
 from toolkit.cli import main
@@ -105,7 +105,7 @@ def test_a_type_measured_under_the_threshold_is_never_proposed(release: Path, sc
     withheld_types = {t for t in strict.measured if all(not strict.serves(t, s) for s in strict.sources(t))}
     assert withheld_types and withheld_types.isdisjoint(strict.proposes())
     (seed,) = load_articles(SEED)
-    served = {(s.label, SOURCE_OF[s.id[0]]) for s in strict.layer(seed)[0].spans}
+    served = {(s.label, source_of(s.id)) for s in strict.layer(seed)[0].spans}
     assert served and not served & set(strict.withheld)
 
 
@@ -120,7 +120,7 @@ def test_a_source_is_withheld_for_one_type_and_the_types_other_sources_still_ser
     assert model.measured == cold.measured  # each source measured with every source on; the type as served after
     assert model.precision["GPE"] > cold.precision["GPE"] and model.precision["PER"] == cold.precision["PER"]
     (seed,) = load_articles(SEED)
-    sources = {SOURCE_OF[s.id[0]] for s in model.layer(seed)[0].spans if s.label == "GPE"}
+    sources = {source_of(s.id) for s in model.layer(seed)[0].spans if s.label == "GPE"}
     assert sources == {"crf", "recurring"}  # Indonesia from the CRF, then where it recurs; none from the gazetteer
     lines = describe_model(model, schema)
     assert "GPE (crf, precision " in lines[0] and "places 0.10 [2/20] withheld" in lines[0]

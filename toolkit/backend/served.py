@@ -62,6 +62,13 @@ SOURCES: tuple[tuple[str, str], ...] = (("crf", "p"), ("rules", "q"), ("places",
 regions: each source's precision is measured per type, and a source can be withheld for one type alone."""
 PREFIX = dict(SOURCES)
 SOURCE_OF = {prefix: name for name, prefix in SOURCES}
+
+
+def source_of(region_id: str) -> str:
+    """The source that proposed a served region, from its id (``p3`` -> ``crf``)."""
+    return SOURCE_OF[region_id.rstrip("0123456789")]
+
+
 CONFIDENCE = 0.95
 """How sure a measurement must be before ``--min-precision`` withholds a source: the upper end of the Wilson interval
 of its precision at this confidence is under the threshold (0 right of 1 proposal says nothing; 1 of 33 does)."""
@@ -191,10 +198,8 @@ class ServedModel:
             "language": self.language,
             "relation_types": [r.model_dump(mode="json") for r in self.relation_types],
             "stem": self.stem,
-            "measured": {t: {s: list(c) for s, c in by.items()} for t, by in self.measured.items()},
-            "measured_on_project": {
-                t: {s: list(c) for s, c in by.items()} for t, by in self.measured_on_project.items()
-            },
+            "measured": counts_json(self.measured),
+            "measured_on_project": counts_json(self.measured_on_project),
             "project_documents": self.project_documents,
         }
         atomic_write_text(folder / "served.json", dumps(meta, indent=1) + "\n")
@@ -325,14 +330,19 @@ def load_model(folder: Path) -> ServedModel:
         str(meta.get("language", crf.language if crf is not None else "id")),
         tuple(RelationType.model_validate(r) for r in meta.get("relation_types", ())),
         str(meta.get("stem", "")),
-        _counts(meta.get("measured", {})),
-        _counts(meta.get("measured_on_project", {})),
+        counts_from_json(meta.get("measured", {})),
+        counts_from_json(meta.get("measured_on_project", {})),
         int(meta.get("project_documents", 0)),
     )
 
 
-def _counts(saved: dict[str, Any]) -> dict[str, dict[str, tuple[int, int]]]:
-    """Per type and source, (right, proposed), as saved (JSON lists)."""
+def counts_json(counts: Mapping[str, Mapping[str, tuple[int, int]]]) -> dict[str, dict[str, list[int]]]:
+    """Per type and source, (right, proposed), as saved (JSON lists); read back by :func:`counts_from_json`."""
+    return {t: {s: list(c) for s, c in by.items()} for t, by in counts.items()}
+
+
+def counts_from_json(saved: dict[str, Any]) -> dict[str, dict[str, tuple[int, int]]]:
+    """:func:`counts_json`'s output read back."""
     return {t: {s: (int(c[0]), int(c[1])) for s, c in by.items()} for t, by in saved.items()}
 
 
@@ -579,8 +589,8 @@ def measured_precision(
         t: round(float(prf(overall[t])["precision"]), 4) if t in overall else None for t in types
     }
     by_source: dict[str, dict[str, tuple[int, int]]] = {}
-    for name, prefix in SOURCES:
-        for t, c in per_label([[s for s in spans if s.id.startswith(prefix)] for spans in pred]).items():
+    for name, _ in SOURCES:
+        for t, c in per_label([[s for s in spans if source_of(s.id) == name] for spans in pred]).items():
             by_source.setdefault(t, {})[name] = (int(c[COR]), proposed(c))
     return precision, {t: by_source[t] for t in sorted(by_source)}
 
