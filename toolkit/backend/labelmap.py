@@ -201,3 +201,20 @@ def is_country(text: str, language: str) -> bool:
 def is_place(text: str, language: str) -> bool:
     """Whether the gazetteer knows the mention as a country, first-level region or city."""
     return _words(text) in _places(language)
+
+
+GOVERNMENT_WORDS: Mapping[str, str] = {"id": "pemerintah"}
+"""Per language, the word that, written right before a known place's name, makes the two the name of the place's
+government ("pemerintah Indonesia"): one ORG in the project's guidelines (schemas/GUIDELINES.md) and, where
+idner-news-2k annotates it, mostly one ORG there too (benchmarks/backend/COLD_START.md counts it). A language without
+an entry has no such rule."""
+
+
+def government_before(text: str, start: int, language: str) -> int | None:
+    """Where the language's government word right before ``start`` begins (in any case, only spaces or tabs between,
+    a whole word); None when there is none."""
+    word = GOVERNMENT_WORDS.get(language)
+    if word is None:
+        return None
+    m = re.search(rf"(?<!\w){word}[ \t]+$", text[:start], re.IGNORECASE)
+    return m.start() if m else None

@@ -28,7 +28,9 @@ from typing import TYPE_CHECKING, Any
 from toolkit._io import atomic_write_text, dumps
 from toolkit.annotations.results import layer_to_result
 from toolkit.backend.labelmap import (
+    GOVERNMENT_WORDS,
     adopt_project_names,
+    government_before,
     is_country,
     is_place,
     map_examples,
@@ -72,6 +74,10 @@ def source_of(region_id: str) -> str:
 CONFIDENCE = 0.95
 """How sure a measurement must be before ``--min-precision`` withholds a source: the upper end of the Wilson interval
 of its precision at this confidence is under the threshold (0 right of 1 proposal says nothing; 1 of 33 does)."""
+GOVERNMENT_TYPE = "ORG"
+"""The type the place gazetteer gives a known place's government named with it ("pemerintah Indonesia", one ORG in
+the guidelines), where the schema declares it and the language has a government word
+(:data:`toolkit.backend.labelmap.GOVERNMENT_WORDS`)."""
 PLACE_TYPES = ("GPE", "LOC")
 """The type the place gazetteer proposes when no label map names one (a cold start without a corpus): the first of
 these the schema declares (GPE, a place with a government, as ``--label-map LOC=GPE|LOC`` maps a known place)."""
@@ -109,6 +115,7 @@ class ServedModel:
     measured: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)  # type -> source -> (right, proposed)
     measured_on_project: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)  # the same, held-out gold
     project_documents: int = 0  # how many held-out project gold documents measured_on_project was measured on
+    government_type: str | None = None  # the places' type for a known place's government ("pemerintah Indonesia")
 
     def crf_types(self) -> set[str]:
         """The types the CRF proposes (none without a CRF)."""
@@ -119,10 +126,14 @@ class ServedModel:
         on = {
             "crf": label in self.crf_types(),
             "rules": label in self.rule_types,
-            "places": label == self.place_type,
+            "places": label in self.place_types() and label is not None,
             "recurring": False,
         }
         return tuple(name for name, _ in SOURCES if on[name])
+
+    def place_types(self) -> tuple[str | None, str | None]:
+        """The types the place gazetteer proposes: a place's, and a government's named with its place (None: not)."""
+        return self.place_type, self.government_type
 
     def serves(self, label: str, source: str) -> bool:
         """Whether ``source``'s regions of ``label`` are served (not withheld for that type)."""
@@ -130,7 +141,7 @@ class ServedModel:
 
     def proposes(self) -> tuple[str, ...]:
         """The schema types this model can propose: those with a source that is not withheld."""
-        types = self.crf_types() | set(self.rule_types) | ({self.place_type} if self.place_type else set())
+        types = self.crf_types() | set(self.rule_types) | {t for t in self.place_types() if t}
         return tuple(sorted(t for t in types if any(self.serves(t, s) for s in self.sources(t))))
 
     def layer(self, doc: Document) -> tuple[Layer, dict[str, float], float | None]:
@@ -153,9 +164,10 @@ class ServedModel:
         if self.rule_types:
             types = {t for t in self.rule_types if self.serves(t, "rules")}
             spans += _fitting(_rule_spans(doc, types), spans, PREFIX["rules"])
-        if self.place_type and self.serves(self.place_type, "places"):
-            names = [s for s in spans if s.label in NAME_TYPES]
-            spans += _fitting(_place_spans(doc, self.place_type, self.language, names), spans, PREFIX["places"])
+        place, government = (t if t and self.serves(t, "places") else None for t in self.place_types())
+        if place or government:
+            gazetteer = place_spans(doc, place, self.language, spans, government)
+            spans += _fitting(gazetteer, spans, PREFIX["places"])
         if self.propagate:
             copies = [s for s in _recurring(doc, spans) if self.serves(s.label, "recurring")]
             spans += _fitting(copies, spans, PREFIX["recurring"])
@@ -193,6 +205,7 @@ class ServedModel:
             "precision": self.precision,
             "withheld": [list(w) for w in self.withheld],
             "place_type": self.place_type,
+            "government_type": self.government_type,
             "propagate": self.propagate,
             "crf": self.crf is not None,
             "language": self.language,
@@ -262,11 +275,17 @@ def _rule_spans(doc: Document, types: set[str]) -> list[Span]:
 _CAPITALISED = re.compile(r"\b[A-Z][\w'-]*(?:[ \t]+[A-Z][\w'-]*)*")
 
 
-def _place_spans(doc: Document, label: str, language: str, names: Sequence[Span] = ()) -> list[Span]:
+def place_spans(
+    doc: Document, label: str | None, language: str, spans: Sequence[Span] = (), government: str | None = None
+) -> list[Span]:
     """Places the gazetteer knows (countries, regions, cities), found in runs of capitalised words (the longest known
     part of each run); not inside a proposed name (a place in an organisation's name is part of it), and a
     sentence's capitalised first word only when it is a country (Tata is a Moroccan province and an Indonesian
-    word)."""
+    word). With ``government``, a place right after the language's government word is proposed with that word as
+    one span of that type ("pemerintah Indonesia", ORG), unless something proposed already overlaps the two (the
+    CRF's "Indonesia" stays as it is: a government over it would nest a name in a name). ``label`` None: only
+    governments."""
+    names = [s for s in spans if s.label in NAME_TYPES]
     out: list[Span] = []
     for run in _CAPITALISED.finditer(doc.text):
         words = [(m.start() + run.start(), m.end() + run.start()) for m in re.finditer(r"\S+", run.group())]
@@ -283,7 +302,11 @@ def _place_spans(doc: Document, label: str, language: str, names: Sequence[Span]
                     and not (first and " " not in words_ and not is_country(words_, language))
                     and is_place(words_, language)
                 ):
-                    out.append(Span("candidate", a, b, label))
+                    by = government_before(doc.text, a, language) if government else None
+                    if by is not None and not any(s.start < b and by < s.end for s in spans):
+                        out.append(Span("candidate", by, b, str(government)))
+                    elif label is not None:
+                        out.append(Span("candidate", a, b, label))
                     i = j - 1
                     break
             i += 1
@@ -333,6 +356,7 @@ def load_model(folder: Path) -> ServedModel:
         counts_from_json(meta.get("measured", {})),
         counts_from_json(meta.get("measured_on_project", {})),
         int(meta.get("project_documents", 0)),
+        meta.get("government_type"),  # None in a model saved before governments were proposed, as its version says
     )
 
 
@@ -397,14 +421,28 @@ def place_type_for(schema: Schema) -> str | None:
     return next((t for t in PLACE_TYPES if t in schema.entity_labels), None)
 
 
+def government_type_for(schema: Schema, place_type: str | None) -> str | None:
+    """The type the place gazetteer gives a government named with its place (:data:`GOVERNMENT_TYPE`), where there is
+    a place gazetteer, the schema declares that type and its language has a government word."""
+    known = GOVERNMENT_TYPE in schema.entity_labels and schema.language in GOVERNMENT_WORDS
+    return GOVERNMENT_TYPE if place_type and known else None
+
+
+def places_version(place_type: str | None, government_type: str | None) -> str:
+    """What the model version says of the place gazetteer: ``+places[GPE,ORG]`` (nothing when it proposes nothing)."""
+    types = [t for t in (place_type, government_type) if t]
+    return f"+places[{','.join(types)}]" if types else ""
+
+
 def cold_start_model(schema: Schema) -> ServedModel:
     """What ``toolkit ls backend`` and ``toolkit predict served`` serve with neither a release nor a saved model: the
     cold start alone in the project's schema (rules, places, recurring names), nothing measured; the backend's
     retraining then trains on the project's own gold."""
     rule_types, place_type = rule_types_for(schema), place_type_for(schema)
+    government_type = government_type_for(schema, place_type)
     stem = version = f"cold-start@{schema.name}-{schema.schema_version}"
     version += f"+rules[{','.join(rule_types)}]" if rule_types else ""
-    version += f"+places[{place_type}]" if place_type else ""
+    version += places_version(place_type, government_type)
     version += "+recurring"
     about = {"serve_options": ServeOptions(cold_start=True).to_dict()}
     model = ServedModel(
@@ -414,6 +452,7 @@ def cold_start_model(schema: Schema) -> ServedModel:
         about,
         rule_types,
         place_type=place_type,
+        government_type=government_type,
         propagate=True,
         language=schema.language,
         stem=stem,
@@ -485,6 +524,7 @@ def build_model(
     place_type = next((v[0] for v in label_map.entries.values() if len(v) > 1), None) if options.cold_start else None
     if options.cold_start and not corpus_labels:  # no corpus (the project's gold alone): places as the cold start has
         place_type = place_type_for(schema)
+    government_type = government_type_for(schema, place_type)
     version += "" if identity else f"+map[{label_map.describe()}]"
     about = {**trained_on, "label_map": label_map.to_dict(), "mapped": dict(sorted(mapped.items()))}
     if adopted:
@@ -498,20 +538,24 @@ def build_model(
         trial_val = adopt_project_names(corpus_val, fit_names)[0]
         trial = train_model(trial_train, trial_val, schema, mapped_rule, version, {})
         trial.rule_types, trial.place_type, trial.propagate = rule_types, place_type, True
+        trial.government_type = government_type
         held_gold = [ex for ex in project if ex[0].id in held]
         choice = choose_sources(trial, held_gold)
         rule_types = tuple(t for t in rule_types if choice.get(t, {}).get("serves") != "project model")
-        if place_type and choice.get(place_type, {}).get("serves") == "project model":
-            place_type = None
+        place_type, government_type = (
+            None if choice.get(t or "", {}).get("serves") == "project model" else t
+            for t in (place_type, government_type)
+        )
         about["per_type_choice"] = choice
         # what is served, measured in the project's own conventions: the chosen sources on the held-out gold
-        trial.rule_types, trial.place_type = rule_types, place_type
+        trial.rule_types, trial.place_type, trial.government_type = rule_types, place_type, government_type
         on_project = (len(held_gold), measured_precision(trial, held_gold, trial.proposes())[1])
     version += f"+rules[{','.join(rule_types)}]" if rule_types else ""
-    version += f"+places[{place_type}]" if place_type else ""
+    version += places_version(place_type, government_type)
     version += "+recurring" if options.cold_start else ""
     model = train_model(train, validation, schema, mapped_rule, version, about)
     model.rule_types, model.place_type, model.propagate = rule_types, place_type, options.cold_start
+    model.government_type = government_type
     model.stem = stem
     model.precision, model.measured = measured_precision(model, validation, model.proposes())
     model.project_documents, model.measured_on_project = on_project
@@ -547,7 +591,10 @@ def choose_sources(trial: ServedModel, held: Sequence[Example]) -> dict[str, dic
     annotated = {s.label for _, g in held for s in g.spans}
     gold = [list(g.spans) for _, g in held]
     with_source = [list(trial.layer(doc)[0].spans) for doc, _ in held]
-    sources = {t: "rules" for t in trial.rule_types} | ({trial.place_type: "places"} if trial.place_type else {})
+    adds: dict[str, list[str]] = {}
+    for t, source in [(t, "rules") for t in trial.rule_types] + [(t, "places") for t in trial.place_types() if t]:
+        adds.setdefault(t, []).append(source)
+    sources = {t: "+".join(names) for t, names in adds.items()}  # ORG: the rules' and the governments' together
     alone = ServedModel(trial.crf, None, trial.version, propagate=trial.propagate, language=trial.language)
     without = [list(alone.layer(doc)[0].spans) for doc, _ in held]
     out: dict[str, dict[str, Any]] = {}
