@@ -31,7 +31,9 @@ validation split by the fewest edits and scored on the test split; and one rule 
 bracketed acronym alone when a capitalised word follows it ("Governing Body (GB) ILO"), counted on idner-news-2k's
 gold (does the annotated name go on past the bracket?); and one the gazetteer makes: a known place right after
 "pemerintah" proposed with it as one ORG (the guidelines' "pemerintah Indonesia"), counted on idner-news-2k's gold
-(annotated as one ORG, or as the place alone?).
+(annotated as one ORG, or as the place alone?); and how acronyms in brackets are typed: with the type of the name
+proposed right before the bracket (none after none), against always ORG, counted on the corpus's validation and
+test splits in the project's conventions.
 Usage: python benchmarks/backend/cold_start.py
 """
 
@@ -56,10 +58,12 @@ from toolkit.backend.served import (
     build_model,
     cold_start_model,
     counts_json,
+    is_bracketed_acronym,
     place_spans,
     source_figures,
     source_of,
 )
+from toolkit.baselines.rules import RuleExtractor
 from toolkit.dataset.load import load_release
 from toolkit.schema import load_schema
 from toolkit.scoring.entities import score_entities
@@ -97,6 +101,7 @@ def main() -> None:
     rows = []
     adjacent: dict[str, int] = {}
     floor: dict[str, Any] = {}
+    acronyms_typed: dict[str, Any] = {}
     for name, options in CONFIGS:
         model = (
             cold_start_model(schema)
@@ -143,9 +148,11 @@ def main() -> None:
         )
         if options is not None and options.cold_start and not options.min_precision:
             adjacent = adjacent_pairs(model, validation + test)
+            acronyms_typed = bracketed_acronyms(model, validation + test)
             floor = confidence_floor(model, validation, test)
         if options is not None and options.min_precision:
             rows[-1]["why_withheld"] = why_withheld(dataclasses.replace(model, withheld=()), validation, model.withheld)
+    rows.append({"config": "bracketed acronyms on idner-news-2k validation + test", **acronyms_typed})
     rows.append({"config": "adjacent proposals of one type on idner-news-2k validation + test", **adjacent})
     rows.append({"config": "a confidence floor for the CRF's regions, chosen on validation, scored on test", **floor})
     corpus = [ex for split in ("train", "validation", "test") for ex in rel.splits[split]]
@@ -242,6 +249,34 @@ def acronym_then_name(examples: list[Any]) -> dict[str, int]:
     return counts
 
 
+def bracketed_acronyms(model: ServedModel, examples: list[Any]) -> dict[str, Any]:
+    """Each acronym in brackets the rules find, served two ways: always as an ORG (before 2026-12-06), or with the type
+    of the name proposed right before the bracket and not at all after none (what the backend serves). Counted in the
+    project's conventions, where the acronym is its own mention: it names an entity of type T when a gold mention of
+    T holds it (the corpus annotates "Badan Usaha Milik Negara (BUMN)" as one) or ends right before its bracket.
+    An edit: a wrong proposal deleted or relabelled, or a missed acronym added."""
+    counts: Counter[str] = Counter()
+    for doc, gold in examples:
+        served = {(s.start, s.end): s.label for s in model.layer(doc)[0].spans if source_of(s.id) == "rules"}
+        rules = RuleExtractor()
+        rules.labels = {"ORG"}
+        for s in rules.predict_spans(doc):
+            if not is_bracketed_acronym(doc.text, s.start, s.end):
+                continue
+            before = len(doc.text[: s.start - 1].rstrip(" \t"))
+            named = [g for g in gold.spans if (g.start <= s.start and s.end <= g.end) or g.end == before]
+            truth = named[0].label if named else None
+            now = served.get((s.start, s.end))
+            counts["found"] += 1
+            counts["names an entity"] += truth is not None
+            counts["always ORG: right"] += truth == "ORG"
+            counts["always ORG: edits"] += truth != "ORG"
+            counts["typed: proposed"] += now is not None
+            counts["typed: right"] += now is not None and now == truth
+            counts["typed: edits"] += (now != truth) if now is not None else (truth is not None)
+    return {"documents": len(examples), **dict(sorted(counts.items()))}
+
+
 def government_of_place(examples: list[Any]) -> dict[str, int]:
     """A known place right after the government word ("pemerintah Indonesia"), which the place gazetteer proposes as
     one ORG (the guidelines' rule), found as the gazetteer finds it with nothing else proposed, counted on the corpus's
@@ -326,7 +361,7 @@ def render(rows: list[dict[str, Any]]) -> str:
         "| configuration | proposes | proposed | kept | recall | kept share | targets |",
         "|---|---|---|---|---|---|---|",
     ]
-    rows, adjacent, floor, acronyms, governments = rows[:-4], rows[-4], rows[-3], rows[-2], rows[-1]
+    rows, typed, adjacent, floor, acronyms, governments = rows[:-5], *rows[-5:]
     for r in rows:
         met = float(r["recall"]) >= 0.6 and float(r["precision"]) >= 0.8
         lines.append(
@@ -385,6 +420,20 @@ def render(rows: list[dict[str, Any]]) -> str:
         lines.append(f"| `{config}` | {_kinds(r['wrong_proposals'])} | {_kinds(r['missed_mentions'])} |")
     lines += [
         "",
+        "An acronym in brackets takes the type of the name proposed right before the bracket, and is not proposed",
+        "after none (the guidelines: an abbreviation in brackets right after a full name is its own span of the same",
+        "type); before, the rules proposed every one as an ORG. On idner-news-2k's validation and test splits mapped",
+        f"onto the schema ({typed['documents']} documents), counted in the project's conventions (an acronym names an",
+        "entity when a gold mention holds it or ends right before its bracket; an edit deletes, relabels or adds one):",
+        f"{typed['found']} bracketed acronyms, {typed['names an entity']} naming an entity; always ORG: "
+        f"{typed['always ORG: right']} of {typed['found']} right, {typed['always ORG: edits']} edits; typed: "
+        f"{typed['typed: right']} of {typed['typed: proposed']} right, {typed['typed: edits']} edits. "
+        + (
+            "Typing saves edits, so the backend types them."
+            if typed["typed: edits"] < typed["always ORG: edits"]
+            else "Typing does not save edits: the backend should propose every one as an ORG."
+        ),
+        "",
         "Merging two proposals of one type that only a space separates (the cold-start model, on idner-news-2k's",
         f"validation and test splits mapped onto the schema, {adjacent['documents']} documents; never on the seed):",
         f"{adjacent['pairs']} such pairs, {adjacent['both right as proposed']} right as two mentions,",
@@ -430,7 +479,10 @@ def render(rows: list[dict[str, Any]]) -> str:
         "",
         "Caveat: the rule baseline (DATE, QUANTITY, ROLE in the cold start) was written while reading the seed article,",
         "so the cold-start rows overstate what it does on a new article; the label-map rows do not (the CRF never saw",
-        "the seed).",
+        "the seed). The two changes that took the cold-start rows over the targets on 2026-12-06 (a government named",
+        "with its place as one ORG; acronyms typed by the name before them) were prompted by this article's errors and",
+        "adopted on the corpus's counts above, not on the seed's; before them the last cold-start row kept 38 of 49",
+        "(77.6 %).",
     ]
     return "\n".join(lines) + "\n"
 

@@ -17,6 +17,7 @@ from toolkit.backend.labelmap import LabelMapError, map_examples, parse_label_ma
 from toolkit.backend.served import (
     ServedModel,
     ServeOptions,
+    acronyms_as_named,
     build_model,
     cold_start_model,
     describe_model,
@@ -366,6 +367,25 @@ def test_a_known_place_after_the_government_word_is_proposed_with_it_as_one_org(
     (tmp_path / "model" / "served.json").write_text(json.dumps(meta), encoding="utf-8")
     old = load_model(tmp_path / "model")
     assert old.government_type is None and ("places", "GPE", "Indonesia") in _found(old, GOVERNMENTS)
+
+
+def test_an_acronym_in_brackets_takes_the_type_of_the_name_proposed_before_it(schema: Schema) -> None:
+    model = cold_start_model(schema)
+    text = "Ia menemui Organisasi Buruh Internasional (ILO) lalu membeli Bahan Bakar Minyak (BBM) di Jakarta (JKT) ."
+    assert _found(model, text) == [
+        ("rules", "ORG", "Organisasi Buruh Internasional"),
+        ("rules", "ORG", "ILO"),  # the name's alias, of its type
+        ("places", "GPE", "Jakarta"),  # "(BBM)": no name before it; "(JKT)": a place's, which the rules never type
+    ]
+    doc = Document("d", "Presiden Susilo Bambang Yudhoyono (SBY) datang .")
+    acronym = Span("q1", 35, 38, "ORG")
+    person = Span("p1", 9, 33, "PER")
+    assert doc.text[acronym.start : acronym.end] == "SBY" and doc.text[person.start : person.end].endswith("Yudhoyono")
+    assert acronyms_as_named(doc, [acronym], [person], {"ORG", "PER"}) == [Span("q1", 35, 38, "PER")]
+    assert acronyms_as_named(doc, [acronym], [person], {"ORG"}) == []  # PER not served by the rules
+    assert acronyms_as_named(doc, [acronym], [], {"ORG", "PER"}) == []
+    not_bracketed = Span("q2", 9, 12, "ORG")  # other rule spans pass as they are
+    assert acronyms_as_named(doc, [not_bracketed], [], {"ORG"}) == [not_bracketed]
 
 
 def test_the_rules_are_served_only_in_their_language(schema: Schema) -> None:

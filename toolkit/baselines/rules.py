@@ -26,6 +26,8 @@ ORG_HEADS = (
     "Kementerian|Badan|Dinas|Komisi|Partai|Organisasi|Universitas|Lembaga|Dewan|Majelis|Bank|PT|Polda|Polres|"
     "Pemerintah|Mahkamah|Kejaksaan"
 )
+ACRONYM = r"(?<=\()[A-Z]{2,}(?=\))"
+"""An acronym in brackets, the alias of the name written right before it ("Organisasi Buruh Internasional (ILO)")."""
 LANGUAGE = "id"
 """The language the patterns are written for (Indonesian month, day, role and organisation words)."""
 RULES: tuple[tuple[str, str], ...] = (
@@ -41,7 +43,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("ROLE", rf"\b(?:{ROLE_HEADS})(?:{SP}+(?:{CAP}|dan|untuk|RI))*"),
     ("ORG", rf"\b(?:{ORG_HEADS}){SP}+{CAPS}"),
     ("PER", rf"\b(?:Bapak|Ibu|Pak|Bu|Dr\.|Prof\.|kata|ujar|tutur|jelas) (?P<e>{CAPS})"),
-    ("ORG", r"(?<=\()[A-Z]{2,}(?=\))"),
+    ("ORG", ACRONYM),
 )
 
 
