@@ -126,7 +126,7 @@ class ServedModel:
         on = {
             "crf": label in self.crf_types(),
             "rules": label in self.rule_types,
-            "places": label in self.place_types() and label is not None,
+            "places": label in self.place_types(),
             "recurring": False,
         }
         return tuple(name for name, _ in SOURCES if on[name])
