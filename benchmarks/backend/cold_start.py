@@ -58,12 +58,12 @@ from toolkit.backend.served import (
     build_model,
     cold_start_model,
     counts_json,
-    is_bracketed_acronym,
+    name_end_before,
     place_spans,
+    rule_spans,
     source_figures,
     source_of,
 )
-from toolkit.baselines.rules import RuleExtractor
 from toolkit.dataset.load import load_release
 from toolkit.schema import load_schema
 from toolkit.scoring.entities import score_entities
@@ -258,12 +258,10 @@ def bracketed_acronyms(model: ServedModel, examples: list[Any]) -> dict[str, Any
     counts: Counter[str] = Counter()
     for doc, gold in examples:
         served = {(s.start, s.end): s.label for s in model.layer(doc)[0].spans if source_of(s.id) == "rules"}
-        rules = RuleExtractor()
-        rules.labels = {"ORG"}
-        for s in rules.predict_spans(doc):
-            if not is_bracketed_acronym(doc.text, s.start, s.end):
+        for s in rule_spans(doc, {"ORG"}):
+            before = name_end_before(doc.text, s)
+            if before is None:  # not an acronym in brackets
                 continue
-            before = len(doc.text[: s.start - 1].rstrip(" \t"))
             named = [g for g in gold.spans if (g.start <= s.start and s.end <= g.end) or g.end == before]
             truth = named[0].label if named else None
             now = served.get((s.start, s.end))

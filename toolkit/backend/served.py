@@ -163,7 +163,7 @@ class ServedModel:
                 scores[s.id] = round(min(confidence[i:j]), 6)
         if self.rule_types:
             types = {t for t in self.rule_types if self.serves(t, "rules")}
-            spans += _fitting(acronyms_as_named(doc, _rule_spans(doc, types), spans, types), spans, PREFIX["rules"])
+            spans += _fitting(acronyms_as_named(doc, rule_spans(doc, types), spans, types), spans, PREFIX["rules"])
         place, government = (t if t and self.serves(t, "places") else None for t in self.place_types())
         if place or government:
             gazetteer = place_spans(doc, place, self.language, spans, government)
@@ -265,7 +265,7 @@ def _fitting(candidates: Sequence[Span], spans: Sequence[Span], prefix: str) -> 
     return out
 
 
-def _rule_spans(doc: Document, types: set[str]) -> list[Span]:
+def rule_spans(doc: Document, types: set[str]) -> list[Span]:
     """The rule baseline's spans of ``types``."""
     rules = RuleExtractor()
     rules.labels = types
@@ -281,10 +281,10 @@ def acronyms_as_named(doc: Document, found: Sequence[Span], spans: Sequence[Span
     named = [s for s in (*spans, *found) if s.label in NAME_TYPES or s.label in PLACE_TYPES]
     out: list[Span] = []
     for s in found:
-        if not is_bracketed_acronym(doc.text, s.start, s.end):
+        before = name_end_before(doc.text, s)
+        if before is None:  # not an acronym in brackets
             out.append(s)
             continue
-        before = len(doc.text[: s.start - 1].rstrip(" \t"))
         names = [n for n in named if n.end == before and n.start < before]
         if names:
             name = max(names, key=lambda n: n.end - n.start)  # the longest name ending there
@@ -293,13 +293,18 @@ def acronyms_as_named(doc: Document, found: Sequence[Span], spans: Sequence[Span
     return out
 
 
-def is_bracketed_acronym(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is what the rules' :data:`~toolkit.baselines.rules.ACRONYM` finds there."""
-    found = _ACRONYM.match(text, start)  # the look-behind sees the bracket before ``start``
-    return found is not None and found.end() == end
-
-
 _ACRONYM = re.compile(ACRONYM)
+
+
+def name_end_before(text: str, span: Span) -> int | None:
+    """Where the name an acronym in brackets abbreviates would end: before its bracket and the spaces before that; None
+    when ``span`` is not what the rules' :data:`~toolkit.baselines.rules.ACRONYM` finds there."""
+    found = _ACRONYM.match(text, span.start)  # the look-behind sees the bracket before the span
+    if found is None or found.end() != span.end:
+        return None
+    return len(text[: span.start - 1].rstrip(" \t"))
+
+
 _CAPITALISED = re.compile(r"\b[A-Z][\w'-]*(?:[ \t]+[A-Z][\w'-]*)*")
 
 
@@ -619,10 +624,9 @@ def choose_sources(trial: ServedModel, held: Sequence[Example]) -> dict[str, dic
     annotated = {s.label for _, g in held for s in g.spans}
     gold = [list(g.spans) for _, g in held]
     with_source = [list(trial.layer(doc)[0].spans) for doc, _ in held]
-    adds: dict[str, list[str]] = {}
-    for t, source in [(t, "rules") for t in trial.rule_types] + [(t, "places") for t in trial.place_types() if t]:
-        adds.setdefault(t, []).append(source)
-    sources = {t: "+".join(names) for t, names in adds.items()}  # ORG: the rules' and the governments' together
+    cold = set(trial.rule_types) | {t for t in trial.place_types() if t}
+    # the cold-start sources of each type they add (ORG: the rules' and the governments' together)
+    sources = {t: "+".join(s for s in trial.sources(t) if s != "crf") for t in cold}
     alone = ServedModel(trial.crf, None, trial.version, propagate=trial.propagate, language=trial.language)
     without = [list(alone.layer(doc)[0].spans) for doc, _ in held]
     out: dict[str, dict[str, Any]] = {}
